@@ -1,0 +1,38 @@
+package org.striate.kernels;
+
+import org.striate.StriateException;
+
+/**
+ * Everything a 2-D convolution kernel needs to know about one layer, fixed when the model is built.
+ * Input x is (N, inC, inH, inW); weights w are (outC, inC/groups, kH, kW) as in PyTorch and ONNX;
+ * output y is (N, outC, outH, outW) with outH = ⌊(inH + 2·padH − dilH·(kH−1) − 1) / strideH⌋ + 1.
+ */
+public record ConvGeometry(int inC, int inH, int inW, int outC, int kH, int kW,
+                           int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
+
+    public ConvGeometry {
+        if (inC <= 0 || outC <= 0 || kH <= 0 || kW <= 0 || strideH <= 0 || strideW <= 0 || dilH <= 0 || dilW <= 0 || groups <= 0
+                || padH < 0 || padW < 0) {
+            throw new StriateException("Invalid convolution geometry " + this + ": sizes, strides and dilations must be > 0, padding >= 0.");
+        }
+        if (inC % groups != 0 || outC % groups != 0) {
+            throw new StriateException("Invalid value for argument `groups`. Expected a divisor of both input channels (" + inC
+                    + ") and output channels (" + outC + "). Received groups=" + groups + ".");
+        }
+    }
+
+    /** Output size along one axis: ⌊(in + 2p − d·(k−1) − 1) / s⌋ + 1; may be ≤ 0 for impossible shapes. */
+    public static int outSize(int in, int k, int stride, int pad, int dil) {
+        return Math.floorDiv(in + 2 * pad - dil * (k - 1) - 1, stride) + 1;
+    }
+
+    public int outH() { return outSize(inH, kH, strideH, padH, dilH); }
+    public int outW() { return outSize(inW, kW, strideW, padW, dilW); }
+    public int inPerGroup() { return inC / groups; }
+    public int outPerGroup() { return outC / groups; }
+    public int inSize() { return inC * inH * inW; }
+    public int outSize() { return outC * outH() * outW(); }
+    public int weightSize() { return outC * inPerGroup() * kH * kW; }
+    /** Multiply-adds per sample. */
+    public long macs() { return (long) outSize() * inPerGroup() * kH * kW; }
+}

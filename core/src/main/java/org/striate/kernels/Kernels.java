@@ -1,0 +1,55 @@
+package org.striate.kernels;
+
+/**
+ * The hot loops of Striate. Layers call only these; an implementation may use SIMD, threads, im2col,
+ * direct convolution or anything else, as long as it matches {@link ScalarKernels}, the reference.
+ *
+ * <p>Conventions (as in llm.c): outputs first where they are the point, then inputs, then sizes;
+ * arrays with an {@code Off} argument are read from that offset (parameters live in one flat buffer);
+ * {@code d}-prefixed arrays are gradients. "Accumulates" means {@code +=}, "writes" means {@code =}.
+ * Implementations check nothing: callers pass valid sizes.
+ */
+public interface Kernels {
+
+    /** Short name shown by --verbose, e.g. "scalar" or "simd-512 x2 threads". */
+    String name();
+
+    /** C[m×n] = op(A)·op(B) + beta·C, row-major with leading dimensions; op transposes when asked. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** y (N, outC, outH, outW) writes = conv(x (N, inC, inH, inW), w) + bias; bias may be null. */
+    void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+
+    /** dx (N, inC, inH, inW) writes = the gradient of the convolution with respect to its input. */
+    void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
+
+    /** dw accumulates Σ dy ⊗ x over the batch; dbias (may be null) accumulates Σ dy. */
+    void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff);
+
+    /** y (N, out) writes = x (N, in) · wᵀ + b, with w (out, in); b may be null. */
+    void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y);
+
+    /** dx writes = dy · w; dw accumulates dyᵀ · x; db (may be null) accumulates Σ dy. dx may be null. */
+    void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
+                       float[] dx, float[] dw, int dwOff, float[] db, int dbOff);
+
+    /**
+     * y writes the pooled values; for MAX and MIN, arg writes the flat index (within its sample and
+     * channel plane) of the winning input cell, first one on ties.
+     */
+    void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg);
+
+    /** dx (N, C, inH, inW) writes = the gradient of pooling; arg is what forward wrote. */
+    void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx);
+
+    /** y[i] = max(x[i], 0) for i < n. */
+    void reluForward(int n, float[] x, float[] y);
+
+    /** dx[i] = x[i] > 0 ? dy[i] : 0 for i < n. */
+    void reluBackward(int n, float[] x, float[] dy, float[] dx);
+
+    /** The implementation chosen at start-up; see {@link KernelProvider}. */
+    static Kernels get() { return KernelProvider.current(); }
+}

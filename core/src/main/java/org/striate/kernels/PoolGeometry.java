@@ -1,0 +1,28 @@
+package org.striate.kernels;
+
+import org.striate.StriateException;
+
+/**
+ * A 2-D pooling window over (N, C, inH, inW). Padding cells never win a max or min and are not counted
+ * in an average (the average is over the cells of the window that lie inside the input).
+ */
+public record PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, int kW,
+                           int strideH, int strideW, int padH, int padW) {
+
+    public enum Kind { MAX, MIN, AVG }
+
+    public PoolGeometry {
+        if (channels <= 0 || kH <= 0 || kW <= 0 || strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0) {
+            throw new StriateException("Invalid pooling geometry " + this + ": sizes and strides must be > 0, padding >= 0.");
+        }
+        if (padH > kH / 2 || padW > kW / 2) {
+            throw new StriateException("Invalid pooling padding. Expected padding at most half the window. Received window "
+                    + kH + "x" + kW + ", padding " + padH + "x" + padW + ".");
+        }
+    }
+
+    public int outH() { return Math.floorDiv(inH + 2 * padH - kH, strideH) + 1; }
+    public int outW() { return Math.floorDiv(inW + 2 * padW - kW, strideW) + 1; }
+    public int inSize() { return channels * inH * inW; }
+    public int outSize() { return channels * outH() * outW(); }
+}

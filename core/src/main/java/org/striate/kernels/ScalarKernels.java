@@ -1,0 +1,219 @@
+package org.striate.kernels;
+
+import java.util.Arrays;
+
+/**
+ * The reference kernels: plain loops that read like the math, single-threaded. Every faster kernel
+ * is tested against these. Convolution is cross-correlation, as in the seed notes:
+ * y[n,o,i,j] = b[o] + Σ_c Σ_l Σ_m x[n, c, i·s − p + l·d, j·s − p + m·d] · w[o, c, l, m].
+ */
+public class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() { return "scalar"; }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0;
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    sum += av * bv;
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = beta == 0 ? sum : sum + beta * c[ci];
+            }
+        }
+    }
+
+    @Override
+    public void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                int c0 = (o / og) * cg;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float sum = bias == null ? 0 : bias[bOff + o];
+                        for (int c = 0; c < cg; c++) {
+                            for (int l = 0; l < g.kH(); l++) {
+                                int r = i * g.strideH() - g.padH() + l * g.dilH();
+                                if (r < 0 || r >= g.inH()) continue;
+                                for (int m = 0; m < g.kW(); m++) {
+                                    int col = j * g.strideW() - g.padW() + m * g.dilW();
+                                    if (col < 0 || col >= g.inW()) continue;
+                                    sum += x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col]
+                                            * w[wOff + ((o * cg + c) * g.kH() + l) * g.kW() + m];
+                                }
+                            }
+                        }
+                        y[((n * g.outC() + o) * oh + i) * ow + j] = sum;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
+        Arrays.fill(dx, 0, batch * g.inSize(), 0f);
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                int c0 = (o / og) * cg;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float d = dy[((n * g.outC() + o) * oh + i) * ow + j];
+                        for (int c = 0; c < cg; c++) {
+                            for (int l = 0; l < g.kH(); l++) {
+                                int r = i * g.strideH() - g.padH() + l * g.dilH();
+                                if (r < 0 || r >= g.inH()) continue;
+                                for (int m = 0; m < g.kW(); m++) {
+                                    int col = j * g.strideW() - g.padW() + m * g.dilW();
+                                    if (col < 0 || col >= g.inW()) continue;
+                                    dx[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col]
+                                            += d * w[wOff + ((o * cg + c) * g.kH() + l) * g.kW() + m];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                int c0 = (o / og) * cg;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float d = dy[((n * g.outC() + o) * oh + i) * ow + j];
+                        if (dbias != null) dbias[dbOff + o] += d;
+                        for (int c = 0; c < cg; c++) {
+                            for (int l = 0; l < g.kH(); l++) {
+                                int r = i * g.strideH() - g.padH() + l * g.dilH();
+                                if (r < 0 || r >= g.inH()) continue;
+                                for (int m = 0; m < g.kW(); m++) {
+                                    int col = j * g.strideW() - g.padW() + m * g.dilW();
+                                    if (col < 0 || col >= g.inW()) continue;
+                                    dw[dwOff + ((o * cg + c) * g.kH() + l) * g.kW() + m]
+                                            += d * x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < out; o++) {
+                float sum = b == null ? 0 : b[bOff + o];
+                for (int i = 0; i < in; i++) sum += x[n * in + i] * w[wOff + o * in + i];
+                y[n * out + o] = sum;
+            }
+        }
+    }
+
+    @Override
+    public void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
+                              float[] dx, float[] dw, int dwOff, float[] db, int dbOff) {
+        for (int n = 0; n < batch; n++) {
+            if (dx != null) {
+                for (int i = 0; i < in; i++) {
+                    float sum = 0;
+                    for (int o = 0; o < out; o++) sum += dy[n * out + o] * w[wOff + o * in + i];
+                    dx[n * in + i] = sum;
+                }
+            }
+            for (int o = 0; o < out; o++) {
+                float d = dy[n * out + o];
+                if (db != null) db[dbOff + o] += d;
+                for (int i = 0; i < in; i++) dw[dwOff + o * in + i] += d * x[n * in + i];
+            }
+        }
+    }
+
+    @Override
+    public void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg) {
+        int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
+        for (int nc = 0; nc < batch * g.channels(); nc++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float best = g.kind() == PoolGeometry.Kind.MIN ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+                    float sum = 0;
+                    int count = 0, at = -1;
+                    for (int l = 0; l < g.kH(); l++) {
+                        int r = i * g.strideH() - g.padH() + l;
+                        if (r < 0 || r >= g.inH()) continue;
+                        for (int m = 0; m < g.kW(); m++) {
+                            int col = j * g.strideW() - g.padW() + m;
+                            if (col < 0 || col >= g.inW()) continue;
+                            float v = x[nc * plane + r * g.inW() + col];
+                            sum += v;
+                            count++;
+                            boolean wins = switch (g.kind()) {
+                                case MAX -> v > best || at < 0;
+                                case MIN -> v < best || at < 0;
+                                case AVG -> false;
+                            };
+                            if (wins) { best = v; at = r * g.inW() + col; }
+                        }
+                    }
+                    int yi = (nc * oh + i) * ow + j;
+                    if (g.kind() == PoolGeometry.Kind.AVG) {
+                        y[yi] = count == 0 ? 0 : sum / count;
+                    } else {
+                        y[yi] = best;
+                        arg[yi] = at;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx) {
+        int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
+        Arrays.fill(dx, 0, batch * g.inSize(), 0f);
+        for (int nc = 0; nc < batch * g.channels(); nc++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int yi = (nc * oh + i) * ow + j;
+                    if (g.kind() != PoolGeometry.Kind.AVG) {
+                        dx[nc * plane + arg[yi]] += dy[yi];
+                        continue;
+                    }
+                    int r0 = Math.max(0, i * g.strideH() - g.padH()), r1 = Math.min(g.inH(), i * g.strideH() - g.padH() + g.kH());
+                    int c0 = Math.max(0, j * g.strideW() - g.padW()), c1 = Math.min(g.inW(), j * g.strideW() - g.padW() + g.kW());
+                    int count = (r1 - r0) * (c1 - c0);
+                    if (count <= 0) continue;
+                    float share = dy[yi] / count;
+                    for (int r = r0; r < r1; r++) {
+                        for (int col = c0; col < c1; col++) dx[nc * plane + r * g.inW() + col] += share;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void reluForward(int n, float[] x, float[] y) {
+        for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f);
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, float[] dy, float[] dx) {
+        for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+    }
+}

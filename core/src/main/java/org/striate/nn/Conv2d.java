@@ -1,0 +1,133 @@
+package org.striate.nn;
+
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.kernels.ConvGeometry;
+import org.striate.kernels.Kernels;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * 2-D convolution (cross-correlation, as in the seed notes):
+ * y[n,o,i,j] = b[o] + Σ_c Σ_l Σ_m x[n, c, i·s − p + l·d, j·s − p + m·d] · w[o, c, l, m].
+ * Input (N, C, H, W); weights (outC, C/groups, kH, kW) then bias (outC), in the parameter buffer.
+ * A 1×1 kernel changes the channel count; groups = C gives a depthwise convolution.
+ */
+public class Conv2d extends Layer {
+    /** Padding value meaning 'same': P = (M − 1) / 2 for odd M, which keeps H and W at stride 1. */
+    public static final int SAME = -1;
+
+    private final int filters, kH, kW;
+    private int strideH = 1, strideW = 1, padH = 0, padW = 0, dilH = 1, dilW = 1, groups = 1;
+    private boolean same, bias = true;
+    private ConvGeometry g;
+    private Tensor x, y, dx;
+
+    public Conv2d(int filters, int kernel) { this(filters, kernel, kernel); }
+
+    public Conv2d(int filters, int kH, int kW) {
+        if (filters <= 0) throw new StriateException("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=" + filters + ".");
+        if (kH <= 0 || kW <= 0) throw new StriateException("Invalid value for argument `kernel`. Expected strictly positive sizes. Received kernel=" + kH + "x" + kW + ".");
+        this.filters = filters;
+        this.kH = kH;
+        this.kW = kW;
+    }
+
+    public Conv2d stride(int s) { return stride(s, s); }
+    public Conv2d stride(int sh, int sw) {
+        if (sh <= 0 || sw <= 0) throw new StriateException("Invalid value for argument `stride`. Expected a strictly positive value. Received stride=" + sh + "x" + sw + ".");
+        strideH = sh; strideW = sw; return this;
+    }
+
+    /** Zero padding on every side, or {@link #SAME}. */
+    public Conv2d padding(int p) {
+        if (p == SAME) { same = true; return this; }
+        return padding(p, p);
+    }
+    public Conv2d padding(int ph, int pw) {
+        if (ph < 0 || pw < 0) throw new StriateException("Invalid value for argument `padding`. Expected >= 0 or 'same'. Received padding=" + ph + "x" + pw + ".");
+        same = false; padH = ph; padW = pw; return this;
+    }
+
+    public Conv2d dilation(int d) { return dilation(d, d); }
+    public Conv2d dilation(int dh, int dw) {
+        if (dh <= 0 || dw <= 0) throw new StriateException("Invalid value for argument `dilation`. Expected a strictly positive value. Received dilation=" + dh + "x" + dw + ".");
+        dilH = dh; dilW = dw; return this;
+    }
+
+    public Conv2d groups(int gr) {
+        if (gr <= 0) throw new StriateException("Invalid value for argument `groups`. Expected a strictly positive value. Received groups=" + gr + ".");
+        groups = gr; return this;
+    }
+
+    public Conv2d bias(boolean on) { bias = on; return this; }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        if (in.length != 3) {
+            throw new ShapeException("Layer '" + name() + "' (Conv2d) expects input of shape (C, H, W) per sample but received "
+                    + Shapes.str(in) + ". Add a Reshape, or use Conv1d/Conv3d.");
+        }
+        if (same) {
+            if (kH % 2 == 0 || kW % 2 == 0) {
+                throw new ShapeException("Layer '" + name() + "' (Conv2d): 'same' padding needs an odd kernel, received " + kH + "x" + kW + ".");
+            }
+            padH = dilH * (kH - 1) / 2;
+            padW = dilW * (kW - 1) / 2;
+        }
+        if (in[0] % groups != 0 || filters % groups != 0) {
+            throw new ShapeException("Layer '" + name() + "' (Conv2d): groups=" + groups + " must divide input channels (" + in[0]
+                    + ") and filters (" + filters + ").");
+        }
+        g = new ConvGeometry(in[0], in[1], in[2], filters, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
+        return new int[] {filters, g.outH(), g.outW()};
+    }
+
+    public ConvGeometry geometry() { return g; }
+    public boolean hasBias() { return bias; }
+    public int weightCount() { return g.weightSize(); }
+
+    @Override
+    public int paramCount() { return g.weightSize() + (bias ? filters : 0); }
+
+    @Override
+    public void initParams(Random rng) {
+        heNormal(rng, 0, g.weightSize(), g.inPerGroup() * kH * kW);
+        if (bias) java.util.Arrays.fill(params, offset + g.weightSize(), offset + paramCount(), 0f);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        this.x = x;
+        y = reuse(y, x.batch(), outputShape);
+        Kernels.get().conv2dForward(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        int n = dy.batch();
+        Kernels k = Kernels.get();
+        k.conv2dBackwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + g.weightSize());
+        dx = reuse(dx, n, inputShape);
+        k.conv2dBackwardInput(g, n, dy.data, params, offset, dx.data);
+        return dx;
+    }
+
+    @Override
+    public long macs() { return g.macs(); }
+
+    @Override
+    public String spec() {
+        StringBuilder b = new StringBuilder("conv ").append(filters).append(' ').append(kH).append('x').append(kW);
+        if (strideH != 1 || strideW != 1) b.append(" stride=").append(strideH == strideW ? "" + strideH : strideH + "x" + strideW);
+        if (same) b.append(" pad=same");
+        else if (padH != 0 || padW != 0) b.append(" pad=").append(padH == padW ? "" + padH : padH + "x" + padW);
+        if (dilH != 1 || dilW != 1) b.append(" dilation=").append(dilH == dilW ? "" + dilH : dilH + "x" + dilW);
+        if (groups != 1) b.append(" groups=").append(groups);
+        if (!bias) b.append(" bias=false");
+        return b.toString();
+    }
+}

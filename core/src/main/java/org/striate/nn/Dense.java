@@ -1,0 +1,70 @@
+package org.striate.nn;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.kernels.Kernels;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * Fully connected: y = x·Wᵀ + b, with W (units, in) then b (units) in the parameter buffer.
+ * Expects a flat input (F,) per sample; put a Flatten before it.
+ */
+public class Dense extends Layer {
+    private final int units;
+    private boolean bias = true;
+    private int in;
+    private Tensor x, y, dx;
+
+    public Dense(int units) {
+        if (units <= 0) throw new StriateException("Invalid value for argument `units`. Expected a strictly positive value. Received units=" + units + ".");
+        this.units = units;
+    }
+
+    public Dense bias(boolean on) { bias = on; return this; }
+    public int units() { return units; }
+
+    @Override
+    protected int[] computeOutputShape(int[] input) {
+        if (input.length != 1) {
+            throw new ShapeException("Layer '" + name() + "' (Dense) expects a flat input (F,) per sample but received "
+                    + Shapes.str(input) + ". Add a Flatten before it.");
+        }
+        in = input[0];
+        return new int[] {units};
+    }
+
+    @Override
+    public int paramCount() { return units * in + (bias ? units : 0); }
+
+    @Override
+    public void initParams(Random rng) {
+        glorotUniform(rng, 0, units * in, in, units);
+        if (bias) Arrays.fill(params, offset + units * in, offset + paramCount(), 0f);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        this.x = x;
+        y = reuse(y, x.batch(), outputShape);
+        Kernels.get().denseForward(x.batch(), in, units, x.data, params, offset, bias ? params : null, offset + units * in, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        Kernels.get().denseBackward(dy.batch(), in, units, x.data, params, offset, dy.data,
+                dx.data, grads, offset, bias ? grads : null, offset + units * in);
+        return dx;
+    }
+
+    @Override
+    public long macs() { return (long) in * units; }
+
+    @Override
+    public String spec() { return "dense " + units + (bias ? "" : " bias=false"); }
+}

@@ -1,0 +1,138 @@
+package org.striate.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * A stack of layers. All parameters live in one flat {@code float[]} and all gradients in a twin
+ * with the same layout, so an optimizer (or an all-reduce) sees one array. Shapes are inferred when
+ * the model is built: an impossible shape fails then, naming the layer.
+ *
+ * <pre>{@code
+ * Sequential model = Sequential.builder(1, 28, 28)
+ *         .add(new Conv2d(32, 3).padding(Conv2d.SAME)).add(new ReLU()).add(new MaxPool2d(2))
+ *         .add(new Flatten()).add(new Dense(10))
+ *         .build(42);
+ * }</pre>
+ */
+public final class Sequential {
+    private final int[] inputShape;
+    private final List<Layer> layers;
+    private final float[] params;
+    private final float[] grads;
+    private float[] mean = {0f};
+    private float[] std = {1f};
+    private String[] classNames = new String[0];
+
+    private Sequential(int[] inputShape, List<Layer> layers) {
+        this.inputShape = inputShape.clone();
+        this.layers = List.copyOf(layers);
+        int[] shape = this.inputShape;
+        Map<String, Integer> counts = new HashMap<>();
+        for (Layer layer : this.layers) {
+            if (!layer.hasName()) {
+                int k = counts.merge(layer.type().toLowerCase(), 1, Integer::sum);
+                layer.named(layer.type().toLowerCase() + "_" + k);
+            }
+            shape = layer.build(shape);
+        }
+        long total = 0;
+        for (Layer layer : this.layers) total += layer.paramCount();
+        if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
+        this.params = new float[(int) total];
+        this.grads = new float[(int) total];
+        int offset = 0;
+        for (Layer layer : this.layers) {
+            layer.bind(params, grads, offset);
+            offset += layer.paramCount();
+        }
+    }
+
+    public static Builder builder(int... inputShape) { return new Builder(inputShape); }
+
+    /** Builds the fluent way; {@link #build(long)} initialises weights from the seed. */
+    public static final class Builder {
+        private final int[] inputShape;
+        private final List<Layer> layers = new ArrayList<>();
+
+        private Builder(int[] inputShape) {
+            if (inputShape.length == 0) throw new StriateException("Invalid input shape (). Expected at least one dimension, e.g. (1, 28, 28).");
+            for (int d : inputShape) {
+                if (d <= 0) throw new StriateException("Invalid input shape " + Shapes.str(inputShape) + ". Expected dimensions > 0.");
+            }
+            this.inputShape = inputShape.clone();
+        }
+
+        public Builder add(Layer layer) { layers.add(layer); return this; }
+
+        /** Builds and initialises the weights from {@code seed}: the same seed gives bit-identical weights. */
+        public Sequential build(long seed) {
+            Sequential model = new Sequential(inputShape, layers);
+            model.initParams(seed);
+            return model;
+        }
+
+        public Sequential build() { return build(42); }
+    }
+
+    /** Re-initialises every parameter from {@code seed}, layer by layer in order. */
+    public void initParams(long seed) {
+        Random rng = new Random(seed);
+        for (Layer layer : layers) layer.initParams(rng);
+    }
+
+    /** Runs the batch through every layer; {@code training} switches Dropout and BatchNorm. */
+    public Tensor forward(Tensor x, boolean training) {
+        for (Layer layer : layers) x = layer.forward(x, training);
+        return x;
+    }
+
+    /** Back-propagates dy through every layer, accumulating into {@link #grads()}; returns dx. */
+    public Tensor backward(Tensor dy) {
+        for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+        return dy;
+    }
+
+    public void zeroGrad() { Arrays.fill(grads, 0f); }
+
+    public List<Layer> layers() { return Collections.unmodifiableList(layers); }
+    public Layer layer(int i) { return layers.get(i); }
+    public float[] params() { return params; }
+    public float[] grads() { return grads; }
+    public int paramCount() { return params.length; }
+    public int[] inputShape() { return inputShape.clone(); }
+    public int[] outputShape() { return layers.isEmpty() ? inputShape.clone() : layers.get(layers.size() - 1).outputShape(); }
+
+    /** Input normalisation x' = (x − mean[c]) / std[c], per channel (one value applies to all channels). */
+    public Sequential normalization(float[] mean, float[] std) {
+        if (mean.length != std.length || mean.length == 0) {
+            throw new StriateException("Invalid normalisation. Expected mean and std of the same non-zero length. Received "
+                    + mean.length + " and " + std.length + ".");
+        }
+        for (float s : std) if (!(s > 0)) throw new StriateException("Invalid normalisation std " + s + ". Expected values > 0.");
+        this.mean = mean.clone();
+        this.std = std.clone();
+        return this;
+    }
+
+    public float[] mean() { return mean.clone(); }
+    public float[] std() { return std.clone(); }
+
+    public Sequential classNames(String... names) { this.classNames = names.clone(); return this; }
+    public String[] classNames() { return classNames.clone(); }
+
+    /** The architecture in the spec format, one layer per line, after an "input CxHxW" line. */
+    public String spec() {
+        StringBuilder b = new StringBuilder("input ").append(Shapes.compact(inputShape)).append('\n');
+        for (Layer layer : layers) b.append(layer.spec()).append('\n');
+        return b.toString();
+    }
+}
