@@ -53,7 +53,8 @@ public class Adam implements Optimizer {
             t = 0;
         }
         t++;
-        float b1 = (float) beta1, b2 = (float) beta2, eps = (float) epsilon;
+        // complements taken in double: 1 − (float) 0.999 is off by 1e-5 relative
+        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
         float sqrtCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         // decoupled (AdamW): shrink the weights directly, outside the moments
@@ -63,8 +64,8 @@ public class Adam implements Optimizer {
         for (int i = 0; i < params.length; i++) {
             float p = params[i] * shrink;
             float g = grads[i] + coupled * params[i];
-            m[i] = b1 * m[i] + (1 - b1) * g;
-            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            m[i] = b1 * m[i] + c1 * g;
+            v[i] = b2 * v[i] + c2 * g * g;
             params[i] = p - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtCorrection2 + eps);
         }
     }

@@ -1,0 +1,16 @@
+package org.striate.train;
+
+import java.lang.management.ManagementFactory;
+
+/** Bytes the current thread allocates while running some code (HotSpot's per-thread counter). */
+final class Allocations {
+    private Allocations() {}
+
+    static long measure(Runnable code) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = bean.getThreadAllocatedBytes(id);
+        code.run();
+        return bean.getThreadAllocatedBytes(id) - before;
+    }
+}
