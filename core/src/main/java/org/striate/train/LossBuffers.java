@@ -9,14 +9,18 @@ import org.striate.tensor.Tensor;
 final class LossBuffers {
     private LossBuffers() {}
 
-    /** {@code cached} when it already has the shape of {@code like}, else a new tensor of that shape. */
+    /**
+     * {@code cached} when it already has the shape of {@code like}; else a view of its storage when that
+     * is large enough (the shorter last batch of an epoch); else a new tensor.
+     */
     static Tensor sameShape(Tensor cached, Tensor like) {
-        if (cached != null && cached.rank() == like.rank()) {
+        if (cached == null) return new Tensor(like.shape());
+        if (cached.rank() == like.rank()) {
             boolean same = true;
             for (int i = 0; same && i < like.rank(); i++) same = cached.dim(i) == like.dim(i);
             if (same) return cached;
         }
-        return new Tensor(like.shape());
+        return cached.data.length >= like.size() ? Tensor.of(cached.data, like.shape()) : new Tensor(like.shape());
     }
 
     static void checkTargets(String loss, Tensor predictions, Tensor targets) {

@@ -117,6 +117,23 @@ class TrainerTest {
     }
 
     @Test
+    void fitAllocatesNothingPerStepBeyondTheModelItself() {
+        Dataset data = Bars.make(250, 6); // 16 steps of 16, the last one of 10
+        Sequential model = smallCnn(3);
+        model.fit(data, options(1).epochs(3).build()); // compiled, buffers made
+        long twoEpochs = Allocations.measure(() -> model.fit(data, options(1).epochs(2).build()));
+        long twelveEpochs = Allocations.measure(() -> model.fit(data, options(1).epochs(12).build()));
+        double perStep = (twelveEpochs - twoEpochs) / (10.0 * 16);
+        // what the layers allocate on their own (tensor views) for the same forward and backward
+        org.striate.tensor.Tensor x = new org.striate.tensor.Tensor(16, 1, Bars.SIZE, Bars.SIZE), dy = new org.striate.tensor.Tensor(16, 2);
+        Runnable step = () -> { model.zeroGrad(); model.forward(x, true); model.backward(dy); };
+        for (int i = 0; i < 500; i++) step.run();
+        double layers = Allocations.measure(() -> { for (int i = 0; i < 1000; i++) step.run(); }) / 1000.0;
+        // one batch of inputs alone would be 16·64·4 = 4096 bytes
+        assertTrue(perStep - layers < 256, "fit allocates " + perStep + " bytes per step, the layers alone " + layers);
+    }
+
+    @Test
     void hugeLearningRateStopsWithTypedException() {
         Sequential model = smallCnn(3);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
