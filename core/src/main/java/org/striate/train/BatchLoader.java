@@ -77,6 +77,10 @@ public final class BatchLoader {
 
     /** Batch {@code step} (from 0), normalised, in the reused buffer; its labels are in {@link #labels()}. */
     public Tensor load(int step) {
+        if (step < 0 || step >= steps()) {
+            throw new StriateException("Invalid batch index " + step + ". Expected 0 to " + (steps() - 1) + " for " + samples
+                    + " samples in batches of " + batchSize + ".");
+        }
         Tensor batch = step == steps() - 1 ? last : full;
         int n = batch.batch(), first = step * batchSize;
         float[] src = images.data, dst = batch.data;

@@ -8,9 +8,8 @@ final class Allocations {
 
     static long measure(Runnable code) {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        long before = bean.getThreadAllocatedBytes(id);
+        long before = bean.getCurrentThreadAllocatedBytes();
         code.run();
-        return bean.getThreadAllocatedBytes(id) - before;
+        return bean.getCurrentThreadAllocatedBytes() - before;
     }
 }
