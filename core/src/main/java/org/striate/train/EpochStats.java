@@ -11,8 +11,8 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
 
     @Override
     public String toString() {
-        return String.format("epoch %d: loss %.4f, accuracy %.4f%s, lr %.3g, %.1f s", epoch, trainLoss, trainAccuracy,
-                hasValidation() ? String.format(", test loss %.4f, test accuracy %.4f", validationLoss, validationAccuracy) : "",
+        return String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f%s, lr %.3g, %.1f s", epoch, trainLoss, trainAccuracy,
+                hasValidation() ? String.format(java.util.Locale.ROOT, ", test loss %.4f, test accuracy %.4f", validationLoss, validationAccuracy) : "",
                 learningRate, seconds);
     }
 }

@@ -20,5 +20,5 @@ public record Evaluation(double accuracy, double loss, int[][] confusion) {
     }
 
     @Override
-    public String toString() { return String.format("accuracy %.4f, loss %.4f on %d samples", accuracy, loss, samples()); }
+    public String toString() { return String.format(java.util.Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, samples()); }
 }
