@@ -1,5 +1,7 @@
 package org.striate.train;
 
+import org.striate.StriateException;
+
 /**
  * Adam (Kingma and Ba), with bias-corrected moments, as PyTorch computes it:
  * <pre>
@@ -31,7 +33,7 @@ public class Adam implements Optimizer {
     }
 
     public Adam epsilon(double eps) {
-        if (!(eps > 0)) throw new org.striate.StriateException("Invalid value for argument `epsilon`. Expected a value > 0. Received epsilon=" + eps + ".");
+        if (!(eps > 0)) throw new StriateException("Invalid value for argument `epsilon`. Expected a value > 0. Received epsilon=" + eps + ".");
         epsilon = eps;
         return this;
     }

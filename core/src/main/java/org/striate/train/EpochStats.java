@@ -1,5 +1,7 @@
 package org.striate.train;
 
+import java.util.Locale;
+
 /**
  * The figures of one epoch. {@code epoch} counts from 1; validation figures are NaN when no validation
  * data was given; {@code learningRate} is the rate of the epoch's last step.
@@ -11,8 +13,8 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f%s, lr %.3g, %.1f s", epoch, trainLoss, trainAccuracy,
-                hasValidation() ? String.format(java.util.Locale.ROOT, ", test loss %.4f, test accuracy %.4f", validationLoss, validationAccuracy) : "",
+        return String.format(Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f%s, lr %.3g, %.1f s", epoch, trainLoss, trainAccuracy,
+                hasValidation() ? String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", validationLoss, validationAccuracy) : "",
                 learningRate, seconds);
     }
 }

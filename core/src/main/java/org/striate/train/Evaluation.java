@@ -1,5 +1,7 @@
 package org.striate.train;
 
+import java.util.Locale;
+
 /**
  * A model's figures on a labelled data set. {@code confusion[t][p]} counts samples of true class t
  * predicted as p.
@@ -20,5 +22,5 @@ public record Evaluation(double accuracy, double loss, int[][] confusion) {
     }
 
     @Override
-    public String toString() { return String.format(java.util.Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, samples()); }
+    public String toString() { return String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, samples()); }
 }

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
+import org.striate.nn.Conv2d;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
+import org.striate.nn.ReLU;
 import org.striate.nn.Sequential;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Tensor;
@@ -79,8 +81,8 @@ class EvaluatorTest {
     @Test
     void binaryCrossEntropyTrainsOneOutputForTwoClasses() {
         Sequential m = Sequential.builder(1, Bars.SIZE, Bars.SIZE)
-                .add(new org.striate.nn.Conv2d(4, 3).padding(org.striate.nn.Conv2d.SAME)).add(new org.striate.nn.ReLU())
-                .add(new org.striate.nn.Conv2d(4, 2).stride(2)).add(new Flatten()).add(new Dense(1)).build(3)
+                .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU())
+                .add(new Conv2d(4, 2).stride(2)).add(new Flatten()).add(new Dense(1)).build(3)
                 .normalization(new float[] {0.3f}, new float[] {0.35f});
         BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
         m.fit(Bars.make(256, 1), TrainerTest.options(11).epochs(15).loss(bce).build());

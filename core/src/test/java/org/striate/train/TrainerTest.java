@@ -21,6 +21,7 @@ import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
 import org.striate.nn.ReLU;
 import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
 
 class TrainerTest {
     private static final Dataset TRAIN = Bars.make(256, 1);
@@ -125,7 +126,7 @@ class TrainerTest {
         long twelveEpochs = Allocations.measure(() -> model.fit(data, options(1).epochs(12).build()));
         double perStep = (twelveEpochs - twoEpochs) / (10.0 * 16);
         // what the layers allocate on their own (tensor views) for the same forward and backward
-        org.striate.tensor.Tensor x = new org.striate.tensor.Tensor(16, 1, Bars.SIZE, Bars.SIZE), dy = new org.striate.tensor.Tensor(16, 2);
+        Tensor x = new Tensor(16, 1, Bars.SIZE, Bars.SIZE), dy = new Tensor(16, 2);
         Runnable step = () -> { model.zeroGrad(); model.forward(x, true); model.backward(dy); };
         for (int i = 0; i < 500; i++) step.run();
         double layers = Allocations.measure(() -> { for (int i = 0; i < 1000; i++) step.run(); }) / 1000.0;
