@@ -58,11 +58,12 @@ public final class Trainer {
                 double batchLoss = loss.forward(out, labels);
                 lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
+                // count before backward: the outputs may live in a buffer a layer reuses
+                for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
                 model.backward(loss.backward());
                 optimizer.step(params, grads, lr);
 
                 lossSum += batchLoss * n;
-                for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
                 seen += n;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, (double) correct / seen, seconds > 0 ? seen / seconds : 0);
