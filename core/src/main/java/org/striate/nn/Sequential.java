@@ -79,6 +79,11 @@ public final class Sequential {
 
         public Builder add(Layer layer) { layers.add(layer); return this; }
 
+        /** The layers added so far, not yet built: lets a reader infer shapes and sizes before allocating. */
+        public List<Layer> layers() { return Collections.unmodifiableList(layers); }
+
+        public int[] inputShape() { return inputShape.clone(); }
+
         /** Builds and initialises the weights from {@code seed}: the same seed gives bit-identical weights. */
         public Sequential build(long seed) {
             Sequential model = new Sequential(inputShape, layers);
