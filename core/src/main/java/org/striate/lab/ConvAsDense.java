@@ -184,9 +184,10 @@ public final class ConvAsDense {
     private static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
 
     /**
-     * The matrix as letters, for small layers: each distinct weight of filter o gets its own letter
-     * (a, b, c, … for tap 0, 1, 2, … of the filter), '.' marks a structural zero. Shows at a glance
-     * the band structure (sparsity) and the repeated letters (sharing).
+     * The matrix as letters, for small layers: each distinct weight gets its own letter (a, b, c, …
+     * in weight order; when there are more than 52 weights, letters restart with each filter), '.'
+     * marks a structural zero. Shows at a glance the band structure (sparsity) and the repeated
+     * letters (sharing).
      */
     public String pattern() {
         if (rows() > 200 || columns() > 200) {
@@ -200,7 +201,7 @@ public final class ConvAsDense {
         for (int r = 0; r < rows(); r++) {
             row(r, row, tap);
             for (int c = 0; c < columns(); c++) {
-                int t = tap[c] < 0 ? -1 : tap[c] % perFilter;
+                int t = tap[c] < 0 ? -1 : g.weightSize() <= letters.length() ? tap[c] : tap[c] % perFilter;
                 b.append(t < 0 ? '.' : t < letters.length() ? letters.charAt(t) : '#');
             }
             b.append('\n');
