@@ -112,6 +112,39 @@ public final class ConvAsDense {
         /** A dense layer of the same shape: every entry its own weight, one bias per output. */
         public long denseParams() { return entries + geometry.outSize(); }
         public long convParams(boolean bias) { return weightCount + (bias ? geometry.outC() : 0); }
+
+        /** The measured counts next to the formulas, and the output comparison. */
+        public String text(boolean bias) {
+            ConvGeometry g = geometry;
+            long aH = validPairs(g.inH(), g.outH(), g.kH(), g.strideH(), g.padH(), g.dilH());
+            long aW = validPairs(g.inW(), g.outW(), g.kW(), g.strideW(), g.padW(), g.dilW());
+            String n = System.lineSeparator();
+            return String.format("dense matrix: %,d rows (outputs %dx%dx%d) x %,d columns (inputs %dx%dx%d) = %,d entries%n",
+                            geometry.outSize(), g.outC(), g.outH(), g.outW(), geometry.inSize(), g.inC(), g.inH(), g.inW(), entries)
+                    + String.format("non-zero entries: %,d (%.3f%% of all) — formula outC*(C/groups)*A_H*A_W = %d*%d*%d*%d = %,d %s%n",
+                            nonZero, 100 * density(), g.outC(), g.inPerGroup(), aH, aW, formulaNonZero, nonZero == formulaNonZero ? "(match)" : "(MISMATCH)")
+                    + String.format("  (A = (output, tap) pairs per axis landing inside the input; without padding A = out*k: %d*%d = %d, %d*%d = %d)%n",
+                            g.outH(), g.kH(), g.outH() * g.kH(), g.outW(), g.kW(), g.outW() * g.kW())
+                    + String.format("distinct weights: %,d of the layer's %,d — formula outC*(C/groups)*kH*kW less taps that only meet padding = %,d %s%n",
+                            distinctWeights, weightCount, formulaDistinct, distinctWeights == formulaDistinct ? "(match)" : "(MISMATCH)")
+                    + String.format("sharing: each distinct weight fills %.1f entries on average%n", reuse())
+                    + String.format("dense output vs conv output: max |difference| = %.3g (largest |output| %.3g)%n", maxAbsDifference, maxAbsOutput)
+                    + String.format("parameters: as a dense layer %,d (+%,d biases) = %,d; as a conv layer %,d%s = %,d (%.0f times fewer)",
+                            entries, geometry.outSize(), denseParams(), weightCount, bias ? " + " + g.outC() + " biases" : "",
+                            convParams(bias), (double) denseParams() / convParams(bias)) + n;
+        }
+
+        public String json(boolean bias) {
+            ConvGeometry g = geometry;
+            return new JsonText().open()
+                    .field("input_shape", new int[] {g.inC(), g.inH(), g.inW()}).field("output_shape", new int[] {g.outC(), g.outH(), g.outW()})
+                    .field("rows", g.outSize()).field("columns", g.inSize()).field("entries", entries)
+                    .field("non_zero", nonZero).field("formula_non_zero", formulaNonZero).field("density", density())
+                    .field("distinct_weights", distinctWeights).field("weights", weightCount).field("formula_distinct", formulaDistinct)
+                    .field("reuse", reuse()).field("max_abs_difference", maxAbsDifference).field("max_abs_output", maxAbsOutput)
+                    .field("dense_params", denseParams()).field("conv_params", convParams(bias))
+                    .close().toString();
+        }
     }
 
     /**

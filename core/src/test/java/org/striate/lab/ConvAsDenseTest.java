@@ -94,6 +94,11 @@ class ConvAsDenseTest {
         assertEquals(9, r.distinctWeights());
         assertEquals(4.0, r.reuse(), 0);
         assertEquals(64 + 4, r.denseParams());
+        String text = r.text(true);
+        assertTrue(text.contains("non-zero entries: 36 (56.250% of all) — formula outC*(C/groups)*A_H*A_W = 1*1*6*6 = 36 (match)"), text);
+        assertTrue(text.contains("distinct weights: 9 of the layer's 9"), text);
+        assertTrue(text.contains("parameters: as a dense layer 64 (+4 biases) = 68; as a conv layer 9 + 1 biases = 10"), text);
+        assertTrue(r.json(true).contains("\"non_zero\": 36, \"formula_non_zero\": 36"), r.json(true));
     }
 
     @Test
