@@ -4,14 +4,18 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
 import org.striate.StriateException;
+import org.striate.data.ImageReader;
+import org.striate.data.Resize;
 import org.striate.tensor.Tensor;
 
 /**
- * Images in and out of the lab, with javax.imageio: an image file read as a (1, C, H, W) tensor of
- * values in [0, 1], and float planes (feature maps, filters) written as 8-bit grey PNG files,
+ * Images in and out of the lab: an image file read at its own size as a (1, C, H, W) tensor of
+ * values in [0, 1] (decoding by {@link ImageReader}), and float planes (feature maps, filters) written as 8-bit grey PNG files,
  * alone or tiled in a grid.
  */
 public final class MapImages {
@@ -30,34 +34,32 @@ public final class MapImages {
         public float get(int r, int c) { return data[offset + r * w + c]; }
     }
 
-    /** Reads a PNG, JPEG, GIF or BMP as (1, channels, H, W) in [0, 1]; channels 1 (luminance) or 3 (RGB). */
+    /**
+     * Reads an image file at its own size as (1, channels, H, W) in [0, 1]: channels 1 (luma) or 3
+     * (RGB), through {@link ImageReader}.
+     */
     public static Tensor read(Path file, int channels) {
-        if (channels != 1 && channels != 3) {
-            throw new StriateException("Invalid channel count " + channels + ". Expected 1 (grey) or 3 (RGB).");
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new StriateException("Cannot read image " + file + ": " + e.getMessage() + ". Expected a PNG, JPEG, GIF or BMP file.", e);
-        }
-        if (img == null) throw new StriateException("Cannot read image " + file + ". Expected a PNG, JPEG, GIF or BMP file.");
-        int h = img.getHeight(), w = img.getWidth();
-        Tensor t = new Tensor(1, channels, h, w);
-        for (int r = 0; r < h; r++) {
-            for (int c = 0; c < w; c++) {
-                int rgb = img.getRGB(c, r);
-                float red = ((rgb >> 16) & 255) / 255f, green = ((rgb >> 8) & 255) / 255f, blue = (rgb & 255) / 255f;
-                if (channels == 1) {
-                    t.data[r * w + c] = 0.299f * red + 0.587f * green + 0.114f * blue; // ITU-R BT.601 luma
-                } else {
-                    t.data[r * w + c] = red;
-                    t.data[(h + r) * w + c] = green;
-                    t.data[(2 * h + r) * w + c] = blue;
-                }
+        int[] hw = size(file);
+        return Tensor.of(ImageReader.read(file, channels, hw[0], hw[1], Resize.BILINEAR), 1, channels, hw[0], hw[1]);
+    }
+
+    /** Height and width of an image file, from its header. */
+    static int[] size(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new StriateException("Cannot read image " + file + ". Expected an existing PNG, JPEG, GIF or BMP file.");
             }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getHeight(0), reader.getWidth(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new StriateException("Cannot read image " + file + ": " + e.getMessage() + ". Expected an existing PNG, JPEG, GIF or BMP file.", e);
         }
-        return t;
     }
 
     /** Bilinear resize of (1, C, H, W) to (1, C, h, w), so any picture can go into a model's input. */
@@ -65,22 +67,7 @@ public final class MapImages {
         int ch = x.dim(1), inH = x.dim(2), inW = x.dim(3);
         if (inH == h && inW == w) return x;
         Tensor y = new Tensor(1, ch, h, w);
-        for (int c = 0; c < ch; c++) {
-            for (int r = 0; r < h; r++) {
-                double sy = Math.max(0, Math.min(inH - 1, (r + 0.5) * inH / h - 0.5));
-                int y0 = (int) sy, y1 = Math.min(inH - 1, y0 + 1);
-                double fy = sy - y0;
-                for (int col = 0; col < w; col++) {
-                    double sx = Math.max(0, Math.min(inW - 1, (col + 0.5) * inW / w - 0.5));
-                    int x0 = (int) sx, x1 = Math.min(inW - 1, x0 + 1);
-                    double fx = sx - x0;
-                    int base = c * inH * inW;
-                    double top = x.data[base + y0 * inW + x0] * (1 - fx) + x.data[base + y0 * inW + x1] * fx;
-                    double bottom = x.data[base + y1 * inW + x0] * (1 - fx) + x.data[base + y1 * inW + x1] * fx;
-                    y.data[(c * h + r) * w + col] = (float) (top * (1 - fy) + bottom * fy);
-                }
-            }
-        }
+        for (int c = 0; c < ch; c++) Resize.BILINEAR.apply(x.data, c * inH * inW, inH, inW, y.data, c * h * w, h, w);
         return y;
     }
 

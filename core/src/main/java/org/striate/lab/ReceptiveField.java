@@ -52,7 +52,7 @@ public record ReceptiveField(Kind kind, int sizeH, int sizeW, int jumpH, int jum
         }
         boolean spatialIn = in.length == 3, spatialOut = out.length == 3;
         if (spatialIn && spatialOut && in[1] == out[1] && in[2] == out[2]) return this; // element-wise
-        if (!spatialOut || (out[1] == 1 && out[2] == 1)) return global(inputHW);
+        if (out.length == 1 || (spatialOut && out[1] == 1 && out[2] == 1)) return global(inputHW);
         return new ReceptiveField(Kind.UNKNOWN, 0, 0, 0, 0, Double.NaN, Double.NaN);
     }
 

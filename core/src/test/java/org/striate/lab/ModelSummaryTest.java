@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
 import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
 
 class ModelSummaryTest {
 
@@ -83,6 +84,39 @@ class ModelSummaryTest {
         StriateException e = assertThrows(StriateException.class, () -> DenseComparison.parse("480x640:128"));
         assertEquals("Invalid dense comparison '480x640:128'. Expected CxHxW:UNITS or CxHxW:UNITS:KERNEL, e.g. 3x480x640:128.", e.getMessage());
         assertThrows(StriateException.class, () -> DenseComparison.parse("3x480x640:0"));
+    }
+
+    /*
+     * lenet5 memory, float32 per sample:
+     *  maxpool 1 (6x14x14 out): keeps one int index per output = 1,176 · 4 = 4,704 bytes
+     *  conv 2 keeps its 6x14x14 input = 4,704 bytes; avg pooling would keep nothing.
+     * Dense equivalents: conv 1 maps 784 → 4,704 values: 3,687,936 weights for its 156 parameters.
+     */
+    @Test
+    void poolingKeepsIndicesAndLocallyConnectedGetsADenseComparison() {
+        ModelSummary s = ModelSummary.of(Zoo.build("lenet5", 1));
+        assertEquals(4704, s.rows().get(2).backwardBytes());
+        assertEquals(4704, s.rows().get(3).backwardBytes());
+        assertEquals(784L * 4704, s.rows().get(0).denseWeights());
+        assertEquals(156, s.rows().get(0).params());
+        assertTrue(s.unseen().isEmpty());
+        ModelSummary avg = ModelSummary.of(ReceptiveFieldTest.model("input 1x6x6\navgpool 2\ngap"));
+        assertEquals(0, avg.rows().get(0).backwardBytes());
+        assertEquals(0, avg.rows().get(1).backwardBytes());
+        // lc 4 3x3 on 1x6x6: 4x4x4 outputs, each with its own 9 weights and bias: 576 + 64 = 640 parameters
+        ModelSummary lc = ModelSummary.of(ReceptiveFieldTest.model("input 1x6x6\nlc 4 3x3"));
+        assertEquals(640, lc.rows().get(0).params());
+        assertEquals(36L * 64, lc.rows().get(0).denseWeights());
+        assertEquals(2304.0 / 640, lc.rows().get(0).denseRatio(), 1e-12);
+    }
+
+    /** 7 rows into max pooling 2: 3 outputs read rows 0-5, row 6 is dropped. */
+    @Test
+    void poolingThatDropsALastRowIsReported() {
+        ModelSummary s = ModelSummary.of(ReceptiveFieldTest.model("input 1x7x8\nmaxpool 2"));
+        assertEquals(1, s.unseen().size());
+        assertArrayEquals(new int[] {6}, s.unseen().get(0).rows());
+        assertArrayEquals(new int[0], s.unseen().get(0).columns());
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
 import org.striate.tensor.Tensor;
 
 class ReceptiveFieldTest {
@@ -80,11 +81,17 @@ class ReceptiveFieldTest {
     void fieldMatchesTheSupportOfTheInputGradient() {
         Random rng = new Random(7);
         int checked = 0;
-        for (int trial = 0; trial < 60; trial++) {
+        for (int trial = 0; trial < 120; trial++) {
             StringBuilder spec = new StringBuilder("input 1x41x43\n");
-            int layers = 1 + rng.nextInt(3);
+            int layers = 1 + rng.nextInt(4);
             for (int l = 0; l < layers; l++) {
                 int k = 1 + rng.nextInt(3), s = 1 + rng.nextInt(2), d = 1 + rng.nextInt(2), p = rng.nextInt(2);
+                if (rng.nextInt(3) == 0) {
+                    // average pooling: its gradient reaches every cell of the window, like a conv of ones
+                    int pk = 2 + rng.nextInt(2);
+                    spec.append("avgpool ").append(pk).append(" stride=").append(1 + rng.nextInt(pk)).append(" pad=").append(rng.nextInt(pk / 2 + 1)).append('\n');
+                    continue;
+                }
                 spec.append("conv 1 ").append(k).append('x').append(1 + rng.nextInt(3))
                         .append(" stride=").append(s).append(" dilation=").append(d).append(" pad=").append(p).append(" bias=false\n");
             }
@@ -119,6 +126,58 @@ class ReceptiveFieldTest {
             checked++;
         }
         assertEquals(true, checked >= 20, "too few stacks checked: " + checked);
+    }
+
+    /*
+     * lenet5 on 1x28x28, by hand (r0 = 1, j0 = 1, start0 = 0):
+     *  0 conv 5x5 pad 2   r = 1 + 4·1 = 5     j = 1   start = 0 + (2 − 2)·1 = 0
+     *  1 relu             unchanged
+     *  2 maxpool 2        r = 5 + 1·1 = 6     j = 2   start = 0 + (0.5 − 0)·1 = 0.5
+     *  3 conv 5x5         r = 6 + 4·2 = 14    j = 2   start = 0.5 + 2·2 = 4.5
+     *  5 maxpool 2        r = 14 + 1·2 = 16   j = 4   start = 4.5 + 0.5·2 = 5.5
+     *  6 flatten          the whole 28x28 image; so are the dense layers after it
+     * The 5x5 outputs of layer 5 centre at 5.5, 9.5, …, 21.5: each sees 16 of the 28 pixels per axis.
+     */
+    @Test
+    void lenet5ByHand() {
+        List<ReceptiveField> f = ReceptiveField.of(Zoo.build("lenet5", 1));
+        assertField(f.get(0), 5, 5, 1, 1, 0, 0);
+        assertField(f.get(1), 5, 5, 1, 1, 0, 0);
+        assertField(f.get(2), 6, 6, 2, 2, 0.5, 0.5);
+        assertField(f.get(3), 14, 14, 2, 2, 4.5, 4.5);
+        assertField(f.get(5), 16, 16, 4, 4, 5.5, 5.5);
+        for (int i = 6; i < f.size(); i++) {
+            assertEquals(ReceptiveField.Kind.GLOBAL, f.get(i).kind());
+            assertEquals("all 28", f.get(i).sizeText());
+        }
+    }
+
+    /*
+     * fashion-cnn on 1x28x28:
+     *  0 conv 3x3 pad 1   r = 3    j = 1   start = 0 + (1 − 1)·1 = 0
+     *  2 maxpool 2        r = 4    j = 2   start = 0 + 0.5·1 = 0.5
+     *  3 conv 3x3 pad 1   r = 4 + 2·2 = 8    j = 2   start = 0.5 + (1 − 1)·2 = 0.5
+     *  5 maxpool 2        r = 8 + 1·2 = 10   j = 4   start = 0.5 + 0.5·2 = 1.5
+     * So each of the 7x7x64 features seen by the dense head covers only 10x10 pixels.
+     */
+    @Test
+    void fashionCnnByHand() {
+        List<ReceptiveField> f = ReceptiveField.of(Zoo.build("fashion-cnn", 1));
+        assertField(f.get(0), 3, 3, 1, 1, 0, 0);
+        assertField(f.get(2), 4, 4, 2, 2, 0.5, 0.5);
+        assertField(f.get(3), 8, 8, 2, 2, 0.5, 0.5);
+        assertField(f.get(5), 10, 10, 4, 4, 1.5, 1.5);
+        assertEquals(ReceptiveField.Kind.GLOBAL, f.get(6).kind());
+    }
+
+    /** Global average pooling makes the field the whole input; a locally connected layer grows it like a conv. */
+    @Test
+    void globalPoolingAndLocallyConnected() {
+        List<ReceptiveField> f = ReceptiveField.of(model("input 2x10x12\nlc 3 3x3 stride=2\nmaxpool 2 stride=1\ngap\ndense 2"));
+        assertField(f.get(0), 3, 3, 2, 2, 1, 1);
+        assertField(f.get(1), 5, 5, 2, 2, 2, 2);
+        assertEquals(ReceptiveField.Kind.GLOBAL, f.get(2).kind());
+        assertEquals("all 10x12", f.get(2).sizeText());
     }
 
     @Test
