@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Writes a conv layer as the dense matrix it is and measures sparsity and sharing. */
-@Command(name = "conv-as-dense",
+@Command(name = "conv-as-dense", mixinStandardHelpOptions = true,
         description = {"Build the dense (Toeplitz) matrix equal to a conv layer, check both give the same output,",
                 "and count non-zero entries (sparse connectivity) and distinct weights (parameter sharing)",
                 "against their closed forms. Default: a small random layer, 'conv 2 3x3' on a 1x5x5 input."},

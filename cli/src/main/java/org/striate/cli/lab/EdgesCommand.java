@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Applies the hand-made edge filters of the seed notes to an image and writes each feature map. */
-@Command(name = "edges",
+@Command(name = "edges", mixinStandardHelpOptions = true,
         description = {"Apply fixed edge filters to an image through a Conv2d and write each feature map as a PNG.",
                 "vertical [[-1,0,1]x3], horizontal [[-1,-1,-1],[0,0,0],[1,1,1]], sobel-x, sobel-y.",
                 "Maps are min-max normalised to 0-255 for viewing; --json gives every value."},
@@ -62,7 +62,7 @@ public final class EdgesCommand extends StriateCommand {
                 float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
                 double abs = 0;
                 for (float v : m.values()) { min = Math.min(min, v); max = Math.max(max, v); abs += Math.abs(v); }
-                out().printf("  %-10s %-28s min %8.3f  max %8.3f  mean|v| %7.4f  %s%n", m.filter().name(), kernel(m.filter()),
+                out().printf("  %-10s %-28s  min %8.3f  max %8.3f  mean|v| %7.4f  %s%n", m.filter().name(), kernel(m.filter()),
                         min, max, abs / m.values().length, files.get(i));
             }
             out().println("  input      " + input);

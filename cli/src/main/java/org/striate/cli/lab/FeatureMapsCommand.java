@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Runs one image through a model and draws every layer's activations. */
-@Command(name = "featuremaps",
+@Command(name = "featuremaps", mixinStandardHelpOptions = true,
         description = {"Run one image through a model and write every layer's feature maps as a grid PNG",
                 "(each map min-max normalised): the hierarchy from edges to parts, layer by layer."},
         footer = {"", "Examples:", "  striate lab featuremaps --model runs/fashion.striate sneaker.png --out runs/maps",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Draws the filters of every Conv2d of a model as one grid PNG per layer. */
-@Command(name = "filters",
+@Command(name = "filters", mixinStandardHelpOptions = true,
         description = {"Draw the filters of every conv layer of a model, one grid PNG per layer:",
                 "a tile per (filter, input channel); mid grey is 0, light positive, dark negative."},
         footer = {"", "Examples:", "  striate lab filters --model runs/fashion.striate --out runs/filters",
