@@ -126,7 +126,7 @@ public record ModelSummary(int[] inputShape, List<Row> rows, List<UnseenInput> u
     }
 
     /** 1,536 B; 3.1 KiB; 2.4 MiB. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) return n + " B";
         if (n < 1024L * 1024) return String.format("%.1f KiB", n / 1024.0);
         if (n < 1024L * 1024 * 1024) return String.format("%.1f MiB", n / (1024.0 * 1024));
