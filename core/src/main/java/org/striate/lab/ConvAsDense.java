@@ -129,7 +129,7 @@ public final class ConvAsDense {
                             distinctWeights, weightCount, formulaDistinct, distinctWeights == formulaDistinct ? "(match)" : "(MISMATCH)")
                     + String.format("sharing: each distinct weight fills %.1f entries on average%n", reuse())
                     + String.format("dense output vs conv output: max |difference| = %.3g (largest |output| %.3g)%n", maxAbsDifference, maxAbsOutput)
-                    + String.format("parameters: as a dense layer %,d (+%,d biases) = %,d; as a conv layer %,d%s = %,d (%.0f times fewer)",
+                    + String.format("parameters: as a dense layer %,d (+%,d biases) = %,d; as a conv layer %,d%s = %,d (%,.0f times fewer)",
                             entries, geometry.outSize(), denseParams(), weightCount, bias ? " + " + g.outC() + " biases" : "",
                             convParams(bias), (double) denseParams() / convParams(bias)) + n;
         }
