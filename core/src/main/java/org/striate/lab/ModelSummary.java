@@ -20,6 +20,7 @@ import org.striate.tensor.Shapes;
  * exactly one layer, so the column sums to the training activation memory without double counting.
  */
 public record ModelSummary(int[] inputShape, List<Row> rows, List<UnseenInput> unseen) {
+    // unseen: per windowed layer in its own coordinates, then (index −1) the model input pixels that reach no output
 
     public record Row(int index, String name, String type, int[] outputShape, long params, long macs,
                       ReceptiveField field, long forwardBytes, long backwardBytes, long denseWeights) {
@@ -42,7 +43,9 @@ public record ModelSummary(int[] inputShape, List<Row> rows, List<UnseenInput> u
             rows.add(new Row(i, layer.name(), layer.type(), out, layer.paramCount(), layer.macs(), fields.get(i),
                     outSize * FLOAT_BYTES, backwardBytes(layer, window, inSize, outSize), dense));
         }
-        return new ModelSummary(model.inputShape(), List.copyOf(rows), UnseenInput.find(model));
+        List<UnseenInput> unseen = new ArrayList<>(UnseenInput.find(model));
+        UnseenInput.modelInput(model).ifPresent(unseen::add);
+        return new ModelSummary(model.inputShape(), List.copyOf(rows), List.copyOf(unseen));
     }
 
     private static long backwardBytes(Layer layer, Optional<LayerWindow> window, long inSize, long outSize) {

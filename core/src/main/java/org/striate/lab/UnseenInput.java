@@ -32,20 +32,55 @@ public record UnseenInput(int layerIndex, String layerName, int inH, int inW, in
         return found;
     }
 
-    /** Indices in [0, in) that no output o in [0, out) reads at o·s − p + l·d for l in [0, k). */
-    static int[] unseen(int in, int out, int k, int stride, int pad, int dil) {
+    /**
+     * Pixels of the model's input that reach no output at all, through every layer: a row a later
+     * layer drops takes with it every input row that fed only that row. Index −1, name "model input";
+     * empty when every pixel counts or the input is not (C, H, W).
+     */
+    public static Optional<UnseenInput> modelInput(Sequential model) {
+        int[] input = model.inputShape();
+        if (input.length != 3) return Optional.empty();
+        boolean[] rows = null, cols = null; // null: every index of the current layer's output is used
+        for (int i = model.layers().size() - 1; i >= 0; i--) {
+            Layer layer = model.layer(i);
+            int[] in = layer.inputShape(), out = layer.outputShape();
+            Optional<LayerWindow> w = LayerWindow.of(layer);
+            boolean spatial = in.length == 3 && out.length == 3;
+            if (spatial && w.isPresent()) {
+                LayerWindow g = w.get();
+                rows = reached(in[1], out[1], rows, g.kH(), g.strideH(), g.padH(), g.dilH());
+                cols = reached(in[2], out[2], cols, g.kW(), g.strideW(), g.padW(), g.dilW());
+            } else if (!(spatial && in[1] == out[1] && in[2] == out[2])) {
+                rows = null; // Flatten, Dense, global pooling: every input cell feeds some output
+                cols = null;
+            }
+        }
+        int[] r = unused(rows), c = unused(cols);
+        if (r.length == 0 && c.length == 0) return Optional.empty();
+        return Optional.of(new UnseenInput(-1, "model input", input[1], input[2], r, c));
+    }
+
+    /** Input indices read by the used outputs ({@code used} null: all of them). */
+    private static boolean[] reached(int in, int out, boolean[] used, int k, int stride, int pad, int dil) {
         boolean[] seen = new boolean[in];
         for (int o = 0; o < out; o++) {
+            if (used != null && !used[o]) continue;
             for (int l = 0; l < k; l++) {
                 int at = o * stride - pad + l * dil;
                 if (at >= 0 && at < in) seen[at] = true;
             }
         }
-        int n = 0;
-        for (boolean s : seen) if (!s) n++;
-        int[] idx = new int[n];
-        for (int i = 0, j = 0; i < in; i++) if (!seen[i]) idx[j++] = i;
-        return idx;
+        return seen;
+    }
+
+    private static int[] unused(boolean[] seen) {
+        if (seen == null) return new int[0];
+        return java.util.stream.IntStream.range(0, seen.length).filter(i -> !seen[i]).toArray();
+    }
+
+    /** Indices in [0, in) that no output o in [0, out) reads at o·s − p + l·d for l in [0, k). */
+    static int[] unseen(int in, int out, int k, int stride, int pad, int dil) {
+        return unused(reached(in, out, null, k, stride, pad, dil));
     }
 
     /** One warning line, e.g. "conv2d_1: input column 27 (of 0-27) is never seen by any output; ...". */

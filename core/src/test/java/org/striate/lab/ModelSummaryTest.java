@@ -114,9 +114,13 @@ class ModelSummaryTest {
     @Test
     void poolingThatDropsALastRowIsReported() {
         ModelSummary s = ModelSummary.of(ReceptiveFieldTest.model("input 1x7x8\nmaxpool 2"));
-        assertEquals(1, s.unseen().size());
+        assertEquals(2, s.unseen().size());
         assertArrayEquals(new int[] {6}, s.unseen().get(0).rows());
         assertArrayEquals(new int[0], s.unseen().get(0).columns());
+        // the pooling layer reads the model input directly: the same row is lost from the image
+        assertEquals(-1, s.unseen().get(1).layerIndex());
+        assertArrayEquals(new int[] {6}, s.unseen().get(1).rows());
+        assertTrue(s.text(1).contains("warning: model input: input row 6 (of 0-6) is never seen by any output"), s.text(1));
     }
 
     @Test

@@ -59,6 +59,68 @@ class UnseenInputTest {
         assertEquals("conv2d_2", u.get(0).layerName());
     }
 
+    /*
+     * conv 3x3 stride 2 on 28 reads rows 0-26 (13 outputs); max pooling 2 of those 13 reads rows 0-11,
+     * dropping conv row 12, which read input rows 24-26; row 24 is also read by conv row 11, and row 27
+     * by no conv output at all. So the model's input rows and columns 25-27 reach no output.
+     */
+    @Test
+    void modelInputPixelsLostThroughSeveralLayers() {
+        Sequential m = model("input 1x28x28\nconv 8 3x3 stride=2\nrelu\nmaxpool 2\nflatten\ndense 10");
+        UnseenInput u = UnseenInput.modelInput(m).orElseThrow();
+        assertArrayEquals(new int[] {25, 26, 27}, u.rows());
+        assertArrayEquals(new int[] {25, 26, 27}, u.columns());
+        assertEquals("model input: input rows 25-27 (of 0-27) and input columns 25-27 (of 0-27) are never seen by any output; "
+                + "change the padding, stride or input size so the windows cover it.", u.message());
+        assertTrue(UnseenInput.modelInput(model("input 1x28x28\nconv 8 3x3 stride=2 pad=1\nmaxpool 2\nflatten\ndense 10")).isEmpty());
+    }
+
+    /** Oracle for the whole model: all weights 1, no non-linearity; the input gradient is zero exactly on lost pixels. */
+    @Test
+    void modelInputWarningMatchesTheGradientThroughRandomStacks() {
+        Random rng = new Random(23);
+        int fired = 0, quiet = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            int h = 8 + rng.nextInt(14), w = 8 + rng.nextInt(14);
+            StringBuilder spec = new StringBuilder("input 1x" + h + "x" + w + "\n");
+            for (int l = 0, n = 1 + rng.nextInt(3); l < n; l++) {
+                if (rng.nextBoolean()) spec.append("avgpool ").append(2 + rng.nextInt(2)).append('\n');
+                else spec.append("conv 1 ").append(1 + rng.nextInt(3)).append("x").append(1 + rng.nextInt(3)).append(" stride=")
+                        .append(1 + rng.nextInt(3)).append(" pad=").append(rng.nextInt(2)).append(" bias=false\n");
+            }
+            spec.append("flatten\ndense 1 bias=false\n");
+            Sequential m;
+            try {
+                m = model(spec.toString());
+            } catch (RuntimeException tooSmall) {
+                continue;
+            }
+            Arrays.fill(m.params(), 1f);
+            m.forward(new Tensor(1, 1, h, w), true);
+            Tensor dy = new Tensor(1, 1);
+            dy.fill(1f);
+            Tensor dx = m.backward(dy);
+            boolean[] rowSeen = new boolean[h], colSeen = new boolean[w];
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) {
+                    if (dx.get(0, 0, r, c) != 0) { rowSeen[r] = true; colSeen[c] = true; }
+                }
+            }
+            int[] rows = IntStream.range(0, h).filter(r -> !rowSeen[r]).toArray();
+            int[] cols = IntStream.range(0, w).filter(c -> !colSeen[c]).toArray();
+            var u = UnseenInput.modelInput(m);
+            if (rows.length == 0 && cols.length == 0) {
+                assertTrue(u.isEmpty(), spec::toString);
+                quiet++;
+            } else {
+                assertArrayEquals(rows, u.orElseThrow().rows(), spec::toString);
+                assertArrayEquals(cols, u.orElseThrow().columns(), spec::toString);
+                fired++;
+            }
+        }
+        assertTrue(fired >= 20 && quiet >= 20, "fired " + fired + ", quiet " + quiet);
+    }
+
     /**
      * The oracle: with all weights 1, the input gradient of the sum of all outputs is zero exactly on
      * the pixels no output reads. The warning must list exactly those rows and columns, on random
