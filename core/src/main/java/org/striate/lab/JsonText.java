@@ -31,6 +31,13 @@ public final class JsonText {
         return this;
     }
 
+    /** Float values print with float precision (0.1f as 0.1, not 0.10000000149011612). */
+    public JsonText field(String name, float value) {
+        key(name);
+        b.append(Float.isFinite(value) ? Float.toString(value) : "null");
+        return this;
+    }
+
     public JsonText field(String name, int[] values) {
         key(name).b.append('[');
         for (int i = 0; i < values.length; i++) b.append(i == 0 ? "" : ", ").append(values[i]);
