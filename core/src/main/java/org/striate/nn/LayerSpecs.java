@@ -146,6 +146,7 @@ public final class LayerSpecs {
         });
         register("relu", l -> { l.expectArgs(0, 0, "'relu' with no arguments"); return new ReLU(); });
         register("flatten", l -> { l.expectArgs(0, 0, "'flatten' with no arguments"); return new Flatten(); });
+        register("blurpool", BlurPool2d::fromSpec);
     }
 
     /** Known keywords, sorted, for error messages and --help. */
