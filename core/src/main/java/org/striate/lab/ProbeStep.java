@@ -4,16 +4,20 @@ import java.util.Set;
 import org.striate.StriateException;
 import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.Kernels;
+import org.striate.kernels.LocalKernels;
+import org.striate.kernels.PoolGeometry;
 import org.striate.nn.BlurPool2d;
 import org.striate.nn.Conv2d;
 import org.striate.nn.Layer;
+import org.striate.nn.LocallyConnected2d;
+import org.striate.nn.Pool2d;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
 /**
- * One layer of a model as the shift probes see it: a sliding window (convolution, blur pooling,
- * pooling), an element-wise map (activations, batch norm at inference, dropout at inference), or a
+ * One layer of a model as the shift probes see it: a sliding window (convolution, locally connected,
+ * blur pooling, pooling), an element-wise map (activations, batch norm at inference, dropout at inference), or a
  * global map (flatten, dense, global pooling) after which there is no spatial layout left to shift.
  *
  * <p>It can run the layer the usual way (zero padding) or with wrap-around padding: the input is
@@ -32,40 +36,70 @@ final class ProbeStep {
     final Kind kind;
     /** Kernel extent (dilated), stride and padding along H and W; zeros unless WINDOW. */
     final int extentH, extentW, strideH, strideW, padH, padW;
-    private final ConvGeometry conv;
-    private final float[] weights;
-    private final int weightOffset, biasOffset;
+    /** Runs the window with no padding over a wrap-padded input: (padded input, batch, output buffer). */
+    private final WrappedWindow wrapped;
 
-    private ProbeStep(Layer layer, Kind kind, ConvGeometry conv, float[] weights, int weightOffset, int biasOffset) {
+    interface WrappedWindow { void run(Tensor padded, int batch, Tensor y); }
+
+    private ProbeStep(Layer layer, Kind kind, int[] window, WrappedWindow wrapped) {
         this.layer = layer;
         this.kind = kind;
-        this.conv = conv;
-        this.weights = weights;
-        this.weightOffset = weightOffset;
-        this.biasOffset = biasOffset;
-        this.extentH = conv == null ? 0 : conv.dilH() * (conv.kH() - 1) + 1;
-        this.extentW = conv == null ? 0 : conv.dilW() * (conv.kW() - 1) + 1;
-        this.strideH = conv == null ? 1 : conv.strideH();
-        this.strideW = conv == null ? 1 : conv.strideW();
-        this.padH = conv == null ? 0 : conv.padH();
-        this.padW = conv == null ? 0 : conv.padW();
+        this.wrapped = wrapped;
+        this.extentH = window[0];
+        this.extentW = window[1];
+        this.strideH = window[2];
+        this.strideW = window[3];
+        this.padH = window[4];
+        this.padW = window[5];
+    }
+
+    private static final int[] NO_WINDOW = {0, 0, 1, 1, 0, 0};
+
+    private static int[] window(ConvGeometry g) {
+        return new int[] {g.dilH() * (g.kH() - 1) + 1, g.dilW() * (g.kW() - 1) + 1, g.strideH(), g.strideW(), g.padH(), g.padW()};
+    }
+
+    /** The same window over an input larger by twice the padding, with no padding: same output size. */
+    private static ConvGeometry unpadded(ConvGeometry g) {
+        return new ConvGeometry(g.inC(), g.inH() + 2 * g.padH(), g.inW() + 2 * g.padW(), g.outC(), g.kH(), g.kW(),
+                g.strideH(), g.strideW(), 0, 0, g.dilH(), g.dilW(), g.groups());
     }
 
     /** How the probes see layer {@code index} of {@code model}; {@code spatialBefore} is false once a global layer has passed. */
     static ProbeStep of(Sequential model, int index, boolean spatialBefore) {
         Layer layer = model.layer(index);
         int[] in = layer.inputShape(), out = layer.outputShape();
-        if (!spatialBefore || in.length != 3 || out.length != 3) return new ProbeStep(layer, Kind.GLOBAL, null, null, 0, 0);
+        if (!spatialBefore || in.length != 3 || out.length != 3) return new ProbeStep(layer, Kind.GLOBAL, NO_WINDOW, null);
+        float[] params = model.params();
+        int off = layer.paramOffset();
         if (layer instanceof Conv2d c) {
-            ConvGeometry g = c.geometry();
-            int off = layer.paramOffset();
-            return new ProbeStep(layer, Kind.WINDOW, g, model.params(), off, c.hasBias() ? off + g.weightSize() : -1);
+            ConvGeometry g = c.geometry(), u = unpadded(g);
+            int bias = c.hasBias() ? off + g.weightSize() : -1;
+            return new ProbeStep(layer, Kind.WINDOW, window(g), (x, n, y) ->
+                    Kernels.get().conv2dForward(u, n, x.data, params, off, bias < 0 ? null : params, Math.max(0, bias), y.data));
         }
-        if (layer instanceof BlurPool2d b) return new ProbeStep(layer, Kind.WINDOW, b.geometry(), b.filterWeights(), 0, -1);
-        if (ELEMENTWISE.contains(layer.type()) && Shapes.equal(in, out)) return new ProbeStep(layer, Kind.ELEMENTWISE, null, null, 0, 0);
-        if (out[1] == 1 && out[2] == 1) return new ProbeStep(layer, Kind.GLOBAL, null, null, 0, 0);
+        if (layer instanceof LocallyConnected2d lc) {
+            ConvGeometry g = lc.geometry(), u = unpadded(g);
+            boolean bias = lc.paramCount() > lc.weightCount();
+            return new ProbeStep(layer, Kind.WINDOW, window(g), (x, n, y) ->
+                    LocalKernels.forward(u, n, x.data, params, off, bias ? params : null, off + lc.weightCount(), y.data));
+        }
+        if (layer instanceof BlurPool2d b) {
+            ConvGeometry g = b.geometry(), u = unpadded(g);
+            float[] w = b.filterWeights();
+            return new ProbeStep(layer, Kind.WINDOW, window(g), (x, n, y) -> Kernels.get().conv2dForward(u, n, x.data, w, 0, null, 0, y.data));
+        }
+        if (layer instanceof Pool2d p) {
+            PoolGeometry g = p.geometry();
+            PoolGeometry u = new PoolGeometry(g.kind(), g.channels(), g.inH() + 2 * g.padH(), g.inW() + 2 * g.padW(), g.kH(), g.kW(),
+                    g.strideH(), g.strideW(), 0, 0);
+            int[] w = {g.kH(), g.kW(), g.strideH(), g.strideW(), g.padH(), g.padW()};
+            return new ProbeStep(layer, Kind.WINDOW, w, (x, n, y) -> Kernels.get().pool2dForward(u, n, x.data, y.data, new int[y.size()]));
+        }
+        if (ELEMENTWISE.contains(layer.type()) && Shapes.equal(in, out)) return new ProbeStep(layer, Kind.ELEMENTWISE, NO_WINDOW, null);
+        if (out[1] == 1 && out[2] == 1) return new ProbeStep(layer, Kind.GLOBAL, NO_WINDOW, null);
         throw new StriateException("Layer '" + layer.name() + "' (" + layer.type() + ") cannot be probed for shifts: its window is unknown. "
-                + "Expected convolution, blur pooling, element-wise or global layers; received output " + Shapes.str(out)
+                + "Expected convolution, pooling, locally connected, element-wise or global layers; received output " + Shapes.str(out)
                 + " from input " + Shapes.str(in) + ".");
     }
 
@@ -83,11 +117,8 @@ final class ProbeStep {
     /** Runs the layer at inference; the result is a copy the caller may keep. */
     Tensor forward(Tensor x, boolean circular) {
         if (!circular || kind != Kind.WINDOW || (padH == 0 && padW == 0)) return layer.forward(x, false).copy();
-        Tensor padded = Shifts.wrapPad(x, padH, padW);
-        ConvGeometry g = new ConvGeometry(conv.inC(), conv.inH() + 2 * padH, conv.inW() + 2 * padW, conv.outC(), conv.kH(), conv.kW(),
-                conv.strideH(), conv.strideW(), 0, 0, conv.dilH(), conv.dilW(), conv.groups());
         Tensor y = new Tensor(Shapes.withBatch(x.batch(), layer.outputShape()));
-        Kernels.get().conv2dForward(g, x.batch(), padded.data, weights, weightOffset, biasOffset < 0 ? null : weights, Math.max(0, biasOffset), y.data);
+        wrapped.run(Shifts.wrapPad(x, padH, padW), x.batch(), y);
         return y;
     }
 }
