@@ -14,6 +14,7 @@ import org.striate.nn.BlurPool2d;
 import org.striate.nn.Conv2d;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
+import org.striate.nn.LayerSpecs;
 import org.striate.nn.ReLU;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
@@ -116,6 +117,46 @@ class EquivarianceTest {
                         p + " shift " + t + ": blurred " + sb.errors()[t - 1] + " vs subsampled " + sa.errors()[t - 1]);
             }
             if (p == Padding.CIRCULAR) assertTrue(sb.errors()[1] < 1e-6, "even shifts stay exact with the blur");
+        }
+    }
+
+    @Test
+    void maxBlurPoolLowersTheOddShiftErrorOfMaxPooling() {
+        // Zhang 2019: max pooling with stride 2 = dense max (stride 1) then subsampling; blur before subsampling
+        Sequential max = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2\n", "t", new int[] {2, 16, 16}).build(8);
+        Sequential blur = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2 stride=1\nblurpool size=5\n", "t", new int[] {2, 16, 16}).build(8);
+        Tensor x = smoothInputs(max);
+        Result a = Equivariance.probe(max, x, 3, Padding.CIRCULAR), b = Equivariance.probe(blur, x, 3, Padding.CIRCULAR);
+        LayerResult pooled = a.layers().get(2), blurred = b.layers().get(3);
+        assertEquals(2, pooled.jumpH());
+        assertEquals(2, blurred.jumpH());
+        assertTrue(pooled.errors()[1] < 1e-6, "max pooling keeps even shifts exact: " + pooled.errors()[1]);
+        assertEquals(2, a.aliasingLayer());
+        for (int t : new int[] {1, 3}) {
+            assertTrue(blurred.errors()[t - 1] < 0.7 * pooled.errors()[t - 1],
+                    "shift " + t + ": max-blur " + blurred.errors()[t - 1] + " vs max " + pooled.errors()[t - 1]);
+        }
+    }
+
+    @Test
+    void aLocallyConnectedLayerIsNotEquivariantEvenAwayFromTheBorders() {
+        Sequential lc = LayerSpecs.parse("lc 4 3x3 pad=same\n", "t", new int[] {1, 12, 12}).build(3);
+        Result r = Equivariance.probe(lc, Equivariance.randomInputs(lc, 4, 2), 2, Padding.ZERO_MARGIN);
+        LayerResult l = r.layers().get(0);
+        assertTrue(l.comparable()[0] && l.cells()[0] > 0);
+        assertTrue(l.errors()[0] > 0.3, "each position has its own filter: " + l.errors()[0]);
+        Result c = Equivariance.probe(lc, Equivariance.randomInputs(lc, 4, 2), 2, Padding.CIRCULAR);
+        assertTrue(c.layers().get(0).errors()[0] > 0.3, "nor with circular padding: " + c.layers().get(0).errors()[0]);
+    }
+
+    @Test
+    void globalAveragePoolingIsInvariantToCircularShifts() {
+        Sequential m = LayerSpecs.parse("conv 4 3x3 pad=same\nrelu\ngap\ndense 3\n", "t", new int[] {1, 12, 12}).build(4);
+        Result r = Equivariance.probe(m, Equivariance.randomInputs(m, 3, 1), 3, Padding.CIRCULAR);
+        assertFalse(r.layers().get(2).spatial());
+        for (int t = 0; t < 3; t++) {
+            assertTrue(r.layers().get(2).errors()[t] < 1e-6, "gap, shift " + (t + 1));
+            assertTrue(r.layers().get(3).errors()[t] < 1e-6, "dense after gap, shift " + (t + 1));
         }
     }
 
