@@ -12,8 +12,9 @@ import org.striate.nn.Sequential;
  * 28×28 images with the reference kernels. They differ in one thing each:
  * <ul>
  *   <li>{@code cnn}: two 3×3 convolutions, each followed by 2×2 max pooling, and a linear head;</li>
- *   <li>{@code cnn-blurpool}: the same with anti-aliased pooling (max at stride 1, then a binomial
- *       blur subsampled by 2), as in Zhang 2019;</li>
+ *   <li>{@code cnn-blurpool}: the same with anti-aliased pooling as in Zhang 2019: the max taken densely
+ *       (3×3 at stride 1, padded so the map keeps its size and stays periodic), then a binomial blur
+ *       subsampled by 2;</li>
  *   <li>{@code lc}: the same windows without parameter sharing (locally connected);</li>
  *   <li>{@code mlp}: no windows at all, one hidden layer of 64 units.</li>
  * </ul>
@@ -29,8 +30,8 @@ public final class LabModels {
                 "conv 16 3x3 pad=same", "relu", "maxpool 2",
                 "flatten", "dense 10"));
         SPECS.put("cnn-blurpool", String.join("\n",
-                "conv 8 3x3 pad=same", "relu", "maxpool 2 stride=1", "blurpool",
-                "conv 16 3x3 pad=same", "relu", "maxpool 2 stride=1", "blurpool",
+                "conv 8 3x3 pad=same", "relu", "maxpool 3 stride=1 pad=1", "blurpool",
+                "conv 16 3x3 pad=same", "relu", "maxpool 3 stride=1 pad=1", "blurpool",
                 "flatten", "dense 10"));
         SPECS.put("lc", String.join("\n",
                 "lc 8 3x3 pad=same", "relu", "maxpool 2",
