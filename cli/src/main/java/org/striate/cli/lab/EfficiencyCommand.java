@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 /** Test accuracy against training-set size for a CNN, an MLP and a locally connected model. */
 @Command(name = "efficiency",
+        mixinStandardHelpOptions = true,
         description = {"Statistical efficiency: train each model on growing, nested subsets of the training set and "
                 + "measure test accuracy. Parameter sharing should let the CNN learn from fewer images.",
                 "Each run trains max(3, ceil(3000 / n)) epochs (at most 30) from the same initial weights. "

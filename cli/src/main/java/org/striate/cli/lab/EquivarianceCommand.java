@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 
 /** Per-layer translation equivariance of a model, with zero padding (away from the borders) and with circular padding. */
 @Command(name = "equivariance",
+        mixinStandardHelpOptions = true,
         description = {"Measure, layer by layer, how far f(shifted input) is from the shifted f(input), for shifts 1..K.",
                 "The shift seen by a layer is the input shift divided by the layer's jump (cumulative stride); shifts that are "
                         + "not a multiple of the jump (marked *) are compared with the nearer whole-cell shift.",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 
 /** Test accuracy against shift and classification consistency, for several models trained the same way. */
 @Command(name = "invariance",
+        mixinStandardHelpOptions = true,
         description = {"Train each model on the same images, then measure test accuracy with every test image shifted by "
                 + "-K..K pixels (horizontally, then vertically; zero fill) and the consistency: the share of test images "
                 + "whose predicted class is the same under two random shifts in [-K, K]^2.",

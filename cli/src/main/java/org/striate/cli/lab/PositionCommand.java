@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** A task where position is the class: locally connected against a CNN with global average pooling. */
 @Command(name = "position",
+        mixinStandardHelpOptions = true,
         description = {"Generate images where the same pattern in each of four quadrants is a different class, then train "
                 + "a locally connected model (no parameter sharing) and a CNN ending in global average pooling "
                 + "(translation invariant by construction, so at chance: 0.25)."},
