@@ -1,9 +1,13 @@
 package org.striate.cli.lab;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.striate.StriateException;
 import org.striate.cli.ExitCode;
 import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Statistical efficiency: train each model on growing, nested subsets of the training set and "
                 + "measure test accuracy. Parameter sharing should let the CNN learn from fewer images.",
-                "Each run trains max(3, ceil(3000 / n)) epochs (at most 30) from the same initial weights. "
+                "Each run trains max(3, ceil(MIN_SEEN / n)) epochs (at most MAX_EPOCHS) from the same initial weights. "
                         + "Writes efficiency.png (log-scaled sizes) to --out."},
         footer = {"", "Examples:", "  striate lab efficiency", "  striate lab efficiency --sizes 100,300,1000,3000,10000,60000 --json"})
 public final class EfficiencyCommand extends StriateCommand {
@@ -38,6 +42,13 @@ public final class EfficiencyCommand extends StriateCommand {
             description = "Lab models (cnn, cnn-blurpool, lc, mlp), built-in models or spec files (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
+    @Option(names = "--min-seen", defaultValue = "3000", paramLabel = "N",
+            description = "Training images each run sees at least, over its epochs (default: ${DEFAULT-VALUE}).")
+    int minSeen;
+
+    @Option(names = "--max-epochs", defaultValue = "30", paramLabel = "N", description = "Most epochs a run may take (default: ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
     @Option(names = "--test-size", defaultValue = "2000", paramLabel = "N", description = "Test images (default: ${DEFAULT-VALUE}).")
     int testSize;
 
@@ -52,8 +63,8 @@ public final class EfficiencyCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
-        Efficiency.Options options = new Efficiency.Options(sizes, 3, 30, 3000, 32, 1e-3, seed);
-        if (testSize <= 0) throw new org.striate.StriateException("Invalid value for option '--test-size'. Expected a strictly positive value. Received " + testSize + ".");
+        Efficiency.Options options = new Efficiency.Options(sizes, Math.min(3, maxEpochs), maxEpochs, minSeen, 32, 1e-3, seed);
+        if (testSize <= 0) throw new StriateException("Invalid value for option '--test-size'. Expected a strictly positive value. Received " + testSize + ".");
         TrainTestSplit split = ModelAndData.data(data);
         Dataset test = split.test().head(testSize);
         List<NamedModel> named = new ArrayList<>();
@@ -62,8 +73,8 @@ public final class EfficiencyCommand extends StriateCommand {
             named.add(new NamedModel(name, () -> {
                 try {
                     return ModelAndData.model(name, seed);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }));
         }
@@ -103,7 +114,7 @@ public final class EfficiencyCommand extends StriateCommand {
         return names;
     }
 
-    org.knowm.xchart.XYChart chart(List<Point> points) {
+    XYChart chart(List<Point> points) {
         Charts.Series s = new Charts.Series();
         for (String name : modelNames(points)) {
             List<Point> mine = points.stream().filter(p -> p.model().equals(name)).toList();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
 import org.striate.StriateException;
 import org.striate.cli.ExitCode;
 import org.striate.cli.Json;
@@ -93,7 +94,7 @@ public final class InvarianceCommand extends StriateCommand {
         return ExitCode.OK;
     }
 
-    static org.knowm.xchart.XYChart chart(List<Row> rows, int axis) {
+    static XYChart chart(List<Row> rows, int axis) {
         Charts.Series s = new Charts.Series();
         for (Row r : rows) {
             int[] shifts = r.accuracy().shifts();

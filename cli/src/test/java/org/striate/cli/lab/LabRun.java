@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.Random;
-import org.striate.data.IdxFiles;
 import picocli.CommandLine;
 
-/** Runs one lab command in-process and captures exit code and output; writes small IDX data sets. */
+/** Runs one lab command in-process and captures exit code and output. */
 record LabRun(int code, String out, String err) {
 
     static LabRun run(Object command, String... args) {
@@ -20,29 +18,7 @@ record LabRun(int code, String out, String err) {
         return new LabRun(code, out.toString(), err.toString());
     }
 
-    /**
-     * Ten classes of 28×28 images: class k is a bright 8×8 square whose top-left corner is at row and
-     * column 2 + 2k (on a dim noisy background), so position and content both carry the class.
-     */
-    static Path writeIdx(Path dir, int train, int test) throws IOException {
-        java.nio.file.Files.createDirectories(dir);
-        Random rng = new Random(1);
-        write(dir, "train", train, rng);
-        write(dir, "t10k", test, rng);
-        return dir;
-    }
-
-    private static void write(Path dir, String part, int n, Random rng) throws IOException {
-        byte[] images = new byte[n * 28 * 28], labels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int k = i % 10;
-            labels[i] = (byte) k;
-            for (int p = 0; p < 784; p++) images[i * 784 + p] = (byte) rng.nextInt(40);
-            for (int r = 0; r < 8; r++) for (int c = 0; c < 8; c++) images[i * 784 + (2 + 2 * k + r) * 28 + 2 + 2 * k + c] = (byte) 220;
-        }
-        IdxFiles.write(dir.resolve(part + "-images-idx3-ubyte"), new int[] {n, 28, 28}, images, false);
-        IdxFiles.write(dir.resolve(part + "-labels-idx1-ubyte"), new int[] {n}, labels, false);
-    }
+    static Path writeIdx(Path dir, int train, int test) throws IOException { return GeneratedIdx.write(dir, train, test); }
 
     @Override
     public String toString() { return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err; }
