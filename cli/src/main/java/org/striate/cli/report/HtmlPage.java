@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * One self-contained HTML page: inline style, no script, no external URL; pictures are inlined as
- * {@code data:} URIs so the page opens offline from a single file. Text is escaped where it is added.
+ * {@code data:} URIs so the page opens offline from a single file. A Content-Security-Policy forbids
+ * every other source, so even a stray URL could not make the browser fetch anything. Text is escaped
+ * where it is added.
  */
 public final class HtmlPage {
     private static final String STYLE = String.join("\n",
@@ -15,6 +17,9 @@ public final class HtmlPage {
             "th{background:#f2f2f2}td.l,th.l{text-align:left}",
             "figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figcaption{font-size:.85em;color:#555}",
             "img.px{image-rendering:pixelated}p.note{color:#555;font-size:.9em}");
+
+    /** The page may load nothing: pictures only from data: URIs, style only inline; the browser blocks (and logs) anything else. */
+    static final String CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">";
 
     private final StringBuilder body = new StringBuilder();
     private final String title;
@@ -74,7 +79,7 @@ public final class HtmlPage {
     public static String dataUri(byte[] png) { return "data:image/png;base64," + Base64.getEncoder().encodeToString(png); }
 
     public String html() {
-        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title) + "</title>\n<style>\n"
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" + CSP + "\n<title>" + escape(title) + "</title>\n<style>\n"
                 + STYLE + "\n</style>\n</head>\n<body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body>\n</html>\n";
     }
 
