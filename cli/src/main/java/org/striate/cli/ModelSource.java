@@ -10,7 +10,7 @@ import org.striate.nn.Sequential;
 import org.striate.nn.Zoo;
 
 /** Resolves what a user passes to --model: a built-in name or the path of a spec file. */
-final class ModelSource {
+public final class ModelSource {
     private ModelSource() {}
 
     /** True when {@code ref} names a built-in model rather than a file. */
@@ -20,7 +20,7 @@ final class ModelSource {
      * Builds an untrained model from a zoo name or a spec file; {@code input} (may be null) overrides
      * the input shape of the spec.
      */
-    static Sequential load(String ref, int[] input, long seed) throws IOException {
+    public static Sequential load(String ref, int[] input, long seed) throws IOException {
         if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.DEFAULT_INPUT : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
