@@ -16,6 +16,7 @@ import org.striate.StriateException;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Sequential;
+import org.striate.tensor.ShapeException;
 
 /**
  * Reads the model file in four checked steps: header (magic, version), structure (every section
@@ -155,7 +156,9 @@ final class ModelFileReader {
         try {
             return LayerSpecs.parse(new String(text, StandardCharsets.UTF_8), source + " (architecture)", null);
         } catch (StriateException e) {
-            throw new ModelFormatException(source + ": its architecture cannot be read by this version of Striate: " + e.getMessage(), e);
+            // the parser also infers shapes, so that a shape error names its line: that is a build failure
+            String why = e.getCause() instanceof ShapeException ? "cannot be built" : "cannot be read by this version of Striate";
+            throw new ModelFormatException(source + ": its architecture " + why + ": " + e.getMessage(), e);
         }
     }
 
