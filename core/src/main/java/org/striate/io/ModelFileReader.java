@@ -155,7 +155,8 @@ final class ModelFileReader {
         try {
             return LayerSpecs.parse(new String(text, StandardCharsets.UTF_8), source + " (architecture)", null);
         } catch (StriateException e) {
-            throw new ModelFormatException(source + ": its architecture cannot be read by this version of Striate: " + e.getMessage(), e);
+            throw new ModelFormatException(source + ": its architecture is invalid or uses layers this version of Striate does not know: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,67 @@
+package org.striate.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.striate.nn.Layer;
+import org.striate.nn.LayerSpecs;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/** Round trips of models with layer state (BatchNorm running statistics), pooling and dropout. */
+class ModelFileLayersTest {
+    @TempDir Path dir;
+
+    static final String SPEC = """
+            input 3x8x8
+            conv 4 3x3 pad=same
+            batchnorm
+            relu
+            maxpool 2
+            conv 6 3x3 pad=same bias=false
+            batchnorm
+            relu
+            avgpool 2
+            flatten
+            dropout 0.5
+            dense 5
+            """;
+
+    @Test
+    void batchNormStatisticsAndPoolingSurviveTheRoundTrip() throws IOException {
+        assumeTrue(LayerSpecs.keywords().containsAll(List.of("batchnorm", "maxpool", "avgpool", "dropout")),
+                "these layers are not available in this build");
+        Sequential model = LayerSpecs.parse(SPEC, "test", null).build(11);
+        // a few training-mode passes move the running statistics away from their initial values
+        for (int i = 0; i < 3; i++) model.forward(ModelFileTest.randomBatch(6, model.inputShape(), 100 + i), true);
+        Layer bn = model.layer(1);
+        float[] state = bn.state();
+        assertFalse(Arrays.equals(state, LayerSpecs.parse(SPEC, "test", null).build(11).layer(1).state()),
+                "training passes should have changed the running statistics");
+
+        Path f = dir.resolve("bn.striate");
+        ModelFile.save(model, f);
+        Sequential loaded = ModelFile.load(f);
+        assertArrayEquals(ModelFileTest.bits(model.params(), model.paramCount()), ModelFileTest.bits(loaded.params(), loaded.paramCount()));
+        for (int i = 0; i < model.layers().size(); i++) {
+            float[] s = model.layer(i).state();
+            assertArrayEquals(ModelFileTest.bits(s, s.length), ModelFileTest.bits(loaded.layer(i).state(), s.length));
+        }
+        Tensor x = ModelFileTest.randomBatch(4, model.inputShape(), 7);
+        Tensor a = model.forward(x.copy(), false).copy(), b = loaded.forward(x.copy(), false);
+        assertArrayEquals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(b.data, b.size()));
+
+        // without the STAT section the statistics would be the initial ones and predictions would differ
+        Sequential fresh = LayerSpecs.parse(SPEC, "test", null).build(11);
+        System.arraycopy(model.params(), 0, fresh.params(), 0, model.paramCount());
+        Tensor c = fresh.forward(x.copy(), false);
+        assertFalse(Arrays.equals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(c.data, c.size())));
+    }
+}
