@@ -213,10 +213,14 @@ class ModelFileTest {
     }
 
     @Test
-    void saveReplacesAnExistingFile() throws IOException {
+    void saveReplacesAnExistingFileKeepingItsPermissions() throws IOException {
         Path f = dir.resolve("m");
         ModelFile.save(smallModel(1), f);
+        boolean posix = f.getFileSystem().supportedFileAttributeViews().contains("posix");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        if (posix) Files.setPosixFilePermissions(f, perms);
         ModelFile.save(smallModel(2), f);
         assertArrayEquals(smallModel(2).params(), ModelFile.load(f).params());
+        if (posix) assertEquals(perms, Files.getPosixFilePermissions(f));
     }
 }
