@@ -36,6 +36,7 @@ final class ModelFileReader {
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + " does not exist. Expected a model file written by 'striate train' or ModelFile.save.");
         }
+        if (!Files.isRegularFile(file)) throw new ModelFormatException(file + " is a directory or a device, not a model file. Pass the path of a saved model.");
         if (size > MAX_FILE) {
             throw new ModelFormatException(file + " has " + size + " bytes; model files of at most " + MAX_FILE + " bytes can be read.");
         }

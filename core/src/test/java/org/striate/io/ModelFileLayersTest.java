@@ -58,6 +58,14 @@ class ModelFileLayersTest {
         Tensor a = model.forward(x.copy(), false).copy(), b = loaded.forward(x.copy(), false);
         assertArrayEquals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(b.data, b.size()));
 
+        // every truncation of this larger file is refused too
+        byte[] all = java.nio.file.Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.striate");
+        for (int n = 0; n < all.length; n += 3) {
+            java.nio.file.Files.write(cut, Arrays.copyOf(all, n));
+            ModelFileTest.expectBad(cut);
+        }
+
         // without the STAT section the statistics would be the initial ones and predictions would differ
         Sequential fresh = LayerSpecs.parse(SPEC, "test", null).build(11);
         System.arraycopy(model.params(), 0, fresh.params(), 0, model.paramCount());

@@ -143,6 +143,7 @@ class ModelFileTest {
         Files.write(future, f);
         assertTrue(expectBad(future).getMessage().contains("version " + (ModelFile.VERSION + 1)));
         assertTrue(expectBad(dir.resolve("absent")).getMessage().contains("does not exist"));
+        assertTrue(expectBad(Files.createDirectory(dir.resolve("folder"))).getMessage().contains("not a model file"));
         Path extra = dir.resolve("extra");
         Files.write(extra, java.util.Arrays.copyOf(all, all.length + 3));
         expectBad(extra);
