@@ -1,0 +1,92 @@
+package org.striate.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Pooling on one (sample, channel) plane at a time, so planes can be split over threads; same rules
+ * as {@link ScalarKernels}: padding never wins, averages count only cells inside the input, ties go to
+ * the first cell in window order. The common 2×2 stride-2 max pool has its own unrolled loop.
+ */
+final class Pooling {
+    private Pooling() {}
+
+    /** 2×2 window, stride 2, no padding: every window lies inside the plane. */
+    static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
+        int oh = g.outH(), ow = g.outW(), inW = g.inW();
+        int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
+        for (int i = 0; i < oh; i++) {
+            int r0 = 2 * i * inW, r1 = r0 + inW;
+            int yi = yBase + i * ow;
+            for (int j = 0; j < ow; j++, yi++) {
+                int c = 2 * j;
+                float best = x[xBase + r0 + c];
+                int at = r0 + c;
+                float v = x[xBase + r0 + c + 1];
+                if (v > best) { best = v; at = r0 + c + 1; }
+                v = x[xBase + r1 + c];
+                if (v > best) { best = v; at = r1 + c; }
+                v = x[xBase + r1 + c + 1];
+                if (v > best) { best = v; at = r1 + c + 1; }
+                y[yi] = best;
+                arg[yi] = at;
+            }
+        }
+    }
+
+    static void forwardPlane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
+        int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                float best = g.kind() == PoolGeometry.Kind.MIN ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+                float sum = 0;
+                int count = 0, at = -1;
+                for (int l = 0; l < g.kH(); l++) {
+                    int r = i * g.strideH() - g.padH() + l;
+                    if (r < 0 || r >= g.inH()) continue;
+                    for (int m = 0; m < g.kW(); m++) {
+                        int col = j * g.strideW() - g.padW() + m;
+                        if (col < 0 || col >= g.inW()) continue;
+                        float v = x[nc * plane + r * g.inW() + col];
+                        sum += v;
+                        count++;
+                        boolean wins = switch (g.kind()) {
+                            case MAX -> v > best || at < 0;
+                            case MIN -> v < best || at < 0;
+                            case AVG -> false;
+                        };
+                        if (wins) { best = v; at = r * g.inW() + col; }
+                    }
+                }
+                int yi = (nc * oh + i) * ow + j;
+                if (g.kind() == PoolGeometry.Kind.AVG) {
+                    y[yi] = count == 0 ? 0 : sum / count;
+                } else {
+                    y[yi] = best;
+                    arg[yi] = at;
+                }
+            }
+        }
+    }
+
+    static void backwardPlane(PoolGeometry g, int nc, float[] dy, int[] arg, float[] dx) {
+        int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
+        Arrays.fill(dx, nc * plane, (nc + 1) * plane, 0f);
+        int yBase = nc * oh * ow;
+        if (g.kind() != PoolGeometry.Kind.AVG) {
+            for (int yi = yBase; yi < yBase + oh * ow; yi++) dx[nc * plane + arg[yi]] += dy[yi];
+            return;
+        }
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int r0 = Math.max(0, i * g.strideH() - g.padH()), r1 = Math.min(g.inH(), i * g.strideH() - g.padH() + g.kH());
+                int c0 = Math.max(0, j * g.strideW() - g.padW()), c1 = Math.min(g.inW(), j * g.strideW() - g.padW() + g.kW());
+                int count = (r1 - r0) * (c1 - c0);
+                if (count <= 0) continue;
+                float share = dy[yBase + i * ow + j] / count;
+                for (int r = r0; r < r1; r++) {
+                    for (int col = c0; col < c1; col++) dx[nc * plane + r * g.inW() + col] += share;
+                }
+            }
+        }
+    }
+}

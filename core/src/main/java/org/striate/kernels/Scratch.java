@@ -1,0 +1,21 @@
+package org.striate.kernels;
+
+/**
+ * Per-thread work buffers (packed GEMM panels, im2col columns), grown once to the largest size asked
+ * for and then reused, so a training step allocates nothing in the steady state.
+ */
+final class Scratch {
+    private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
+
+    private float[] packA = new float[0];
+    private float[] packB = new float[0];
+    private float[] col = new float[0];
+    private float[] tile = new float[0];
+
+    static Scratch get() { return MINE.get(); }
+
+    float[] packA(int n) { if (packA.length < n) packA = new float[n]; return packA; }
+    float[] packB(int n) { if (packB.length < n) packB = new float[n]; return packB; }
+    float[] col(int n) { if (col.length < n) col = new float[n]; return col; }
+    float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
+}

@@ -1,0 +1,154 @@
+package org.striate.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.striate.kernels.KernelAssert.close;
+import static org.striate.kernels.KernelAssert.pick;
+import static org.striate.kernels.KernelAssert.random;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every SIMD kernel but GEMM against its scalar twin, on random awkward shapes with 3 threads. */
+class SimdKernelsTest {
+    private static final ScalarKernels REF = new ScalarKernels();
+    private static Kernels simd;
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
+        simd = KernelProvider.simd(3);
+    }
+
+    @AfterAll
+    static void release() throws Exception { if (simd instanceof AutoCloseable c) c.close(); }
+
+    /** A random valid convolution: groups, stride, padding and dilation included. */
+    static ConvGeometry randomConv(Random r) {
+        while (true) {
+            int groups = pick(r, new int[] {1, 1, 1, 2, 3});
+            int inC = groups * pick(r, new int[] {1, 2, 3, 5});
+            int outC = groups * pick(r, new int[] {1, 2, 3, 7, 17});
+            int kH = pick(r, new int[] {1, 2, 3, 5}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {1, 2, 3}) : kH;
+            int stride = 1 + (r.nextInt(3) == 0 ? r.nextInt(3) : 0);
+            int pad = r.nextInt(3), dil = 1 + (r.nextInt(4) == 0 ? 1 : 0);
+            int inH = 1 + r.nextInt(13), inW = 1 + r.nextInt(13);
+            ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, stride, stride, pad, pad, dil, dil, groups);
+            if (g.outH() > 0 && g.outW() > 0) return g;
+        }
+    }
+
+    @Test
+    void convolutionMatchesScalar() {
+        Random r = new Random(3);
+        int shapes = 0;
+        for (int t = 0; t < 300; t++) {
+            ConvGeometry g = randomConv(r);
+            int batch = 1 + r.nextInt(5);
+            checkConv(r, g, batch, r.nextBoolean());
+            shapes++;
+        }
+        // the fashion-cnn layers and a 1x1 convolution, at a training batch
+        checkConv(r, new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4, true);
+        checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 3, true);
+        checkConv(r, new ConvGeometry(33, 7, 9, 17, 1, 1, 1, 1, 0, 0, 1, 1, 1), 5, false);
+        assertTrue(shapes >= 300);
+    }
+
+    private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
+        String what = g + " batch " + batch;
+        int reduction = g.inPerGroup() * g.kH() * g.kW();
+        float[] x = random(r, batch * g.inSize());
+        float[] w = random(r, 2 + g.weightSize() + g.outC());
+        float[] bias = withBias ? w : null;
+        int bOff = 2 + g.weightSize();
+        float[] ye = new float[batch * g.outSize()], ya = random(r, ye.length);
+        REF.conv2dForward(g, batch, x, w, 2, bias, bOff, ye);
+        simd.conv2dForward(g, batch, x, w, 2, bias, bOff, ya);
+        close(ye, ya, ye.length, reduction, "conv forward " + what);
+
+        float[] dy = random(r, batch * g.outSize());
+        float[] dxe = random(r, batch * g.inSize()), dxa = random(r, dxe.length);
+        REF.conv2dBackwardInput(g, batch, dy, w, 2, dxe);
+        simd.conv2dBackwardInput(g, batch, dy, w, 2, dxa);
+        close(dxe, dxa, dxe.length, g.outPerGroup() * g.kH() * g.kW(), "conv backward input " + what);
+
+        float[] dwe = random(r, 1 + g.weightSize() + g.outC()), dwa = dwe.clone();
+        REF.conv2dBackwardParams(g, batch, x, dy, dwe, 1, withBias ? dwe : null, 1 + g.weightSize());
+        simd.conv2dBackwardParams(g, batch, x, dy, dwa, 1, withBias ? dwa : null, 1 + g.weightSize());
+        close(dwe, dwa, dwe.length, batch * g.outH() * g.outW(), "conv backward params " + what);
+    }
+
+    @Test
+    void denseMatchesScalar() {
+        Random r = new Random(4);
+        for (int t = 0; t < 200; t++) {
+            int batch = t % 20 == 0 ? 64 : 1 + r.nextInt(5);
+            int in = pick(r, KernelAssert.SIZES) + (t % 7 == 0 ? 300 : 0), out = pick(r, KernelAssert.SIZES);
+            boolean withBias = r.nextBoolean();
+            String what = "dense batch " + batch + " in " + in + " out " + out;
+            float[] x = random(r, batch * in);
+            float[] w = random(r, 3 + in * out + out);
+            float[] b = withBias ? w : null;
+            float[] ye = new float[batch * out], ya = random(r, ye.length);
+            REF.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ye);
+            simd.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ya);
+            close(ye, ya, ye.length, in, "forward " + what);
+
+            float[] dy = random(r, batch * out);
+            float[] dxe = new float[batch * in], dxa = random(r, dxe.length);
+            float[] dwe = random(r, 3 + in * out + out), dwa = dwe.clone();
+            boolean wantDx = r.nextInt(5) != 0;
+            REF.denseBackward(batch, in, out, x, w, 3, dy, wantDx ? dxe : null, dwe, 3, withBias ? dwe : null, 3 + in * out);
+            simd.denseBackward(batch, in, out, x, w, 3, dy, wantDx ? dxa : null, dwa, 3, withBias ? dwa : null, 3 + in * out);
+            if (wantDx) close(dxe, dxa, dxe.length, out, "backward dx " + what);
+            close(dwe, dwa, dwe.length, batch, "backward dw " + what);
+        }
+    }
+
+    @Test
+    void poolingMatchesScalarExactly() {
+        Random r = new Random(5);
+        for (int t = 0; t < 200; t++) {
+            PoolGeometry.Kind kind = PoolGeometry.Kind.values()[r.nextInt(3)];
+            int k = 1 + r.nextInt(3), stride = 1 + r.nextInt(3);
+            if (t % 3 == 0) { kind = PoolGeometry.Kind.MAX; k = 2; stride = 2; }
+            int pad = t % 3 == 0 ? 0 : r.nextInt(k / 2 + 1);
+            int channels = 1 + r.nextInt(6), inH = k + r.nextInt(12), inW = k + r.nextInt(12);
+            int batch = 1 + r.nextInt(5) + (t % 25 == 0 ? 40 : 0);
+            PoolGeometry g = new PoolGeometry(kind, channels, inH, inW, k, k, stride, stride, pad, pad);
+            float[] x = random(r, batch * g.inSize());
+            if (t % 4 == 0) for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2); // ties
+            float[] ye = new float[batch * g.outSize()], ya = new float[ye.length];
+            int[] ae = new int[ye.length], aa = new int[ye.length];
+            REF.pool2dForward(g, batch, x, ye, ae);
+            simd.pool2dForward(g, batch, x, ya, aa);
+            assertArrayEquals(ye, ya, "pool forward " + g);
+            if (kind != PoolGeometry.Kind.AVG) assertArrayEquals(ae, aa, "pool argmax " + g);
+            float[] dy = random(r, ye.length);
+            float[] dxe = new float[batch * g.inSize()], dxa = random(r, dxe.length);
+            REF.pool2dBackward(g, batch, dy, ae, dxe);
+            simd.pool2dBackward(g, batch, dy, ae, dxa);
+            assertArrayEquals(dxe, dxa, "pool backward " + g);
+        }
+    }
+
+    @Test
+    void reluMatchesScalarExactly() {
+        Random r = new Random(6);
+        for (int t = 0; t < 60; t++) {
+            int n = t < 40 ? pick(r, KernelAssert.SIZES) + r.nextInt(3) : 40_000 + r.nextInt(70_000);
+            float[] x = random(r, n + 5), dy = random(r, n + 5);
+            float[] ye = new float[n + 5], ya = new float[n + 5], dxe = new float[n + 5], dxa = new float[n + 5];
+            REF.reluForward(n, x, ye);
+            simd.reluForward(n, x, ya);
+            assertArrayEquals(ye, ya, "relu forward n=" + n);
+            REF.reluBackward(n, x, dy, dxe);
+            simd.reluBackward(n, x, dy, dxa);
+            assertArrayEquals(dxe, dxa, "relu backward n=" + n);
+        }
+    }
+}
