@@ -1,9 +1,11 @@
 package org.striate.io;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +63,21 @@ final class ModelFileWriter {
             if (!moved) Files.deleteIfExists(tmp);
         }
         syncDirectory(dir);
+    }
+
+    static byte[] toBytes(Sequential model) {
+        Content content = new Content(model);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CRC32 crc = new CRC32();
+        try {
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
+            content.write(out);
+            out.writeInt((int) crc.getValue());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
     }
 
     /** A replaced file keeps its permissions (where the file system has POSIX ones). */

@@ -98,6 +98,18 @@ class ModelFileTest {
     }
 
     @Test
+    void bytesInMemoryAreTheFileBytes() throws IOException {
+        Sequential model = smallModel(9);
+        Path f = dir.resolve("m");
+        ModelFile.save(model, f);
+        byte[] bytes = ModelFile.toBytes(model);
+        assertArrayEquals(Files.readAllBytes(f), bytes);
+        assertArrayEquals(bits(model.params(), model.paramCount()), bits(ModelFile.fromBytes(bytes, "memory").params(), model.paramCount()));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.fromBytes(java.util.Arrays.copyOf(bytes, 30), "memory"));
+        assertTrue(e.getMessage().startsWith("memory is truncated"), e.getMessage());
+    }
+
+    @Test
     void truncatedAtEveryCutPointIsRejected() throws IOException {
         Path good = dir.resolve("good");
         ModelFile.save(smallModel(2), good);
