@@ -11,6 +11,8 @@ final class Scratch {
     private float[] packB = new float[0];
     private float[] col = new float[0];
     private float[] tile = new float[0];
+    private float[] packW = new float[0];
+    private float[][] partials = new float[0][];
 
     static Scratch get() { return MINE.get(); }
 
@@ -18,4 +20,12 @@ final class Scratch {
     float[] packB(int n) { if (packB.length < n) packB = new float[n]; return packB; }
     float[] col(int n) { if (col.length < n) col = new float[n]; return col; }
     float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
+    /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
+    float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** One accumulator per thread part, owned by the calling thread, for reductions in part order. */
+    float[][] partials(int parts, int n) {
+        if (partials.length < parts || partials[0].length < n) partials = new float[parts][n];
+        return partials;
+    }
 }

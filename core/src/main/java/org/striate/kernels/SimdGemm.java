@@ -8,10 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Blocked, packed single-precision GEMM with a register micro-kernel (Goto/BLIS layout):
  * C[m×n] = op(A)·op(B) + beta·C, row-major.
  *
- * <p>K is cut into blocks of at most {@link #KC}; for each block, columns of op(B) are packed into
- * panels of {@link #NR} (two vectors) and rows of op(A) into panels of {@link #MR}, both zero-padded,
- * so the micro-kernel runs without tails: MR×2 vector accumulators updated by FMA, a B panel that
- * stays in L1 and an A block in L2. Edge tiles are computed in full and merged through a small tile.
+ * <p>K is cut into blocks of at most {@link #KC}; rows of op(A) are packed into zero-padded panels of
+ * {@link #MR}; op(B) is taken {@link #NR} columns (two vectors) at a time, in place when it is
+ * row-major and the panel is full, else packed. The micro-kernel keeps MR×2 vector accumulators in
+ * registers, updated by FMA; a B panel stays in L1 and the A block in L2. Edge tiles are computed in
+ * full and merged through a small tile.
  *
  * <p>Threads split the columns of C in whole panels; every element is summed over K in the same
  * order whatever the thread count, so results do not depend on it.
@@ -22,8 +23,7 @@ final class SimdGemm {
     static final int MR = 6;
     static final int NR = 2 * L;
     static final int KC = 320;
-    static final int MC = 16 * MR;
-    static final int NC = 64 * NR;
+    static final int MC = 20 * MR;
 
     private SimdGemm() {}
 
@@ -55,64 +55,106 @@ final class SimdGemm {
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
-        int blocks = (k + KC - 1) / KC;
-        int kcMax = (k + blocks - 1) / blocks;
-        int mcMax = Math.min(MC, roundUp(m, MR));
-        float[] ap = s.packA(mcMax * kcMax);
-        float[] bp = s.packB(Math.min(NC, roundUp(n1 - n0, NR)) * kcMax);
-        float[] tile = s.tile(MR * NR);
+        int kcMax = blockK(k);
+        float[] ap = s.packA(Math.min(MC, roundUp(m, MR)) * kcMax);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float betaBlock = pc == 0 ? beta : 1f;
-            for (int jc = n0; jc < n1; jc += NC) {
-                int nc = Math.min(NC, n1 - jc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    Math.min(MR, mc - ir), cols, betaBlock, tile);
-                        }
-                    }
-                }
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                block(kc, mc, ap, 0, transB, b, bOff, ldb, pc, n0, n1, betaBlock, c, cOff + ic * ldc, ldc, s);
+            }
+        }
+    }
+
+    /** The K block length: K cut into equal blocks of at most {@link #KC}. */
+    static int blockK(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /** Floats needed to hold op(A) (m×k) packed whole by {@link #packWhole}. */
+    static int packedSize(int m, int k) { return roundUp(m, MR) * k; }
+
+    /**
+     * Packs all of op(A) once, K block after K block (block at pc starts at pc·roundUp(m, MR)), for
+     * {@link #multiplyPacked}: a convolution's weights are packed once per call, not once per sample.
+     */
+    static void packWhole(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dstOff) {
+        int kcMax = blockK(k), mPad = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcMax, k - pc), dst, dstOff + pc * mPad);
+        }
+    }
+
+    /** Columns [n0, n1) of C = A·op(B) + beta·C with A packed by {@link #packWhole}; calling thread only. */
+    static void multiplyPacked(int m, int n0, int n1, int k, float[] ap, int apOff, boolean transB,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Scratch s = Scratch.get();
+        int kcMax = blockK(k), mPad = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            block(Math.min(kcMax, k - pc), m, ap, apOff + pc * mPad, transB, b, bOff, ldb, pc, n0, n1,
+                    pc == 0 ? beta : 1f, c, cOff, ldc, s);
+        }
+    }
+
+    /**
+     * One K block: every NR-column panel of op(B) in [n0, n1) against every MR-row panel of the packed
+     * A block. A full panel of a row-major B is read in place (rows ldb apart); transposed B and the
+     * last, partial panel are packed first, zero-padded.
+     */
+    private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int bOff, int ldb,
+                              int pc, int n0, int n1, float beta, float[] c, int cOff, int ldc, Scratch s) {
+        float[] tile = s.tile(MR * NR);
+        for (int jr = n0; jr < n1; jr += NR) {
+            int cols = Math.min(NR, n1 - jr);
+            float[] panel;
+            int bi, stride;
+            if (!transB && cols == NR) {
+                panel = b;
+                bi = bOff + pc * ldb + jr;
+                stride = ldb;
+            } else {
+                panel = s.packB(kc * NR);
+                packPanel(transB, b, bOff, ldb, pc, kc, jr, cols, panel);
+                bi = 0;
+                stride = NR;
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                kernel(kc, ap, apOff + ir * kc, panel, bi, stride, c, cOff + ir * ldc + jr, ldc,
+                        Math.min(MR, mc - ir), cols, beta, tile);
             }
         }
     }
 
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
-    /** Panels of NR columns of op(B) rows [pc, pc+kc), each laid out [p][NR], zero beyond nc. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int base = jr * kc;
-            if (!transB) {
-                int src = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, src += ldb, base += NR) {
-                    System.arraycopy(b, src, bp, base, cols);
-                    for (int j = cols; j < NR; j++) bp[base + j] = 0f;
-                }
+    /** Columns [j0, j0+cols) of op(B) rows [pc, pc+kc), laid out [p][NR], zero beyond cols. */
+    private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int cols, float[] bp) {
+        if (!transB) {
+            int src = bOff + pc * ldb + j0, base = 0;
+            for (int p = 0; p < kc; p++, src += ldb, base += NR) {
+                for (int j = 0; j < cols; j++) bp[base + j] = b[src + j];
+                for (int j = cols; j < NR; j++) bp[base + j] = 0f;
+            }
+            return;
+        }
+        for (int j = 0; j < NR; j++) {
+            if (j < cols) {
+                int src = bOff + (j0 + j) * ldb + pc;
+                for (int p = 0; p < kc; p++) bp[p * NR + j] = b[src + p];
             } else {
-                for (int j = 0; j < NR; j++) {
-                    if (j < cols) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
-                    } else {
-                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
-                    }
-                }
+                for (int p = 0; p < kc; p++) bp[p * NR + j] = 0f;
             }
         }
     }
 
     /** Panels of MR rows of op(A) columns [pc, pc+kc), each laid out [p][MR], zero beyond mc. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = apOff + ir * kc;
             if (transA) {
                 int src = aOff + pc * lda + ic + ir;
                 for (int p = 0; p < kc; p++, src += lda, base += MR) {
@@ -133,7 +175,7 @@ final class SimdGemm {
     }
 
     /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] c, int ci, int ldc,
                                int rows, int cols, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -141,7 +183,7 @@ final class SimdGemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -158,12 +200,34 @@ final class SimdGemm {
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         if (rows == MR && cols == NR) {
-            store(c00, c01, c, ci, beta);
-            store(c10, c11, c, ci + ldc, beta);
-            store(c20, c21, c, ci + 2 * ldc, beta);
-            store(c30, c31, c, ci + 3 * ldc, beta);
-            store(c40, c41, c, ci + 4 * ldc, beta);
-            store(c50, c51, c, ci + 5 * ldc, beta);
+            // written out rather than a helper taking vectors: a call C2 does not inline boxes them
+            if (beta != 0) {
+                FloatVector bv = FloatVector.broadcast(S, beta);
+                int r = ci;
+                c00 = c00.add(FloatVector.fromArray(S, c, r).mul(bv)); c01 = c01.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                r += ldc;
+                c10 = c10.add(FloatVector.fromArray(S, c, r).mul(bv)); c11 = c11.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                r += ldc;
+                c20 = c20.add(FloatVector.fromArray(S, c, r).mul(bv)); c21 = c21.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                r += ldc;
+                c30 = c30.add(FloatVector.fromArray(S, c, r).mul(bv)); c31 = c31.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                r += ldc;
+                c40 = c40.add(FloatVector.fromArray(S, c, r).mul(bv)); c41 = c41.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                r += ldc;
+                c50 = c50.add(FloatVector.fromArray(S, c, r).mul(bv)); c51 = c51.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+            }
+            int r = ci;
+            c00.intoArray(c, r); c01.intoArray(c, r + L);
+            r += ldc;
+            c10.intoArray(c, r); c11.intoArray(c, r + L);
+            r += ldc;
+            c20.intoArray(c, r); c21.intoArray(c, r + L);
+            r += ldc;
+            c30.intoArray(c, r); c31.intoArray(c, r + L);
+            r += ldc;
+            c40.intoArray(c, r); c41.intoArray(c, r + L);
+            r += ldc;
+            c50.intoArray(c, r); c51.intoArray(c, r + L);
             return;
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
@@ -179,21 +243,6 @@ final class SimdGemm {
                 c[row + j] = beta == 0 ? v : v + beta * c[row + j];
             }
         }
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int i, float beta) {
-        if (beta != 0) {
-            FloatVector o0 = FloatVector.fromArray(S, c, i), o1 = FloatVector.fromArray(S, c, i + L);
-            if (beta == 1) {
-                v0 = v0.add(o0);
-                v1 = v1.add(o1);
-            } else {
-                v0 = v0.add(o0.mul(beta));
-                v1 = v1.add(o1.mul(beta));
-            }
-        }
-        v0.intoArray(c, i);
-        v1.intoArray(c, i + L);
     }
 
     /** C (1×n) = a (1×k) · Bᵀ with B (n×k): one dot product per column, the batch-1 dense layer. */

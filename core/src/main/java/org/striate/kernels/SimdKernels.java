@@ -19,8 +19,6 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     private static final int L = S.length();
 
     private final Parallel pool;
-    private final Object paramsLock = new Object();
-    private float[][] partials = new float[0][];
 
     public SimdKernels(int threads) {
         if (S.vectorBitSize() < 256) {
@@ -72,10 +70,13 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        forSamples(batch, (n, inner) -> convForwardSample(g, n, x, w, wOff, bias, bOff, y, inner));
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
+        float[] ap = Scratch.get().packW(per * g.groups());
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
+        forSamples(batch, (n, inner) -> convForwardSample(g, n, x, ap, per, bias, bOff, y, inner));
     }
 
-    private static void convForwardSample(ConvGeometry g, int n, float[] x, float[] w, int wOff, float[] bias, int bOff,
+    private static void convForwardSample(ConvGeometry g, int n, float[] x, float[] ap, int per, float[] bias, int bOff,
                                           float[] y, Parallel inner) {
         int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
         float[] col;
@@ -94,21 +95,34 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         }
         float beta = bias == null ? 0f : 1f;
         for (int gi = 0; gi < g.groups(); gi++) {
-            SimdGemm.gemm(false, false, og, spatial, kg, w, wOff + gi * og * kg, kg, col, colOff + gi * kg * spatial, spatial,
-                    beta, y, yOff + gi * og * spatial, spatial, inner);
+            multiply(og, spatial, kg, ap, gi * per, col, colOff + gi * kg * spatial, beta, y, yOff + gi * og * spatial, inner);
+        }
+    }
+
+    /** C (m×n, ldc = n) = packed A · B (k×n, ldb = n) + beta·C, columns split over {@code inner} if given. */
+    private static void multiply(int m, int n, int k, float[] ap, int apOff, float[] b, int bOff, float beta,
+                                 float[] c, int cOff, Parallel inner) {
+        int panels = (n + SimdGemm.NR - 1) / SimdGemm.NR;
+        if (inner == null || panels < 2) {
+            SimdGemm.multiplyPacked(m, 0, n, k, ap, apOff, false, b, bOff, n, beta, c, cOff, n);
+        } else {
+            inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(m, from * SimdGemm.NR, Math.min(n, to * SimdGemm.NR), k,
+                    ap, apOff, false, b, bOff, n, beta, c, cOff, n));
         }
     }
 
     @Override
     public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
+        float[] ap = Scratch.get().packW(per * g.groups());
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
         forSamples(batch, (n, inner) -> {
-            int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
+            int spatial = g.outH() * g.outW();
             boolean direct = pointwise(g);
             float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
             int dcolOff = direct ? n * g.inSize() : 0;
             for (int gi = 0; gi < g.groups(); gi++) {
-                SimdGemm.gemm(true, false, kg, spatial, og, w, wOff + gi * og * kg, kg, dy, n * g.outSize() + gi * og * spatial,
-                        spatial, 0f, dcol, dcolOff + gi * kg * spatial, spatial, inner);
+                multiply(kg, spatial, og, ap, gi * per, dy, n * g.outSize() + gi * og * spatial, 0f, dcol, dcolOff + gi * kg * spatial, inner);
             }
             if (!direct) {
                 Arrays.fill(dx, n * g.inSize(), (n + 1) * g.inSize(), 0f);
@@ -121,43 +135,34 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     public void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
         int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
         int ws = g.weightSize(), size = ws + g.outC();
-        synchronized (paramsLock) {
-            float[][] acc = partials(size);
-            pool.run(batch, (part, from, to) -> {
-                float[] sum = acc[part];
-                Arrays.fill(sum, 0, size, 0f);
-                for (int n = from; n < to; n++) {
-                    float[] col;
-                    int colOff;
-                    if (pointwise(g)) {
-                        col = x;
-                        colOff = n * g.inSize();
-                    } else {
-                        col = Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
-                        colOff = 0;
-                        Im2col.im2col(g, x, n * g.inSize(), col);
-                    }
-                    int dyOff = n * g.outSize();
-                    for (int gi = 0; gi < g.groups(); gi++) {
-                        SimdGemm.gemm(false, true, og, kg, spatial, dy, dyOff + gi * og * spatial, spatial,
-                                col, colOff + gi * kg * spatial, spatial, 1f, sum, gi * og * kg, kg, null);
-                    }
-                    for (int o = 0; o < g.outC(); o++) sum[ws + o] += sumOf(dy, dyOff + o * spatial, spatial);
+        float[][] acc = Scratch.get().partials(pool.threads(), size);
+        pool.run(batch, (part, from, to) -> {
+            float[] sum = acc[part];
+            Arrays.fill(sum, 0, size, 0f);
+            for (int n = from; n < to; n++) {
+                float[] col;
+                int colOff;
+                if (pointwise(g)) {
+                    col = x;
+                    colOff = n * g.inSize();
+                } else {
+                    col = Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
+                    colOff = 0;
+                    Im2col.im2col(g, x, n * g.inSize(), col);
                 }
-            });
-            for (int part = 0; part < pool.threads(); part++) {
-                if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
-                addInto(dw, dwOff, acc[part], 0, ws);
-                if (dbias != null) addInto(dbias, dbOff, acc[part], ws, g.outC());
+                int dyOff = n * g.outSize();
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    SimdGemm.gemm(false, true, og, kg, spatial, dy, dyOff + gi * og * spatial, spatial,
+                            col, colOff + gi * kg * spatial, spatial, 1f, sum, gi * og * kg, kg, null);
+                }
+                for (int o = 0; o < g.outC(); o++) sum[ws + o] += sumOf(dy, dyOff + o * spatial, spatial);
             }
+        });
+        for (int part = 0; part < pool.threads(); part++) {
+            if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
+            addInto(dw, dwOff, acc[part], 0, ws);
+            if (dbias != null) addInto(dbias, dbOff, acc[part], ws, g.outC());
         }
-    }
-
-    private float[][] partials(int size) {
-        if (partials.length != pool.threads() || partials[0].length < size) {
-            partials = new float[pool.threads()][size];
-        }
-        return partials;
     }
 
     // ---- dense ----
