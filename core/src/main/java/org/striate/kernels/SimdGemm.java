@@ -54,6 +54,18 @@ final class SimdGemm {
     static void columns(boolean transA, boolean transB, int m, int n0, int n1, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
+        int[] bRows = strided(Scratch.get().rows(transB ? n1 : k), transB ? n1 : k, bOff, ldb);
+        columns(transA, transB, m, n0, n1, k, a, aOff, lda, b, bRows, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Columns [n0, n1) of C with B given by where each of its rows starts: row t of B (op(B) row p when
+     * not transposed, column j when transposed) is b[bRows[t] ...]. A convolution passes rows that are
+     * shifted views of one padded image, so no im2col copy is made.
+     */
+    static void columns(boolean transA, boolean transB, int m, int n0, int n1, int k,
+                        float[] a, int aOff, int lda, float[] b, int[] bRows,
+                        float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
         int kcMax = blockK(k);
         float[] ap = s.packA(Math.min(MC, roundUp(m, MR)) * kcMax);
@@ -63,9 +75,15 @@ final class SimdGemm {
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                block(kc, mc, ap, 0, transB, b, bOff, ldb, pc, n0, n1, betaBlock, c, cOff + ic * ldc, ldc, s);
+                block(kc, mc, ap, 0, transB, b, bRows, pc, n0, n1, betaBlock, c, cOff + ic * ldc, ldc, s);
             }
         }
+    }
+
+    /** rows[t] = off + t·ld for t < count. */
+    static int[] strided(int[] rows, int count, int off, int ld) {
+        for (int t = 0; t < count; t++) rows[t] = off + t * ld;
+        return rows;
     }
 
     /** The K block length: K cut into equal blocks of at most {@link #KC}. */
@@ -88,41 +106,50 @@ final class SimdGemm {
         }
     }
 
-    /** Columns [n0, n1) of C = A·op(B) + beta·C with A packed by {@link #packWhole}; calling thread only. */
-    static void multiplyPacked(int m, int n0, int n1, int k, float[] ap, int apOff, boolean transB,
-                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    /**
+     * Columns [n0, n1) of C = A·B + beta·C with A packed by {@link #packWhole} and row p of B starting
+     * at b[bRows[p]]; calling thread only.
+     */
+    static void multiplyPacked(int m, int n0, int n1, int k, float[] ap, int apOff,
+                               float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
         int kcMax = blockK(k), mPad = roundUp(m, MR);
         for (int pc = 0; pc < k; pc += kcMax) {
-            block(Math.min(kcMax, k - pc), m, ap, apOff + pc * mPad, transB, b, bOff, ldb, pc, n0, n1,
+            block(Math.min(kcMax, k - pc), m, ap, apOff + pc * mPad, false, b, bRows, pc, n0, n1,
                     pc == 0 ? beta : 1f, c, cOff, ldc, s);
         }
     }
 
+    /** Row p of a packed panel starts at p·NR. */
+    private static final int[] PANEL_ROWS = strided(new int[KC], KC, 0, NR);
+
     /**
      * One K block: every NR-column panel of op(B) in [n0, n1) against every MR-row panel of the packed
-     * A block. A full panel of a row-major B is read in place (rows ldb apart); transposed B and the
-     * last, partial panel are packed first, zero-padded.
+     * A block. A full panel of a non-transposed B is read in place; transposed B and the last, partial
+     * panel are packed first, zero-padded.
      */
-    private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int bOff, int ldb,
+    private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int[] bRows,
                               int pc, int n0, int n1, float beta, float[] c, int cOff, int ldc, Scratch s) {
         float[] tile = s.tile(MR * NR);
         for (int jr = n0; jr < n1; jr += NR) {
             int cols = Math.min(NR, n1 - jr);
             float[] panel;
-            int bi, stride;
+            int[] rows;
+            int rowsOff, col0;
             if (!transB && cols == NR) {
                 panel = b;
-                bi = bOff + pc * ldb + jr;
-                stride = ldb;
+                rows = bRows;
+                rowsOff = pc;
+                col0 = jr;
             } else {
                 panel = s.packB(kc * NR);
-                packPanel(transB, b, bOff, ldb, pc, kc, jr, cols, panel);
-                bi = 0;
-                stride = NR;
+                packPanel(transB, b, bRows, pc, kc, jr, cols, panel);
+                rows = PANEL_ROWS;
+                rowsOff = 0;
+                col0 = 0;
             }
             for (int ir = 0; ir < mc; ir += MR) {
-                kernel(kc, ap, apOff + ir * kc, panel, bi, stride, c, cOff + ir * ldc + jr, ldc,
+                kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                         Math.min(MR, mc - ir), cols, beta, tile);
             }
         }
@@ -131,10 +158,10 @@ final class SimdGemm {
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
     /** Columns [j0, j0+cols) of op(B) rows [pc, pc+kc), laid out [p][NR], zero beyond cols. */
-    private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int cols, float[] bp) {
+    private static void packPanel(boolean transB, float[] b, int[] bRows, int pc, int kc, int j0, int cols, float[] bp) {
         if (!transB) {
-            int src = bOff + pc * ldb + j0, base = 0;
-            for (int p = 0; p < kc; p++, src += ldb, base += NR) {
+            for (int p = 0, base = 0; p < kc; p++, base += NR) {
+                int src = bRows[pc + p] + j0;
                 for (int j = 0; j < cols; j++) bp[base + j] = b[src + j];
                 for (int j = cols; j < NR; j++) bp[base + j] = 0f;
             }
@@ -142,7 +169,7 @@ final class SimdGemm {
         }
         for (int j = 0; j < NR; j++) {
             if (j < cols) {
-                int src = bOff + (j0 + j) * ldb + pc;
+                int src = bRows[j0 + j] + pc;
                 for (int p = 0; p < kc; p++) bp[p * NR + j] = b[src + p];
             } else {
                 for (int p = 0; p < kc; p++) bp[p * NR + j] = 0f;
@@ -175,15 +202,16 @@ final class SimdGemm {
     }
 
     /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] c, int ci, int ldc,
-                               int rows, int cols, float beta, float[] tile) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                               float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
+        for (int p = 0; p < kc; p++, ai += MR) {
+            int bi = bRows[rowsOff + p] + col0;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
