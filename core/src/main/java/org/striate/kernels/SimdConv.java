@@ -1,6 +1,8 @@
 package org.striate.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution as GEMM without an im2col copy where the stride is 1. Each sample is copied once into
@@ -12,6 +14,9 @@ import java.util.Arrays;
  * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}).
  */
 final class SimdConv {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+
     private SimdConv() {}
 
     /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
@@ -78,7 +83,7 @@ final class SimdConv {
         int oh = h + 2 * padH - dilH * (kH - 1), ow = wp - dilW * (kW - 1), ext = oh * wp, kg = cG * kH * kW;
         Scratch s = Scratch.get();
         float[] xp = pad(s, src, srcOff, groups * cG, h, w, padH, padW, dilW * (kW - 1));
-        float[] out = s.ext(mG * ext);
+        float[] out = s.ext(mG * ext + L);
         int[] rows = s.convRows(kg);
         for (int gi = 0; gi < groups; gi++) {
             shiftedRows(rows, gi * cG, cG, plane, wp, kH, kW, dilH, dilW);
@@ -90,12 +95,24 @@ final class SimdConv {
                 inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(mG, from * SimdGemm.NR,
                         Math.min(ext, to * SimdGemm.NR), kg, ap, apOff, xp, rows, 0f, out, 0, ext));
             }
-            for (int o = 0; o < mG; o++) {
-                float b = bias == null ? 0f : bias[bOff + gi * mG + o];
-                for (int i = 0; i < oh; i++) {
-                    int from = o * ext + i * wp, to = dstOff + ((gi * mG + o) * oh + i) * ow;
-                    for (int j = 0; j < ow; j++) dst[to + j] = out[from + j] + b;
-                }
+            copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, dst, dstOff + gi * mG * oh * ow);
+        }
+    }
+
+    /**
+     * dst (m, oh, ow) writes the ow valid columns of each padded-width row of out (m, oh, wp), plus
+     * bias. Whole vectors are stored even past a row's end: the spill lands on the next row, which is
+     * written right after; near the block's end the rest is stored one by one, so nothing outside it changes.
+     */
+    private static void copyValid(float[] out, int m, int oh, int ow, int wp, float[] bias, int bOff, float[] dst, int dstOff) {
+        int end = dstOff + m * oh * ow;
+        for (int o = 0; o < m; o++) {
+            float bv = bias == null ? 0f : bias[bOff + o];
+            FloatVector b = FloatVector.broadcast(S, bv);
+            for (int i = 0; i < oh; i++) {
+                int row = o * oh + i, from = row * wp, to = dstOff + row * ow, j = 0;
+                for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).intoArray(dst, to + j);
+                for (; j < ow; j++) dst[to + j] = out[from + j] + bv;
             }
         }
     }

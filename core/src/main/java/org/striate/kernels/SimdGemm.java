@@ -20,10 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
     static final int KC = 320;
-    static final int MC = 20 * MR;
+    static final int MC = 16 * MR;
 
     private SimdGemm() {}
 
@@ -210,11 +210,13 @@ final class SimdGemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++, ai += MR) {
             int bi = bRows[rowsOff + p] + col0;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            FloatVector x = FloatVector.broadcast(S, ap[ai + 0]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
@@ -226,44 +228,50 @@ final class SimdGemm {
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         if (rows == MR && cols == NR) {
             // written out rather than a helper taking vectors: a call C2 does not inline boxes them
             if (beta != 0) {
                 FloatVector bv = FloatVector.broadcast(S, beta);
-                int r = ci;
-                c00 = c00.add(FloatVector.fromArray(S, c, r).mul(bv)); c01 = c01.add(FloatVector.fromArray(S, c, r + L).mul(bv));
-                r += ldc;
-                c10 = c10.add(FloatVector.fromArray(S, c, r).mul(bv)); c11 = c11.add(FloatVector.fromArray(S, c, r + L).mul(bv));
-                r += ldc;
-                c20 = c20.add(FloatVector.fromArray(S, c, r).mul(bv)); c21 = c21.add(FloatVector.fromArray(S, c, r + L).mul(bv));
-                r += ldc;
-                c30 = c30.add(FloatVector.fromArray(S, c, r).mul(bv)); c31 = c31.add(FloatVector.fromArray(S, c, r + L).mul(bv));
-                r += ldc;
-                c40 = c40.add(FloatVector.fromArray(S, c, r).mul(bv)); c41 = c41.add(FloatVector.fromArray(S, c, r + L).mul(bv));
-                r += ldc;
-                c50 = c50.add(FloatVector.fromArray(S, c, r).mul(bv)); c51 = c51.add(FloatVector.fromArray(S, c, r + L).mul(bv));
+                c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc).mul(bv));
+                c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + L).mul(bv));
+                c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc).mul(bv));
+                c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + L).mul(bv));
+                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc).mul(bv));
+                c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L).mul(bv));
+                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc).mul(bv));
+                c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L).mul(bv));
+                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc).mul(bv));
+                c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L).mul(bv));
+                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc).mul(bv));
+                c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L).mul(bv));
+                c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc).mul(bv));
+                c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L).mul(bv));
+                c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc).mul(bv));
+                c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L).mul(bv));
             }
-            int r = ci;
-            c00.intoArray(c, r); c01.intoArray(c, r + L);
-            r += ldc;
-            c10.intoArray(c, r); c11.intoArray(c, r + L);
-            r += ldc;
-            c20.intoArray(c, r); c21.intoArray(c, r + L);
-            r += ldc;
-            c30.intoArray(c, r); c31.intoArray(c, r + L);
-            r += ldc;
-            c40.intoArray(c, r); c41.intoArray(c, r + L);
-            r += ldc;
-            c50.intoArray(c, r); c51.intoArray(c, r + L);
+            c00.intoArray(c, ci + 0 * ldc); c01.intoArray(c, ci + 0 * ldc + L);
+            c10.intoArray(c, ci + 1 * ldc); c11.intoArray(c, ci + 1 * ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
             return;
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
         c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
         for (int i = 0; i < rows; i++) {
             int row = ci + i * ldc;
             for (int j = 0; j < cols; j++) {

@@ -97,7 +97,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         int work = planes * g.outH() * g.outW();
         Parallel.RangeTask task = (part, from, to) -> {
             for (int nc = from; nc < to; nc++) {
-                if (max2x2) Pooling.max2x2Plane(g, nc, x, y, arg);
+                if (max2x2) SimdPool.max2x2Plane(g, nc, x, y, arg);
                 else Pooling.forwardPlane(g, nc, x, y, arg);
             }
         };

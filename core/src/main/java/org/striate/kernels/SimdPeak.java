@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdPeak {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int CHAINS = 12;
-    private static final int INNER = 1 << 14;
+    private static final int INNER = 1 << 10;
 
     private SimdPeak() {}
 
@@ -21,14 +21,18 @@ final class SimdPeak {
         float[] sink = new float[threads];
         long[] fmas = new long[threads];
         try (Parallel pool = new Parallel(threads)) {
-            fmaLoop(1, INNER, sink, 0); // compile before timing
+            // warm up as long as we measure: the loop must be compiled (C2 may be busy with other code)
+            pool.run(threads, (part, from, to) -> {
+                long end = System.nanoTime() + Math.max(nanos, 200_000_000L);
+                while (System.nanoTime() < end) fmaLoop(1, INNER, sink, part);
+            });
             long t0 = System.nanoTime();
             pool.run(threads, (part, from, to) -> {
                 long end = System.nanoTime() + nanos;
                 long done = 0;
                 while (System.nanoTime() < end) {
-                    fmaLoop(16, INNER, sink, part);
-                    done += 16L * INNER;
+                    fmaLoop(64, INNER, sink, part);
+                    done += 64L * INNER;
                 }
                 fmas[part] = done;
             });
