@@ -149,8 +149,13 @@ final class SimdGemm {
                 col0 = 0;
             }
             for (int ir = 0; ir < mc; ir += MR) {
-                kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
-                        Math.min(MR, mc - ir), cols, beta, tile);
+                int tileRows = Math.min(MR, mc - ir);
+                if (tileRows == 1) {
+                    kernelRow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                } else {
+                    kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                            tileRows, cols, beta, tile);
+                }
             }
         }
     }
@@ -279,6 +284,24 @@ final class SimdGemm {
                 c[row + j] = beta == 0 ? v : v + beta * c[row + j];
             }
         }
+    }
+
+    /**
+     * A tile with a single row (a one-channel input's gradient, a batch of 1): the full kernel would
+     * spend MR times the FMAs on zero rows.
+     */
+    private static void kernelRow(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                                  float[] c, int ci, int cols, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR) {
+            int bi = bRows[rowsOff + p] + col0;
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? tile[j] : tile[j] + beta * c[ci + j];
     }
 
     /** C (1×n) = a (1×k) · Bᵀ with B (n×k): one dot product per column, the batch-1 dense layer. */
