@@ -8,8 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.striate.StriateException;
+import org.striate.data.Dataset;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
+import org.striate.train.Evaluation;
+import org.striate.train.Evaluator;
+import org.striate.train.History;
+import org.striate.train.TrainOptions;
+import org.striate.train.Trainer;
 
 /**
  * A stack of layers. All parameters live in one flat {@code float[]} and all gradients in a twin
@@ -73,6 +79,11 @@ public final class Sequential {
 
         public Builder add(Layer layer) { layers.add(layer); return this; }
 
+        /** The layers added so far, not yet built: lets a reader infer shapes and sizes before allocating. */
+        public List<Layer> layers() { return Collections.unmodifiableList(layers); }
+
+        public int[] inputShape() { return inputShape.clone(); }
+
         /** Builds and initialises the weights from {@code seed}: the same seed gives bit-identical weights. */
         public Sequential build(long seed) {
             Sequential model = new Sequential(inputShape, layers);
@@ -128,6 +139,15 @@ public final class Sequential {
 
     public Sequential classNames(String... names) { this.classNames = names.clone(); return this; }
     public String[] classNames() { return classNames.clone(); }
+
+    /** Trains on {@code train} (images in [0, 1]); see {@link Trainer}. */
+    public History fit(Dataset train, TrainOptions options) { return new Trainer(this, options).fit(train); }
+
+    /** Accuracy, mean softmax cross-entropy and confusion matrix on {@code data}; see {@link Evaluator}. */
+    public Evaluation evaluate(Dataset data) { return Evaluator.evaluate(this, data); }
+
+    /** Class probabilities (N, K) for images in [0, 1], computed in eval mode; see {@link Evaluator}. */
+    public Tensor predict(Tensor images01) { return Evaluator.predict(this, images01); }
 
     /** The architecture in the spec format, one layer per line, after an "input CxHxW" line. */
     public String spec() {

@@ -1,0 +1,37 @@
+package org.striate.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.striate.StriateException;
+
+/**
+ * Where the data comes from: --data DIR, else the Fashion-MNIST files of the Debian package
+ * dataset-fashion-mnist. A missing directory is reported with the command that fixes it.
+ */
+public final class DataLocation {
+    private DataLocation() {}
+
+    /** Where dataset-fashion-mnist installs its IDX files. */
+    static final String PACKAGE_DIR = "/usr/share/datasets/fashion-mnist";
+
+    /** The default directory; the system property lets tests point it somewhere empty. */
+    static Path defaultDir() { return Path.of(System.getProperty("striate.data.default", PACKAGE_DIR)); }
+
+    /** The directory to read, checked to exist; {@code option} is the --data value or null. */
+    public static Path resolve(Path option) {
+        if (option == null) {
+            Path dir = defaultDir();
+            if (!Files.isDirectory(dir)) {
+                throw new StriateException("Fashion-MNIST is not installed: " + dir + " does not exist. Install it with "
+                        + "'apt-get install dataset-fashion-mnist', or pass --data DIR with the IDX files.");
+            }
+            return dir;
+        }
+        if (!Files.isDirectory(option)) {
+            throw new StriateException("Data directory " + option + " does not exist. Expected a directory holding "
+                    + "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
+                    + "t10k-labels-idx1-ubyte[.gz]; pass --data DIR with those files.");
+        }
+        return option;
+    }
+}

@@ -1,0 +1,58 @@
+package org.striate.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.striate.StriateException;
+import org.striate.nn.LayerSpecs;
+import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
+
+/** Resolves what a user passes to --model: a built-in name or the path of a spec file. */
+public final class ModelSource {
+    private ModelSource() {}
+
+    /** True when {@code ref} names a built-in model rather than a file. */
+    static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
+
+    /**
+     * Builds an untrained model from a zoo name or a spec file; {@code input} (may be null) overrides
+     * the input shape of the spec.
+     */
+    public static Sequential load(String ref, int[] input, long seed) throws IOException {
+        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.DEFAULT_INPUT : input, seed);
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p)) {
+            throw new StriateException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names())
+                    + ", or the path of an existing spec file.");
+        }
+        String text = Files.readString(p, StandardCharsets.UTF_8);
+        if (input != null) text = withoutInputLines(text);
+        return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.DEFAULT_INPUT : input).build(seed);
+    }
+
+    /** Comments out 'input' lines (keeping line numbers) so an explicit --input wins. */
+    private static String withoutInputLines(String text) {
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].trim().toLowerCase().matches("input(\\s.*)?")) lines[i] = "# " + lines[i];
+        }
+        return String.join("\n", lines);
+    }
+
+    /** Parses "1x28x28" (or "1,28,28") into a shape, or explains what is expected. */
+    static int[] parseShape(String s, String option) {
+        String[] p = s.trim().toLowerCase().split("[x,]");
+        int[] shape = new int[p.length];
+        try {
+            for (int i = 0; i < p.length; i++) {
+                shape[i] = Integer.parseInt(p[i].trim());
+                if (shape[i] <= 0) throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new StriateException("Invalid value for option '" + option + "'. Expected CxHxW with positive sizes, e.g. 1x28x28. Received '" + s + "'.");
+        }
+        return shape;
+    }
+}

@@ -1,0 +1,42 @@
+package org.striate.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.striate.kernels.Kernels;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every subcommand. {@link #run()} does the work; {@link #call()} maps what it throws to an
+ * exit code and ONE line on stderr: a {@link org.striate.StriateException} (the caller's input) gives
+ * {@link ExitCode#INVALID_INPUT}, anything else {@link ExitCode#FAILURE}. Stack traces only with --verbose.
+ */
+public abstract class StriateCommand implements Callable<Integer> {
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = "--verbose", description = "Print the kernels in use and, on failure, the stack trace.")
+    protected boolean verbose;
+
+    /** Does the work; returns an exit code from {@link ExitCode}. */
+    protected abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() {
+        try {
+            if (verbose) err().println("kernels: " + Kernels.get().name());
+            return run();
+        } catch (Exception e) {
+            return Failures.report(e, commandName(), err(), verbose);
+        }
+    }
+
+    /** "striate train" style name used as the prefix of error lines. */
+    protected String commandName() { return spec.qualifiedName(); }
+
+    protected PrintWriter out() { return spec.commandLine().getOut(); }
+
+    protected PrintWriter err() { return spec.commandLine().getErr(); }
+}

@@ -1,0 +1,125 @@
+package org.striate.nn;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.kernels.ChannelKernels;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * Batch normalisation per channel: y = γ·(x − μ)/√(σ² + eps) + β. Input (C, H, W) per sample, or any
+ * channel-first shape (C, ...), e.g. (F,) after a Flatten. In training μ and σ² are the statistics of
+ * the batch (over N, H, W) and the running estimates move towards them by {@code momentum}
+ * (running = (1 − m)·running + m·batch, with the unbiased batch variance); in evaluation the running
+ * estimates are used. Parameters γ (C) then β (C); the running mean and variance are the layer's state.
+ */
+public class BatchNorm2d extends Layer {
+    public static final float DEFAULT_MOMENTUM = 0.1f, DEFAULT_EPS = 1e-5f;
+    private final float momentum, eps;
+    private int channels, plane;
+    private float[] runningMean = new float[0], runningVar = new float[0];
+    private float[] mean, var, invStd;
+    private boolean batchStats;
+    private Tensor x, y, dx;
+
+    public BatchNorm2d() { this(DEFAULT_MOMENTUM, DEFAULT_EPS); }
+
+    public BatchNorm2d(float momentum, float eps) {
+        if (!(momentum > 0 && momentum <= 1)) throw Arguments.invalid("momentum", "a value in (0, 1]", "momentum=" + momentum);
+        if (!(eps > 0)) throw Arguments.invalid("epsilon", "a strictly positive value", "epsilon=" + eps);
+        this.momentum = momentum;
+        this.eps = eps;
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        if (in.length == 0) {
+            throw new ShapeException("Layer '" + name() + "' (BatchNorm2d) expects channel-first input such as (C, H, W) per sample but received ().");
+        }
+        channels = in[0];
+        plane = Shapes.size(in) / channels;
+        if (runningMean.length != channels) {
+            runningMean = new float[channels];
+            runningVar = new float[channels];
+            Arrays.fill(runningVar, 1f);
+        }
+        mean = new float[channels];
+        var = new float[channels];
+        invStd = new float[channels];
+        return in.clone();
+    }
+
+    @Override
+    public int paramCount() { return 2 * channels; }
+
+    /** γ = 1, β = 0: the layer starts as a pure normalisation. */
+    @Override
+    public void initParams(Random rng) {
+        Arrays.fill(params, offset, offset + channels, 1f);
+        Arrays.fill(params, offset + channels, offset + 2 * channels, 0f);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        this.x = x;
+        int n = x.batch();
+        batchStats = training;
+        if (training) {
+            ChannelKernels.batchStatistics(n, channels, plane, x.data, mean, var);
+            long count = (long) n * plane;
+            float unbias = count > 1 ? (float) count / (count - 1) : 1f;
+            for (int c = 0; c < channels; c++) {
+                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
+                runningVar[c] = (1 - momentum) * runningVar[c] + momentum * var[c] * unbias;
+            }
+        } else {
+            System.arraycopy(runningMean, 0, mean, 0, channels);
+            System.arraycopy(runningVar, 0, var, 0, channels);
+        }
+        for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(var[c] + eps));
+        y = reuse(y, n, outputShape);
+        ChannelKernels.batchNormForward(n, channels, plane, x.data, mean, invStd, params, offset, offset + channels, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        ChannelKernels.batchNormBackward(dy.batch(), channels, plane, x.data, mean, invStd, params, offset, dy.data, batchStats,
+                dx.data, grads, offset, offset + channels);
+        return dx;
+    }
+
+    /** One fused multiply-add per value: y = x·scale + shift. */
+    @Override
+    public long macs() { return (long) channels * plane; }
+
+    /** Running mean (C) then running variance (C). */
+    @Override
+    public float[] state() {
+        float[] s = Arrays.copyOf(runningMean, 2 * channels);
+        System.arraycopy(runningVar, 0, s, channels, channels);
+        return s;
+    }
+
+    @Override
+    public void loadState(float[] state) {
+        if (state.length != 2 * channels) {
+            throw new StriateException("Layer '" + name() + "' (BatchNorm2d) expects a state of " + 2 * channels
+                    + " floats (running mean and variance of " + channels + " channels) but received " + state.length + ".");
+        }
+        System.arraycopy(state, 0, runningMean, 0, channels);
+        System.arraycopy(state, channels, runningVar, 0, channels);
+    }
+
+    @Override
+    public String spec() {
+        StringBuilder b = new StringBuilder("batchnorm");
+        if (momentum != DEFAULT_MOMENTUM) b.append(" momentum=").append(momentum);
+        if (eps != DEFAULT_EPS) b.append(" eps=").append(eps);
+        return b.toString();
+    }
+}

@@ -1,0 +1,54 @@
+package org.striate.nn;
+
+import java.util.Random;
+import org.striate.kernels.ActivationKernels;
+import org.striate.tensor.Tensor;
+
+/**
+ * Inverted dropout: in training each value is zeroed with probability p and the survivors are scaled
+ * by 1 / (1 − p), so evaluation is the identity. The generator is seeded from the model's generator
+ * in {@link #initParams}, so the same model seed gives the same masks and the same training run.
+ */
+public class Dropout extends Layer {
+    private final float p;
+    private Random rng = new Random(0);
+    private boolean masked;
+    private Tensor mask, y, dx;
+
+    public Dropout(float p) {
+        if (!(p >= 0 && p < 1)) throw Arguments.invalid("rate", "a float in the range [0, 1)", "rate=" + p);
+        this.p = p;
+    }
+
+    public float rate() { return p; }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) { return in.clone(); }
+
+    /** Draws one long from the model's generator: the seed of this layer's own mask generator. */
+    @Override
+    public void initParams(Random modelRng) { rng = new Random(modelRng.nextLong()); }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        masked = training && p > 0;
+        if (!masked) return x;
+        mask = reuse(mask, x.batch(), inputShape);
+        y = reuse(y, x.batch(), outputShape);
+        ActivationKernels.dropoutMask(x.size(), p, rng, mask.data);
+        ActivationKernels.multiply(x.size(), x.data, mask.data, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (!masked) return dy;
+        dx = reuse(dx, dy.batch(), inputShape);
+        ActivationKernels.multiply(dy.size(), dy.data, mask.data, dx.data);
+        return dx;
+    }
+
+    @Override
+    public String spec() { return "dropout " + p; }
+}

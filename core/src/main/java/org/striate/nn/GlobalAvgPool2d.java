@@ -1,0 +1,33 @@
+package org.striate.nn;
+
+import org.striate.kernels.ChannelKernels;
+import org.striate.tensor.Tensor;
+
+/** (N, C, H, W) → (N, C): the mean of each feature map, a head that needs no Flatten and no position. */
+public class GlobalAvgPool2d extends Layer {
+    private Tensor y, dx;
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        Arguments.expectRank(this, in, 3, "(C, H, W)", "");
+        return new int[] {in[0]};
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        y = reuse(y, x.batch(), outputShape);
+        ChannelKernels.globalAvgPoolForward(x.batch(), inputShape[0], inputShape[1] * inputShape[2], x.data, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        ChannelKernels.globalAvgPoolBackward(dy.batch(), inputShape[0], inputShape[1] * inputShape[2], dy.data, dx.data);
+        return dx;
+    }
+
+    @Override
+    public String spec() { return "gap"; }
+}

@@ -1,0 +1,80 @@
+package org.striate.nn;
+
+import org.striate.kernels.Kernels;
+import org.striate.kernels.PoolGeometry;
+import org.striate.tensor.Tensor;
+
+/**
+ * Shared body of max, min and average pooling over (N, C, H, W): a kH×kW window moved by the
+ * stride (the window size unless set), with optional padding that never wins a max or min and is
+ * not counted in an average. Pooling keeps the channels and shrinks H and W, which also shrinks the
+ * activations kept for the backward pass.
+ */
+public abstract class Pool2d extends Layer {
+    private final PoolGeometry.Kind kind;
+    private final int kH, kW;
+    private int strideH, strideW, padH, padW;
+    private PoolGeometry g;
+    private Tensor y, dx;
+    private int[] arg = new int[0];
+
+    protected Pool2d(PoolGeometry.Kind kind, int kH, int kW) {
+        Arguments.positive("pool_size", kH, kW);
+        this.kind = kind;
+        this.kH = kH;
+        this.kW = kW;
+        this.strideH = kH;
+        this.strideW = kW;
+    }
+
+    /** The spec keyword: "maxpool", "minpool" or "avgpool". */
+    protected abstract String keyword();
+
+    public Pool2d stride(int s) { return stride(s, s); }
+    public Pool2d stride(int sh, int sw) {
+        Arguments.positive("strides", sh, sw);
+        strideH = sh; strideW = sw; return this;
+    }
+
+    public Pool2d padding(int p) { return padding(p, p); }
+    public Pool2d padding(int ph, int pw) {
+        Arguments.nonNegative("padding", ph, pw);
+        if (ph > kH / 2 || pw > kW / 2) {
+            throw Arguments.invalid("padding", "at most half the pool size (" + kH / 2 + "x" + kW / 2 + ")", "padding=" + ph + "x" + pw);
+        }
+        padH = ph; padW = pw; return this;
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        Arguments.expectRank(this, in, 3, "(C, H, W)", "");
+        g = new PoolGeometry(kind, in[0], in[1], in[2], kH, kW, strideH, strideW, padH, padW);
+        return new int[] {in[0], g.outH(), g.outW()};
+    }
+
+    public PoolGeometry geometry() { return g; }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        y = reuse(y, x.batch(), outputShape);
+        if (kind != PoolGeometry.Kind.AVG && arg.length < y.size()) arg = new int[y.size()];
+        Kernels.get().pool2dForward(g, x.batch(), x.data, y.data, arg);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        Kernels.get().pool2dBackward(g, dy.batch(), dy.data, arg, dx.data);
+        return dx;
+    }
+
+    @Override
+    public String spec() {
+        StringBuilder b = new StringBuilder(keyword()).append(' ').append(Arguments.pair(kH, kW));
+        if (strideH != kH || strideW != kW) b.append(" stride=").append(Arguments.pair(strideH, strideW));
+        if (padH != 0 || padW != 0) b.append(" pad=").append(Arguments.pair(padH, padW));
+        return b.toString();
+    }
+}

@@ -1,0 +1,30 @@
+package org.striate.nn;
+
+import org.striate.kernels.ActivationKernels;
+import org.striate.tensor.Tensor;
+
+/** y = 1 / (1 + e^−x), squashing each value into (0, 1); an output for independent yes/no targets. */
+public class Sigmoid extends Layer {
+    private Tensor y, dx;
+
+    @Override
+    protected int[] computeOutputShape(int[] in) { return in.clone(); }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        y = reuse(y, x.batch(), outputShape);
+        ActivationKernels.sigmoidForward(x.size(), x.data, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        ActivationKernels.sigmoidBackward(dy.size(), y.data, dy.data, dx.data);
+        return dx;
+    }
+
+    @Override
+    public String spec() { return "sigmoid"; }
+}

@@ -1,0 +1,84 @@
+package org.striate.train;
+
+import org.striate.StriateException;
+
+/**
+ * Adam (Kingma and Ba), with bias-corrected moments, as PyTorch computes it:
+ * <pre>
+ * g = grad + wd·p                      (L2 decay, coupled to the gradient; AdamW decouples it)
+ * m = β1·m + (1 − β1)·g
+ * v = β2·v + (1 − β2)·g²
+ * p = p − lr/(1 − β1^t) · m / (sqrt(v)/sqrt(1 − β2^t) + ε)
+ * </pre>
+ */
+public class Adam implements Optimizer {
+    private final double learningRate;
+    private double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+    protected double weightDecay;
+    private final boolean decoupled;
+    private float[] m, v;
+    private long t;
+
+    public Adam(double learningRate) { this(learningRate, false); }
+
+    protected Adam(double learningRate, boolean decoupledDecay) {
+        this.learningRate = Optimizer.checkRate(learningRate);
+        this.decoupled = decoupledDecay;
+    }
+
+    public Adam betas(double b1, double b2) {
+        beta1 = Optimizer.checkUnit("beta_1", b1);
+        beta2 = Optimizer.checkUnit("beta_2", b2);
+        return this;
+    }
+
+    public Adam epsilon(double eps) {
+        if (!(eps > 0)) throw new StriateException("Invalid value for argument `epsilon`. Expected a value > 0. Received epsilon=" + eps + ".");
+        epsilon = eps;
+        return this;
+    }
+
+    public Adam weightDecay(double wd) { weightDecay = Optimizer.checkNonNegative("weight_decay", wd); return this; }
+
+    @Override
+    public double learningRate() { return learningRate; }
+
+    /** Steps taken since the last reset; the bias correction uses it. */
+    public long steps() { return t; }
+
+    @Override
+    public void step(float[] params, float[] grads, double lr) {
+        Optimizer.checkBuffers(params, grads);
+        if (m == null || m.length != params.length) {
+            m = new float[params.length];
+            v = new float[params.length];
+            t = 0;
+        }
+        t++;
+        // complements taken in double: 1 − (float) 0.999 is off by 1e-5 relative
+        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float sqrtCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        // decoupled (AdamW): shrink the weights directly, outside the moments
+        float shrink = decoupled ? (float) (1 - lr * weightDecay) : 1f;
+        float coupled = decoupled ? 0f : (float) weightDecay;
+        float[] m = this.m, v = this.v;
+        for (int i = 0; i < params.length; i++) {
+            float p = params[i] * shrink;
+            float g = grads[i] + coupled * params[i];
+            m[i] = b1 * m[i] + c1 * g;
+            v[i] = b2 * v[i] + c2 * g * g;
+            params[i] = p - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtCorrection2 + eps);
+        }
+    }
+
+    @Override
+    public void reset() { m = null; v = null; t = 0; }
+
+    @Override
+    public String describe() {
+        return name() + " lr=" + learningRate + " betas=" + beta1 + "," + beta2 + (weightDecay != 0 ? " weight_decay=" + weightDecay : "");
+    }
+
+    protected String name() { return "adam"; }
+}

@@ -1,0 +1,102 @@
+package org.striate.train;
+
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * Cuts images in [0, 1] into batches for a model: copies the samples of one batch, in the current
+ * order, into a buffer made once, applying the model's normalisation x' = (x − mean[c]) / std[c] per
+ * channel on the way. {@link #load} allocates nothing: the full-size batch and the shorter last batch
+ * are views made in the constructor.
+ */
+public final class BatchLoader {
+    private final Tensor images;
+    private final int[] labels;
+    private final int batchSize, samples, sampleSize, channels, plane;
+    private final float[] mean, std;
+    private final int[] order;
+    private final int[] batchLabels;
+    private final Tensor full, last;
+
+    /**
+     * @param images (N, ...sampleShape) in [0, 1]
+     * @param labels one per image, or null (prediction)
+     * @param mean per channel (length 1 or the first dimension of the sample shape), as {@code std}
+     */
+    public BatchLoader(Tensor images, int[] labels, int batchSize, float[] mean, float[] std) {
+        if (batchSize <= 0) throw new StriateException("Invalid value for argument `batch_size`. Expected a strictly positive value. Received batch_size=" + batchSize + ".");
+        this.images = images;
+        this.labels = labels;
+        this.samples = images.batch();
+        this.sampleSize = images.sampleSize();
+        int[] sample = images.sampleShape();
+        this.channels = sample.length == 0 ? 1 : sample[0];
+        this.plane = channels == 0 ? 0 : sampleSize / channels;
+        if (mean.length != std.length || (mean.length != 1 && mean.length != channels)) {
+            throw new StriateException("The model's normalisation has " + mean.length + " mean(s) and " + std.length
+                    + " std(s) but the images have " + channels + " channel(s) " + Shapes.str(sample)
+                    + ". Expected one value for all channels or one per channel.");
+        }
+        this.mean = mean.clone();
+        this.std = std.clone();
+        this.batchSize = Math.min(batchSize, Math.max(samples, 1));
+        this.order = new int[samples];
+        for (int i = 0; i < samples; i++) order[i] = i;
+        this.batchLabels = new int[this.batchSize];
+        float[] buffer = new float[this.batchSize * sampleSize];
+        this.full = Tensor.of(buffer, Shapes.withBatch(this.batchSize, sample));
+        int rest = samples % this.batchSize;
+        this.last = rest == 0 ? full : Tensor.of(buffer, Shapes.withBatch(rest, sample));
+    }
+
+    /** Checks the images fit the model's per-sample input shape. */
+    public static void checkShape(int[] modelInput, Tensor images) {
+        if (!Shapes.equal(modelInput, images.sampleShape())) {
+            throw new ShapeException("The model expects samples of shape " + Shapes.str(modelInput) + " but the data has samples of shape "
+                    + Shapes.str(images.sampleShape()) + ". Expected images of the model's input shape.");
+        }
+    }
+
+    /** Batches per pass over the data, the last one possibly shorter. */
+    public int steps() { return (samples + batchSize - 1) / batchSize; }
+
+    public int samples() { return samples; }
+
+    /** Fisher–Yates over the current order: the same generator state gives the same order. */
+    public void shuffle(Random rng) {
+        for (int i = samples - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** Batch {@code step} (from 0), normalised, in the reused buffer; its labels are in {@link #labels()}. */
+    public Tensor load(int step) {
+        if (step < 0 || step >= steps()) {
+            throw new StriateException("Invalid batch index " + step + ". Expected 0 to " + (steps() - 1) + " for " + samples
+                    + " samples in batches of " + batchSize + ".");
+        }
+        Tensor batch = step == steps() - 1 ? last : full;
+        int n = batch.batch(), first = step * batchSize;
+        float[] src = images.data, dst = batch.data;
+        for (int b = 0; b < n; b++) {
+            int s = order[first + b];
+            if (labels != null) batchLabels[b] = labels[s];
+            int from = s * sampleSize, to = b * sampleSize;
+            for (int c = 0; c < channels; c++) {
+                float m = mean[mean.length == 1 ? 0 : c], d = std[std.length == 1 ? 0 : c];
+                int o = c * plane;
+                for (int i = 0; i < plane; i++) dst[to + o + i] = (src[from + o + i] - m) / d;
+            }
+        }
+        return batch;
+    }
+
+    /** Labels of the batch last loaded, in its first n entries. */
+    public int[] labels() { return batchLabels; }
+}

@@ -1,0 +1,67 @@
+package org.striate.train;
+
+import org.striate.StriateException;
+import org.striate.data.Dataset;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/** Evaluation and prediction, batch by batch, in eval mode, with the model's normalisation applied. */
+public final class Evaluator {
+    /** Batch size when the caller gives none: large enough to amortise, small enough for any model here. */
+    public static final int DEFAULT_BATCH = 64;
+
+    private Evaluator() {}
+
+    public static Evaluation evaluate(Sequential model, Dataset data) {
+        return evaluate(model, data, DEFAULT_BATCH, new SoftmaxCrossEntropy());
+    }
+
+    /** Accuracy, mean loss (over samples) and the confusion matrix of {@code model} on {@code data}. */
+    public static Evaluation evaluate(Sequential model, Dataset data, int batchSize, Loss loss) {
+        BatchLoader.checkShape(model.inputShape(), data.images());
+        int outputs = outputWidth(model);
+        loss.checkClasses(outputs, data.classes());
+        if (data.size() == 0) throw new StriateException("Cannot evaluate on an empty data set. Expected at least one sample.");
+        BatchLoader loader = new BatchLoader(data.images(), data.labels(), batchSize, model.mean(), model.std());
+        int k = Math.max(data.classes(), outputs == 1 ? 2 : outputs);
+        int[][] confusion = new int[k][k];
+        double lossSum = 0;
+        int correct = 0;
+        for (int s = 0; s < loader.steps(); s++) {
+            Tensor x = loader.load(s);
+            Tensor out = model.forward(x, false);
+            int n = x.batch();
+            lossSum += loss.forward(out, loader.labels()) * n;
+            int[] labels = loader.labels();
+            for (int i = 0; i < n; i++) {
+                int p = loss.predictedClass(out.data, i * outputs, outputs);
+                confusion[labels[i]][p]++;
+                if (p == labels[i]) correct++;
+            }
+        }
+        return new Evaluation((double) correct / data.size(), lossSum / data.size(), confusion);
+    }
+
+    public static Tensor predict(Sequential model, Tensor images01) { return predict(model, images01, DEFAULT_BATCH); }
+
+    /** Class probabilities (N, K): the softmax of the model's outputs for images in [0, 1]. */
+    public static Tensor predict(Sequential model, Tensor images01, int batchSize) {
+        BatchLoader.checkShape(model.inputShape(), images01);
+        int k = outputWidth(model), n = images01.batch();
+        Tensor probabilities = new Tensor(n, k);
+        if (n == 0) return probabilities;
+        BatchLoader loader = new BatchLoader(images01, null, batchSize, model.mean(), model.std());
+        int row = 0;
+        for (int s = 0; s < loader.steps(); s++) {
+            Tensor out = model.forward(loader.load(s), false);
+            for (int i = 0; i < out.batch(); i++, row++) SoftmaxCrossEntropy.softmax(out.data, i * k, k, probabilities.data, row * k);
+        }
+        return probabilities;
+    }
+
+    static int outputWidth(Sequential model) {
+        int w = 1;
+        for (int d : model.outputShape()) w *= d;
+        return w;
+    }
+}

@@ -1,0 +1,53 @@
+package org.striate.train;
+
+import org.striate.StriateException;
+
+/**
+ * Updates the model's one flat parameter buffer from its gradient twin. State (momentum, moments) is
+ * allocated on the first step for that buffer length and reused on every later step.
+ */
+public interface Optimizer {
+
+    /** The base learning rate; a {@link LearningRateSchedule} scales or replaces it step by step. */
+    double learningRate();
+
+    /** One update of {@code params} from {@code grads} (same length) with learning rate {@code lr}. */
+    void step(float[] params, float[] grads, double lr);
+
+    /** One update at the base learning rate. */
+    default void step(float[] params, float[] grads) { step(params, grads, learningRate()); }
+
+    /** Forgets all state (momentum, moments, step count), as if freshly made. */
+    void reset();
+
+    /** e.g. "sgd lr=0.1 momentum=0.9 nesterov". */
+    String describe();
+
+    static double checkRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new StriateException("Invalid value for argument `learning_rate`. Expected a finite value > 0. Received learning_rate=" + lr + ".");
+        }
+        return lr;
+    }
+
+    static double checkUnit(String name, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new StriateException("Invalid value for argument `" + name + "`. Expected a value in [0, 1). Received " + name + "=" + v + ".");
+        }
+        return v;
+    }
+
+    static double checkNonNegative(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new StriateException("Invalid value for argument `" + name + "`. Expected a finite value >= 0. Received " + name + "=" + v + ".");
+        }
+        return v;
+    }
+
+    static void checkBuffers(float[] params, float[] grads) {
+        if (params.length != grads.length) {
+            throw new StriateException("Parameter and gradient buffers differ in length: " + params.length + " and " + grads.length
+                    + ". Expected the model's params() and grads() twins.");
+        }
+    }
+}

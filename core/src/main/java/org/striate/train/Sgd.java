@@ -1,0 +1,61 @@
+package org.striate.train;
+
+import org.striate.StriateException;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, in the
+ * form PyTorch uses (no dampening):
+ * <pre>
+ * g = grad + wd·p
+ * v = μ·v + g
+ * p = p − lr·(nesterov ? g + μ·v : v)
+ * </pre>
+ * With μ = 0 this is plain p = p − lr·g.
+ */
+public final class Sgd implements Optimizer {
+    private final double learningRate;
+    private double momentum, weightDecay;
+    private boolean nesterov;
+    private float[] velocity;
+
+    public Sgd(double learningRate) { this.learningRate = Optimizer.checkRate(learningRate); }
+
+    public Sgd momentum(double mu) { momentum = Optimizer.checkUnit("momentum", mu); return this; }
+
+    /** Looks ahead along the momentum; needs a momentum above 0. */
+    public Sgd nesterov(boolean on) { nesterov = on; return this; }
+
+    public Sgd weightDecay(double wd) { weightDecay = Optimizer.checkNonNegative("weight_decay", wd); return this; }
+
+    @Override
+    public double learningRate() { return learningRate; }
+
+    @Override
+    public void step(float[] params, float[] grads, double lr) {
+        Optimizer.checkBuffers(params, grads);
+        if (nesterov && momentum == 0) {
+            throw new StriateException("Invalid SGD settings: Nesterov momentum needs momentum > 0. Received momentum=0.");
+        }
+        float rate = (float) lr, mu = (float) momentum, wd = (float) weightDecay;
+        if (mu == 0) {
+            for (int i = 0; i < params.length; i++) params[i] -= rate * (grads[i] + wd * params[i]);
+            return;
+        }
+        if (velocity == null || velocity.length != params.length) velocity = new float[params.length];
+        float[] v = velocity;
+        for (int i = 0; i < params.length; i++) {
+            float g = grads[i] + wd * params[i];
+            v[i] = mu * v[i] + g;
+            params[i] -= rate * (nesterov ? g + mu * v[i] : v[i]);
+        }
+    }
+
+    @Override
+    public void reset() { velocity = null; }
+
+    @Override
+    public String describe() {
+        return "sgd lr=" + learningRate + (momentum != 0 ? " momentum=" + momentum : "") + (nesterov ? " nesterov" : "")
+                + (weightDecay != 0 ? " weight_decay=" + weightDecay : "");
+    }
+}

@@ -1,0 +1,53 @@
+package org.striate.train;
+
+import org.striate.StriateException;
+import org.striate.data.Dataset;
+
+/**
+ * How to fit: epochs, batch size, optimizer, learning-rate schedule, loss, shuffling seed, optional
+ * validation data and a listener. Defaults: 10 epochs of 32, Adam at 0.001, constant rate,
+ * softmax cross-entropy, seed 42.
+ *
+ * <pre>{@code
+ * TrainOptions.builder().epochs(5).batchSize(64).optimizer(new Sgd(0.05).momentum(0.9))
+ *         .schedule(LearningRateSchedule.cosine(5, 0)).validation(test).build();
+ * }</pre>
+ */
+public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, LearningRateSchedule schedule, Loss loss,
+                           long seed, Dataset validation, TrainingListener listener) {
+
+    public TrainOptions {
+        if (epochs <= 0) throw new StriateException("Invalid value for argument `epochs`. Expected a strictly positive value. Received epochs=" + epochs + ".");
+        if (batchSize <= 0) throw new StriateException("Invalid value for argument `batch_size`. Expected a strictly positive value. Received batch_size=" + batchSize + ".");
+        if (optimizer == null) throw new StriateException("Invalid training options: expected an optimizer, received none.");
+        if (schedule == null) schedule = LearningRateSchedule.constant();
+        if (loss == null) loss = new SoftmaxCrossEntropy();
+        if (listener == null) listener = TrainingListener.NONE;
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public static final class Builder {
+        private int epochs = 10, batchSize = 32;
+        private Optimizer optimizer;
+        private LearningRateSchedule schedule;
+        private Loss loss;
+        private long seed = 42;
+        private Dataset validation;
+        private TrainingListener listener;
+
+        public Builder epochs(int n) { epochs = n; return this; }
+        public Builder batchSize(int n) { batchSize = n; return this; }
+        public Builder optimizer(Optimizer o) { optimizer = o; return this; }
+        public Builder schedule(LearningRateSchedule s) { schedule = s; return this; }
+        public Builder loss(Loss l) { loss = l; return this; }
+        /** Seeds the shuffling: the same seed gives the same batch order. */
+        public Builder seed(long s) { seed = s; return this; }
+        public Builder validation(Dataset d) { validation = d; return this; }
+        public Builder listener(TrainingListener l) { listener = l; return this; }
+
+        public TrainOptions build() {
+            return new TrainOptions(epochs, batchSize, optimizer == null ? new Adam(1e-3) : optimizer, schedule, loss, seed, validation, listener);
+        }
+    }
+}

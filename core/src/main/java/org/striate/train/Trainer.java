@@ -1,0 +1,81 @@
+package org.striate.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.data.Dataset;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/**
+ * The fit loop: for each epoch, shuffle from the seed, then for each batch zero the gradients, run
+ * forward and the loss, back-propagate, and let the optimizer step at the scheduled rate. A batch
+ * allocates nothing in the loop itself (the loader and the loss reuse their buffers).
+ *
+ * <p>Each fit starts with fresh optimizer state. With single-threaded kernels, the same initial
+ * weights, data and options give bit-identical trained weights.
+ */
+public final class Trainer {
+    private final Sequential model;
+    private final TrainOptions options;
+
+    public Trainer(Sequential model, TrainOptions options) {
+        this.model = model;
+        this.options = options;
+    }
+
+    public History fit(Dataset train) {
+        BatchLoader.checkShape(model.inputShape(), train.images());
+        int outputs = Evaluator.outputWidth(model);
+        Loss loss = options.loss();
+        loss.checkClasses(outputs, train.classes());
+        if (train.size() == 0) throw new StriateException("Cannot train on an empty data set. Expected at least one sample.");
+        Dataset validation = options.validation();
+        if (validation != null) BatchLoader.checkShape(model.inputShape(), validation.images());
+
+        BatchLoader loader = new BatchLoader(train.images(), train.labels(), options.batchSize(), model.mean(), model.std());
+        Optimizer optimizer = options.optimizer();
+        optimizer.reset();
+        TrainingListener listener = options.listener();
+        Random rng = new Random(options.seed());
+        int steps = loader.steps(), epochs = options.epochs();
+        float[] params = model.params(), grads = model.grads();
+        List<EpochStats> history = new ArrayList<>(epochs);
+        listener.onTrainBegin(epochs, steps, train.size());
+
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            long start = System.nanoTime();
+            loader.shuffle(rng);
+            double lossSum = 0, lr = 0;
+            int correct = 0, seen = 0;
+            for (int step = 0; step < steps; step++) {
+                Tensor x = loader.load(step);
+                int[] labels = loader.labels();
+                int n = x.batch();
+                model.zeroGrad();
+                Tensor out = model.forward(x, true);
+                double batchLoss = loss.forward(out, labels);
+                lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
+                if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
+                // count before backward: the outputs may live in a buffer a layer reuses
+                for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
+                model.backward(loss.backward());
+                optimizer.step(params, grads, lr);
+
+                lossSum += batchLoss * n;
+                seen += n;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, (double) correct / seen, seconds > 0 ? seen / seconds : 0);
+            }
+            // a last step can still turn the weights non-finite; the next loss would show it, but there may be none
+            for (float p : params) if (!Float.isFinite(p)) throw TrainingDivergedException.weights(epoch + 1, steps, steps, lr);
+            Evaluation val = validation == null ? null : Evaluator.evaluate(model, validation, options.batchSize(), loss);
+            EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen,
+                    val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), lr, (System.nanoTime() - start) / 1e9);
+            history.add(stats);
+            listener.onEpoch(stats);
+        }
+        return new History(history);
+    }
+}
