@@ -176,10 +176,21 @@ final class SimdConv {
             }
             sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
         }
-        int[] rows = s.convRows(kg);
+        int[] rows = s.convRows(Math.max(kg, og));
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-            SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ext, ext, xp, rows, 1f, sum, gi * og * kg, kg);
+            if (kg >= og) {
+                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ext, ext, null, xp, rows, 1f, sum, gi * og * kg, kg);
+                continue;
+            }
+            // few taps (a first layer): dWᵀ = views · dyᵀ keeps the wide side in the vector columns
+            float[] t = s.flipped(kg * og);
+            int[] dyRows = SimdGemm.strided(s.rows(og), og, gi * og * ext, ext);
+            SimdGemm.columns(false, true, kg, 0, og, ext, xp, 0, 0, rows, dyExt, dyRows, 0f, t, 0, og);
+            int base = gi * og * kg;
+            for (int o = 0; o < og; o++) {
+                for (int r = 0; r < kg; r++) sum[base + o * kg + r] += t[r * og + o];
+            }
         }
     }
 }

@@ -55,16 +55,17 @@ final class SimdGemm {
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
         int[] bRows = strided(Scratch.get().rows(transB ? n1 : k), transB ? n1 : k, bOff, ldb);
-        columns(transA, transB, m, n0, n1, k, a, aOff, lda, b, bRows, beta, c, cOff, ldc);
+        columns(transA, transB, m, n0, n1, k, a, aOff, lda, null, b, bRows, beta, c, cOff, ldc);
     }
 
     /**
      * Columns [n0, n1) of C with B given by where each of its rows starts: row t of B (op(B) row p when
-     * not transposed, column j when transposed) is b[bRows[t] ...]. A convolution passes rows that are
-     * shifted views of one padded image, so no im2col copy is made.
+     * not transposed, column j when transposed) is b[bRows[t] ...]; likewise row i of a non-transposed
+     * A when aRows is not null. A convolution passes rows that are shifted views of one padded image,
+     * so no im2col copy is made.
      */
     static void columns(boolean transA, boolean transB, int m, int n0, int n1, int k,
-                        float[] a, int aOff, int lda, float[] b, int[] bRows,
+                        float[] a, int aOff, int lda, int[] aRows, float[] b, int[] bRows,
                         float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
         int kcMax = blockK(k);
@@ -74,7 +75,7 @@ final class SimdGemm {
             float betaBlock = pc == 0 ? beta : 1f;
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                packA(transA, a, aOff, lda, aRows, ic, mc, pc, kc, ap, 0);
                 block(kc, mc, ap, 0, transB, b, bRows, pc, n0, n1, betaBlock, c, cOff + ic * ldc, ldc, s);
             }
         }
@@ -102,7 +103,7 @@ final class SimdGemm {
     static void packWhole(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dstOff) {
         int kcMax = blockK(k), mPad = roundUp(m, MR);
         for (int pc = 0; pc < k; pc += kcMax) {
-            packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcMax, k - pc), dst, dstOff + pc * mPad);
+            packA(transA, a, aOff, lda, null, 0, m, pc, Math.min(kcMax, k - pc), dst, dstOff + pc * mPad);
         }
     }
 
@@ -183,7 +184,8 @@ final class SimdGemm {
     }
 
     /** Panels of MR rows of op(A) columns [pc, pc+kc), each laid out [p][MR], zero beyond mc. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int[] aRows, int ic, int mc, int pc, int kc,
+                              float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             int base = apOff + ir * kc;
@@ -196,7 +198,7 @@ final class SimdGemm {
             } else {
                 for (int i = 0; i < MR; i++) {
                     if (i < rows) {
-                        int src = aOff + (ic + ir + i) * lda + pc;
+                        int src = (aRows == null ? aOff + (ic + ir + i) * lda : aRows[ic + ir + i]) + pc;
                         for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
                     } else {
                         for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
