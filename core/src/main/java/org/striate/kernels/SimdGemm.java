@@ -126,8 +126,8 @@ final class SimdGemm {
 
     /**
      * One K block: every NR-column panel of op(B) in [n0, n1) against every MR-row panel of the packed
-     * A block. A full panel of a non-transposed B is read in place; transposed B and the last, partial
-     * panel are packed first, zero-padded.
+     * A block. A non-transposed B is read in place (rows must start at increasing offsets); transposed
+     * B, and a last partial panel that would read past the array, are packed first, zero-padded.
      */
     private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int[] bRows,
                               int pc, int n0, int n1, float beta, float[] c, int cOff, int ldc, Scratch s) {
@@ -137,7 +137,9 @@ final class SimdGemm {
             float[] panel;
             int[] rows;
             int rowsOff, col0;
-            if (!transB && cols == NR) {
+            // a partial panel is read in place too when whole vectors stay inside b: the extra
+            // lanes hold neighbouring values, each lane sums alone, and only cols lanes are stored
+            if (!transB && (cols == NR || bRows[pc + kc - 1] + jr + NR <= b.length)) {
                 panel = b;
                 rows = bRows;
                 rowsOff = pc;
@@ -173,13 +175,12 @@ final class SimdGemm {
             }
             return;
         }
-        for (int j = 0; j < NR; j++) {
-            if (j < cols) {
-                int src = bRows[j0 + j] + pc;
-                for (int p = 0; p < kc; p++) bp[p * NR + j] = b[src + p];
-            } else {
-                for (int p = 0; p < kc; p++) bp[p * NR + j] = 0f;
-            }
+        // a transpose: write each packed row in order and read the cols source rows side by side,
+        // which stay in L1 while p walks along them
+        for (int p = 0, base = 0; p < kc; p++, base += NR) {
+            int at = pc + p;
+            for (int j = 0; j < cols; j++) bp[base + j] = b[bRows[j0 + j] + at];
+            for (int j = cols; j < NR; j++) bp[base + j] = 0f;
         }
     }
 
