@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The progress of one training run on stderr: a bar per epoch (images done, running loss and
- * accuracy, images/s, ETA) when stderr is a terminal, and always one line per finished epoch.
+ * accuracy, images/s, ETA) when stderr is a terminal; the caller prints a line per finished epoch.
  */
 final class EpochProgress implements AutoCloseable {
     private final PrintWriter err;
@@ -56,13 +56,8 @@ final class EpochProgress implements AutoCloseable {
         current.setExtraMessage(String.format("loss %.4f acc %.4f", loss, accuracy));
     }
 
-    /** Closes the bar and prints the epoch's line. */
-    void endEpoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy) {
-        closeBar();
-        err.printf("epoch %d/%d  train loss %.4f  train accuracy %.4f  test accuracy %.4f  elapsed %s%n",
-                epoch, epochs, trainLoss, trainAccuracy, testAccuracy, elapsed());
-        err.flush();
-    }
+    /** Closes the epoch's bar, before its line is printed. */
+    void endEpochBar() { closeBar(); }
 
     String elapsed() { return format(Duration.ofNanos(System.nanoTime() - startNanos)); }
 

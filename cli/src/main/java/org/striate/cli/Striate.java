@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Convolutional neural networks in pure Java: train, evaluate, predict, summarise, benchmark.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
+                PredictCommand.class,
                 SummaryCommand.class,
         })
 public final class Striate implements Runnable {
