@@ -118,10 +118,10 @@ public final class TrainCommand extends StriateCommand {
                 @Override
                 public void onEpoch(EpochStats s) {
                     progress.endEpochBar();
+                    csv.row(s, progress.seconds());
                     lines.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  train accuracy %.4f  test accuracy %.4f  elapsed %s%n",
                             s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), s.validationAccuracy(), progress.elapsed());
                     lines.flush();
-                    csv.row(s, progress.seconds());
                 }
             };
             History history = net.fit(train, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
