@@ -35,7 +35,9 @@ public final class Striate implements Runnable {
         CommandLine cl = new CommandLine(new Striate());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + Failures.oneLine(ex.getMessage())
+            String message = Failures.oneLine(ex.getMessage());
+            if (!message.endsWith(".")) message += ".";
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + message
                     + " See '" + c.getCommandSpec().qualifiedName() + " --help'.");
             c.getErr().flush();
             return ExitCode.INVALID_INPUT;
