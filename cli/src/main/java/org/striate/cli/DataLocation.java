@@ -8,7 +8,7 @@ import org.striate.StriateException;
  * Where the data comes from: --data DIR, else the Fashion-MNIST files of the Debian package
  * dataset-fashion-mnist. A missing directory is reported with the command that fixes it.
  */
-final class DataLocation {
+public final class DataLocation {
     private DataLocation() {}
 
     /** Where dataset-fashion-mnist installs its IDX files. */
@@ -18,7 +18,7 @@ final class DataLocation {
     static Path defaultDir() { return Path.of(System.getProperty("striate.data.default", PACKAGE_DIR)); }
 
     /** The directory to read, checked to exist; {@code option} is the --data value or null. */
-    static Path resolve(Path option) {
+    public static Path resolve(Path option) {
         if (option == null) {
             Path dir = defaultDir();
             if (!Files.isDirectory(dir)) {

@@ -12,7 +12,7 @@ import org.striate.nn.Sequential;
 import org.striate.nn.Zoo;
 
 /** Resolves what a user passes to --model: a built-in name, a spec file or a trained model file. */
-final class ModelSource {
+public final class ModelSource {
     private ModelSource() {}
 
     /** True when {@code ref} names a built-in model rather than a file. */
@@ -22,7 +22,7 @@ final class ModelSource {
      * A zoo model, a spec file (both untrained, weights from {@code seed}) or a trained model file;
      * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
-    static Sequential load(String ref, int[] input, long seed) throws IOException {
+    public static Sequential load(String ref, int[] input, long seed) throws IOException {
         if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.DEFAULT_INPUT : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {

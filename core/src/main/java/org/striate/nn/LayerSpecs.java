@@ -221,6 +221,7 @@ public final class LayerSpecs {
             else { int[] p = l.tripleOption("pad", new int[] {0, 0, 0}, true); c.padding(p[0], p[1], p[2]); }
             return c.bias(l.boolOption("bias", true));
         });
+        register("blurpool", BlurPool2d::fromSpec);
     }
 
     private static boolean isSame(Line l) {

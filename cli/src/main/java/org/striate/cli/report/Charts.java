@@ -1,0 +1,68 @@
+package org.striate.cli.report;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Line charts rendered to PNG with XChart, for the report page and the lab commands' plot files. */
+public final class Charts {
+    private Charts() {}
+
+    /** An ordered set of named (x, y) series; NaN y values are left out of their series. */
+    public static final class Series {
+        final Map<String, double[][]> lines = new LinkedHashMap<>();
+
+        public Series add(String name, double[] x, double[] y) {
+            int n = 0;
+            for (double v : y) if (Double.isFinite(v)) n++;
+            double[] xs = new double[n], ys = new double[n];
+            for (int i = 0, j = 0; i < y.length; i++) {
+                if (Double.isFinite(y[i])) { xs[j] = x[i]; ys[j++] = y[i]; }
+            }
+            if (n > 0) lines.put(name, new double[][] {xs, ys});
+            return this;
+        }
+
+        public boolean isEmpty() { return lines.isEmpty(); }
+    }
+
+    /** A line chart with markers; {@code logX} and {@code logY} switch the axes to log scale. */
+    public static XYChart lines(String title, String xTitle, String yTitle, Series series, boolean logX, boolean logY) {
+        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        Styler s = c.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setXAxisLogarithmic(logX);
+        c.getStyler().setYAxisLogarithmic(logY);
+        for (Map.Entry<String, double[][]> e : series.lines.entrySet()) {
+            c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return c;
+    }
+
+    public static byte[] png(XYChart chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the chart as a PNG file and returns its path. */
+    public static Path save(XYChart chart, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.write(file, png(chart));
+        return file;
+    }
+}

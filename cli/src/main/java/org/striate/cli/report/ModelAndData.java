@@ -1,0 +1,79 @@
+package org.striate.cli.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.striate.StriateException;
+import org.striate.cli.DataLocation;
+import org.striate.cli.ModelSource;
+import org.striate.data.MnistFiles;
+import org.striate.data.TrainTestSplit;
+import org.striate.io.ModelFile;
+import org.striate.lab.Equivariance;
+import org.striate.lab.Equivariance.Padding;
+import org.striate.lab.LabModels;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/** What the lab commands and the report share: resolving --model, reading --data, preparing probe inputs. */
+public final class ModelAndData {
+    private ModelAndData() {}
+
+    /** The input of the lab models and of Fashion-MNIST. */
+    public static final int[] IMAGE = {1, 28, 28};
+
+    /** A lab model name (weights from {@code seed}), a trained model file, else a built-in name or a spec file. */
+    public static Sequential model(String ref, long seed) throws IOException {
+        if (LabModels.has(ref)) return LabModels.build(ref, IMAGE, 10, seed);
+        if (isModelFile(ref)) return ModelFile.load(Path.of(ref));
+        return ModelSource.load(ref, null, seed);
+    }
+
+    /** True for an existing file with the model-file extension: trained weights, nothing to train. */
+    public static boolean isModelFile(String ref) {
+        return ref.endsWith(ModelFile.EXTENSION) && Files.isRegularFile(Path.of(ref));
+    }
+
+    /** The train and test sets of --data (default: the Fashion-MNIST package). */
+    public static TrainTestSplit data(Path dir) throws IOException { return MnistFiles.load(DataLocation.resolve(dir)); }
+
+    /** "zero", "circular" or "both". */
+    public static List<Padding> paddings(String option) {
+        return switch (option.toLowerCase()) {
+            case "zero" -> List.of(Padding.ZERO_MARGIN);
+            case "circular" -> List.of(Padding.CIRCULAR);
+            case "both" -> List.of(Padding.ZERO_MARGIN, Padding.CIRCULAR);
+            default -> throw new StriateException("Invalid value for option '--padding'. Expected zero, circular or both. Received '" + option + "'.");
+        };
+    }
+
+    /** {@code n} probe inputs: uniform random, or the first test images, normalised as the model expects. */
+    public static Tensor probeInputs(Sequential model, String kind, int n, Path dataDir, long seed) throws IOException {
+        if (n <= 0) throw new StriateException("Invalid value for option '--samples'. Expected a strictly positive value. Received " + n + ".");
+        switch (kind.toLowerCase()) {
+            case "random":
+                return Equivariance.randomInputs(model, n, seed);
+            case "test":
+                Tensor images = data(dataDir).test().head(n).images();
+                return normalised(model, images);
+            default:
+                throw new StriateException("Invalid value for option '--inputs'. Expected random or test. Received '" + kind + "'.");
+        }
+    }
+
+    /** (x − mean[c]) / std[c] per channel, a copy, as the model sees images in [0, 1]. */
+    public static Tensor normalised(Sequential model, Tensor images01) {
+        Tensor x = images01.copy();
+        float[] mean = model.mean(), std = model.std();
+        int c = x.dim(1), plane = x.sampleSize() / c;
+        for (int n = 0; n < x.batch(); n++) {
+            for (int ch = 0; ch < c; ch++) {
+                float m = mean[mean.length == 1 ? 0 : ch], s = std[std.length == 1 ? 0 : ch];
+                int base = (n * c + ch) * plane;
+                for (int i = 0; i < plane; i++) x.data[base + i] = (x.data[base + i] - m) / s;
+            }
+        }
+        return x;
+    }
+}

@@ -1,0 +1,193 @@
+package org.striate.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.nn.Sequential;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * Is each layer of a model equivariant to translation? For shifts t = 1..K of the input, applied
+ * downwards and rightwards, and for every layer f (the model up to and including that layer):
+ * <pre>
+ *   error(t) = ‖f(T_t x) − T_{t/J} f(x)‖ / ‖T_{t/J} f(x)‖
+ * </pre>
+ * where J is the layer's cumulative stride (its jump, in input pixels per feature-map cell). A
+ * shift is <em>comparable</em> at a layer when t is a multiple of J: then T_{t/J} is a whole-cell
+ * shift of the feature map and an equivariant layer gives error 0. Otherwise the feature map is
+ * compared with the nearer of its two neighbouring whole-cell shifts, ⌊t/J⌋ and ⌈t/J⌉, and the
+ * smaller error is reported: how far the layer is from any shifted copy of its old output. After
+ * a global layer (flatten, dense, global pooling) the error is ‖f(T_t x) − f(x)‖ / ‖f(x)‖, the
+ * invariance error.
+ *
+ * <p>Two ways to deal with the borders:
+ * <ul>
+ *   <li>{@link Padding#ZERO_MARGIN}: the model as built (zero padding), the input shifted with zero
+ *       fill, and only the feature-map cells whose receptive field lies inside the image and inside
+ *       the part that was not filled are compared (a margin of the receptive-field radius);</li>
+ *   <li>{@link Padding#CIRCULAR}: every windowed layer is evaluated with wrap-around padding and the
+ *       input is rolled, so there is no border at all; exact for layers that map a period of size H
+ *       to one of size H/stride ({@link LayerResult#periodic()}).</li>
+ * </ul>
+ * Errors of the two directions are pooled: sqrt((Σ diff²) / (Σ reference²)) over both.
+ */
+public final class Equivariance {
+    /** Relative error below which a layer counts as equivariant (float rounding is ~1e-7 per operation). */
+    public static final double TOLERANCE = 1e-4;
+
+    public enum Padding { ZERO_MARGIN, CIRCULAR }
+
+    /**
+     * One layer: errors[t − 1] and comparable[t − 1] for shift t; jump and receptive field along H
+     * and W; cells[t − 1] the number of feature-map values compared (0: none valid, error NaN).
+     */
+    public record LayerResult(int index, String name, String type, int[] outputShape, boolean spatial, int jumpH, int jumpW,
+                              int fieldH, int fieldW, boolean periodic, double[] errors, boolean[] comparable, long[] cells) {
+
+        /** Largest error over the comparable shifts (NaN when none was measured). */
+        public double maxComparableError() { return maxError(true); }
+
+        /** Largest error over the shifts that are not multiples of the jump (NaN when there are none). */
+        public double maxOtherError() { return maxError(false); }
+
+        private double maxError(boolean ofComparable) {
+            double max = Double.NaN;
+            for (int t = 0; t < errors.length; t++) {
+                if (comparable[t] == ofComparable && !Double.isNaN(errors[t])) max = Double.isNaN(max) ? errors[t] : Math.max(max, errors[t]);
+            }
+            return max;
+        }
+    }
+
+    public record Result(Padding padding, int maxShift, int samples, List<LayerResult> layers) {
+        /**
+         * The first layer whose whole-cell shifts stay equivariant (error ≤ {@link #TOLERANCE}) while
+         * some shift that is not a multiple of its jump does not: from there on, only multiples of the
+         * cumulative stride are equivariant. −1 when no layer is like that.
+         */
+        public int aliasingLayer() {
+            for (LayerResult r : layers) {
+                if (!r.spatial()) continue;
+                double ok = r.maxComparableError(), other = r.maxOtherError();
+                if (!Double.isNaN(ok) && ok <= TOLERANCE && !Double.isNaN(other) && other > TOLERANCE) return r.index();
+            }
+            return -1;
+        }
+    }
+
+    private Equivariance() {}
+
+    /** {@code n} inputs of the model's input shape, uniform in [0, 1), from {@code seed}. */
+    public static Tensor randomInputs(Sequential model, int n, long seed) {
+        Tensor x = new Tensor(Shapes.withBatch(n, model.inputShape()));
+        Random rng = new Random(seed);
+        for (int i = 0; i < x.size(); i++) x.data[i] = rng.nextFloat();
+        return x;
+    }
+
+    /** Probes every layer of {@code model} on {@code inputs} (N, C, H, W), already normalised, for shifts 1..maxShift. */
+    public static Result probe(Sequential model, Tensor inputs, int maxShift, Padding padding) {
+        int[] in = model.inputShape();
+        if (in.length != 3) throw new ShapeException("The equivariance probe needs a model on images (C, H, W); its input is " + Shapes.str(in) + ".");
+        if (inputs.rank() != 4 || !Shapes.equal(inputs.sampleShape(), in)) {
+            throw new ShapeException("Probe inputs must have shape (N, " + Shapes.str(in).substring(1) + "; received " + Shapes.str(inputs.shape()) + ".");
+        }
+        if (maxShift < 1 || maxShift >= Math.min(in[1], in[2])) {
+            throw new StriateException("Invalid value for argument `max-shift`. Expected 1 to " + (Math.min(in[1], in[2]) - 1)
+                    + " for inputs of " + in[1] + "x" + in[2] + ". Received max-shift=" + maxShift + ".");
+        }
+        boolean circular = padding == Padding.CIRCULAR;
+        List<ProbeStep> steps = steps(model);
+        List<Tensor> reference = run(steps, inputs, circular);
+        int layers = steps.size();
+        Geometry[] geo = geometry(steps, in);
+        double[][] diff = new double[layers][maxShift], ref = new double[layers][maxShift];
+        long[][] cells = new long[layers][maxShift];
+        for (int t = 1; t <= maxShift; t++) {
+            for (int axis = 0; axis < 2; axis++) {
+                int dy = axis == 0 ? t : 0, dx = axis == 1 ? t : 0;
+                Tensor moved = circular ? Shifts.roll(inputs, dy, dx) : Shifts.shift(inputs, dy, dx);
+                List<Tensor> out = run(steps, moved, circular);
+                for (int l = 0; l < layers; l++) {
+                    double[] m = geo[l] == null ? Comparison.global(out.get(l), reference.get(l))
+                            : Comparison.best(out.get(l), reference.get(l), axis, t, geo[l], circular);
+                    diff[l][t - 1] += m[0];
+                    ref[l][t - 1] += m[1];
+                    cells[l][t - 1] += (long) m[2];
+                }
+            }
+        }
+        List<LayerResult> results = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            ProbeStep s = steps.get(l);
+            Geometry g = geo[l];
+            double[] errors = new double[maxShift];
+            boolean[] comparable = new boolean[maxShift];
+            for (int t = 1; t <= maxShift; t++) {
+                errors[t - 1] = cells[l][t - 1] == 0 ? Double.NaN : ref[l][t - 1] == 0 ? (diff[l][t - 1] == 0 ? 0 : Double.POSITIVE_INFINITY)
+                        : Math.sqrt(diff[l][t - 1] / ref[l][t - 1]);
+                comparable[t - 1] = g != null && t % g.jump[0] == 0 && t % g.jump[1] == 0;
+            }
+            results.add(new LayerResult(l, s.layer.name(), s.layer.type(), s.layer.outputShape(), g != null,
+                    g == null ? 0 : g.jump[0], g == null ? 0 : g.jump[1], g == null ? in[1] : g.field[0], g == null ? in[2] : g.field[1],
+                    g == null || g.periodic, errors, comparable, cells[l]));
+        }
+        return new Result(padding, maxShift, inputs.batch(), results);
+    }
+
+    private static List<ProbeStep> steps(Sequential model) {
+        List<ProbeStep> steps = new ArrayList<>();
+        boolean spatial = true;
+        for (int i = 0; i < model.layers().size(); i++) {
+            ProbeStep s = ProbeStep.of(model, i, spatial);
+            spatial = s.kind != ProbeStep.Kind.GLOBAL;
+            steps.add(s);
+        }
+        return steps;
+    }
+
+    private static List<Tensor> run(List<ProbeStep> steps, Tensor x, boolean circular) {
+        List<Tensor> out = new ArrayList<>();
+        for (ProbeStep s : steps) {
+            x = s.forward(x, circular);
+            out.add(x);
+        }
+        return out;
+    }
+
+    /**
+     * Per axis (0 = H, 1 = W): jump J, receptive-field size R and the input coordinate of the first
+     * pixel of cell 0's field (negative when padding pushes it off the image), for spatial layers.
+     */
+    static final class Geometry {
+        final int[] jump = {1, 1}, field = {1, 1}, first = {0, 0}, inputSize = new int[2];
+        boolean periodic = true;
+    }
+
+    private static Geometry[] geometry(List<ProbeStep> steps, int[] input) {
+        Geometry[] out = new Geometry[steps.size()];
+        Geometry g = new Geometry();
+        g.inputSize[0] = input[1];
+        g.inputSize[1] = input[2];
+        for (int l = 0; l < steps.size(); l++) {
+            ProbeStep s = steps.get(l);
+            if (s.kind == ProbeStep.Kind.GLOBAL) break;
+            Geometry next = new Geometry();
+            System.arraycopy(g.inputSize, 0, next.inputSize, 0, 2);
+            int[] extent = {s.extentH, s.extentW}, stride = {s.strideH, s.strideW}, pad = {s.padH, s.padW};
+            for (int a = 0; a < 2; a++) {
+                boolean window = s.kind == ProbeStep.Kind.WINDOW;
+                next.field[a] = g.field[a] + (window ? (extent[a] - 1) * g.jump[a] : 0);
+                next.first[a] = g.first[a] - (window ? pad[a] * g.jump[a] : 0);
+                next.jump[a] = g.jump[a] * (window ? stride[a] : 1);
+            }
+            next.periodic = g.periodic && s.periodic();
+            out[l] = next;
+            g = next;
+        }
+        return out;
+    }
+}
