@@ -2,6 +2,7 @@ package org.striate.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -53,7 +54,7 @@ final class EpochProgress implements AutoCloseable {
     void progress(long samplesDone, double loss, double accuracy) {
         if (current == null) return;
         current.stepTo(samplesDone);
-        current.setExtraMessage(String.format("loss %.4f acc %.4f", loss, accuracy));
+        current.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.4f", loss, accuracy));
     }
 
     /** Closes the epoch's bar, before its line is printed. */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * per-class precision and recall, confusion matrix. It uses the same evaluator and batch size as the
  * final figure of {@code striate train}, so it reproduces that accuracy exactly.
  */
-@Command(name = "eval",
+@Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a trained model: accuracy, per-class precision and recall, confusion matrix.",
                 "Reproduces the test accuracy 'striate train' printed for the same model file and data."},
         footer = {"", "Examples:", "  striate eval --model models/fashion-cnn.striate",

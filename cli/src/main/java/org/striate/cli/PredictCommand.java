@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Classifies image files with a trained model and prints the most probable classes. */
-@Command(name = "predict",
+@Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classify image files (PNG, JPEG, ...) with a trained model: the top classes with their probabilities.",
                 "Each image is converted to the model's channels and resized to its input size."},
         footer = {"", "Fashion-MNIST images are light garments on a black background; use --invert for dark objects on white.",

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * has finished, and then a temporary file is renamed over the target, so a killed or failed run
  * never leaves a partial model file.
  */
-@Command(name = "train",
+@Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model on MNIST-style IDX data (Fashion-MNIST by default) and save it.",
                 "Prints one line per epoch (train loss, test accuracy, elapsed time), then the final test accuracy.",
                 "Writes the model to --out and the per-epoch figures to a CSV file beside it."},
