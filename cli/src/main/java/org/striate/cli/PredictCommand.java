@@ -71,7 +71,7 @@ public final class PredictCommand extends StriateCommand {
             StringBuilder line = new StringBuilder(images.get(i).toString()).append(':');
             for (int c : order) {
                 String name = c < names.length ? names[c] : Integer.toString(c);
-                double prob = p.data[i * k + c];
+                float prob = p.data[i * k + c];
                 Map<String, Object> r = Json.object();
                 r.put("class", name);
                 r.put("index", c);
