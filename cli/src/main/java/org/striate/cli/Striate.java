@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SummaryCommand.class,
+                org.striate.cli.lab.LabCommand.class,
         })
 public final class Striate implements Runnable {
 

@@ -12,6 +12,7 @@ import org.striate.data.Dataset;
 import org.striate.nn.Conv2d;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
+import org.striate.nn.MaxPool2d;
 import org.striate.nn.ReLU;
 import org.striate.nn.Sequential;
 import org.striate.tensor.ShapeException;
@@ -82,7 +83,7 @@ class EvaluatorTest {
     void binaryCrossEntropyTrainsOneOutputForTwoClasses() {
         Sequential m = Sequential.builder(1, Bars.SIZE, Bars.SIZE)
                 .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU())
-                .add(new Conv2d(4, 2).stride(2)).add(new Flatten()).add(new Dense(1)).build(3)
+                .add(new MaxPool2d(2)).add(new Flatten()).add(new Dense(1)).build(3)
                 .normalization(new float[] {0.3f}, new float[] {0.35f});
         BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
         m.fit(Bars.make(256, 1), TrainerTest.options(11).epochs(15).loss(bce).build());

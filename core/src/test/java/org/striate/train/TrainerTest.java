@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,11 @@ import org.striate.kernels.KernelProvider;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.ScalarKernels;
 import org.striate.nn.Conv2d;
+import org.striate.kernels.SimdKernels;
 import org.striate.nn.Dense;
+import org.striate.nn.Dropout;
 import org.striate.nn.Flatten;
+import org.striate.nn.MaxPool2d;
 import org.striate.nn.ReLU;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
@@ -26,23 +31,36 @@ import org.striate.tensor.Tensor;
 class TrainerTest {
     private static final Dataset TRAIN = Bars.make(256, 1);
     private static final Dataset TEST = Bars.make(200, 2);
-    private static Kernels before;
+    private static String previousKind;
+    private static int previousThreads;
 
+    /** Single-threaded reference kernels for this class; swapping closes the previous kernels' pool. */
     @BeforeAll
     static void singleThreadedReferenceKernels() {
-        before = Kernels.get();
+        Kernels before = Kernels.get();
+        previousKind = before instanceof ScalarKernels ? "scalar" : "auto";
+        previousThreads = before instanceof SimdKernels simd ? simd.threads() : Runtime.getRuntime().availableProcessors();
         KernelProvider.use(new ScalarKernels());
     }
 
+    /** A fresh set of the kind that was in use (the old one's pool is closed). */
     @AfterAll
-    static void restoreKernels() { KernelProvider.use(before); }
+    static void restoreKernels() { KernelProvider.configure(previousKind, previousThreads); }
 
-    /** Conv → ReLU → strided conv (standing in for pooling) → Flatten → Dense. */
+    /** Conv → ReLU → MaxPool → Flatten → Dense. */
     static Sequential smallCnn(long seed) {
         return Sequential.builder(1, Bars.SIZE, Bars.SIZE)
-                .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU())
-                .add(new Conv2d(4, 2).stride(2))
+                .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU()).add(new MaxPool2d(2))
                 .add(new Flatten()).add(new Dense(2))
+                .build(seed)
+                .normalization(new float[] {0.3f}, new float[] {0.35f});
+    }
+
+    /** The same with dropout, whose masks come from the model's seed too. */
+    static Sequential smallCnnWithDropout(long seed) {
+        return Sequential.builder(1, Bars.SIZE, Bars.SIZE)
+                .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU()).add(new MaxPool2d(2))
+                .add(new Flatten()).add(new Dropout(0.25f)).add(new Dense(2))
                 .build(seed)
                 .normalization(new float[] {0.3f}, new float[] {0.35f});
     }
@@ -77,6 +95,30 @@ class TrainerTest {
         assertFalse(Arrays.equals(a.params(), otherShuffle.params()), "another shuffling seed");
         c.fit(TRAIN, options(11).epochs(3).build());
         assertFalse(Arrays.equals(a.params(), c.params()), "another initialisation seed");
+    }
+
+    @Test
+    void dropoutMasksFollowTheModelSeed() {
+        Sequential a = smallCnnWithDropout(3), b = smallCnnWithDropout(3), c = smallCnnWithDropout(4);
+        a.fit(TRAIN, options(11).epochs(2).build());
+        b.fit(TRAIN, options(11).epochs(2).build());
+        c.fit(TRAIN, options(11).epochs(2).build());
+        assertArrayEquals(a.params(), b.params());
+        assertFalse(Arrays.equals(a.params(), c.params()));
+    }
+
+    @Test
+    void multiThreadedSimdKernelsRepeatBitForBitToo() {
+        assumeTrue(KernelProvider.simdUnavailableReason() == null, "SIMD kernels not available here");
+        try {
+            KernelProvider.use(KernelProvider.simd(2));
+            Sequential a = smallCnn(3), b = smallCnn(3);
+            a.fit(TRAIN, options(11).epochs(3).build());
+            b.fit(TRAIN, options(11).epochs(3).build());
+            assertArrayEquals(a.params(), b.params());
+        } finally {
+            KernelProvider.use(new ScalarKernels());
+        }
     }
 
     @Test

@@ -1,0 +1,68 @@
+package org.striate.lab;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.striate.kernels.ConvGeometry;
+import org.striate.nn.Conv2d;
+import org.striate.nn.Layer;
+import org.striate.nn.Sequential;
+
+/**
+ * The learned filters of every Conv2d of a model as one picture per layer: a tile per (filter, input
+ * channel), mid grey for 0, lighter for positive and darker for negative weights (each tile scaled by
+ * its own largest magnitude). First-layer filters of a trained network look like the hand-made edge
+ * detectors: a light side next to a dark side.
+ */
+public final class FilterGrid {
+    private FilterGrid() {}
+
+    /** What was drawn for one layer: {@code rows × columns} tiles of {@code kH × kW} weights. */
+    public record Drawn(int layerIndex, String layerName, int filters, int channelsPerFilter, int kH, int kW,
+                        int rows, int columns, int width, int height, Path png) {}
+
+    /** The tiles of one conv layer; filters with one input channel are laid out in a near-square grid. */
+    public static BufferedImage image(Sequential model, Conv2d conv) {
+        ConvGeometry g = conv.geometry();
+        int cg = g.inPerGroup(), per = g.kH() * g.kW();
+        List<MapImages.Plane> tiles = new ArrayList<>();
+        for (int o = 0; o < g.outC(); o++) {
+            for (int c = 0; c < cg; c++) tiles.add(new MapImages.Plane(model.params(), conv.paramOffset() + (o * cg + c) * per, g.kH(), g.kW()));
+        }
+        return MapImages.grid(tiles, columns(g), MapImages.Scale.SYMMETRIC, zoom(g), 2);
+    }
+
+    static int columns(ConvGeometry g) { return g.inPerGroup() == 1 ? MapImages.squareColumns(g.outC()) : g.inPerGroup(); }
+
+    /** Tiles of about 24 pixels whatever the kernel size. */
+    static int zoom(ConvGeometry g) { return Math.max(1, 24 / Math.max(g.kH(), g.kW())); }
+
+    /** Writes DIR/filters-INDEX-NAME.png for every Conv2d of the model. */
+    public static List<Drawn> write(Sequential model, Path dir) {
+        List<Drawn> drawn = new ArrayList<>();
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer layer = model.layer(i);
+            if (!(layer instanceof Conv2d conv)) continue;
+            ConvGeometry g = conv.geometry();
+            BufferedImage img = image(model, conv);
+            Path file = dir.resolve(String.format("filters-%02d-%s.png", i, layer.name()));
+            MapImages.writePng(img, file);
+            int cols = columns(g), tiles = g.outC() * g.inPerGroup();
+            drawn.add(new Drawn(i, layer.name(), g.outC(), g.inPerGroup(), g.kH(), g.kW(), (tiles + cols - 1) / cols, cols,
+                    img.getWidth(), img.getHeight(), file));
+        }
+        return drawn;
+    }
+
+    public static String json(List<Drawn> drawn) {
+        List<String> items = new ArrayList<>();
+        for (Drawn d : drawn) {
+            items.add(new JsonText().open().field("index", d.layerIndex()).field("layer", d.layerName())
+                    .field("filters", d.filters()).field("channels_per_filter", d.channelsPerFilter())
+                    .field("kernel", new int[] {d.kH(), d.kW()}).field("grid", new int[] {d.rows(), d.columns()})
+                    .field("size", new int[] {d.width(), d.height()}).field("png", d.png().toString()).close().toString());
+        }
+        return JsonText.array(items);
+    }
+}

@@ -1,0 +1,134 @@
+package org.striate.lab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.striate.StriateException;
+import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
+
+class ModelSummaryTest {
+
+    /*
+     * input 1x28x28
+     * conv 8 3x3 pad=1   out 8x28x28: params 8·9 + 8 = 80, MACs 8·28·28·9 = 56,448
+     * relu               out 8x28x28
+     * conv 4 3x3 stride=2 out 4x13x13: params 4·8·9 + 4 = 292, MACs 4·13·13·72 = 48,672
+     * flatten            676
+     * dense 10           params 6,760 + 10 = 6,770, MACs 6,760
+     * Memory (float32): forward = output·4; kept for backward = conv and dense inputs, relu input, flatten none.
+     * Dense equivalents: conv 1: 784 in × 6,272 out = 4,917,248; conv 2: 6,272 × 676 = 4,239,872.
+     */
+    static final String SPEC = "input 1x28x28\nconv 8 3x3 pad=1\nrelu\nconv 4 3x3 stride=2\nflatten\ndense 10";
+
+    @Test
+    void rowsHoldShapesParamsMacsMemoryAndDenseEquivalents() {
+        ModelSummary s = ModelSummary.of(ReceptiveFieldTest.model(SPEC));
+        assertEquals(5, s.rows().size());
+        long[] params = {80, 0, 292, 0, 6770}, macs = {56448, 0, 48672, 0, 6760};
+        long[] fwd = {25088, 25088, 2704, 2704, 40}, bwd = {3136, 25088, 25088, 0, 2704};
+        long[] dense = {4_917_248, -1, 4_239_872, -1, -1};
+        for (int i = 0; i < 5; i++) {
+            ModelSummary.Row r = s.rows().get(i);
+            assertEquals(params[i], r.params(), "params of " + r.name());
+            assertEquals(macs[i], r.macs(), "MACs of " + r.name());
+            assertEquals(fwd[i], r.forwardBytes(), "forward bytes of " + r.name());
+            assertEquals(bwd[i], r.backwardBytes(), "backward bytes of " + r.name());
+            assertEquals(dense[i], r.denseWeights(), "dense weights of " + r.name());
+        }
+        assertArrayEquals(new int[] {4, 13, 13}, s.rows().get(2).outputShape());
+        assertEquals(4_917_248.0 / 80, s.rows().get(0).denseRatio(), 1e-9);
+        assertEquals(7142, s.totalParams());
+        assertEquals(784 * 4 + 25088 + 25088 + 2704 + 2704 + 40, s.totalForwardBytes());
+        assertEquals(3136 + 25088 + 25088 + 2704, s.totalBackwardBytes());
+        // conv 3x3 stride 2 without padding on 28: row and column 27 are never read
+        assertEquals(1, s.unseen().size());
+        assertEquals("conv2d_2", s.unseen().get(0).layerName());
+    }
+
+    @Test
+    void textShowsTheFieldColumnsTotalsAndTheWarning() {
+        String t = ModelSummary.of(ReceptiveFieldTest.model(SPEC)).text(32);
+        String[] lines = t.split("\\R");
+        assertTrue(lines[0].matches("#\\s+layer\\s+type\\s+output\\s+params\\s+MACs\\s+RF\\s+jump\\s+start\\s+fwd mem\\s+train mem\\s+dense weights\\s+dense/params"), lines[0]);
+        assertTrue(lines[2].matches("0\\s+conv2d_1\\s+Conv2d\\s+8x28x28\\s+80\\s+56,448\\s+3\\s+1\\s+0\\s+24.5 KiB\\s+3.1 KiB\\s+4,917,248\\s+61,466x"), lines[2]);
+        assertTrue(lines[4].matches("2\\s+conv2d_2\\s+Conv2d\\s+4x13x13\\s+292\\s+48,672\\s+5\\s+2\\s+1\\s+.*"), lines[4]);
+        assertTrue(lines[5].matches("3\\s+flatten_1\\s+Flatten\\s+676\\s+0\\s+0\\s+all 28\\s+-\\s+-\\s+.*"), lines[5]);
+        assertTrue(t.contains("parameters 7,142"), t);
+        assertTrue(t.contains("activations for a batch of 32: forward 1.8 MiB, kept for backward 1.7 MiB"), t);
+        assertTrue(t.contains("warning: conv2d_2: input row 27 (of 0-27) and input column 27 (of 0-27) are never seen"), t);
+    }
+
+    @Test
+    void jsonCarriesEveryColumn() {
+        String j = ModelSummary.of(ReceptiveFieldTest.model(SPEC)).json(1);
+        assertTrue(j.startsWith("{\"input_shape\": [1, 28, 28], \"layers\": [{\"index\": 0, \"name\": \"conv2d_1\", \"type\": \"Conv2d\", "
+                + "\"output_shape\": [8, 28, 28], \"params\": 80, \"macs\": 56448, \"receptive_field\": {\"kind\": \"local\", \"size\": [3, 3], "
+                + "\"jump\": [1, 1], \"start\": [0.0, 0.0]}, \"forward_bytes\": 25088, \"backward_bytes\": 3136, \"dense_weights\": 4917248, "), j);
+        assertTrue(j.contains("\"total_params\": 7142"), j);
+        assertTrue(j.contains("\"warnings\": [{\"layer\": \"conv2d_2\", \"index\": 2, \"rows\": [27], \"columns\": [27]"), j);
+    }
+
+    /** The seed's example: 640x480 RGB into 128 units is 117,964,800 weights; a 3x3 conv needs 3,584. */
+    @Test
+    void seedDenseExample() {
+        DenseComparison d = DenseComparison.parse("3x480x640:128");
+        assertEquals(117_964_800L, d.denseWeights());
+        assertEquals(3L * 3 * 3 * 128 + 128, d.convParams());
+        assertEquals((117_964_800.0 + 128) / 3584, d.ratio(), 1e-9);
+        assertTrue(d.text().contains("3x480x640 = 921,600 inputs x 128 units = 117,964,800 weights"), d.text());
+        assertEquals(5L * 5 * 3 * 128 + 128, DenseComparison.parse("3x480x640:128:5").convParams());
+        StriateException e = assertThrows(StriateException.class, () -> DenseComparison.parse("480x640:128"));
+        assertEquals("Invalid dense comparison '480x640:128'. Expected CxHxW:UNITS or CxHxW:UNITS:KERNEL, e.g. 3x480x640:128.", e.getMessage());
+        assertThrows(StriateException.class, () -> DenseComparison.parse("3x480x640:0"));
+    }
+
+    /*
+     * lenet5 memory, float32 per sample:
+     *  maxpool 1 (6x14x14 out): keeps one int index per output = 1,176 · 4 = 4,704 bytes
+     *  conv 2 keeps its 6x14x14 input = 4,704 bytes; avg pooling would keep nothing.
+     * Dense equivalents: conv 1 maps 784 → 4,704 values: 3,687,936 weights for its 156 parameters.
+     */
+    @Test
+    void poolingKeepsIndicesAndLocallyConnectedGetsADenseComparison() {
+        ModelSummary s = ModelSummary.of(Zoo.build("lenet5", 1));
+        assertEquals(4704, s.rows().get(2).backwardBytes());
+        assertEquals(4704, s.rows().get(3).backwardBytes());
+        assertEquals(784L * 4704, s.rows().get(0).denseWeights());
+        assertEquals(156, s.rows().get(0).params());
+        assertTrue(s.unseen().isEmpty());
+        ModelSummary avg = ModelSummary.of(ReceptiveFieldTest.model("input 1x6x6\navgpool 2\ngap"));
+        assertEquals(0, avg.rows().get(0).backwardBytes());
+        assertEquals(0, avg.rows().get(1).backwardBytes());
+        // lc 4 3x3 on 1x6x6: 4x4x4 outputs, each with its own 9 weights and bias: 576 + 64 = 640 parameters
+        ModelSummary lc = ModelSummary.of(ReceptiveFieldTest.model("input 1x6x6\nlc 4 3x3"));
+        assertEquals(640, lc.rows().get(0).params());
+        assertEquals(36L * 64, lc.rows().get(0).denseWeights());
+        assertEquals(2304.0 / 640, lc.rows().get(0).denseRatio(), 1e-12);
+    }
+
+    /** 7 rows into max pooling 2: 3 outputs read rows 0-5, row 6 is dropped. */
+    @Test
+    void poolingThatDropsALastRowIsReported() {
+        ModelSummary s = ModelSummary.of(ReceptiveFieldTest.model("input 1x7x8\nmaxpool 2"));
+        assertEquals(2, s.unseen().size());
+        assertArrayEquals(new int[] {6}, s.unseen().get(0).rows());
+        assertArrayEquals(new int[0], s.unseen().get(0).columns());
+        // the pooling layer reads the model input directly: the same row is lost from the image
+        assertEquals(-1, s.unseen().get(1).layerIndex());
+        assertArrayEquals(new int[] {6}, s.unseen().get(1).rows());
+        assertTrue(s.text(1).contains("warning: model input: input row 6 (of 0-6) is never seen by any output"), s.text(1));
+    }
+
+    @Test
+    void flatInputModelHasGlobalFieldsAndNoWarnings() {
+        Sequential mlp = Sequential.builder(784).add(new org.striate.nn.Dense(32)).add(new org.striate.nn.ReLU()).build(1);
+        ModelSummary s = ModelSummary.of(mlp);
+        assertEquals(ReceptiveField.Kind.GLOBAL, s.rows().get(0).field().kind());
+        assertEquals(-1, s.rows().get(0).denseWeights());
+        assertTrue(s.unseen().isEmpty());
+    }
+}
