@@ -16,7 +16,6 @@ import org.striate.StriateException;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Sequential;
-import org.striate.tensor.ShapeException;
 
 /**
  * Reads the model file in four checked steps: header (magic, version), structure (every section
@@ -37,6 +36,7 @@ final class ModelFileReader {
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + " does not exist. Expected a model file written by 'striate train' or ModelFile.save.");
         }
+        if (!Files.isRegularFile(file)) throw new ModelFormatException(file + " is a directory or a device, not a model file. Pass the path of a saved model.");
         if (size > MAX_FILE) {
             throw new ModelFormatException(file + " has " + size + " bytes; model files of at most " + MAX_FILE + " bytes can be read.");
         }
@@ -156,9 +156,8 @@ final class ModelFileReader {
         try {
             return LayerSpecs.parse(new String(text, StandardCharsets.UTF_8), source + " (architecture)", null);
         } catch (StriateException e) {
-            // the parser also infers shapes, so that a shape error names its line: that is a build failure
-            String why = e.getCause() instanceof ShapeException ? "cannot be built" : "cannot be read by this version of Striate";
-            throw new ModelFormatException(source + ": its architecture " + why + ": " + e.getMessage(), e);
+            throw new ModelFormatException(source + ": its architecture is invalid or uses layers this version of Striate does not know: "
+                    + e.getMessage(), e);
         }
     }
 
