@@ -22,13 +22,18 @@ final class SimdConv {
     /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
     interface SampleTask { void run(int n, Parallel inner); }
 
-    static void forSamples(Parallel pool, int batch, SampleTask task) {
+    static void forSamples(Parallel pool, int batch, long macsPerSample, SampleTask task) {
         if (batch >= pool.threads()) {
             pool.run(batch, (part, from, to) -> { for (int n = from; n < to; n++) task.run(n, null); });
         } else {
-            for (int n = 0; n < batch; n++) task.run(n, pool);
+            // below this a hand-off to the other threads costs more than it saves
+            Parallel inner = macsPerSample >= SPLIT_MACS ? pool : null;
+            for (int n = 0; n < batch; n++) task.run(n, inner);
         }
     }
+
+    /** Multiply-adds in one sample's product above which its columns are split over the pool. */
+    static final long SPLIT_MACS = 1_000_000;
 
     /** Shifted views pay at stride 1; a 1×1 kernel without padding needs no copy at all. */
     static boolean unitStride(ConvGeometry g) {
@@ -40,10 +45,10 @@ final class SimdConv {
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
         if (!unitStride(g)) {
-            forSamples(pool, batch, (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
+            forSamples(pool, batch, g.macs(), (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
             return;
         }
-        forSamples(pool, batch, (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
                 g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, y, n * g.outSize(), inner));
     }
 
@@ -69,7 +74,7 @@ final class SimdConv {
         float[] ap = s.packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         int oh = g.outH(), ow = g.outW();
-        forSamples(pool, batch, (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
                 fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, dx, n * g.inSize(), inner));
     }
 
