@@ -145,6 +145,12 @@ final class SimdConv {
         return xp;
     }
 
+    /**
+     * Filters or taps per group below which the weight gradient is computed as dot products: a GEMM
+     * would pack the whole (taps × positions) operand for few products per packed value.
+     */
+    static final int DOT_BELOW = 32;
+
     static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
                                Parallel pool) {
         int ws = g.weightSize(), size = ws + g.outC();
@@ -181,20 +187,13 @@ final class SimdConv {
             }
             sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
         }
-        int[] rows = s.convRows(Math.max(kg, og));
+        int[] rows = s.convRows(kg);
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-            if (kg >= og) {
+            if (og < DOT_BELOW || kg < DOT_BELOW) {
+                SimdDot.accumulate(og, kg, ext, dyExt, gi * og * ext, ext, xp, rows, sum, gi * og * kg, kg);
+            } else {
                 SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ext, ext, null, xp, rows, 1f, sum, gi * og * kg, kg);
-                continue;
-            }
-            // few taps (a first layer): dWᵀ = views · dyᵀ keeps the wide side in the vector columns
-            float[] t = s.flipped(kg * og);
-            int[] dyRows = SimdGemm.strided(s.rows(og), og, gi * og * ext, ext);
-            SimdGemm.columns(false, true, kg, 0, og, ext, xp, 0, 0, rows, dyExt, dyRows, 0f, t, 0, og);
-            int base = gi * og * kg;
-            for (int o = 0; o < og; o++) {
-                for (int r = 0; r < kg; r++) sum[base + o * kg + r] += t[r * og + o];
             }
         }
     }

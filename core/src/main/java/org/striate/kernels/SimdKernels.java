@@ -101,7 +101,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
                 else Pooling.forwardPlane(g, nc, x, y, arg);
             }
         };
-        if (work < 4096) task.run(0, 0, planes);
+        if (work < 16_384) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 
@@ -111,7 +111,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         Parallel.RangeTask task = (part, from, to) -> {
             for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, dx);
         };
-        if (planes * g.inH() * g.inW() < 4096) task.run(0, 0, planes);
+        if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 

@@ -1,0 +1,79 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * C[i][j] += Σ_p A[i][p]·B[j][p] with both operands contiguous along p: blocks of 4×3 dot products
+ * share their vector loads, nothing is packed. A convolution's weight gradient with few filters or
+ * few taps is this shape: the packing a GEMM needs would cost more than the products.
+ */
+final class SimdDot {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+
+    private SimdDot() {}
+
+    /**
+     * c[cOff + i·ldc + j] += dot(a row i, b row j) for i < m, j < n; row i of A starts at
+     * aOff + i·lda, row j of B at bRows[j]; rows are k long.
+     */
+    static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRows, float[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 3 <= n; j += 3) {
+                block4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int q = 0; q < 4; q++) c[cOff + (i + q) * ldc + j] += SimdGemm.dot(k, a, aOff + (i + q) * lda, b, bRows[j]);
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
+        }
+    }
+
+    private static void block4x3(int k, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] c, int c0, int ldc) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S);
+        int p = 0;
+        for (int bound = k - L; p <= bound; p += L) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(v0, s00); s01 = x.fma(v1, s01); s02 = x.fma(v2, s02);
+            x = FloatVector.fromArray(S, a, a0 + lda + p);
+            s10 = x.fma(v0, s10); s11 = x.fma(v1, s11); s12 = x.fma(v2, s12);
+            x = FloatVector.fromArray(S, a, a0 + 2 * lda + p);
+            s20 = x.fma(v0, s20); s21 = x.fma(v1, s21); s22 = x.fma(v2, s22);
+            x = FloatVector.fromArray(S, a, a0 + 3 * lda + p);
+            s30 = x.fma(v0, s30); s31 = x.fma(v1, s31); s32 = x.fma(v2, s32);
+        }
+        float t00 = 0, t01 = 0, t02 = 0, t10 = 0, t11 = 0, t12 = 0, t20 = 0, t21 = 0, t22 = 0, t30 = 0, t31 = 0, t32 = 0;
+        for (; p < k; p++) {
+            float x0 = a[a0 + p], x1 = a[a0 + lda + p], x2 = a[a0 + 2 * lda + p], x3 = a[a0 + 3 * lda + p];
+            float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p];
+            t00 += x0 * y0; t01 += x0 * y1; t02 += x0 * y2;
+            t10 += x1 * y0; t11 += x1 * y1; t12 += x1 * y2;
+            t20 += x2 * y0; t21 += x2 * y1; t22 += x2 * y2;
+            t30 += x3 * y0; t31 += x3 * y1; t32 += x3 * y2;
+        }
+        c[c0] += s00.reduceLanes(VectorOperators.ADD) + t00;
+        c[c0 + 1] += s01.reduceLanes(VectorOperators.ADD) + t01;
+        c[c0 + 2] += s02.reduceLanes(VectorOperators.ADD) + t02;
+        c[c0 + ldc] += s10.reduceLanes(VectorOperators.ADD) + t10;
+        c[c0 + ldc + 1] += s11.reduceLanes(VectorOperators.ADD) + t11;
+        c[c0 + ldc + 2] += s12.reduceLanes(VectorOperators.ADD) + t12;
+        c[c0 + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD) + t20;
+        c[c0 + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD) + t21;
+        c[c0 + 2 * ldc + 2] += s22.reduceLanes(VectorOperators.ADD) + t22;
+        c[c0 + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD) + t30;
+        c[c0 + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD) + t31;
+        c[c0 + 3 * ldc + 2] += s32.reduceLanes(VectorOperators.ADD) + t32;
+    }
+}
