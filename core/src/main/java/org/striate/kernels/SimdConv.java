@@ -177,23 +177,26 @@ final class SimdConv {
         int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;
         Scratch s = Scratch.get();
         float[] xp = pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
-        float[] dyExt = s.ext(g.outC() * ext);
+        // rows of whole vectors, zero past ext, so dot products need no scalar tail
+        int ld = SimdGemm.roundUp(ext, L);
+        float[] dyExt = s.ext(g.outC() * ld);
         int dyOff = n * g.outSize();
         for (int o = 0; o < g.outC(); o++) {
             for (int i = 0; i < oh; i++) {
-                int to = o * ext + i * wp;
+                int to = o * ld + i * wp;
                 System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);
                 Arrays.fill(dyExt, to + ow, to + wp, 0f);
             }
+            Arrays.fill(dyExt, o * ld + ext, (o + 1) * ld, 0f);
             sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
         }
         int[] rows = s.convRows(kg);
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
             if (og < DOT_BELOW || kg < DOT_BELOW) {
-                SimdDot.accumulate(og, kg, ext, dyExt, gi * og * ext, ext, xp, rows, sum, gi * og * kg, kg);
+                SimdDot.accumulate(og, kg, ld, dyExt, gi * og * ld, ld, xp, rows, sum, gi * og * kg, kg);
             } else {
-                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ext, ext, null, xp, rows, 1f, sum, gi * og * kg, kg);
+                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ld, ld, null, xp, rows, 1f, sum, gi * og * kg, kg);
             }
         }
     }
