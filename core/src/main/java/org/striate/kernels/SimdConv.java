@@ -194,7 +194,7 @@ final class SimdConv {
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
             if (og < DOT_BELOW || kg < DOT_BELOW) {
-                SimdDot.accumulate(og, kg, ld, dyExt, gi * og * ld, ld, xp, rows, sum, gi * og * kg, kg);
+                SimdDot.accumulate(og, 0, kg, ld, dyExt, gi * og * ld, ld, xp, rows, sum, gi * og * kg, kg);
             } else {
                 SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ld, ld, null, xp, rows, 1f, sum, gi * og * kg, kg);
             }

@@ -1,13 +1,13 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * C[i][j] += Σ_p A[i][p]·B[j][p] with both operands contiguous along p: blocks of 4×3 dot products
  * share their vector loads, nothing is packed. A convolution's weight gradient with few filters or
- * few taps is this shape: the packing a GEMM needs would cost more than the products.
+ * few taps is this shape, and so is a dense layer's forward pass (x · wᵀ, weights new every step):
+ * the packing a GEMM needs would cost more than the products.
  */
 final class SimdDot {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -16,22 +16,23 @@ final class SimdDot {
     private SimdDot() {}
 
     /**
-     * c[cOff + i·ldc + j] += dot(a row i, b row j) for i < m, j < n; row i of A starts at
+     * c[cOff + i·ldc + j] += dot(a row i, b row j) for i < m, j0 ≤ j < j1; row i of A starts at
      * aOff + i·lda, row j of B at bRows[j]; rows are k long.
      */
-    static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRows, float[] c, int cOff, int ldc) {
+    static void accumulate(int m, int j0, int j1, int k, float[] a, int aOff, int lda, float[] b, int[] bRows,
+                           float[] c, int cOff, int ldc) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 3 <= n; j += 3) {
+            int j = j0;
+            for (; j + 3 <= j1; j += 3) {
                 block4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], c, cOff + i * ldc + j, ldc);
             }
-            for (; j < n; j++) {
+            for (; j < j1; j++) {
                 for (int q = 0; q < 4; q++) c[cOff + (i + q) * ldc + j] += SimdGemm.dot(k, a, aOff + (i + q) * lda, b, bRows[j]);
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
+            for (int j = j0; j < j1; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
         }
     }
 
@@ -63,17 +64,17 @@ final class SimdDot {
             t20 += x2 * y0; t21 += x2 * y1; t22 += x2 * y2;
             t30 += x3 * y0; t31 += x3 * y1; t32 += x3 * y2;
         }
-        c[c0] += s00.reduceLanes(VectorOperators.ADD) + t00;
-        c[c0 + 1] += s01.reduceLanes(VectorOperators.ADD) + t01;
-        c[c0 + 2] += s02.reduceLanes(VectorOperators.ADD) + t02;
-        c[c0 + ldc] += s10.reduceLanes(VectorOperators.ADD) + t10;
-        c[c0 + ldc + 1] += s11.reduceLanes(VectorOperators.ADD) + t11;
-        c[c0 + ldc + 2] += s12.reduceLanes(VectorOperators.ADD) + t12;
-        c[c0 + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD) + t20;
-        c[c0 + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD) + t21;
-        c[c0 + 2 * ldc + 2] += s22.reduceLanes(VectorOperators.ADD) + t22;
-        c[c0 + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD) + t30;
-        c[c0 + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD) + t31;
-        c[c0 + 3 * ldc + 2] += s32.reduceLanes(VectorOperators.ADD) + t32;
+        c[c0] += SimdGemm.sumLanes(s00) + t00;
+        c[c0 + 1] += SimdGemm.sumLanes(s01) + t01;
+        c[c0 + 2] += SimdGemm.sumLanes(s02) + t02;
+        c[c0 + ldc] += SimdGemm.sumLanes(s10) + t10;
+        c[c0 + ldc + 1] += SimdGemm.sumLanes(s11) + t11;
+        c[c0 + ldc + 2] += SimdGemm.sumLanes(s12) + t12;
+        c[c0 + 2 * ldc] += SimdGemm.sumLanes(s20) + t20;
+        c[c0 + 2 * ldc + 1] += SimdGemm.sumLanes(s21) + t21;
+        c[c0 + 2 * ldc + 2] += SimdGemm.sumLanes(s22) + t22;
+        c[c0 + 3 * ldc] += SimdGemm.sumLanes(s30) + t30;
+        c[c0 + 3 * ldc + 1] += SimdGemm.sumLanes(s31) + t31;
+        c[c0 + 3 * ldc + 2] += SimdGemm.sumLanes(s32) + t32;
     }
 }

@@ -1,7 +1,7 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +26,26 @@ final class SimdGemm {
     static final int MC = 16 * MR;
 
     private SimdGemm() {}
+
+    /** Rotations by L/2, L/4, …, 1 lanes: a fixed summation tree for {@link #sumLanes}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] FOLDS = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+
+    static {
+        for (int f = 0, step = L / 2; step >= 1; f++, step /= 2) {
+            int s = step;
+            FOLDS[f] = VectorShuffle.fromOp(S, i -> (i + s) % L);
+        }
+    }
+
+    /**
+     * The sum of v's lanes in one fixed order. {@code reduceLanes(ADD)} may sum in another order once
+     * the JIT compiles it, which would make results depend on warm-up rather than only on the input.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) v = v.add(v.rearrange(fold));
+        return v.lane(0);
+    }
 
     /** Whole product, columns split over the pool when it pays. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -338,7 +358,7 @@ final class SimdGemm {
             acc0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), acc0);
             acc1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1));
         for (; p < k; p++) sum += a[aOff + p] * b[bOff + p];
         return sum;
     }
