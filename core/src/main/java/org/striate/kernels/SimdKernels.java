@@ -72,21 +72,29 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
+        if (in < DOT_INPUTS) {
+            if (b != null) {
+                for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
+            }
+            SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, b == null ? 0f : 1f, y, 0, out, pool);
+            return;
+        }
         for (int n = 0; n < batch; n++) {
             if (b != null) System.arraycopy(b, bOff, y, n * out, out);
             else Arrays.fill(y, n * out, (n + 1) * out, 0f);
         }
-        // x rows and w rows both run along the inputs: dot products need no packing of w,
-        // which a GEMM would repack on every call since the weights change every step
+        // long rows: x rows and w rows both run along the inputs, so dot products need no packing of
+        // w, which a GEMM would repack on every call since the weights change every step
         int[] rows = SimdGemm.strided(Scratch.get().convRows(out), out, wOff, in);
         int blocks = (out + 2) / 3;
-        Parallel.RangeTask task = (part, from, to) -> {
-            int j0 = from * 3, j1 = Math.min(out, to * 3);
-            SimdDot.accumulate(batch, j0, j1, in, x, 0, in, w, rows, y, 0, out);
-        };
+        Parallel.RangeTask task = (part, from, to) ->
+                SimdDot.accumulate(batch, from * 3, Math.min(out, to * 3), in, x, 0, in, w, rows, y, 0, out);
         if ((long) batch * in * out < 200_000) task.run(0, 0, blocks);
         else pool.run(blocks, task);
     }
+
+    /** Inputs per dense unit from which the forward pass uses dot products rather than a GEMM. */
+    private static final int DOT_INPUTS = 512;
 
     @Override
     public void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
