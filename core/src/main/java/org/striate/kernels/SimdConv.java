@@ -155,13 +155,20 @@ final class SimdConv {
                                Parallel pool) {
         int ws = g.weightSize(), size = ws + g.outC();
         float[][] acc = Scratch.get().partials(pool.threads(), size);
+        boolean dots = unitStride(g) && useDots(g);
         pool.run(batch, (part, from, to) -> {
             float[] sum = acc[part];
             Arrays.fill(sum, 0, size, 0f);
+            float[] lanes = null;
+            if (dots) {
+                lanes = Scratch.get().lanes(ws * L);
+                Arrays.fill(lanes, 0, ws * L, 0f);
+            }
             for (int n = from; n < to; n++) {
-                if (unitStride(g)) paramsSample(g, n, x, dy, sum);
+                if (unitStride(g)) paramsSample(g, n, x, dy, sum, lanes);
                 else Im2colConv.paramsSample(g, n, x, dy, sum);
             }
+            if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
         });
         for (int part = 0; part < pool.threads(); part++) {
             if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
@@ -171,7 +178,12 @@ final class SimdConv {
     }
 
     /** sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width × shifted views. */
-    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum) {
+    /** Weight gradient as dot products (few filters or few taps per group) rather than a GEMM. */
+    private static boolean useDots(ConvGeometry g) {
+        return g.outPerGroup() < DOT_BELOW || g.inPerGroup() * g.kH() * g.kW() < DOT_BELOW;
+    }
+
+    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), kg = cg * g.kH() * g.kW();
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;
@@ -193,8 +205,8 @@ final class SimdConv {
         int[] rows = s.convRows(kg);
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-            if (og < DOT_BELOW || kg < DOT_BELOW) {
-                SimdDot.accumulate(og, 0, kg, ld, dyExt, gi * og * ld, ld, xp, rows, sum, gi * og * kg, kg);
+            if (lanes != null) {
+                SimdDot.accumulateLanes(og, 0, kg, ld, dyExt, gi * og * ld, ld, xp, rows, lanes, gi * og * kg, kg);
             } else {
                 SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ld, ld, null, xp, rows, 1f, sum, gi * og * kg, kg);
             }

@@ -27,23 +27,22 @@ final class SimdGemm {
 
     private SimdGemm() {}
 
-    /** Rotations by L/2, L/4, …, 1 lanes: a fixed summation tree for {@link #sumLanes}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] FOLDS = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-
-    static {
-        for (int f = 0, step = L / 2; step >= 1; f++, step /= 2) {
-            int s = step;
-            FOLDS[f] = VectorShuffle.fromOp(S, i -> (i + s) % L);
-        }
-    }
+    /** Lane rotations by L/2, L/4, L/8 and 1…: constants, so the JIT turns them into single permutes. */
+    private static final VectorShuffle<Float> ROT_HALF = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
+    private static final VectorShuffle<Float> ROT_QUARTER = VectorShuffle.fromOp(S, i -> (i + L / 4) % L);
+    private static final VectorShuffle<Float> ROT_EIGHTH = VectorShuffle.fromOp(S, i -> (i + Math.max(1, L / 8)) % L);
+    private static final VectorShuffle<Float> ROT_ONE = VectorShuffle.fromOp(S, i -> (i + 1) % L);
 
     /**
-     * The sum of v's lanes in one fixed order. {@code reduceLanes(ADD)} may sum in another order once
-     * the JIT compiles it, which would make results depend on warm-up rather than only on the input.
+     * The sum of v's lanes in one fixed order (a tree of rotations and adds, lane 0 taken).
+     * {@code reduceLanes(ADD)} sums in another order once the JIT compiles it, which would make
+     * results depend on warm-up rather than only on the input.
      */
     static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) v = v.add(v.rearrange(fold));
+        v = v.add(v.rearrange(ROT_HALF));
+        v = v.add(v.rearrange(ROT_QUARTER));
+        if (L >= 16) v = v.add(v.rearrange(ROT_EIGHTH));
+        if (L >= 8) v = v.add(v.rearrange(ROT_ONE));
         return v.lane(0);
     }
 
