@@ -137,11 +137,24 @@ final class SimdDot {
         s10.intoArray(tile, 3 * L); s11.intoArray(tile, 4 * L); s12.intoArray(tile, 5 * L);
         s20.intoArray(tile, 6 * L); s21.intoArray(tile, 7 * L); s22.intoArray(tile, 8 * L);
         s30.intoArray(tile, 9 * L); s31.intoArray(tile, 10 * L); s32.intoArray(tile, 11 * L);
-        float[] tails = {t00, t01, t02, t10, t11, t12, t20, t21, t22, t30, t31, t32};
-        for (int q = 0; q < 12; q++) {
-            float sum = 0;
-            for (int l = 0; l < L; l++) sum += tile[q * L + l];
-            c[c0 + (q / 3) * ldc + q % 3] += sum + tails[q];
-        }
+        c[c0] += laneSum(tile, 0) + t00;
+        c[c0 + 1] += laneSum(tile, 1) + t01;
+        c[c0 + 2] += laneSum(tile, 2) + t02;
+        c[c0 + ldc] += laneSum(tile, 3) + t10;
+        c[c0 + ldc + 1] += laneSum(tile, 4) + t11;
+        c[c0 + ldc + 2] += laneSum(tile, 5) + t12;
+        c[c0 + 2 * ldc] += laneSum(tile, 6) + t20;
+        c[c0 + 2 * ldc + 1] += laneSum(tile, 7) + t21;
+        c[c0 + 2 * ldc + 2] += laneSum(tile, 8) + t22;
+        c[c0 + 3 * ldc] += laneSum(tile, 9) + t30;
+        c[c0 + 3 * ldc + 1] += laneSum(tile, 10) + t31;
+        c[c0 + 3 * ldc + 2] += laneSum(tile, 11) + t32;
+    }
+
+    /** Lanes of vector q of the tile, summed in lane order. */
+    private static float laneSum(float[] tile, int q) {
+        float sum = 0;
+        for (int l = 0; l < L; l++) sum += tile[q * L + l];
+        return sum;
     }
 }
