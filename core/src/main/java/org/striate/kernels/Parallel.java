@@ -62,12 +62,13 @@ public final class Parallel implements AutoCloseable {
      */
     public void run(int count, RangeTask task) {
         if (count <= 0) return;
-        if (threads == 1 || count == 1 || !lock.tryLock()) {
+        // a closed pool has no workers left to wait for: its users still get their answer, serially
+        if (threads == 1 || count == 1 || closed || !lock.tryLock()) {
             runSerially(count, task);
             return;
         }
         try {
-            if (isWorker()) {
+            if (closed || isWorker()) {
                 runSerially(count, task);
                 return;
             }
@@ -79,7 +80,11 @@ public final class Parallel implements AutoCloseable {
             generation++;
             for (Thread w : workers) LockSupport.unpark(w);
             int end0 = split(count, threads, 1);
-            if (end0 > 0) task.run(0, 0, end0);
+            try {
+                if (end0 > 0) task.run(0, 0, end0);
+            } catch (Throwable e) {
+                failure = e;  // still wait: the workers are using this job's buffers
+            }
             for (int spin = 0; pending.get() != 0; spin++) pause(spin);
             this.task = null;
             Throwable f = failure;
@@ -131,7 +136,12 @@ public final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        lock.lock();  // never pull the workers out from under a running job
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
         for (Thread w : workers) LockSupport.unpark(w);
     }
 }

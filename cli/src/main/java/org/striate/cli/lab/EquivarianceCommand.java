@@ -114,11 +114,17 @@ public final class EquivarianceCommand extends StriateCommand {
         b.append(r.padding() == Padding.CIRCULAR
                 ? "Circular padding (the input is rolled; every window wraps around):\n"
                 : "Zero padding (the input is shifted with zero fill; only cells whose receptive field stays inside the image):\n");
-        b.append(String.format("%-16s %-18s %5s %6s", "layer", "type", "jump", "field"));
+        int nameWidth = 5, typeWidth = 4;
+        for (LayerResult l : r.layers()) {
+            nameWidth = Math.max(nameWidth, l.name().length());
+            typeWidth = Math.max(typeWidth, l.type().length());
+        }
+        String columns = "%-" + nameWidth + "s %-" + typeWidth + "s %5s %6s";
+        b.append(String.format(columns, "layer", "type", "jump", "field"));
         for (int t = 1; t <= r.maxShift(); t++) b.append(String.format(" %10s", "t=" + t));
         b.append('\n');
         for (LayerResult l : r.layers()) {
-            b.append(String.format("%-16s %-18s %5s %6s", l.name(), l.type(), l.spatial() ? Integer.toString(l.jumpH()) : "-",
+            b.append(String.format(columns, l.name(), l.type(), l.spatial() ? Integer.toString(l.jumpH()) : "-",
                     l.spatial() ? Integer.toString(l.fieldH()) : "all"));
             for (int t = 0; t < r.maxShift(); t++) {
                 double e = l.errors()[t];
