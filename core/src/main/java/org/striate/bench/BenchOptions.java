@@ -4,7 +4,8 @@ import org.striate.StriateException;
 
 /**
  * How long and at which batch sizes to measure. {@code seconds} is the time spent timing each
- * figure (after a warm-up of the same length); {@code peakMillis} the FMA loop's duration.
+ * figure (after a warm-up of the same length; per-layer figures use half); {@code peakMillis} the
+ * FMA loop's duration.
  */
 public record BenchOptions(double seconds, int trainBatch, int inferBatch, long seed, long peakMillis) {
 
@@ -16,8 +17,8 @@ public record BenchOptions(double seconds, int trainBatch, int inferBatch, long 
         if (peakMillis < 1) throw new StriateException("Invalid value for argument `peakMillis`. Expected >= 1. Received " + peakMillis + ".");
     }
 
-    /** Batch 64 training, batch 256 inference, about 2 s per figure. */
-    public static BenchOptions defaults() { return new BenchOptions(2.0, 64, 256, 42, 500); }
+    /** Batch 64 training, batch 256 inference, 3 s warm-up and 3 s of timing per figure. */
+    public static BenchOptions defaults() { return new BenchOptions(3.0, 64, 256, 42, 500); }
 
     public BenchOptions withSeconds(double s) { return new BenchOptions(s, trainBatch, inferBatch, seed, peakMillis); }
 }

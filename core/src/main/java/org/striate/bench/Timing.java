@@ -4,9 +4,12 @@ package org.striate.bench;
 final class Timing {
     private Timing() {}
 
-    /** Calls per second of {@code body} over about {@code seconds}, after a warm-up of half that. */
+    /**
+     * Calls per second of {@code body} over about {@code seconds}, after a warm-up as long: the JIT
+     * compiles the kernels in the first seconds, on the same two cores the timed threads use.
+     */
     static double perSecond(Runnable body, double seconds) {
-        runFor(body, seconds / 2);
+        runFor(body, seconds);
         long[] done = runFor(body, seconds);
         return done[0] / (done[1] / 1e9);
     }

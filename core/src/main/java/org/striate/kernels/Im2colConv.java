@@ -54,7 +54,7 @@ final class Im2colConv {
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
-        SimdConv.forSamples(pool, batch, (n, inner) -> {
+        SimdConv.forSamples(pool, batch, g.macs(), (n, inner) -> {
             int spatial = g.outH() * g.outW();
             boolean direct = pointwise(g);
             float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);

@@ -16,6 +16,7 @@ final class Scratch {
     private float[] ext = new float[0];
     private int[] rows = new int[0];
     private float[] flipped = new float[0];
+    private float[] lanes = new float[0];
     private int[] convRows = new int[0];
     private float[][] partials = new float[0][];
 
@@ -29,6 +30,8 @@ final class Scratch {
     int[] rows(int n) { if (rows.length < n) rows = new int[n]; return rows; }
     /** Row starts of a convolution's shifted views, kept for a whole call. */
     int[] convRows(int n) { if (convRows.length < n) convRows = new int[n]; return convRows; }
+    /** Per-lane partial sums of a weight gradient, folded once per call. */
+    float[] lanes(int n) { if (lanes.length < n) lanes = new float[n]; return lanes; }
     /** Weights flipped and with channel axes swapped, for the input gradient. */
     float[] flipped(int n) { if (flipped.length < n) flipped = new float[n]; return flipped; }
     /** A zero-bordered copy of one sample. */

@@ -22,13 +22,18 @@ final class SimdConv {
     /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
     interface SampleTask { void run(int n, Parallel inner); }
 
-    static void forSamples(Parallel pool, int batch, SampleTask task) {
+    static void forSamples(Parallel pool, int batch, long macsPerSample, SampleTask task) {
         if (batch >= pool.threads()) {
             pool.run(batch, (part, from, to) -> { for (int n = from; n < to; n++) task.run(n, null); });
         } else {
-            for (int n = 0; n < batch; n++) task.run(n, pool);
+            // below this a hand-off to the other threads costs more than it saves
+            Parallel inner = macsPerSample >= SPLIT_MACS ? pool : null;
+            for (int n = 0; n < batch; n++) task.run(n, inner);
         }
     }
+
+    /** Multiply-adds in one sample's product above which its columns are split over the pool. */
+    static final long SPLIT_MACS = 1_000_000;
 
     /** Shifted views pay at stride 1; a 1×1 kernel without padding needs no copy at all. */
     static boolean unitStride(ConvGeometry g) {
@@ -40,10 +45,10 @@ final class SimdConv {
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
         if (!unitStride(g)) {
-            forSamples(pool, batch, (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
+            forSamples(pool, batch, g.macs(), (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
             return;
         }
-        forSamples(pool, batch, (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
                 g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, y, n * g.outSize(), inner));
     }
 
@@ -69,7 +74,7 @@ final class SimdConv {
         float[] ap = s.packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         int oh = g.outH(), ow = g.outW();
-        forSamples(pool, batch, (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
                 fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, dx, n * g.inSize(), inner));
     }
 
@@ -140,17 +145,30 @@ final class SimdConv {
         return xp;
     }
 
+    /**
+     * Filters or taps per group below which the weight gradient is computed as dot products: a GEMM
+     * would pack the whole (taps × positions) operand for few products per packed value.
+     */
+    static final int DOT_BELOW = 32;
+
     static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
                                Parallel pool) {
         int ws = g.weightSize(), size = ws + g.outC();
         float[][] acc = Scratch.get().partials(pool.threads(), size);
+        boolean dots = unitStride(g) && useDots(g);
         pool.run(batch, (part, from, to) -> {
             float[] sum = acc[part];
             Arrays.fill(sum, 0, size, 0f);
+            float[] lanes = null;
+            if (dots) {
+                lanes = Scratch.get().lanes(ws * L);
+                Arrays.fill(lanes, 0, ws * L, 0f);
+            }
             for (int n = from; n < to; n++) {
-                if (unitStride(g)) paramsSample(g, n, x, dy, sum);
+                if (unitStride(g)) paramsSample(g, n, x, dy, sum, lanes);
                 else Im2colConv.paramsSample(g, n, x, dy, sum);
             }
+            if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
         });
         for (int part = 0; part < pool.threads(); part++) {
             if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
@@ -160,36 +178,37 @@ final class SimdConv {
     }
 
     /** sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width × shifted views. */
-    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum) {
+    /** Weight gradient as dot products (few filters or few taps per group) rather than a GEMM. */
+    private static boolean useDots(ConvGeometry g) {
+        return g.outPerGroup() < DOT_BELOW || g.inPerGroup() * g.kH() * g.kW() < DOT_BELOW;
+    }
+
+    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), kg = cg * g.kH() * g.kW();
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;
         Scratch s = Scratch.get();
         float[] xp = pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
-        float[] dyExt = s.ext(g.outC() * ext);
+        // rows of whole vectors, zero past ext, so dot products need no scalar tail
+        int ld = SimdGemm.roundUp(ext, L);
+        float[] dyExt = s.ext(g.outC() * ld);
         int dyOff = n * g.outSize();
         for (int o = 0; o < g.outC(); o++) {
             for (int i = 0; i < oh; i++) {
-                int to = o * ext + i * wp;
+                int to = o * ld + i * wp;
                 System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);
                 Arrays.fill(dyExt, to + ow, to + wp, 0f);
             }
+            Arrays.fill(dyExt, o * ld + ext, (o + 1) * ld, 0f);
             sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
         }
-        int[] rows = s.convRows(Math.max(kg, og));
+        int[] rows = s.convRows(kg);
         for (int gi = 0; gi < g.groups(); gi++) {
             shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-            if (kg >= og) {
-                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ext, ext, null, xp, rows, 1f, sum, gi * og * kg, kg);
-                continue;
-            }
-            // few taps (a first layer): dWᵀ = views · dyᵀ keeps the wide side in the vector columns
-            float[] t = s.flipped(kg * og);
-            int[] dyRows = SimdGemm.strided(s.rows(og), og, gi * og * ext, ext);
-            SimdGemm.columns(false, true, kg, 0, og, ext, xp, 0, 0, rows, dyExt, dyRows, 0f, t, 0, og);
-            int base = gi * og * kg;
-            for (int o = 0; o < og; o++) {
-                for (int r = 0; r < kg; r++) sum[base + o * kg + r] += t[r * og + o];
+            if (lanes != null) {
+                SimdDot.accumulateLanes(og, 0, kg, ld, dyExt, gi * og * ld, ld, xp, rows, lanes, gi * og * kg, kg);
+            } else {
+                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ld, ld, null, xp, rows, 1f, sum, gi * og * kg, kg);
             }
         }
     }

@@ -1,7 +1,7 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +26,25 @@ final class SimdGemm {
     static final int MC = 16 * MR;
 
     private SimdGemm() {}
+
+    /** Lane rotations by L/2, L/4, L/8 and 1…: constants, so the JIT turns them into single permutes. */
+    private static final VectorShuffle<Float> ROT_HALF = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
+    private static final VectorShuffle<Float> ROT_QUARTER = VectorShuffle.fromOp(S, i -> (i + L / 4) % L);
+    private static final VectorShuffle<Float> ROT_EIGHTH = VectorShuffle.fromOp(S, i -> (i + Math.max(1, L / 8)) % L);
+    private static final VectorShuffle<Float> ROT_ONE = VectorShuffle.fromOp(S, i -> (i + 1) % L);
+
+    /**
+     * The sum of v's lanes in one fixed order (a tree of rotations and adds, lane 0 taken).
+     * {@code reduceLanes(ADD)} sums in another order once the JIT compiles it, which would make
+     * results depend on warm-up rather than only on the input.
+     */
+    static float sumLanes(FloatVector v) {
+        v = v.add(v.rearrange(ROT_HALF));
+        v = v.add(v.rearrange(ROT_QUARTER));
+        if (L >= 16) v = v.add(v.rearrange(ROT_EIGHTH));
+        if (L >= 8) v = v.add(v.rearrange(ROT_ONE));
+        return v.lane(0);
+    }
 
     /** Whole product, columns split over the pool when it pays. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -338,7 +357,7 @@ final class SimdGemm {
             acc0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), acc0);
             acc1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1));
         for (; p < k; p++) sum += a[aOff + p] * b[bOff + p];
         return sum;
     }

@@ -1,5 +1,6 @@
 package org.striate.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -71,11 +72,29 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
-        if (b != null) {
-            for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
+        if (in < DOT_INPUTS) {
+            if (b != null) {
+                for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
+            }
+            SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, b == null ? 0f : 1f, y, 0, out, pool);
+            return;
         }
-        SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, b == null ? 0f : 1f, y, 0, out, pool);
+        for (int n = 0; n < batch; n++) {
+            if (b != null) System.arraycopy(b, bOff, y, n * out, out);
+            else Arrays.fill(y, n * out, (n + 1) * out, 0f);
+        }
+        // long rows: x rows and w rows both run along the inputs, so dot products need no packing of
+        // w, which a GEMM would repack on every call since the weights change every step
+        int[] rows = SimdGemm.strided(Scratch.get().convRows(out), out, wOff, in);
+        int blocks = (out + 2) / 3;
+        Parallel.RangeTask task = (part, from, to) ->
+                SimdDot.accumulate(batch, from * 3, Math.min(out, to * 3), in, x, 0, in, w, rows, y, 0, out);
+        if ((long) batch * in * out < 200_000) task.run(0, 0, blocks);
+        else pool.run(blocks, task);
     }
+
+    /** Inputs per dense unit from which the forward pass uses dot products rather than a GEMM. */
+    private static final int DOT_INPUTS = 512;
 
     @Override
     public void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
@@ -101,7 +120,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
                 else Pooling.forwardPlane(g, nc, x, y, arg);
             }
         };
-        if (work < 4096) task.run(0, 0, planes);
+        if (work < 16_384) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 
@@ -111,7 +130,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         Parallel.RangeTask task = (part, from, to) -> {
             for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, dx);
         };
-        if (planes * g.inH() * g.inW() < 4096) task.run(0, 0, planes);
+        if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 
@@ -157,7 +176,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = len - L; i <= bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = SimdGemm.sumLanes(acc);
         for (; i < len; i++) s += a[off + i];
         return s;
     }

@@ -26,7 +26,7 @@ class ThreadDeterminismTest {
         k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y);
         k.conv2dBackwardInput(g, batch, dy, w, 0, dx);
         k.conv2dBackwardParams(g, batch, x, dy, dw, 0, dw, g.weightSize());
-        int in = 301, out = 45;
+        int in = 601, out = 45;
         float[] dxIn = random(r, batch * in), dW = random(r, out * in + out);
         float[] dOut = new float[batch * out], dyD = random(r, dOut.length), ddx = new float[dxIn.length], ddw = new float[dW.length];
         k.denseForward(batch, in, out, dxIn, dW, 0, dW, out * in, dOut);
