@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 PredictCommand.class,
                 SummaryCommand.class,
+                BenchCommand.class,
                 org.striate.cli.lab.LabCommand.class,
         })
 public final class Striate implements Runnable {

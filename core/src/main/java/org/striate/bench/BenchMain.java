@@ -1,6 +1,7 @@
 package org.striate.bench;
 
 import org.striate.kernels.KernelProvider;
+import org.striate.nn.Zoo;
 
 /**
  * Runs the benchmark without the command line:
@@ -23,7 +24,7 @@ public final class BenchMain {
         if (a[2] != null) {
             KernelProvider.configure(a[2], a[3] == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(a[3]));
         }
-        BenchResult r = ModelBench.run(model, BenchModels.build(model, 42), BenchOptions.defaults().withSeconds(seconds));
+        BenchResult r = ModelBench.run(model, Zoo.build(model, 42), BenchOptions.defaults().withSeconds(seconds));
         System.out.println(json ? r.toJson() : r.toText());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.striate.nn.Zoo;
 import org.striate.StriateException;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Sequential;
@@ -61,8 +62,8 @@ class ModelBenchTest {
 
     @Test
     void unknownModelAndBadOptionsAreTyped() {
-        StriateException e = assertThrows(StriateException.class, () -> BenchModels.build("resnet", 1));
-        assertTrue(e.getMessage().contains("Received model=resnet"));
+        StriateException e = assertThrows(StriateException.class, () -> Zoo.build("resnet", 1));
+        assertTrue(e.getMessage().contains("Unknown model 'resnet'"));
         assertThrows(StriateException.class, () -> new BenchOptions(0, 64, 256, 1, 100));
     }
 

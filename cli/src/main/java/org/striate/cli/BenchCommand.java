@@ -1,0 +1,57 @@
+package org.striate.cli;
+
+import org.striate.StriateException;
+import org.striate.bench.BenchOptions;
+import org.striate.bench.BenchResult;
+import org.striate.bench.ModelBench;
+import org.striate.nn.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures a model's speed on random data: training and inference throughput, batch-1 latency, the
+ * machine's FP32 peak from an FMA loop, and each convolution's GFLOP/s with its share of that peak.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure speed: training images/s (batch 64), inference images/s (batch 256), latency at batch 1,",
+                "the FP32 peak of this machine (an FMA loop on all threads), and GFLOP/s of every Conv2d forward and backward."},
+        footer = {"", "Use a JDK 21 or later for the SIMD kernels (the striate launcher picks one from /usr/lib/jvm).",
+                "Compare with PyTorch on the same machine in the same sitting; see BENCHMARKS.md.",
+                "", "Examples:", "  striate bench --model fashion-cnn", "  striate bench --model lenet5 --threads 1 --json"})
+public final class BenchCommand extends StriateCommand {
+
+    @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPEC|FILE",
+            description = "Built-in model (lenet5, fashion-cnn, mlp, lc), spec file or model file. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Training batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--seconds", defaultValue = "3", paramLabel = "S",
+            description = "Time spent measuring each figure (after warm-up). Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--json", description = "Print one JSON object (keys train_images_per_s, infer_images_per_s, "
+            + "latency_batch1_us, peak_gflops, layers).")
+    boolean json;
+
+    @Mixin
+    KernelOptions kernels;
+
+    @Override
+    protected KernelOptions kernelOptions() { return kernels; }
+
+    @Override
+    protected int run() throws Exception {
+        if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a positive number. Received " + batch + ".");
+        if (!(seconds > 0)) throw new StriateException("Invalid value for option '--seconds'. Expected a positive number. Received " + seconds + ".");
+        Sequential net = ModelSource.load(model, null, 42);
+        BenchOptions d = BenchOptions.defaults();
+        BenchOptions o = new BenchOptions(seconds, batch, d.inferBatch(), d.seed(), d.peakMillis());
+        BenchResult r = ModelBench.run(model, net, o);
+        out().print(json ? r.toJson() + System.lineSeparator() : r.toText());
+        out().flush();
+        return ExitCode.OK;
+    }
+}
