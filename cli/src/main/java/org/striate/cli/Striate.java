@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SummaryCommand.class,
                 org.striate.cli.lab.LabCommand.class,
+                org.striate.cli.report.ReportCommand.class,
         })
 public final class Striate implements Runnable {
 
