@@ -2,6 +2,7 @@ package org.striate.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,20 +15,32 @@ public final class ClassificationReport {
     private final int samples;
     private final int correct;
 
-    public ClassificationReport(int[] labels, int[] predicted, String[] classNames) {
+    /** From a confusion matrix, {@code confusion[true][predicted]}; missing class names become indices. */
+    public ClassificationReport(int[][] confusion, String[] classNames) {
+        int k = confusion.length;
+        this.classNames = new String[k];
+        for (int c = 0; c < k; c++) this.classNames[c] = c < classNames.length ? classNames[c] : Integer.toString(c);
+        this.confusion = new long[k][k];
+        long n = 0, ok = 0;
+        for (int t = 0; t < k; t++) {
+            for (int p = 0; p < k; p++) {
+                this.confusion[t][p] = confusion[t][p];
+                n += confusion[t][p];
+            }
+            ok += confusion[t][t];
+        }
+        this.samples = (int) n;
+        this.correct = (int) ok;
+    }
+
+    /** From true and predicted class indices. */
+    public static ClassificationReport of(int[] labels, int[] predicted, String[] classNames) {
         if (labels.length != predicted.length) {
             throw new IllegalArgumentException(labels.length + " labels but " + predicted.length + " predictions");
         }
-        this.classNames = classNames.clone();
-        int k = classNames.length;
-        this.confusion = new long[k][k];
-        int ok = 0;
-        for (int i = 0; i < labels.length; i++) {
-            confusion[labels[i]][predicted[i]]++;
-            if (labels[i] == predicted[i]) ok++;
-        }
-        this.samples = labels.length;
-        this.correct = ok;
+        int[][] confusion = new int[classNames.length][classNames.length];
+        for (int i = 0; i < labels.length; i++) confusion[labels[i]][predicted[i]]++;
+        return new ClassificationReport(confusion, classNames);
     }
 
     public int samples() { return samples; }
@@ -60,32 +73,31 @@ public final class ClassificationReport {
         return n;
     }
 
+    /** The accuracy line, a table of classes (index, name, precision, recall, support) and the confusion matrix. */
     public String text() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("accuracy %.4f (%d of %d)%n%n", accuracy(), correct, samples));
+        b.append(String.format(Locale.ROOT, "accuracy %.4f (%d of %d)%n%n", accuracy(), correct, samples));
         int w = 5;
         for (String n : classNames) w = Math.max(w, n.length());
-        String rowFmt = "%-" + w + "s %9s %9s %9s%n";
-        b.append(String.format(rowFmt, "class", "precision", "recall", "support"));
+        String rowFmt = "%3s %-" + w + "s %9s %9s %9s%n";
+        b.append(String.format(Locale.ROOT, rowFmt, "", "class", "precision", "recall", "support"));
         for (int c = 0; c < classNames.length; c++) {
-            b.append(String.format(rowFmt, classNames[c], String.format("%.4f", precision(c)),
-                    String.format("%.4f", recall(c)), support(c)));
+            b.append(String.format(Locale.ROOT, rowFmt, c, classNames[c], String.format(Locale.ROOT, "%.4f", precision(c)),
+                    String.format(Locale.ROOT, "%.4f", recall(c)), support(c)));
         }
-        b.append(String.format("%nconfusion matrix (rows: true class, columns: predicted class)%n"));
+        b.append(String.format("%nconfusion matrix (rows: true class, columns: predicted class, by index)%n"));
         int cw = 6;
         for (long[] row : confusion) for (long v : row) cw = Math.max(cw, Long.toString(v).length() + 1);
-        b.append(String.format("%-" + w + "s", ""));
-        for (int c = 0; c < classNames.length; c++) b.append(String.format("%" + cw + "s", c));
+        b.append("   ");
+        for (int c = 0; c < classNames.length; c++) b.append(String.format("%" + cw + "d", c));
         b.append(System.lineSeparator());
         for (int r = 0; r < classNames.length; r++) {
-            b.append(String.format("%-" + w + "s", r + " " + abbreviate(classNames[r], w - 2 - Integer.toString(r).length() + 1)));
+            b.append(String.format("%3d", r));
             for (long v : confusion[r]) b.append(String.format("%" + cw + "d", v));
             b.append(System.lineSeparator());
         }
         return b.toString();
     }
-
-    private static String abbreviate(String s, int max) { return s.length() <= max ? s : s.substring(0, Math.max(1, max)); }
 
     /** accuracy, samples, correct, classes (name, precision, recall, support) and confusion. */
     public Map<String, Object> toJson() {

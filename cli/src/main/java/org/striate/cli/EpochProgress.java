@@ -2,6 +2,7 @@ package org.striate.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -9,7 +10,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The progress of one training run on stderr: a bar per epoch (images done, running loss and
- * accuracy, images/s, ETA) when stderr is a terminal, and always one line per finished epoch.
+ * accuracy, images/s, ETA) when stderr is a terminal; the caller prints a line per finished epoch.
  */
 final class EpochProgress implements AutoCloseable {
     private final PrintWriter err;
@@ -53,16 +54,11 @@ final class EpochProgress implements AutoCloseable {
     void progress(long samplesDone, double loss, double accuracy) {
         if (current == null) return;
         current.stepTo(samplesDone);
-        current.setExtraMessage(String.format("loss %.4f acc %.4f", loss, accuracy));
+        current.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.4f", loss, accuracy));
     }
 
-    /** Closes the bar and prints the epoch's line. */
-    void endEpoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy) {
-        closeBar();
-        err.printf("epoch %d/%d  train loss %.4f  train accuracy %.4f  test accuracy %.4f  elapsed %s%n",
-                epoch, epochs, trainLoss, trainAccuracy, testAccuracy, elapsed());
-        err.flush();
-    }
+    /** Closes the epoch's bar, before its line is printed. */
+    void endEpochBar() { closeBar(); }
 
     String elapsed() { return format(Duration.ofNanos(System.nanoTime() - startNanos)); }
 

@@ -1,15 +1,17 @@
 package org.striate.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
+import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Sequential;
 import org.striate.nn.Zoo;
 
-/** Resolves what a user passes to --model: a built-in name or the path of a spec file. */
+/** Resolves what a user passes to --model: a built-in name, a spec file or a trained model file. */
 public final class ModelSource {
     private ModelSource() {}
 
@@ -17,19 +19,42 @@ public final class ModelSource {
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
 
     /**
-     * Builds an untrained model from a zoo name or a spec file; {@code input} (may be null) overrides
-     * the input shape of the spec.
+     * A zoo model, a spec file (both untrained, weights from {@code seed}) or a trained model file;
+     * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
     public static Sequential load(String ref, int[] input, long seed) throws IOException {
         if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.DEFAULT_INPUT : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
             throw new StriateException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names())
-                    + ", or the path of an existing spec file.");
+                    + ", or the path of an existing spec file or model file.");
+        }
+        if (isModelFile(p)) {
+            if (input != null) {
+                throw new StriateException("--input cannot change the input of the trained model " + p
+                        + ". Expected --input only with a built-in model or a spec file.");
+            }
+            return ModelFile.load(p);
         }
         String text = Files.readString(p, StandardCharsets.UTF_8);
         if (input != null) text = withoutInputLines(text);
         return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.DEFAULT_INPUT : input).build(seed);
+    }
+
+    /** A trained model file: given by the path, and the file must then be one. */
+    static Sequential trained(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            throw new StriateException("Model file " + p + " does not exist. Expected a file written by 'striate train' (e.g. models/fashion-cnn.striate).");
+        }
+        return ModelFile.load(p);
+    }
+
+    /** Starts with the model file's first magic bytes 0x89 'S' 'T' 'R'; spec files are text. */
+    static boolean isModelFile(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && (head[0] & 0xFF) == 0x89 && head[1] == 'S' && head[2] == 'T' && head[3] == 'R';
+        }
     }
 
     /** Comments out 'input' lines (keeping line numbers) so an explicit --input wins. */

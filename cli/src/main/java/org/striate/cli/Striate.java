@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Convolutional neural networks in pure Java: train, evaluate, predict, summarise, benchmark.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
+                PredictCommand.class,
                 SummaryCommand.class,
                 org.striate.cli.lab.LabCommand.class,
                 org.striate.cli.report.ReportCommand.class,
@@ -34,7 +37,9 @@ public final class Striate implements Runnable {
         CommandLine cl = new CommandLine(new Striate());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + Failures.oneLine(ex.getMessage())
+            String message = Failures.oneLine(ex.getMessage());
+            if (!message.endsWith(".")) message += ".";
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + message
                     + " See '" + c.getCommandSpec().qualifiedName() + " --help'.");
             c.getErr().flush();
             return ExitCode.INVALID_INPUT;

@@ -23,9 +23,14 @@ public abstract class StriateCommand implements Callable<Integer> {
     /** Does the work; returns an exit code from {@link ExitCode}. */
     protected abstract int run() throws Exception;
 
+    /** The --threads/--kernels options of commands that run a model, applied before {@link #run()}; null otherwise. */
+    protected KernelOptions kernelOptions() { return null; }
+
     @Override
     public final Integer call() {
         try {
+            KernelOptions k = kernelOptions();
+            if (k != null) k.apply();
             if (verbose) err().println("kernels: " + Kernels.get().name());
             return run();
         } catch (Exception e) {

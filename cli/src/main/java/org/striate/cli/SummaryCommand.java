@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * Prints a model layer by layer: output shape, parameters, multiply-adds, receptive field, activation
  * memory and the dense-layer equivalent of each conv layer (the figures come from {@link ModelSummary}).
  */
-@Command(name = "summary",
+@Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Print a model layer by layer: name, type, output shape, parameters, multiply-adds per sample,",
                 "receptive field (size, jump, start), activation memory, and what a dense layer would need instead of each conv layer.",
                 "Warns when stride and padding leave input rows or columns that no output reads.",

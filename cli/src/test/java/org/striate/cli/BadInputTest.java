@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +26,145 @@ class BadInputTest {
         for (String f : fragments) assertTrue(line.contains(f), () -> "missing '" + f + "' in: " + line);
     }
 
+    /** Runs 'striate train' on {@code dataDir} with a small model, writing to tmp/out. */
+    Cli train(Path dataDir, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--threads", "1", "--out", out().toString()));
+        if (!List.of(more).contains("--model")) { args.add("--model"); args.add("mlp"); }
+        if (dataDir != null) { args.add("--data"); args.add(dataDir.toString()); }
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    Path out() { return tmp.resolve("out/model.striate"); }
+
+    /** Nothing was written where the model would go: no model file, no metrics, not even the folder. */
+    void assertNoModelWritten() {
+        assertFalse(Files.exists(tmp.resolve("out")), () -> "something was written to " + tmp.resolve("out"));
+    }
+
+    Path tinyData() throws Exception { return TinyData.write(tmp.resolve("data"), 64, 32, 1); }
+
     @Test
-    void unknownModelName() {
-        Cli r = Cli.run("summary", "--model", "resnet9000");
+    void missingDataDirectory() {
+        Path missing = tmp.resolve("no-such-dir");
+        Cli r = train(missing);
+        assertOneLine(r, missing.toString(), "--data");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void defaultDataMissingSaysHowToInstallIt() {
+        String before = System.getProperty("striate.data.default");
+        System.setProperty("striate.data.default", tmp.resolve("datasets/fashion-mnist").toString());
+        try {
+            Cli r = train(null);
+            assertOneLine(r, "apt-get install dataset-fashion-mnist", "--data");
+            assertNoModelWritten();
+        } finally {
+            if (before == null) System.clearProperty("striate.data.default");
+            else System.setProperty("striate.data.default", before);
+        }
+    }
+
+    @Test
+    void missingFileInDataDirectory() throws Exception {
+        Path dir = tinyData();
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        Cli r = train(dir);
+        assertOneLine(r, "t10k-labels-idx1-ubyte");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void truncatedIdxFile() throws Exception {
+        Path dir = tinyData();
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        byte[] raw = TinyData.idx(2051, new int[] {64, 28, 28}, new byte[64 * 28 * 28]);
+        Files.delete(images);
+        // a raw (not gzip) file cut off in the middle of the pixels
+        Path cut = dir.resolve("train-images-idx3-ubyte");
+        Files.write(cut, java.util.Arrays.copyOf(raw, raw.length / 2));
+        Cli r = train(dir);
+        assertOneLine(r, cut.toString());
+        assertNoModelWritten();
+    }
+
+    @Test
+    void wrongMagicNumber() throws Exception {
+        Path dir = tinyData();
+        Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
+        // an images header where the labels belong
+        Files.write(labels, TinyData.gzip(TinyData.idx(2051, new int[] {64, 1, 1}, new byte[64])));
+        Cli r = train(dir);
+        assertOneLine(r, labels.toString());
+        assertNoModelWritten();
+    }
+
+    @Test
+    void imageAndLabelCountsDiffer() throws Exception {
+        Path dir = tinyData();
+        Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
+        Files.write(labels, TinyData.gzip(TinyData.idx(2049, new int[] {31}, new byte[31])));
+        Cli r = train(dir);
+        assertOneLine(r, labels.toString(), "32", "31");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void unreadableImage() throws Exception {
+        Path dir = tinyData();
+        Path model = tmp.resolve("m.striate");
+        Cli t = Cli.run("train", "--model", "mlp", "--epochs", "1", "--data", dir.toString(), "--out", model.toString());
+        assertEquals(ExitCode.OK, t.code(), t::toString);
+        Path notAnImage = tmp.resolve("photo.png");
+        Files.writeString(notAnImage, "this is not a PNG");
+        Cli r = Cli.run("predict", "--model", model.toString(), notAnImage.toString());
+        assertOneLine(r, notAnImage.toString());
+        Path missing = tmp.resolve("missing.png");
+        assertOneLine(Cli.run("predict", "--model", model.toString(), missing.toString()), missing.toString());
+    }
+
+    @Test
+    void notAModelFile() throws Exception {
+        Path fake = tmp.resolve("fake.striate");
+        Files.write(fake, new byte[] {(byte) 0x89, 'S', 'T', 'R', 'M', 1, 2, 3});
+        assertOneLine(Cli.run("eval", "--model", fake.toString(), "--data", tinyData().toString()), fake.toString());
+        Path missing = tmp.resolve("missing.striate");
+        assertOneLine(Cli.run("eval", "--model", missing.toString()), missing.toString(), "striate train");
+    }
+
+    @Test
+    void unknownModelName() throws Exception {
+        assertOneLine(Cli.run("summary", "--model", "resnet9000"), "resnet9000", "fashion-cnn", "spec file");
+        Cli r = train(tinyData(), "--model", "resnet9000");
         assertOneLine(r, "resnet9000", "fashion-cnn", "spec file");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void malformedSpecLineInTrain() throws Exception {
+        Path spec = tmp.resolve("bad.spec");
+        Files.writeString(spec, "input 1x28x28\nconv 8 3x3 pad=same\nmaxpool 2 strde=2\nflatten\ndense 10\n");
+        Cli r = train(tinyData(), "--model", spec.toString());
+        assertOneLine(r, spec.toString(), "line 3", "strde");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void badOptionValues() throws Exception {
+        Path dir = tinyData();
+        assertOneLine(train(dir, "--epochs", "0"), "--epochs");
+        assertOneLine(train(dir, "--optimizer", "rmsprop"), "--optimizer", "adam or sgd");
+        assertOneLine(train(dir, "--batch", "many"), "--batch", "many");
+        assertOneLine(train(dir, "--threads", "0"), "threads");
+        assertNoModelWritten();
+    }
+
+    @Test
+    void divergedTrainingWritesNoModel() throws Exception {
+        Cli r = train(tinyData(), "--optimizer", "sgd", "--lr", "1e30", "--batch", "8");
+        assertOneLine(r, "diverged", "learning rate");
+        assertNoModelWritten();
     }
 
     @Test
@@ -39,9 +176,10 @@ class BadInputTest {
     }
 
     @Test
-    void unknownOption() {
-        Cli r = Cli.run("summary", "--model", "lenet5", "--colour");
-        assertOneLine(r, "--colour", "--help");
+    void unknownOption() throws Exception {
+        assertOneLine(Cli.run("summary", "--model", "lenet5", "--colour"), "--colour", "--help");
+        assertOneLine(train(tinyData(), "--colour"), "--colour", "striate train --help");
+        assertNoModelWritten();
     }
 
     @Test

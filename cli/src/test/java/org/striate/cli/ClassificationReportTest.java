@@ -12,7 +12,7 @@ class ClassificationReportTest {
     void countsMatchAHandWorkedExample() {
         //            true:  0  0  0  1  1  2
         //       predicted:  0  0  1  1  2  2
-        ClassificationReport r = new ClassificationReport(new int[] {0, 0, 0, 1, 1, 2}, new int[] {0, 0, 1, 1, 2, 2},
+        ClassificationReport r = ClassificationReport.of(new int[] {0, 0, 0, 1, 1, 2}, new int[] {0, 0, 1, 1, 2, 2},
                 new String[] {"a", "b", "c"});
         assertEquals(4.0 / 6, r.accuracy(), 1e-12);
         assertArrayEquals(new long[] {2, 1, 0}, r.confusion()[0]);
@@ -28,7 +28,7 @@ class ClassificationReportTest {
 
     @Test
     void classNeverPredictedHasZeroPrecisionNotNaN() {
-        ClassificationReport r = new ClassificationReport(new int[] {0, 1}, new int[] {0, 0}, new String[] {"a", "b"});
+        ClassificationReport r = ClassificationReport.of(new int[] {0, 1}, new int[] {0, 0}, new String[] {"a", "b"});
         assertEquals(0.0, r.precision(1));
         assertEquals(0.0, r.recall(1));
         String json = Json.write(r.toJson());

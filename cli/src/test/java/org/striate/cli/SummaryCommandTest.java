@@ -34,6 +34,15 @@ class SummaryCommandTest {
         assertTrue(j.contains("\"total_params\":1526"), j);
     }
 
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"train", "eval", "predict", "summary"}) {
+            Cli r = Cli.run(c, "--help");
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(r.out().startsWith("Usage: striate " + c) && r.out().contains("Examples:"), r::toString);
+        }
+    }
+
     @TempDir
     Path tmp;
 }

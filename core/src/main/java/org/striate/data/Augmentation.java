@@ -11,6 +11,9 @@ import org.striate.tensor.Tensor;
  *
  * <p>Draws per sample, in this order: dy then dx (each uniform in [−maxShift, maxShift], only when
  * maxShift &gt; 0), then the flip (only when enabled). The same generator state gives the same batch.
+ *
+ * <p>Applied to images in [0, 1] the uncovered border is black (as torchvision pads before it
+ * normalises); applied after normalisation it takes the channel mean.
  */
 public final class Augmentation {
     private final int maxShift;

@@ -65,12 +65,13 @@ public final class IdxFiles {
             InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
             String where = file + (gzip ? " (gzip)" : "");
             int[] dims = readHeader(in, where, expectedDims, noun);
+            // saturating product: three dimensions near 2^31 would overflow a long
             long payload = 1;
-            for (int d : dims) payload *= d;
+            for (int d : dims) payload = payload > MAX_BYTES ? payload : payload * d;
             long header = 4L + 4L * dims.length;
             String declared = describe(dims, noun) + " (" + (header + payload) + " bytes)";
             if (payload > MAX_BYTES) {
-                throw new DataFormatException(where + " declares " + declared + ", more than one array can hold."
+                throw new DataFormatException(where + " declares " + describe(dims, noun) + ", more than one array can hold."
                         + " The header is corrupt." + REMEDY);
             }
             if (!gzip && header + payload != fileSize) {

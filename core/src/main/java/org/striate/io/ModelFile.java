@@ -39,4 +39,10 @@ public final class ModelFile {
 
     /** Reads a model saved by {@link #save}; throws {@link ModelFormatException} for any bad file. */
     public static Sequential load(Path file) throws IOException { return ModelFileReader.load(file); }
+
+    /** The bytes {@link #save} would write, e.g. to ship a model to other machines. */
+    public static byte[] toBytes(Sequential model) { return ModelFileWriter.toBytes(model); }
+
+    /** A model from the bytes of a model file; {@code source} names them in error messages. */
+    public static Sequential fromBytes(byte[] bytes, String source) { return ModelFileReader.decode(bytes, source); }
 }

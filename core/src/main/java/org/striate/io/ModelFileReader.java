@@ -36,6 +36,7 @@ final class ModelFileReader {
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + " does not exist. Expected a model file written by 'striate train' or ModelFile.save.");
         }
+        if (!Files.isRegularFile(file)) throw new ModelFormatException(file + " is a directory or a device, not a model file. Pass the path of a saved model.");
         if (size > MAX_FILE) {
             throw new ModelFormatException(file + " has " + size + " bytes; model files of at most " + MAX_FILE + " bytes can be read.");
         }
@@ -155,7 +156,8 @@ final class ModelFileReader {
         try {
             return LayerSpecs.parse(new String(text, StandardCharsets.UTF_8), source + " (architecture)", null);
         } catch (StriateException e) {
-            throw new ModelFormatException(source + ": its architecture cannot be read by this version of Striate: " + e.getMessage(), e);
+            throw new ModelFormatException(source + ": its architecture is invalid or uses layers this version of Striate does not know: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,9 +1,11 @@
 package org.striate.io;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -22,6 +25,8 @@ import org.striate.nn.Sequential;
 
 /** Writes the model file: header, sections, end marker, CRC32 — into a temporary file, then renamed. */
 final class ModelFileWriter {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private ModelFileWriter() {}
 
     static void save(Sequential model, Path file) throws IOException { save(model, file, out -> out); }
@@ -32,10 +37,13 @@ final class ModelFileWriter {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         // same directory, so the final rename stays on one file system and is atomic
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        // CREATE_NEW keeps the usual permissions (umask), unlike Files.createTempFile's owner-only ones
+        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (channel) {
+                keepPermissions(target, tmp);
                 CRC32 crc = new CRC32();
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
                         new BufferedOutputStream(wrap.apply(Channels.newOutputStream(channel)), 1 << 16), crc));
@@ -50,9 +58,34 @@ final class ModelFileWriter {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
-            syncDirectory(dir);
         } finally {
+            // closed by now on every path, so the delete also works where open files cannot be deleted
             if (!moved) Files.deleteIfExists(tmp);
+        }
+        syncDirectory(dir);
+    }
+
+    static byte[] toBytes(Sequential model) {
+        Content content = new Content(model);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CRC32 crc = new CRC32();
+        try {
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
+            content.write(out);
+            out.writeInt((int) crc.getValue());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A replaced file keeps its permissions (where the file system has POSIX ones). */
+    private static void keepPermissions(Path target, Path tmp) {
+        try {
+            if (Files.exists(target)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not POSIX, or not allowed: the new file keeps the default permissions
         }
     }
 

@@ -9,6 +9,9 @@ import java.util.Locale;
  * preferred float vector is at least 256 bits wide; otherwise the scalar reference runs and
  * {@link #fallbackReason()} says why (also logged once).
  *
+ * <p>On Java before {@value #MIN_FAST_JAVA} "auto" picks scalar: the incubator module loads there but
+ * its vectors are not kept in registers, which makes SIMD code slower than plain loops.
+ *
  * <p>System properties {@code striate.kernels=auto|scalar|simd} and {@code striate.threads=N}
  * (default: available processors) set the start-up choice; {@link #configure} changes it later
  * (the command line's --kernels and --threads).
@@ -16,6 +19,9 @@ import java.util.Locale;
 public final class KernelProvider {
     private static final String SIMD_CLASS = "org.striate.kernels.SimdKernels";
     private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
+
+    /** The first Java release whose C2 keeps Vector API values in registers in these kernels. */
+    static final int MIN_FAST_JAVA = 21;
 
     private static volatile Kernels current;
     private static volatile String fallbackReason;
@@ -111,6 +117,13 @@ public final class KernelProvider {
     private static Kernels choose(String kind, int threads, boolean strict) {
         fallbackReason = null;
         if (kind.equals("scalar")) return new ScalarKernels();
+        if (kind.equals("auto") && Runtime.version().feature() < MIN_FAST_JAVA) {
+            // the incubator API works on 17 but C2 there leaves vectors boxed: measured 20x slower than scalar code
+            fallbackReason = "Java " + Runtime.version().feature() + " does not compile the Vector API to fast SIMD code; "
+                    + "run on Java " + MIN_FAST_JAVA + "+ (or force it with --kernels=simd)";
+            LOG.log(System.Logger.Level.INFO, fallbackReason + ". Using the scalar kernels.");
+            return new ScalarKernels();
+        }
         try {
             return simd(threads);
         } catch (KernelsUnavailableException e) {

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * split statically: part {@code t} of {@code parts} always gets the same contiguous range, so a
  * reduction done per part and summed in part order is bit-identical run to run.
  *
- * <p>Waiting spins briefly (a training step posts hundreds of short jobs) and then parks, so idle
- * workers cost nothing. A call made while the pool is busy (from a worker, or from a second user
+ * <p>Waiting spins briefly (a training step posts hundreds of short jobs), yields, then parks, so
+ * idle workers cost nothing and a busy shared machine is not slowed by spinning. A call made while the pool is busy (from a worker, or from a second user
  * thread) runs every part serially in the caller, in part order: same partition, same result.
  */
 public final class Parallel implements AutoCloseable {
@@ -21,7 +21,9 @@ public final class Parallel implements AutoCloseable {
         void run(int part, int from, int to);
     }
 
-    private static final int SPINS = 20_000;
+    /** Busy-wait this many rounds, then yield the core this many more, then park. */
+    private static final int SPINS = 256;
+    private static final int YIELDS = 256;
 
     private final int threads;
     private final Thread[] workers;
@@ -60,12 +62,13 @@ public final class Parallel implements AutoCloseable {
      */
     public void run(int count, RangeTask task) {
         if (count <= 0) return;
-        if (threads == 1 || count == 1 || !lock.tryLock()) {
+        // a closed pool has no workers left to wait for: its users still get their answer, serially
+        if (threads == 1 || count == 1 || closed || !lock.tryLock()) {
             runSerially(count, task);
             return;
         }
         try {
-            if (isWorker()) {
+            if (closed || isWorker()) {
                 runSerially(count, task);
                 return;
             }
@@ -77,11 +80,12 @@ public final class Parallel implements AutoCloseable {
             generation++;
             for (Thread w : workers) LockSupport.unpark(w);
             int end0 = split(count, threads, 1);
-            if (end0 > 0) task.run(0, 0, end0);
-            for (int spin = 0; pending.get() != 0; spin++) {
-                if (spin < SPINS) Thread.onSpinWait();
-                else LockSupport.park(this);
+            try {
+                if (end0 > 0) task.run(0, 0, end0);
+            } catch (Throwable e) {
+                failure = e;  // still wait: the workers are using this job's buffers
             }
+            for (int spin = 0; pending.get() != 0; spin++) pause(spin);
             this.task = null;
             Throwable f = failure;
             if (f instanceof RuntimeException re) throw re;
@@ -89,6 +93,16 @@ public final class Parallel implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One round of waiting: a short spin catches the next job of a training step cheaply; yielding
+     * then leaves the core to other work when the machine is shared; parking costs nothing at rest.
+     */
+    private void pause(int round) {
+        if (round < SPINS) Thread.onSpinWait();
+        else if (round < SPINS + YIELDS) Thread.yield();
+        else LockSupport.park(this);
     }
 
     private void runSerially(int count, RangeTask task) {
@@ -107,10 +121,7 @@ public final class Parallel implements AutoCloseable {
     private void workLoop(int part) {
         int seen = 0;
         while (true) {
-            for (int spin = 0; generation == seen && !closed; spin++) {
-                if (spin < SPINS) Thread.onSpinWait();
-                else LockSupport.park(this);
-            }
+            for (int spin = 0; generation == seen && !closed; spin++) pause(spin);
             if (closed) return;
             seen = generation;
             try {
@@ -125,7 +136,12 @@ public final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        lock.lock();  // never pull the workers out from under a running job
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
         for (Thread w : workers) LockSupport.unpark(w);
     }
 }

@@ -5,33 +5,10 @@ import java.util.Arrays;
 /**
  * Pooling on one (sample, channel) plane at a time, so planes can be split over threads; same rules
  * as {@link ScalarKernels}: padding never wins, averages count only cells inside the input, ties go to
- * the first cell in window order. The common 2×2 stride-2 max pool has its own unrolled loop.
+ * the first cell in window order. The common 2×2 stride-2 max pool is in {@link SimdPool}.
  */
 final class Pooling {
     private Pooling() {}
-
-    /** 2×2 window, stride 2, no padding: every window lies inside the plane. */
-    static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
-        int oh = g.outH(), ow = g.outW(), inW = g.inW();
-        int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
-        for (int i = 0; i < oh; i++) {
-            int r0 = 2 * i * inW, r1 = r0 + inW;
-            int yi = yBase + i * ow;
-            for (int j = 0; j < ow; j++, yi++) {
-                int c = 2 * j;
-                float best = x[xBase + r0 + c];
-                int at = r0 + c;
-                float v = x[xBase + r0 + c + 1];
-                if (v > best) { best = v; at = r0 + c + 1; }
-                v = x[xBase + r1 + c];
-                if (v > best) { best = v; at = r1 + c; }
-                v = x[xBase + r1 + c + 1];
-                if (v > best) { best = v; at = r1 + c + 1; }
-                y[yi] = best;
-                arg[yi] = at;
-            }
-        }
-    }
 
     static void forwardPlane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
         int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();

@@ -11,6 +11,14 @@ final class Scratch {
     private float[] packB = new float[0];
     private float[] col = new float[0];
     private float[] tile = new float[0];
+    private float[] packW = new float[0];
+    private float[] padded = new float[0];
+    private float[] ext = new float[0];
+    private int[] rows = new int[0];
+    private float[] flipped = new float[0];
+    private float[] lanes = new float[0];
+    private int[] convRows = new int[0];
+    private float[][] partials = new float[0][];
 
     static Scratch get() { return MINE.get(); }
 
@@ -18,4 +26,24 @@ final class Scratch {
     float[] packB(int n) { if (packB.length < n) packB = new float[n]; return packB; }
     float[] col(int n) { if (col.length < n) col = new float[n]; return col; }
     float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
+    /** Row starts of a strided B, filled by each GEMM call. */
+    int[] rows(int n) { if (rows.length < n) rows = new int[n]; return rows; }
+    /** Row starts of a convolution's shifted views, kept for a whole call. */
+    int[] convRows(int n) { if (convRows.length < n) convRows = new int[n]; return convRows; }
+    /** Per-lane partial sums of a weight gradient, folded once per call. */
+    float[] lanes(int n) { if (lanes.length < n) lanes = new float[n]; return lanes; }
+    /** Weights flipped and with channel axes swapped, for the input gradient. */
+    float[] flipped(int n) { if (flipped.length < n) flipped = new float[n]; return flipped; }
+    /** A zero-bordered copy of one sample. */
+    float[] padded(int n) { if (padded.length < n) padded = new float[n]; return padded; }
+    /** A product over the padded width, before its valid columns are copied out. */
+    float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
+    /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
+    float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** One accumulator per thread part, owned by the calling thread, for reductions in part order. */
+    float[][] partials(int parts, int n) {
+        if (partials.length < parts || partials[0].length < n) partials = new float[parts][n];
+        return partials;
+    }
 }

@@ -1,17 +1,18 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Blocked, packed single-precision GEMM with a register micro-kernel (Goto/BLIS layout):
  * C[m×n] = op(A)·op(B) + beta·C, row-major.
  *
- * <p>K is cut into blocks of at most {@link #KC}; for each block, columns of op(B) are packed into
- * panels of {@link #NR} (two vectors) and rows of op(A) into panels of {@link #MR}, both zero-padded,
- * so the micro-kernel runs without tails: MR×2 vector accumulators updated by FMA, a B panel that
- * stays in L1 and an A block in L2. Edge tiles are computed in full and merged through a small tile.
+ * <p>K is cut into blocks of at most {@link #KC}; rows of op(A) are packed into zero-padded panels of
+ * {@link #MR}; op(B) is taken {@link #NR} columns (three vectors) at a time, in place when it is
+ * row-major and the panel is full, else packed. The micro-kernel keeps MR×3 vector accumulators in
+ * registers, updated by FMA; a B panel stays in L1 and the A block in L2. Edge tiles are computed in
+ * full and merged through a small tile.
  *
  * <p>Threads split the columns of C in whole panels; every element is summed over K in the same
  * order whatever the thread count, so results do not depend on it.
@@ -19,13 +20,31 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
-    static final int NR = 2 * L;
+    static final int MR = 8;
+    static final int NR = 3 * L;
     static final int KC = 320;
     static final int MC = 16 * MR;
-    static final int NC = 64 * NR;
 
     private SimdGemm() {}
+
+    /** Lane rotations by L/2, L/4, L/8 and 1…: constants, so the JIT turns them into single permutes. */
+    private static final VectorShuffle<Float> ROT_HALF = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
+    private static final VectorShuffle<Float> ROT_QUARTER = VectorShuffle.fromOp(S, i -> (i + L / 4) % L);
+    private static final VectorShuffle<Float> ROT_EIGHTH = VectorShuffle.fromOp(S, i -> (i + Math.max(1, L / 8)) % L);
+    private static final VectorShuffle<Float> ROT_ONE = VectorShuffle.fromOp(S, i -> (i + 1) % L);
+
+    /**
+     * The sum of v's lanes in one fixed order (a tree of rotations and adds, lane 0 taken).
+     * {@code reduceLanes(ADD)} sums in another order once the JIT compiles it, which would make
+     * results depend on warm-up rather than only on the input.
+     */
+    static float sumLanes(FloatVector v) {
+        v = v.add(v.rearrange(ROT_HALF));
+        v = v.add(v.rearrange(ROT_QUARTER));
+        if (L >= 16) v = v.add(v.rearrange(ROT_EIGHTH));
+        if (L >= 8) v = v.add(v.rearrange(ROT_ONE));
+        return v.lane(0);
+    }
 
     /** Whole product, columns split over the pool when it pays. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -54,29 +73,110 @@ final class SimdGemm {
     static void columns(boolean transA, boolean transB, int m, int n0, int n1, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
+        int[] bRows = strided(Scratch.get().rows(transB ? n1 : k), transB ? n1 : k, bOff, ldb);
+        columns(transA, transB, m, n0, n1, k, a, aOff, lda, null, b, bRows, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Columns [n0, n1) of C with B given by where each of its rows starts: row t of B (op(B) row p when
+     * not transposed, column j when transposed) is b[bRows[t] ...]; likewise row i of a non-transposed
+     * A when aRows is not null. A convolution passes rows that are shifted views of one padded image,
+     * so no im2col copy is made.
+     */
+    static void columns(boolean transA, boolean transB, int m, int n0, int n1, int k,
+                        float[] a, int aOff, int lda, int[] aRows, float[] b, int[] bRows,
+                        float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
-        int blocks = (k + KC - 1) / KC;
-        int kcMax = (k + blocks - 1) / blocks;
-        int mcMax = Math.min(MC, roundUp(m, MR));
-        float[] ap = s.packA(mcMax * kcMax);
-        float[] bp = s.packB(Math.min(NC, roundUp(n1 - n0, NR)) * kcMax);
-        float[] tile = s.tile(MR * NR);
+        int kcMax = blockK(k);
+        float[] ap = s.packA(Math.min(MC, roundUp(m, MR)) * kcMax);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float betaBlock = pc == 0 ? beta : 1f;
-            for (int jc = n0; jc < n1; jc += NC) {
-                int nc = Math.min(NC, n1 - jc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    Math.min(MR, mc - ir), cols, betaBlock, tile);
-                        }
-                    }
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                packA(transA, a, aOff, lda, aRows, ic, mc, pc, kc, ap, 0);
+                block(kc, mc, ap, 0, transB, b, bRows, pc, n0, n1, betaBlock, c, cOff + ic * ldc, ldc, s);
+            }
+        }
+    }
+
+    /** rows[t] = off + t·ld for t < count. */
+    static int[] strided(int[] rows, int count, int off, int ld) {
+        for (int t = 0; t < count; t++) rows[t] = off + t * ld;
+        return rows;
+    }
+
+    /** The K block length: K cut into equal blocks of at most {@link #KC}. */
+    static int blockK(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /** Floats needed to hold op(A) (m×k) packed whole by {@link #packWhole}. */
+    static int packedSize(int m, int k) { return roundUp(m, MR) * k; }
+
+    /**
+     * Packs all of op(A) once, K block after K block (block at pc starts at pc·roundUp(m, MR)), for
+     * {@link #multiplyPacked}: a convolution's weights are packed once per call, not once per sample.
+     */
+    static void packWhole(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dstOff) {
+        int kcMax = blockK(k), mPad = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            packA(transA, a, aOff, lda, null, 0, m, pc, Math.min(kcMax, k - pc), dst, dstOff + pc * mPad);
+        }
+    }
+
+    /**
+     * Columns [n0, n1) of C = A·B + beta·C with A packed by {@link #packWhole} and row p of B starting
+     * at b[bRows[p]]; calling thread only.
+     */
+    static void multiplyPacked(int m, int n0, int n1, int k, float[] ap, int apOff,
+                               float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
+        Scratch s = Scratch.get();
+        int kcMax = blockK(k), mPad = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            block(Math.min(kcMax, k - pc), m, ap, apOff + pc * mPad, false, b, bRows, pc, n0, n1,
+                    pc == 0 ? beta : 1f, c, cOff, ldc, s);
+        }
+    }
+
+    /** Row p of a packed panel starts at p·NR. */
+    private static final int[] PANEL_ROWS = strided(new int[KC], KC, 0, NR);
+
+    /**
+     * One K block: every NR-column panel of op(B) in [n0, n1) against every MR-row panel of the packed
+     * A block. A non-transposed B is read in place (rows must start at increasing offsets); transposed
+     * B, and a last partial panel that would read past the array, are packed first, zero-padded.
+     */
+    private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int[] bRows,
+                              int pc, int n0, int n1, float beta, float[] c, int cOff, int ldc, Scratch s) {
+        float[] tile = s.tile(MR * NR);
+        for (int jr = n0; jr < n1; jr += NR) {
+            int cols = Math.min(NR, n1 - jr);
+            float[] panel;
+            int[] rows;
+            int rowsOff, col0;
+            // a partial panel is read in place too when whole vectors stay inside b: the extra
+            // lanes hold neighbouring values, each lane sums alone, and only cols lanes are stored
+            if (!transB && (cols == NR || bRows[pc + kc - 1] + jr + NR <= b.length)) {
+                panel = b;
+                rows = bRows;
+                rowsOff = pc;
+                col0 = jr;
+            } else {
+                panel = s.packB(kc * NR);
+                packPanel(transB, b, bRows, pc, kc, jr, cols, panel);
+                rows = PANEL_ROWS;
+                rowsOff = 0;
+                col0 = 0;
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int tileRows = Math.min(MR, mc - ir);
+                if (tileRows == 1) {
+                    kernelRow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                } else {
+                    kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                            tileRows, cols, beta, tile);
                 }
             }
         }
@@ -84,35 +184,31 @@ final class SimdGemm {
 
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
-    /** Panels of NR columns of op(B) rows [pc, pc+kc), each laid out [p][NR], zero beyond nc. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int base = jr * kc;
-            if (!transB) {
-                int src = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, src += ldb, base += NR) {
-                    System.arraycopy(b, src, bp, base, cols);
-                    for (int j = cols; j < NR; j++) bp[base + j] = 0f;
-                }
-            } else {
-                for (int j = 0; j < NR; j++) {
-                    if (j < cols) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
-                    } else {
-                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
-                    }
-                }
+    /** Columns [j0, j0+cols) of op(B) rows [pc, pc+kc), laid out [p][NR], zero beyond cols. */
+    private static void packPanel(boolean transB, float[] b, int[] bRows, int pc, int kc, int j0, int cols, float[] bp) {
+        if (!transB) {
+            for (int p = 0, base = 0; p < kc; p++, base += NR) {
+                int src = bRows[pc + p] + j0;
+                for (int j = 0; j < cols; j++) bp[base + j] = b[src + j];
+                for (int j = cols; j < NR; j++) bp[base + j] = 0f;
             }
+            return;
+        }
+        // a transpose: write each packed row in order and read the cols source rows side by side,
+        // which stay in L1 while p walks along them
+        for (int p = 0, base = 0; p < kc; p++, base += NR) {
+            int at = pc + p;
+            for (int j = 0; j < cols; j++) bp[base + j] = b[bRows[j0 + j] + at];
+            for (int j = cols; j < NR; j++) bp[base + j] = 0f;
         }
     }
 
     /** Panels of MR rows of op(A) columns [pc, pc+kc), each laid out [p][MR], zero beyond mc. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int[] aRows, int ic, int mc, int pc, int kc,
+                              float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = apOff + ir * kc;
             if (transA) {
                 int src = aOff + pc * lda + ic + ir;
                 for (int p = 0; p < kc; p++, src += lda, base += MR) {
@@ -122,7 +218,7 @@ final class SimdGemm {
             } else {
                 for (int i = 0; i < MR; i++) {
                     if (i < rows) {
-                        int src = aOff + (ic + ir + i) * lda + pc;
+                        int src = (aRows == null ? aOff + (ic + ir + i) * lda : aRows[ic + ir + i]) + pc;
                         for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
                     } else {
                         for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
@@ -133,45 +229,85 @@ final class SimdGemm {
     }
 
     /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                               int rows, int cols, float beta, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                               float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR) {
+            int bi = bRows[rowsOff + p] + col0;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
             x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
             x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
             x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
             x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
             x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
         }
         if (rows == MR && cols == NR) {
-            store(c00, c01, c, ci, beta);
-            store(c10, c11, c, ci + ldc, beta);
-            store(c20, c21, c, ci + 2 * ldc, beta);
-            store(c30, c31, c, ci + 3 * ldc, beta);
-            store(c40, c41, c, ci + 4 * ldc, beta);
-            store(c50, c51, c, ci + 5 * ldc, beta);
+            // written out rather than a helper taking vectors: a call C2 does not inline boxes them
+            if (beta != 0) {
+                FloatVector bv = FloatVector.broadcast(S, beta);
+                c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(bv));
+                c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(bv));
+                c02 = c02.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(bv));
+                c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(bv));
+                c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(bv));
+                c12 = c12.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(bv));
+                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(bv));
+                c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(bv));
+                c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(bv));
+                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(bv));
+                c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(bv));
+                c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(bv));
+                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(bv));
+                c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(bv));
+                c42 = c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(bv));
+                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(bv));
+                c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(bv));
+                c52 = c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(bv));
+                c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(bv));
+                c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).mul(bv));
+                c62 = c62.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L).mul(bv));
+                c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(bv));
+                c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).mul(bv));
+                c72 = c72.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L).mul(bv));
+            }
+            c00.intoArray(c, ci + 0 * ldc + 0 * L); c01.intoArray(c, ci + 0 * ldc + 1 * L); c02.intoArray(c, ci + 0 * ldc + 2 * L);
+            c10.intoArray(c, ci + 1 * ldc + 0 * L); c11.intoArray(c, ci + 1 * ldc + 1 * L); c12.intoArray(c, ci + 1 * ldc + 2 * L);
+            c20.intoArray(c, ci + 2 * ldc + 0 * L); c21.intoArray(c, ci + 2 * ldc + 1 * L); c22.intoArray(c, ci + 2 * ldc + 2 * L);
+            c30.intoArray(c, ci + 3 * ldc + 0 * L); c31.intoArray(c, ci + 3 * ldc + 1 * L); c32.intoArray(c, ci + 3 * ldc + 2 * L);
+            c40.intoArray(c, ci + 4 * ldc + 0 * L); c41.intoArray(c, ci + 4 * ldc + 1 * L); c42.intoArray(c, ci + 4 * ldc + 2 * L);
+            c50.intoArray(c, ci + 5 * ldc + 0 * L); c51.intoArray(c, ci + 5 * ldc + 1 * L); c52.intoArray(c, ci + 5 * ldc + 2 * L);
+            c60.intoArray(c, ci + 6 * ldc + 0 * L); c61.intoArray(c, ci + 6 * ldc + 1 * L); c62.intoArray(c, ci + 6 * ldc + 2 * L);
+            c70.intoArray(c, ci + 7 * ldc + 0 * L); c71.intoArray(c, ci + 7 * ldc + 1 * L); c72.intoArray(c, ci + 7 * ldc + 2 * L);
             return;
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c00.intoArray(tile, 0 * NR + 0 * L); c01.intoArray(tile, 0 * NR + 1 * L); c02.intoArray(tile, 0 * NR + 2 * L);
+        c10.intoArray(tile, 1 * NR + 0 * L); c11.intoArray(tile, 1 * NR + 1 * L); c12.intoArray(tile, 1 * NR + 2 * L);
+        c20.intoArray(tile, 2 * NR + 0 * L); c21.intoArray(tile, 2 * NR + 1 * L); c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR + 0 * L); c31.intoArray(tile, 3 * NR + 1 * L); c32.intoArray(tile, 3 * NR + 2 * L);
+        c40.intoArray(tile, 4 * NR + 0 * L); c41.intoArray(tile, 4 * NR + 1 * L); c42.intoArray(tile, 4 * NR + 2 * L);
+        c50.intoArray(tile, 5 * NR + 0 * L); c51.intoArray(tile, 5 * NR + 1 * L); c52.intoArray(tile, 5 * NR + 2 * L);
+        c60.intoArray(tile, 6 * NR + 0 * L); c61.intoArray(tile, 6 * NR + 1 * L); c62.intoArray(tile, 6 * NR + 2 * L);
+        c70.intoArray(tile, 7 * NR + 0 * L); c71.intoArray(tile, 7 * NR + 1 * L); c72.intoArray(tile, 7 * NR + 2 * L);
         for (int i = 0; i < rows; i++) {
             int row = ci + i * ldc;
             for (int j = 0; j < cols; j++) {
@@ -181,19 +317,24 @@ final class SimdGemm {
         }
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int i, float beta) {
-        if (beta != 0) {
-            FloatVector o0 = FloatVector.fromArray(S, c, i), o1 = FloatVector.fromArray(S, c, i + L);
-            if (beta == 1) {
-                v0 = v0.add(o0);
-                v1 = v1.add(o1);
-            } else {
-                v0 = v0.add(o0.mul(beta));
-                v1 = v1.add(o1.mul(beta));
-            }
+    /**
+     * A tile with a single row (a one-channel input's gradient, a batch of 1): the full kernel would
+     * spend MR times the FMAs on zero rows.
+     */
+    private static void kernelRow(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                                  float[] c, int ci, int cols, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR) {
+            int bi = bRows[rowsOff + p] + col0;
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bi + 1 * L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
         }
-        v0.intoArray(c, i);
-        v1.intoArray(c, i + L);
+        c0.intoArray(tile, 0 * L);
+        c1.intoArray(tile, 1 * L);
+        c2.intoArray(tile, 2 * L);
+        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? tile[j] : tile[j] + beta * c[ci + j];
     }
 
     /** C (1×n) = a (1×k) · Bᵀ with B (n×k): one dot product per column, the batch-1 dense layer. */
@@ -216,7 +357,7 @@ final class SimdGemm {
             acc0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), acc0);
             acc1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1));
         for (; p < k; p++) sum += a[aOff + p] * b[bOff + p];
         return sum;
     }

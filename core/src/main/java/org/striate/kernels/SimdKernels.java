@@ -6,11 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels on the Vector API and a fixed thread pool. Convolution is im2col + {@link SimdGemm} per
- * sample (a 1×1 convolution at stride 1 multiplies the input directly), its input gradient is a
- * transposed GEMM + col2im, its weight gradient a GEMM against the im2col columns accumulated per
- * thread part and summed in part order. Whole batches are split over threads; a batch smaller than
- * the pool splits each GEMM's columns instead (batch-1 latency).
+ * Kernels on the Vector API and a fixed thread pool. Convolution, dense layers and GEMM run on
+ * {@link SimdGemm}; convolutions at stride 1 read shifted views of a padded sample instead of an
+ * im2col copy ({@link SimdConv}). Weight gradients are accumulated per thread part and summed in part
+ * order. Whole batches are split over threads; a batch smaller than the pool splits each GEMM's
+ * columns instead (batch-1 latency).
  *
  * <p>Loaded only by reflection from {@link KernelProvider}, so the library runs without the module.
  */
@@ -19,8 +19,6 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     private static final int L = S.length();
 
     private final Parallel pool;
-    private final Object paramsLock = new Object();
-    private float[][] partials = new float[0][];
 
     public SimdKernels(int threads) {
         if (S.vectorBitSize() < 256) {
@@ -53,122 +51,50 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         SimdGemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, pool);
     }
 
-    // ---- convolution ----
-
-    private static boolean pointwise(ConvGeometry g) {
-        return g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
-    }
-
-    /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
-    private interface SampleTask { void run(int n, Parallel inner); }
-
-    private void forSamples(int batch, SampleTask task) {
-        if (batch >= pool.threads()) {
-            pool.run(batch, (part, from, to) -> { for (int n = from; n < to; n++) task.run(n, null); });
-        } else {
-            for (int n = 0; n < batch; n++) task.run(n, pool);
-        }
-    }
+    // ---- convolution: see SimdConv (stride 1) and Im2colConv (other strides, 1×1) ----
 
     @Override
     public void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        forSamples(batch, (n, inner) -> convForwardSample(g, n, x, w, wOff, bias, bOff, y, inner));
-    }
-
-    private static void convForwardSample(ConvGeometry g, int n, float[] x, float[] w, int wOff, float[] bias, int bOff,
-                                          float[] y, Parallel inner) {
-        int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
-        float[] col;
-        int colOff;
-        if (pointwise(g)) {
-            col = x;
-            colOff = n * g.inSize();
-        } else {
-            col = Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
-            colOff = 0;
-            Im2col.im2col(g, x, n * g.inSize(), col);
-        }
-        int yOff = n * g.outSize();
-        if (bias != null) {
-            for (int o = 0; o < g.outC(); o++) Arrays.fill(y, yOff + o * spatial, yOff + (o + 1) * spatial, bias[bOff + o]);
-        }
-        float beta = bias == null ? 0f : 1f;
-        for (int gi = 0; gi < g.groups(); gi++) {
-            SimdGemm.gemm(false, false, og, spatial, kg, w, wOff + gi * og * kg, kg, col, colOff + gi * kg * spatial, spatial,
-                    beta, y, yOff + gi * og * spatial, spatial, inner);
-        }
+        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, pool);
     }
 
     @Override
     public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
-        forSamples(batch, (n, inner) -> {
-            int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
-            boolean direct = pointwise(g);
-            float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
-            int dcolOff = direct ? n * g.inSize() : 0;
-            for (int gi = 0; gi < g.groups(); gi++) {
-                SimdGemm.gemm(true, false, kg, spatial, og, w, wOff + gi * og * kg, kg, dy, n * g.outSize() + gi * og * spatial,
-                        spatial, 0f, dcol, dcolOff + gi * kg * spatial, spatial, inner);
-            }
-            if (!direct) {
-                Arrays.fill(dx, n * g.inSize(), (n + 1) * g.inSize(), 0f);
-                Im2col.col2im(g, dcol, dx, n * g.inSize());
-            }
-        });
+        SimdConv.backwardInput(g, batch, dy, w, wOff, dx, pool);
     }
 
     @Override
     public void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
-        int ws = g.weightSize(), size = ws + g.outC();
-        synchronized (paramsLock) {
-            float[][] acc = partials(size);
-            pool.run(batch, (part, from, to) -> {
-                float[] sum = acc[part];
-                Arrays.fill(sum, 0, size, 0f);
-                for (int n = from; n < to; n++) {
-                    float[] col;
-                    int colOff;
-                    if (pointwise(g)) {
-                        col = x;
-                        colOff = n * g.inSize();
-                    } else {
-                        col = Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
-                        colOff = 0;
-                        Im2col.im2col(g, x, n * g.inSize(), col);
-                    }
-                    int dyOff = n * g.outSize();
-                    for (int gi = 0; gi < g.groups(); gi++) {
-                        SimdGemm.gemm(false, true, og, kg, spatial, dy, dyOff + gi * og * spatial, spatial,
-                                col, colOff + gi * kg * spatial, spatial, 1f, sum, gi * og * kg, kg, null);
-                    }
-                    for (int o = 0; o < g.outC(); o++) sum[ws + o] += sumOf(dy, dyOff + o * spatial, spatial);
-                }
-            });
-            for (int part = 0; part < pool.threads(); part++) {
-                if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
-                addInto(dw, dwOff, acc[part], 0, ws);
-                if (dbias != null) addInto(dbias, dbOff, acc[part], ws, g.outC());
-            }
-        }
-    }
-
-    private float[][] partials(int size) {
-        if (partials.length != pool.threads() || partials[0].length < size) {
-            partials = new float[pool.threads()][size];
-        }
-        return partials;
+        SimdConv.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
     }
 
     // ---- dense ----
 
     @Override
     public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
-        if (b != null) {
-            for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
+        if (in < DOT_INPUTS) {
+            if (b != null) {
+                for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
+            }
+            SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, b == null ? 0f : 1f, y, 0, out, pool);
+            return;
         }
-        SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, b == null ? 0f : 1f, y, 0, out, pool);
+        for (int n = 0; n < batch; n++) {
+            if (b != null) System.arraycopy(b, bOff, y, n * out, out);
+            else Arrays.fill(y, n * out, (n + 1) * out, 0f);
+        }
+        // long rows: x rows and w rows both run along the inputs, so dot products need no packing of
+        // w, which a GEMM would repack on every call since the weights change every step
+        int[] rows = SimdGemm.strided(Scratch.get().convRows(out), out, wOff, in);
+        int blocks = (out + 2) / 3;
+        Parallel.RangeTask task = (part, from, to) ->
+                SimdDot.accumulate(batch, from * 3, Math.min(out, to * 3), in, x, 0, in, w, rows, y, 0, out);
+        if ((long) batch * in * out < 200_000) task.run(0, 0, blocks);
+        else pool.run(blocks, task);
     }
+
+    /** Inputs per dense unit from which the forward pass uses dot products rather than a GEMM. */
+    private static final int DOT_INPUTS = 512;
 
     @Override
     public void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
@@ -190,11 +116,11 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         int work = planes * g.outH() * g.outW();
         Parallel.RangeTask task = (part, from, to) -> {
             for (int nc = from; nc < to; nc++) {
-                if (max2x2) Pooling.max2x2Plane(g, nc, x, y, arg);
+                if (max2x2) SimdPool.max2x2Plane(g, nc, x, y, arg);
                 else Pooling.forwardPlane(g, nc, x, y, arg);
             }
         };
-        if (work < 4096) task.run(0, 0, planes);
+        if (work < 16_384) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 
@@ -204,7 +130,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         Parallel.RangeTask task = (part, from, to) -> {
             for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, dx);
         };
-        if (planes * g.inH() * g.inW() < 4096) task.run(0, 0, planes);
+        if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
         else pool.run(planes, task);
     }
 
@@ -246,17 +172,17 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         pool.run(blocks, (part, from, to) -> body.run(part, from * L, Math.min(n, to * L)));
     }
 
-    private static float sumOf(float[] a, int off, int len) {
+    static float sumOf(float[] a, int off, int len) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = len - L; i <= bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = SimdGemm.sumLanes(acc);
         for (; i < len; i++) s += a[off + i];
         return s;
     }
 
     /** dst[dOff + i] += src[sOff + i] for i < len. */
-    private static void addInto(float[] dst, int dOff, float[] src, int sOff, int len) {
+    static void addInto(float[] dst, int dOff, float[] src, int sOff, int len) {
         int i = 0;
         for (int bound = len - L; i <= bound; i += L) {
             FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);

@@ -128,7 +128,8 @@ public final class ConvAsDense {
                     + String.format("distinct weights: %,d of the layer's %,d — formula outC*(C/groups)*kH*kW less taps that only meet padding = %,d %s%n",
                             distinctWeights, weightCount, formulaDistinct, distinctWeights == formulaDistinct ? "(match)" : "(MISMATCH)")
                     + String.format("sharing: each distinct weight fills %.1f entries on average%n", reuse())
-                    + String.format("dense output vs conv output: max |difference| = %.3g (largest |output| %.3g)%n", maxAbsDifference, maxAbsOutput)
+                    + String.format("dense output vs conv output: max |difference| = %s (largest |output| %.3g)%n",
+                            maxAbsDifference == 0 ? "0 (bit for bit)" : String.format("%.3g", maxAbsDifference), maxAbsOutput)
                     + String.format("parameters: as a dense layer %,d (+%,d biases) = %,d; as a conv layer %,d%s = %,d (%,.0f times fewer)",
                             entries, geometry.outSize(), denseParams(), weightCount, bias ? " + " + g.outC() + " biases" : "",
                             convParams(bias), (double) denseParams() / convParams(bias)) + n;

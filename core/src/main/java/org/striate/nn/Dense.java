@@ -33,6 +33,10 @@ public class Dense extends Layer {
                     + Shapes.str(input) + ". Add a Flatten before it.");
         }
         in = input[0];
+        if ((long) units * in + units > Integer.MAX_VALUE - 8) {
+            throw new ShapeException("Layer '" + name() + "' (Dense) would need " + ((long) units * in + units) + " parameters for "
+                    + in + " inputs and " + units + " units, more than one buffer holds. Downsample first (pooling or strided convolution).");
+        }
         return new int[] {units};
     }
 

@@ -20,7 +20,21 @@ import org.striate.StriateException;
  * dense 10
  * </pre>
  * Blank lines and text after '#' are ignored. Each line is a keyword, positional arguments, then
- * key=value options. Errors name the source and line number and say what would be valid.
+ * key=value options. Sizes are N or NxM (NxMxL for conv3d). Errors name the source and line number
+ * and say what would be valid; a shape that cannot work is reported with the line of the layer.
+ * <pre>
+ * conv FILTERS KxK [stride=S] [pad=P|same] [dilation=D] [groups=G] [bias=false]
+ * conv1d FILTERS K [stride=S] [pad=P|same] [dilation=D] [groups=G] [bias=false]    (C, L) input
+ * conv3d FILTERS KxKxK [stride=S] [pad=P|same] [bias=false]                        (C, D, H, W) input
+ * lc FILTERS KxK [stride=S] [pad=P|same] [bias=false]      locally connected: no parameter sharing
+ * dense UNITS [bias=false]
+ * maxpool K [stride=S] [pad=P]     also minpool, avgpool; the stride defaults to K
+ * gap                              global average pooling (C, H, W) → (C,)
+ * relu | leakyrelu [alpha=0.01] | sigmoid | tanh | softmax
+ * dropout RATE                     inverted dropout, identity in evaluation
+ * batchnorm [momentum=0.1] [eps=1e-5]
+ * flatten
+ * </pre>
  */
 public final class LayerSpecs {
     private LayerSpecs() {}

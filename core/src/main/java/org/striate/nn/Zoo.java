@@ -39,8 +39,8 @@ public final class Zoo {
         SPECS.put("mlp", String.join("\n",
                 "flatten", "dense 500", "relu", "dense 50", "relu", "dense 10"));
         SPECS.put("lc", String.join("\n",
-                "local 32 3x3 pad=1", "relu", "maxpool 2",
-                "local 64 3x3 pad=1", "relu", "maxpool 2",
+                "lc 32 3x3 pad=1", "relu", "maxpool 2",
+                "lc 64 3x3 pad=1", "relu", "maxpool 2",
                 "flatten", "dense 128", "relu", "dense 10"));
     }
 

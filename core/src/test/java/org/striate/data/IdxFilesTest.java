@@ -118,9 +118,11 @@ class IdxFilesTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void hugeDeclaredDimensionsInATinyFileAreRejectedWithoutAllocating(boolean gz) throws IOException {
-        int[][] headers = {{0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF}, {0x7FFFFFF0, 1, 1}, {100_000, 1000, 1000}, {-1, 28, 28}, {5, 0, 28}};
+        // the last two multiply to 2^63 and 2^64: a plain long product wraps to a negative size and to 0
+        int[][] headers = {{0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF}, {0x7FFFFFF0, 1, 1}, {100_000, 1000, 1000}, {-1, 28, 28}, {5, 0, 28},
+            {1 << 21, 1 << 21, 1 << 21}, {1 << 22, 1 << 21, 1 << 21}};
         for (int[] d : headers) {
-            byte[] h = new byte[16 + 10];
+            byte[] h = new byte[16 + (d[0] == 1 << 22 ? 0 : 10)];
             h[2] = 8;
             h[3] = 3;
             for (int i = 0; i < 3; i++) {

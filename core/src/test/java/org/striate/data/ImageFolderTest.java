@@ -46,6 +46,26 @@ class ImageFolderTest {
     }
 
     @Test
+    void sixteenBitGrayPngUsesItsFullRange() throws IOException {
+        BufferedImage img = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+        int[] v = {0, 1000, 65535};
+        for (int x = 0; x < 3; x++) img.getRaster().setSample(x, 0, 0, v[x]);
+        Path f = write(img, dir.resolve("g16.png"), "png");
+        float[] out = ImageReader.read(f, 1, 1, 3, Resize.AREA);
+        for (int x = 0; x < 3; x++) assertEquals(v[x] / 65535f, out[x], 1e-7f);
+    }
+
+    @Test
+    void palettePngIsReadThroughItsColours() throws IOException {
+        BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED);
+        img.setRGB(0, 0, 0xFF0000);
+        img.setRGB(1, 0, 0x0000FF);
+        Path f = write(img, dir.resolve("p.png"), "png");
+        float[] out = ImageReader.read(f, 3, 1, 2, Resize.BILINEAR);
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, out);
+    }
+
+    @Test
     void rgbPngGivesChannelPlanesAndLumaForGrayscale() throws IOException {
         Path f = write(rgb(5, 2), dir.resolve("c.png"), "png");
         float[] x = ImageReader.read(f, 3, 2, 5, Resize.BILINEAR);

@@ -98,6 +98,18 @@ class ModelFileTest {
     }
 
     @Test
+    void bytesInMemoryAreTheFileBytes() throws IOException {
+        Sequential model = smallModel(9);
+        Path f = dir.resolve("m");
+        ModelFile.save(model, f);
+        byte[] bytes = ModelFile.toBytes(model);
+        assertArrayEquals(Files.readAllBytes(f), bytes);
+        assertArrayEquals(bits(model.params(), model.paramCount()), bits(ModelFile.fromBytes(bytes, "memory").params(), model.paramCount()));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.fromBytes(java.util.Arrays.copyOf(bytes, 30), "memory"));
+        assertTrue(e.getMessage().startsWith("memory is truncated"), e.getMessage());
+    }
+
+    @Test
     void truncatedAtEveryCutPointIsRejected() throws IOException {
         Path good = dir.resolve("good");
         ModelFile.save(smallModel(2), good);
@@ -143,6 +155,7 @@ class ModelFileTest {
         Files.write(future, f);
         assertTrue(expectBad(future).getMessage().contains("version " + (ModelFile.VERSION + 1)));
         assertTrue(expectBad(dir.resolve("absent")).getMessage().contains("does not exist"));
+        assertTrue(expectBad(Files.createDirectory(dir.resolve("folder"))).getMessage().contains("not a model file"));
         Path extra = dir.resolve("extra");
         Files.write(extra, java.util.Arrays.copyOf(all, all.length + 3));
         expectBad(extra);
@@ -213,10 +226,14 @@ class ModelFileTest {
     }
 
     @Test
-    void saveReplacesAnExistingFile() throws IOException {
+    void saveReplacesAnExistingFileKeepingItsPermissions() throws IOException {
         Path f = dir.resolve("m");
         ModelFile.save(smallModel(1), f);
+        boolean posix = f.getFileSystem().supportedFileAttributeViews().contains("posix");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        if (posix) Files.setPosixFilePermissions(f, perms);
         ModelFile.save(smallModel(2), f);
         assertArrayEquals(smallModel(2).params(), ModelFile.load(f).params());
+        if (posix) assertEquals(perms, Files.getPosixFilePermissions(f));
     }
 }

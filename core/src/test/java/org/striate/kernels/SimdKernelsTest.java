@@ -55,6 +55,9 @@ class SimdKernelsTest {
         checkConv(r, new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4, true);
         checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 3, true);
         checkConv(r, new ConvGeometry(33, 7, 9, 17, 1, 1, 1, 1, 0, 0, 1, 1, 1), 5, false);
+        // batches smaller than the pool split each sample's product over the threads instead
+        checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
+        checkConv(r, new ConvGeometry(64, 17, 19, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1), 1, true);
         assertTrue(shapes >= 300);
     }
 
@@ -87,7 +90,7 @@ class SimdKernelsTest {
         Random r = new Random(4);
         for (int t = 0; t < 200; t++) {
             int batch = t % 20 == 0 ? 64 : 1 + r.nextInt(5);
-            int in = pick(r, KernelAssert.SIZES) + (t % 7 == 0 ? 300 : 0), out = pick(r, KernelAssert.SIZES);
+            int in = pick(r, KernelAssert.SIZES) + (t % 7 == 0 ? 300 : t % 7 == 1 ? 600 : 0), out = pick(r, KernelAssert.SIZES);
             boolean withBias = r.nextBoolean();
             String what = "dense batch " + batch + " in " + in + " out " + out;
             float[] x = random(r, batch * in);

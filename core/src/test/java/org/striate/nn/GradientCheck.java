@@ -10,7 +10,7 @@ import org.striate.tensor.Tensor;
  * Finite-difference check of a layer's backward pass. The loss is L = Σ r·y with a fixed random r
  * (so dL/dy = r), summed in double; each input and parameter is moved by ±h and ±2h and the
  * five-point central difference (L(−2h) − 8L(−h) + 8L(h) − L(2h)) / 12h is compared with what
- * backward produced. The relative error of one entry is |a − n| / max(|a|, |n|, floor):
+ * backward produced. The relative error of one entry is |a − n| / max(|a|, |n|, 0.01):
  * the floor keeps entries whose true gradient is nearly zero (where float rounding of the forward pass
  * is all that is left) from dominating. Inputs are chosen by the caller to avoid kinks (ReLU at 0)
  * and ties (pooling): a finite difference across a kink measures neither side.

@@ -60,6 +60,8 @@ class GradientCheckTest {
                 check("avgpool 2", () -> GradientCheck.of(new AvgPool2d(2), 3, 4, 5)),
                 check("avgpool 3 stride 2 pad 1", () -> GradientCheck.of(new AvgPool2d(3).stride(2).padding(1), 2, 7, 7).batch(3)),
                 check("gap", () -> GradientCheck.of(new GlobalAvgPool2d(), 3, 4, 5)),
+                linear("blurpool", () -> GradientCheck.of(new BlurPool2d(), 2, 7, 6)),
+                linear("blurpool stride 3 size 5", () -> GradientCheck.of(new BlurPool2d(3, 5), 1, 8, 9)),
                 check("flatten", () -> GradientCheck.of(new Flatten(), 2, 3, 3)));
     }
 

@@ -97,4 +97,11 @@ class LayerErrorsTest {
                 badArgument("conv3d padding", () -> new Conv3d(2, 3).padding(0, 0, -1),
                         "Invalid value for argument `padding`. Expected values >= 0 or 'same'. Received padding=0x0x-1."));
     }
+
+    @org.junit.jupiter.api.Test
+    void denseTooLargeForOneBufferFailsAtBuildTime() {
+        ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class,
+                () -> Sequential.builder(1, 65536, 1).add(new Flatten()).add(new Dense(65536)).build());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("dense_1"), e.getMessage());
+    }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.striate.kernels.ConvGeometry;
+import org.striate.kernels.LocalKernels;
+import org.striate.kernels.ScalarKernels;
 import org.striate.tensor.Tensor;
 
 /** LocallyConnected2d, Conv1d and Conv3d against the convolution they generalise or specialise, and their sizes. */
@@ -25,6 +28,41 @@ class LocalAndVolumeLayersTest {
             }
         Tensor x = conv.randomInput(2, rng);
         assertArrayEquals(conv.forward(x, false).data, lc.forward(x, false).data, 1e-5f);
+    }
+
+    @Test
+    void localKernelsWithDilationMatchTheConvolutionKernelsWhenEveryFilterIsTheSame() {
+        Random rng = new Random(12);
+        ConvGeometry g = new ConvGeometry(2, 9, 8, 3, 3, 2, 2, 1, 2, 1, 2, 3, 1);   // stride 2x1, pad 2x1, dilation 2x3
+        int cells = g.outSize(), filter = 2 * 3 * 2, batch = 2;
+        float[] w = new float[g.weightSize()], b = new float[3], x = new float[batch * g.inSize()], dy = new float[batch * cells];
+        for (float[] a : new float[][] {w, b, x, dy}) for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
+        float[] lw = new float[cells * filter], lb = new float[cells];
+        for (int q = 0; q < cells; q++) {
+            int o = q / (g.outH() * g.outW());
+            System.arraycopy(w, o * filter, lw, q * filter, filter);
+            lb[q] = b[o];
+        }
+        ScalarKernels ref = new ScalarKernels();
+        float[] y = new float[batch * cells], ly = new float[batch * cells];
+        ref.conv2dForward(g, batch, x, w, 0, b, 0, y);
+        LocalKernels.forward(g, batch, x, lw, 0, lb, 0, ly);
+        assertArrayEquals(y, ly, 1e-5f);
+
+        float[] dx = new float[x.length], ldx = new float[x.length];
+        ref.conv2dBackwardInput(g, batch, dy, w, 0, dx);
+        LocalKernels.backwardInput(g, batch, dy, lw, 0, ldx);
+        assertArrayEquals(dx, ldx, 1e-5f);
+
+        // summed over the cells of one filter, the per-cell gradients are the shared filter's gradient
+        float[] dw = new float[w.length], ldw = new float[lw.length], shared = new float[w.length];
+        ref.conv2dBackwardParams(g, batch, x, dy, dw, 0, null, 0);
+        LocalKernels.backwardParams(g, batch, x, dy, ldw, 0, null, 0);
+        for (int q = 0; q < cells; q++) {
+            int o = q / (g.outH() * g.outW());
+            for (int k = 0; k < filter; k++) shared[o * filter + k] += ldw[q * filter + k];
+        }
+        assertArrayEquals(dw, shared, 1e-4f);
     }
 
     @Test

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 
 /** Writes a conv layer as the dense matrix it is and measures sparsity and sharing. */
 @Command(name = "conv-as-dense", mixinStandardHelpOptions = true,
-        description = {"Build the dense (Toeplitz) matrix equal to a conv layer, check both give the same output,",
-                "and count non-zero entries (sparse connectivity) and distinct weights (parameter sharing)",
-                "against their closed forms. Default: a small random layer, 'conv 2 3x3' on a 1x5x5 input."},
+        description = {"Write a conv layer as its dense (Toeplitz) matrix and count sparsity and sharing.",
+                "Checks that both give the same output, and counts non-zero entries (sparse connectivity) and distinct",
+                "weights (parameter sharing) against their closed forms. Default: a random 'conv 2 3x3' on a 1x5x5 input."},
         footer = {"", "Examples:", "  striate lab conv-as-dense",
                 "  striate lab conv-as-dense --input 4x8x8 --conv \"conv 6 3x3 stride=2 pad=1 groups=2\"",
                 "  striate lab conv-as-dense --model runs/fashion.striate --layer 3 --json"})
@@ -36,7 +36,7 @@ public final class ConvAsDenseCommand extends StriateCommand {
             description = "The built layer as a spec line (default: '${DEFAULT-VALUE}'), e.g. 'conv 4 3x3 stride=2 pad=1 dilation=2 groups=2'.")
     String conv;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random weights and input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random weights and input (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")

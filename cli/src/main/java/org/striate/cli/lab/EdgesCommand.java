@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** Applies the hand-made edge filters of the seed notes to an image and writes each feature map. */
 @Command(name = "edges", mixinStandardHelpOptions = true,
-        description = {"Apply fixed edge filters to an image through a Conv2d and write each feature map as a PNG.",
-                "vertical [[-1,0,1]x3], horizontal [[-1,-1,-1],[0,0,0],[1,1,1]], sobel-x, sobel-y.",
+        description = {"Apply hand-made edge filters to an image and write each feature map as a PNG.",
+                "The filters run through a Conv2d: vertical [[-1,0,1]x3], horizontal [[-1,-1,-1],[0,0,0],[1,1,1]], sobel-x, sobel-y.",
                 "Maps are min-max normalised to 0-255 for viewing; --json gives every value."},
         footer = {"", "Examples:", "  striate lab edges shirt.png --out runs/edges",
                 "  striate lab edges shirt.png --out runs/edges --filters vertical,horizontal --same --zoom 4 --json"})

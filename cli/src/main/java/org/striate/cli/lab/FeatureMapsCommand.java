@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** Runs one image through a model and draws every layer's activations. */
 @Command(name = "featuremaps", mixinStandardHelpOptions = true,
-        description = {"Run one image through a model and write every layer's feature maps as a grid PNG",
-                "(each map min-max normalised): the hierarchy from edges to parts, layer by layer."},
+        description = {"Write every layer's feature maps for one image, as one grid PNG per layer.",
+                "Each map is min-max normalised: the hierarchy from edges to parts, layer by layer."},
         footer = {"", "Examples:", "  striate lab featuremaps --model runs/fashion.striate sneaker.png --out runs/maps",
                 "  striate lab featuremaps --model fashion-cnn sneaker.png --out runs/maps --json"})
 public final class FeatureMapsCommand extends StriateCommand {
@@ -33,7 +33,7 @@ public final class FeatureMapsCommand extends StriateCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for input.png and maps-INDEX-LAYER.png.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** Draws the filters of every Conv2d of a model as one grid PNG per layer. */
 @Command(name = "filters", mixinStandardHelpOptions = true,
-        description = {"Draw the filters of every conv layer of a model, one grid PNG per layer:",
-                "a tile per (filter, input channel); mid grey is 0, light positive, dark negative."},
+        description = {"Draw the filters of every conv layer of a model as one grid PNG per layer.",
+                "A tile per (filter, input channel); mid grey is 0, light positive, dark negative."},
         footer = {"", "Examples:", "  striate lab filters --model runs/fashion.striate --out runs/filters",
                 "  striate lab filters --model lenet5 --out runs/filters-untrained --json"})
 public final class FiltersCommand extends StriateCommand {
@@ -27,7 +27,7 @@ public final class FiltersCommand extends StriateCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for filters-INDEX-LAYER.png.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")

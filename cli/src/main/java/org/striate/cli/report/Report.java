@@ -41,7 +41,7 @@ public final class Report {
      * What the page is made from: {@code metrics} and {@code test} may be null (their sections then say
      * so); the feature maps use the first {@code sampleImages} test images.
      */
-    public record Inputs(String title, Sequential model, MetricsCsv metrics, Dataset test, int maxShift, int sampleImages, long seed) {}
+    public record Inputs(String title, Sequential model, MetricsTable metrics, Dataset test, int maxShift, int sampleImages, long seed) {}
 
     /** Writes DIR/index.html and returns its path. */
     public static Path write(Inputs in, Path dir) throws IOException {
@@ -76,7 +76,7 @@ public final class Report {
         page.note("Receptive field: how many input pixels (per axis) one output cell depends on; jump: input pixels between neighbouring cells.");
     }
 
-    private static void curves(HtmlPage page, MetricsCsv m) {
+    private static void curves(HtmlPage page, MetricsTable m) {
         page.heading(2, "Training curves");
         if (m == null || m.rows() == 0) {
             page.note("No metrics file beside the model: train it with the train command to record one line per epoch.");

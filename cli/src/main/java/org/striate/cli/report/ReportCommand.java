@@ -61,11 +61,11 @@ public final class ReportCommand extends StriateCommand {
                     + testSize + ", " + samples + ", " + maxShift + ".");
         }
         Sequential m = ModelAndData.model(model, seed);
-        Path csv = metrics != null ? metrics : Files.isRegularFile(Path.of(model)) ? MetricsCsv.besideModel(Path.of(model)) : null;
+        Path csv = metrics != null ? metrics : Files.isRegularFile(Path.of(model)) ? MetricsTable.besideModel(Path.of(model)) : null;
         if (metrics != null && !Files.isRegularFile(metrics)) {
             throw new StriateException("Metrics file " + metrics + " does not exist. Expected the CSV the train command writes beside the model.");
         }
-        MetricsCsv table = csv == null ? null : MetricsCsv.read(csv);
+        MetricsTable table = csv == null ? null : MetricsTable.read(csv);
         Dataset test = noData ? null : ModelAndData.data(data).test().head(testSize);
         String note = null;
         if (test != null && !Shapes.equal(test.sampleShape(), m.inputShape())) {

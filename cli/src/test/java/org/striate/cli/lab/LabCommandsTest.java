@@ -82,6 +82,23 @@ class LabCommandsTest {
         assertTrue(m.out().contains("\"layer\": \"dense_3\", \"type\": \"Dense\", \"shape\": [10]"), m::toString);
     }
 
+    /** A saved model file draws its own weights: the first tile's grey level follows the stored first weight. */
+    @Test
+    void filtersOfAModelFile() throws Exception {
+        org.striate.nn.Sequential m = org.striate.nn.Zoo.build("fashion-cnn", 3);
+        java.util.Arrays.fill(m.params(), 0, 9, 0f);
+        m.params()[0] = 1f; // filter 0: only its top-left weight, positive → white; the rest mid grey
+        Path file = tmp.resolve("m.striate");
+        org.striate.io.ModelFile.save(m, file);
+        Path out = tmp.resolve("filters");
+        LabCli r = LabCli.run("lab", "filters", "--model", file.toString(), "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("\"filters\": 32, \"channels_per_filter\": 1, \"kernel\": [3, 3], \"grid\": [6, 6]"), r::toString);
+        BufferedImage img = ImageIO.read(out.resolve("filters-00-conv2d_1.png").toFile());
+        assertEquals(255, img.getRaster().getSample(4, 4, 0));
+        assertEquals(128, img.getRaster().getSample(12, 4, 0));
+    }
+
     @Test
     void labWithoutExperimentListsThem() {
         LabCli r = LabCli.run("lab");

@@ -1,0 +1,107 @@
+package org.striate.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.striate.StriateException;
+import org.striate.data.ImageReader;
+import org.striate.data.Resize;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+import org.striate.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Classifies image files with a trained model and prints the most probable classes. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Classify image files (PNG, JPEG, ...) with a trained model: the top classes with their probabilities.",
+                "Each image is converted to the model's channels and resized to its input size."},
+        footer = {"", "Fashion-MNIST images are light garments on a black background; use --invert for dark objects on white.",
+                "", "Examples:", "  striate predict --model models/fashion-cnn.striate shoe.png shirt.png",
+                "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg"})
+public final class PredictCommand extends StriateCommand {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train'.")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files to classify.")
+    List<Path> images;
+
+    @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "How many classes to show per image. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--invert", description = "Use 1 − pixel, for dark objects on a light background.")
+    boolean invert;
+
+    @Option(names = "--json", description = "Print one JSON object instead of one line per image.")
+    boolean json;
+
+    @Mixin
+    KernelOptions kernels;
+
+    @Override
+    protected KernelOptions kernelOptions() { return kernels; }
+
+    @Override
+    protected int run() throws Exception {
+        if (top <= 0) throw new StriateException("Invalid value for option '--top'. Expected a strictly positive value. Received " + top + ".");
+        Sequential net = ModelSource.trained(model);
+        int[] in = net.inputShape();
+        if (in.length != 3) {
+            throw new StriateException("The model " + model + " takes input of shape " + Shapes.str(in) + ". Expected a model for images (C, H, W).");
+        }
+        int per = Shapes.size(in);
+        Tensor x = new Tensor(Shapes.withBatch(images.size(), in));
+        for (int i = 0; i < images.size(); i++) {
+            ImageReader.read(images.get(i), in[0], in[1], in[2], Resize.AREA, x.data, i * per);
+        }
+        if (invert) for (int i = 0; i < x.size(); i++) x.data[i] = 1f - x.data[i];
+        Tensor p = Evaluator.predict(net, x);
+        int k = p.sampleSize();
+        String[] names = net.classNames();
+        List<Object> results = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            int[] order = topK(p.data, i * k, k, Math.min(top, k));
+            List<Object> classes = new ArrayList<>();
+            StringBuilder line = new StringBuilder(images.get(i).toString()).append(':');
+            for (int c : order) {
+                String name = c < names.length ? names[c] : Integer.toString(c);
+                float prob = p.data[i * k + c];
+                Map<String, Object> r = Json.object();
+                r.put("class", name);
+                r.put("index", c);
+                r.put("probability", prob);
+                classes.add(r);
+                line.append(String.format(Locale.ROOT, "  %s %.4f", name, prob));
+            }
+            Map<String, Object> r = Json.object();
+            r.put("image", images.get(i).toString());
+            r.put("top", classes);
+            results.add(r);
+            if (!json) out().println(line);
+        }
+        if (json) {
+            Map<String, Object> o = Json.object();
+            o.put("model", model.toString());
+            o.put("predictions", results);
+            out().println(Json.write(o));
+        }
+        out().flush();
+        return ExitCode.OK;
+    }
+
+    /** Indices of the k largest of p[off..off+n), largest first, lower index first on ties. */
+    static int[] topK(float[] p, int off, int n, int k) {
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (a, b) -> p[off + a] != p[off + b] ? Float.compare(p[off + b], p[off + a]) : Integer.compare(a, b));
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) out[i] = idx[i];
+        return out;
+    }
+}

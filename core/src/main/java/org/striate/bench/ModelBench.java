@@ -1,0 +1,126 @@
+package org.striate.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.striate.kernels.Kernels;
+import org.striate.kernels.PeakFlops;
+import org.striate.nn.Conv2d;
+import org.striate.nn.Layer;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/**
+ * Times a Sequential model with the kernels in use: training throughput (forward, softmax
+ * cross-entropy gradient, backward, plain SGD update), inference throughput, batch-1 latency, the
+ * machine's FP32 peak and each Conv2d layer's GFLOP/s. Random inputs: speed does not depend on values.
+ */
+public final class ModelBench {
+    private static final float LEARNING_RATE = 0.01f;
+
+    private ModelBench() {}
+
+    public static BenchResult run(String modelName, Sequential model, BenchOptions o) {
+        Kernels k = Kernels.get();
+        int threads = threadsOf(k);
+        Random rng = new Random(o.seed());
+        int classes = model.outputShape()[0];
+
+        Tensor trainX = randomBatch(rng, o.trainBatch(), model.inputShape());
+        int[] labels = new int[o.trainBatch()];
+        for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(classes);
+        Tensor dLogits = new Tensor(o.trainBatch(), classes);
+        Runnable step = () -> trainStep(model, trainX, labels, dLogits);
+        double train = o.trainBatch() * Timing.perSecond(step, o.seconds());
+
+        Tensor inferX = randomBatch(rng, o.inferBatch(), model.inputShape());
+        double infer = o.inferBatch() * Timing.perSecond(() -> model.forward(inferX, false), o.seconds());
+
+        Tensor one = randomBatch(rng, 1, model.inputShape());
+        double latencyUs = 1e6 / Timing.perSecond(() -> model.forward(one, false), o.seconds());
+
+        double peak = PeakFlops.measureGflops(threads, o.peakMillis());
+        List<BenchResult.ConvFigures> convs = new ArrayList<>();
+        for (Layer layer : model.layers()) {
+            if (layer instanceof Conv2d conv) convs.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, peak, rng));
+        }
+        List<BenchResult.StepShare> steps = profileStep(model, trainX, labels, dLogits, Math.max(3, (int) (train / o.trainBatch() * o.seconds() / 4)));
+        return new BenchResult(modelName, k.name(), threads, train, infer, latencyUs, peak, convs, steps);
+    }
+
+    /** One SGD step on a batch; the gradient of the mean softmax cross-entropy is computed inline. */
+    static void trainStep(Sequential model, Tensor x, int[] labels, Tensor dLogits) {
+        model.zeroGrad();
+        Tensor logits = model.forward(x, true);
+        softmaxCrossEntropyGradient(logits, labels, dLogits);
+        model.backward(dLogits);
+        sgd(model.params(), model.grads());
+    }
+
+    /** d = (softmax(logits) − onehot(labels)) / N, row by row. */
+    static void softmaxCrossEntropyGradient(Tensor logits, int[] labels, Tensor d) {
+        int n = logits.batch(), c = logits.sampleSize();
+        float[] z = logits.data, g = d.data;
+        for (int i = 0; i < n; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) max = Math.max(max, z[i * c + j]);
+            float sum = 0;
+            for (int j = 0; j < c; j++) {
+                float e = (float) Math.exp(z[i * c + j] - max);
+                g[i * c + j] = e;
+                sum += e;
+            }
+            for (int j = 0; j < c; j++) g[i * c + j] = (g[i * c + j] / sum - (j == labels[i] ? 1 : 0)) / n;
+        }
+    }
+
+    private static void sgd(float[] params, float[] grads) {
+        for (int i = 0; i < params.length; i++) params[i] -= LEARNING_RATE * grads[i];
+    }
+
+    /** Mean milliseconds per training batch in each layer's forward and backward, over {@code steps} steps. */
+    static List<BenchResult.StepShare> profileStep(Sequential model, Tensor x, int[] labels, Tensor dLogits, int steps) {
+        List<Layer> layers = model.layers();
+        long[] fwd = new long[layers.size()], bwd = new long[layers.size()];
+        for (int s = 0; s < steps; s++) {
+            model.zeroGrad();
+            Tensor t = x;
+            for (int i = 0; i < layers.size(); i++) {
+                long t0 = System.nanoTime();
+                t = layers.get(i).forward(t, true);
+                fwd[i] += System.nanoTime() - t0;
+            }
+            softmaxCrossEntropyGradient(t, labels, dLogits);
+            Tensor d = dLogits;
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                long t0 = System.nanoTime();
+                d = layers.get(i).backward(d);
+                bwd[i] += System.nanoTime() - t0;
+            }
+            sgd(model.params(), model.grads());
+        }
+        List<BenchResult.StepShare> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            out.add(new BenchResult.StepShare(layers.get(i).name(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps));
+        }
+        return out;
+    }
+
+    static Tensor randomBatch(Random rng, int n, int[] sample) {
+        int[] shape = new int[sample.length + 1];
+        shape[0] = n;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        Tensor t = new Tensor(shape);
+        for (int i = 0; i < t.size(); i++) t.data[i] = rng.nextFloat();
+        return t;
+    }
+
+    /** Thread count of the kernels in use: parsed from the name ("simd-512 2 threads"), 1 for scalar. */
+    static int threadsOf(Kernels k) {
+        String[] words = k.name().split(" ");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i + 1].startsWith("thread")) return Integer.parseInt(words[i]);
+        }
+        return 1;
+    }
+}

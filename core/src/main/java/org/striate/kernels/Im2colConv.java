@@ -1,0 +1,84 @@
+package org.striate.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Convolution for strides above 1 (and the 1×1 fast path): im2col + GEMM per sample, input gradient
+ * by a transposed GEMM + col2im, weight gradient by a GEMM against the im2col columns. A 1×1
+ * convolution at stride 1 without padding multiplies the input itself: no copy at all.
+ */
+final class Im2colConv {
+    private Im2colConv() {}
+
+    static boolean pointwise(ConvGeometry g) {
+        return g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
+    /** Sample n's im2col matrix: the input itself for a 1×1 convolution, else the thread's column buffer. */
+    private static float[] columns(ConvGeometry g, int n, float[] x) {
+        if (pointwise(g)) return x;
+        float[] col = Scratch.get().col(g.inC() * g.kH() * g.kW() * g.outH() * g.outW());
+        Im2col.im2col(g, x, n * g.inSize(), col);
+        return col;
+    }
+
+    static void forwardSample(ConvGeometry g, int n, float[] x, float[] ap, int per, float[] bias, int bOff,
+                              float[] y, Parallel inner) {
+        int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
+        float[] col = columns(g, n, x);
+        int colOff = pointwise(g) ? n * g.inSize() : 0;
+        int yOff = n * g.outSize();
+        if (bias != null) {
+            for (int o = 0; o < g.outC(); o++) Arrays.fill(y, yOff + o * spatial, yOff + (o + 1) * spatial, bias[bOff + o]);
+        }
+        float beta = bias == null ? 0f : 1f;
+        for (int gi = 0; gi < g.groups(); gi++) {
+            multiply(og, spatial, kg, ap, gi * per, col, colOff + gi * kg * spatial, beta, y, yOff + gi * og * spatial, inner);
+        }
+    }
+
+    /** C (m×n, ldc = n) = packed A · B (k×n, ldb = n) + beta·C, columns split over {@code inner} if given. */
+    static void multiply(int m, int n, int k, float[] ap, int apOff, float[] b, int bOff, float beta,
+                         float[] c, int cOff, Parallel inner) {
+        int[] rows = SimdGemm.strided(Scratch.get().convRows(k), k, bOff, n);
+        int panels = (n + SimdGemm.NR - 1) / SimdGemm.NR;
+        if (inner == null || panels < 2) {
+            SimdGemm.multiplyPacked(m, 0, n, k, ap, apOff, b, rows, beta, c, cOff, n);
+        } else {
+            inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(m, from * SimdGemm.NR, Math.min(n, to * SimdGemm.NR), k,
+                    ap, apOff, b, rows, beta, c, cOff, n));
+        }
+    }
+
+    static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
+        float[] ap = Scratch.get().packW(per * g.groups());
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
+        SimdConv.forSamples(pool, batch, g.macs(), (n, inner) -> {
+            int spatial = g.outH() * g.outW();
+            boolean direct = pointwise(g);
+            float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
+            int dcolOff = direct ? n * g.inSize() : 0;
+            for (int gi = 0; gi < g.groups(); gi++) {
+                multiply(kg, spatial, og, ap, gi * per, dy, n * g.outSize() + gi * og * spatial, 0f, dcol, dcolOff + gi * kg * spatial, inner);
+            }
+            if (!direct) {
+                Arrays.fill(dx, n * g.inSize(), (n + 1) * g.inSize(), 0f);
+                Im2col.col2im(g, dcol, dx, n * g.inSize());
+            }
+        });
+    }
+
+    /** sum (weights, then biases) accumulates sample n's gradient. */
+    static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum) {
+        int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
+        float[] col = columns(g, n, x);
+        int colOff = pointwise(g) ? n * g.inSize() : 0;
+        int dyOff = n * g.outSize();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            SimdGemm.gemm(false, true, og, kg, spatial, dy, dyOff + gi * og * spatial, spatial,
+                    col, colOff + gi * kg * spatial, spatial, 1f, sum, gi * og * kg, kg, null);
+        }
+        for (int o = 0; o < g.outC(); o++) sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
+    }
+}

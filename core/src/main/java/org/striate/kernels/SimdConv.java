@@ -1,0 +1,215 @@
+package org.striate.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Convolution as GEMM without an im2col copy where the stride is 1. Each sample is copied once into
+ * a zero-bordered buffer of width Wp = W + 2p; then the im2col row for (c, l, m) is simply that
+ * buffer shifted by c·plane + l·d·Wp + m·d, and the GEMM reads those shifted rows in place (it takes
+ * a table of row starts). The product is computed over the padded width (oh × Wp columns) and the
+ * ow valid columns of each row are copied out. The input gradient is the same operation on the
+ * output gradient, padded by d·(k−1) − p, with the kernel flipped and its channel axes swapped.
+ * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}).
+ */
+final class SimdConv {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+
+    private SimdConv() {}
+
+    /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
+    interface SampleTask { void run(int n, Parallel inner); }
+
+    static void forSamples(Parallel pool, int batch, long macsPerSample, SampleTask task) {
+        if (batch >= pool.threads()) {
+            pool.run(batch, (part, from, to) -> { for (int n = from; n < to; n++) task.run(n, null); });
+        } else {
+            // below this a hand-off to the other threads costs more than it saves
+            Parallel inner = macsPerSample >= SPLIT_MACS ? pool : null;
+            for (int n = 0; n < batch; n++) task.run(n, inner);
+        }
+    }
+
+    /** Multiply-adds in one sample's product above which its columns are split over the pool. */
+    static final long SPLIT_MACS = 1_000_000;
+
+    /** Shifted views pay at stride 1; a 1×1 kernel without padding needs no copy at all. */
+    static boolean unitStride(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && !Im2colConv.pointwise(g);
+    }
+
+    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y, Parallel pool) {
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
+        float[] ap = Scratch.get().packW(per * g.groups());
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
+        if (!unitStride(g)) {
+            forSamples(pool, batch, g.macs(), (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
+            return;
+        }
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
+                g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, y, n * g.outSize(), inner));
+    }
+
+    static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
+        int fullH = g.dilH() * (g.kH() - 1), fullW = g.dilW() * (g.kW() - 1);
+        if (!unitStride(g) || g.padH() > fullH || g.padW() > fullW) {
+            Im2colConv.backwardInput(g, batch, dy, w, wOff, dx, pool);
+            return;
+        }
+        int cg = g.inPerGroup(), og = g.outPerGroup(), taps = g.kH() * g.kW(), kg = og * taps;
+        int per = SimdGemm.packedSize(cg, kg);
+        Scratch s = Scratch.get();
+        float[] flipped = s.flipped(g.weightSize());
+        // flipped[gi][c][o][l'][m'] = w[gi·og + o][c][kH−1−l'][kW−1−m']
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int c = 0; c < cg; c++) {
+                for (int o = 0; o < og; o++) {
+                    int src = wOff + ((gi * og + o) * cg + c) * taps, dst = ((gi * cg + c) * og + o) * taps;
+                    for (int t = 0; t < taps; t++) flipped[dst + t] = w[src + taps - 1 - t];
+                }
+            }
+        }
+        float[] ap = s.packW(per * g.groups());
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
+        int oh = g.outH(), ow = g.outW();
+        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
+                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, dx, n * g.inSize(), inner));
+    }
+
+    /**
+     * dst (groups·mG, oh, ow) at dstOff writes Σ over taps of packed A (per group, mG × cG·kH·kW) times
+     * the shifted views of src (groups·cG, H, W) at srcOff, zero-padded by (padH, padW); plus bias.
+     */
+    static void shifted(int groups, int cG, int mG, int h, int w, int kH, int kW, int padH, int padW, int dilH, int dilW,
+                        float[] src, int srcOff, float[] ap, int per, float[] bias, int bOff, float[] dst, int dstOff, Parallel inner) {
+        int wp = w + 2 * padW, plane = (h + 2 * padH) * wp;
+        int oh = h + 2 * padH - dilH * (kH - 1), ow = wp - dilW * (kW - 1), ext = oh * wp, kg = cG * kH * kW;
+        Scratch s = Scratch.get();
+        float[] xp = pad(s, src, srcOff, groups * cG, h, w, padH, padW, dilW * (kW - 1));
+        float[] out = s.ext(mG * ext + L);
+        int[] rows = s.convRows(kg);
+        for (int gi = 0; gi < groups; gi++) {
+            shiftedRows(rows, gi * cG, cG, plane, wp, kH, kW, dilH, dilW);
+            int apOff = gi * per;
+            int panels = (ext + SimdGemm.NR - 1) / SimdGemm.NR;
+            if (inner == null || panels < 2) {
+                SimdGemm.multiplyPacked(mG, 0, ext, kg, ap, apOff, xp, rows, 0f, out, 0, ext);
+            } else {
+                inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(mG, from * SimdGemm.NR,
+                        Math.min(ext, to * SimdGemm.NR), kg, ap, apOff, xp, rows, 0f, out, 0, ext));
+            }
+            copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, dst, dstOff + gi * mG * oh * ow);
+        }
+    }
+
+    /**
+     * dst (m, oh, ow) writes the ow valid columns of each padded-width row of out (m, oh, wp), plus
+     * bias. Whole vectors are stored even past a row's end: the spill lands on the next row, which is
+     * written right after; near the block's end the rest is stored one by one, so nothing outside it changes.
+     */
+    private static void copyValid(float[] out, int m, int oh, int ow, int wp, float[] bias, int bOff, float[] dst, int dstOff) {
+        int end = dstOff + m * oh * ow;
+        for (int o = 0; o < m; o++) {
+            float bv = bias == null ? 0f : bias[bOff + o];
+            FloatVector b = FloatVector.broadcast(S, bv);
+            for (int i = 0; i < oh; i++) {
+                int row = o * oh + i, from = row * wp, to = dstOff + row * ow, j = 0;
+                for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).intoArray(dst, to + j);
+                for (; j < ow; j++) dst[to + j] = out[from + j] + bv;
+            }
+        }
+    }
+
+    /** rows[(c·kH + l)·kW + m] = start of the view for channel c0 + c, tap (l, m). */
+    static void shiftedRows(int[] rows, int c0, int channels, int plane, int wp, int kH, int kW, int dilH, int dilW) {
+        int t = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int l = 0; l < kH; l++) {
+                for (int m = 0; m < kW; m++) rows[t++] = (c0 + c) * plane + l * dilH * wp + m * dilW;
+            }
+        }
+    }
+
+    /** The calling thread's padded copy of (channels, h, w) with {@code slack} zeros after it. */
+    static float[] pad(Scratch s, float[] src, int srcOff, int channels, int h, int w, int padH, int padW, int slack) {
+        int wp = w + 2 * padW, plane = (h + 2 * padH) * wp, size = channels * plane + slack + SimdGemm.NR;
+        float[] xp = s.padded(size);
+        Arrays.fill(xp, 0, size, 0f);
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(src, srcOff + (c * h + r) * w, xp, c * plane + (r + padH) * wp + padW, w);
+            }
+        }
+        return xp;
+    }
+
+    /**
+     * Filters or taps per group below which the weight gradient is computed as dot products: a GEMM
+     * would pack the whole (taps × positions) operand for few products per packed value.
+     */
+    static final int DOT_BELOW = 32;
+
+    static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
+                               Parallel pool) {
+        int ws = g.weightSize(), size = ws + g.outC();
+        float[][] acc = Scratch.get().partials(pool.threads(), size);
+        boolean dots = unitStride(g) && useDots(g);
+        pool.run(batch, (part, from, to) -> {
+            float[] sum = acc[part];
+            Arrays.fill(sum, 0, size, 0f);
+            float[] lanes = null;
+            if (dots) {
+                lanes = Scratch.get().lanes(ws * L);
+                Arrays.fill(lanes, 0, ws * L, 0f);
+            }
+            for (int n = from; n < to; n++) {
+                if (unitStride(g)) paramsSample(g, n, x, dy, sum, lanes);
+                else Im2colConv.paramsSample(g, n, x, dy, sum);
+            }
+            if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
+        });
+        for (int part = 0; part < pool.threads(); part++) {
+            if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
+            SimdKernels.addInto(dw, dwOff, acc[part], 0, ws);
+            if (dbias != null) SimdKernels.addInto(dbias, dbOff, acc[part], ws, g.outC());
+        }
+    }
+
+    /** sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width × shifted views. */
+    /** Weight gradient as dot products (few filters or few taps per group) rather than a GEMM. */
+    private static boolean useDots(ConvGeometry g) {
+        return g.outPerGroup() < DOT_BELOW || g.inPerGroup() * g.kH() * g.kW() < DOT_BELOW;
+    }
+
+    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), kg = cg * g.kH() * g.kW();
+        int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
+        int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;
+        Scratch s = Scratch.get();
+        float[] xp = pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
+        // rows of whole vectors, zero past ext, so dot products need no scalar tail
+        int ld = SimdGemm.roundUp(ext, L);
+        float[] dyExt = s.ext(g.outC() * ld);
+        int dyOff = n * g.outSize();
+        for (int o = 0; o < g.outC(); o++) {
+            for (int i = 0; i < oh; i++) {
+                int to = o * ld + i * wp;
+                System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);
+                Arrays.fill(dyExt, to + ow, to + wp, 0f);
+            }
+            Arrays.fill(dyExt, o * ld + ext, (o + 1) * ld, 0f);
+            sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
+        }
+        int[] rows = s.convRows(kg);
+        for (int gi = 0; gi < g.groups(); gi++) {
+            shiftedRows(rows, gi * cg, cg, plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
+            if (lanes != null) {
+                SimdDot.accumulateLanes(og, 0, kg, ld, dyExt, gi * og * ld, ld, xp, rows, lanes, gi * og * kg, kg);
+            } else {
+                SimdGemm.columns(false, true, og, 0, kg, ext, dyExt, gi * og * ld, ld, null, xp, rows, 1f, sum, gi * og * kg, kg);
+            }
+        }
+    }
+}

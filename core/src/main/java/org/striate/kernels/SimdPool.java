@@ -1,0 +1,55 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 2×2 stride-2 max pool on vectors: two input vectors per row are split into their even and odd
+ * lanes (left and right cells of each window), then compares and blends pick each window's first
+ * maximum in window order and its flat index, exactly as {@link ScalarKernels} does, L outputs at once.
+ */
+final class SimdPool {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final int L = S.length();
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
+
+    private SimdPool() {}
+
+    /** Plane nc of a 2×2, stride 2, unpadded max pool. */
+    static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
+        int oh = g.outH(), ow = g.outW(), inW = g.inW();
+        int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
+        for (int i = 0; i < oh; i++) {
+            int r0 = 2 * i * inW, r1 = r0 + inW, yRow = yBase + i * ow;
+            for (int j0 = 0; j0 < ow; j0 += L) {
+                int n = Math.min(L, ow - j0), c = 2 * j0;
+                VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(L, 2 * n);
+                FloatVector t0 = FloatVector.fromArray(S, x, xBase + r0 + c, lo);
+                FloatVector t1 = FloatVector.fromArray(S, x, xBase + r0 + c + L, hi);
+                FloatVector b0 = FloatVector.fromArray(S, x, xBase + r1 + c, lo);
+                FloatVector b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L, hi);
+                FloatVector a = t0.rearrange(EVEN, t1), b = t0.rearrange(ODD, t1);
+                FloatVector d = b0.rearrange(EVEN, b1), e = b0.rearrange(ODD, b1);
+                IntVector aAt = TWICE_IOTA.add(r0 + c), dAt = TWICE_IOTA.add(r1 + c);
+                VectorMask<Float> bWins = b.compare(VectorOperators.GT, a);
+                FloatVector top = a.blend(b, bWins);
+                IntVector topAt = aAt.blend(aAt.add(1), bWins.cast(I));
+                // a NaN d never wins, so e still competes with the top row
+                VectorMask<Float> eWins = e.compare(VectorOperators.GT, d).or(d.test(VectorOperators.IS_NAN));
+                FloatVector bottom = d.blend(e, eWins);
+                IntVector bottomAt = dAt.blend(dAt.add(1), eWins.cast(I));
+                VectorMask<Float> down = bottom.compare(VectorOperators.GT, top);
+                VectorMask<Float> out = S.indexInRange(0, n);
+                top.blend(bottom, down).intoArray(y, yRow + j0, out);
+                topAt.blend(bottomAt, down.cast(I)).intoArray(arg, yRow + j0, out.cast(I));
+            }
+        }
+    }
+}
