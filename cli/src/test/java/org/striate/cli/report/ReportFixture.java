@@ -27,7 +27,8 @@ record ReportFixture(Path model, Path data, Path out) {
         Path model = dir.resolve("model" + ModelFile.EXTENSION);
         ModelFile.save(m, model);
         Files.writeString(dir.resolve("model.metrics.csv"),
-                "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n1,2.1,0.31,1.9,0.42,0.5\n2,1.2,0.66,1.1,0.71,0.5\n");
+                "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,epoch_seconds,elapsed_seconds\n"
+                        + "1,2.1,0.31,1.9,0.42,0.001,0.5,0.5\n2,1.2,0.66,1.1,0.71,0.001,0.5,1.0\n");
         return new ReportFixture(model, data, dir.resolve("report"));
     }
 
