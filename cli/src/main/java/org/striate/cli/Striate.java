@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SummaryCommand.class,
                 BenchCommand.class,
                 org.striate.cli.lab.LabCommand.class,
+                org.striate.cli.report.ReportCommand.class,
         })
 public final class Striate implements Runnable {
 

@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
                 FiltersCommand.class,
                 FeatureMapsCommand.class,
                 ConvAsDenseCommand.class,
+                EquivarianceCommand.class,
+                InvarianceCommand.class,
+                EfficiencyCommand.class,
+                PositionCommand.class,
         })
 public final class LabCommand implements Runnable {
 

@@ -3,10 +3,14 @@ package org.striate.cli.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.striate.cli.Striate;
+import picocli.CommandLine;
 
 class EquivarianceCommandTest {
 
@@ -49,6 +53,17 @@ class EquivarianceCommandTest {
         assertTrue(padding.err().contains("Expected zero, circular or both"), padding.err());
         LabRun model = LabRun.run(new EquivarianceCommand(), "--model", "no-such-model");
         assertEquals(2, model.code(), model.toString());
+    }
+
+    @Test
+    void everyLab2CommandIsReachableFromTheRootCommand() {
+        for (String name : new String[] {"equivariance", "invariance", "efficiency", "position"}) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = Striate.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            assertEquals(0, cl.execute("lab", name, "--help"), name);
+            assertTrue(out.toString().contains("Usage: striate lab " + name), out.toString());
+        }
     }
 
     @Test

@@ -15,9 +15,9 @@ import org.striate.StriateException;
  * row of numbers per epoch. Columns are kept by name, in order; a cell that is empty or not a number
  * reads as NaN (e.g. validation figures when there was no validation data).
  */
-public record MetricsCsv(Path file, Map<String, double[]> columns) {
+public record MetricsTable(Path file, Map<String, double[]> columns) {
 
-    public static MetricsCsv read(Path file) throws IOException {
+    public static MetricsTable read(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) if (!l.isBlank()) lines.add(l);
         if (lines.isEmpty()) throw new StriateException("Metrics file " + file + " is empty. Expected a header line, then one line per epoch.");
@@ -34,7 +34,7 @@ public record MetricsCsv(Path file, Map<String, double[]> columns) {
         }
         Map<String, double[]> columns = new LinkedHashMap<>();
         for (int c = 0; c < header.length; c++) columns.put(header[c].trim(), values[c]);
-        return new MetricsCsv(file, columns);
+        return new MetricsTable(file, columns);
     }
 
     private static double number(String s) {

@@ -1,0 +1,92 @@
+package org.striate.cli.report;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.striate.StriateException;
+import org.striate.cli.ExitCode;
+import org.striate.cli.Json;
+import org.striate.cli.StriateCommand;
+import org.striate.data.Dataset;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Shapes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code striate report}: one offline HTML page about a trained model. */
+@Command(name = "report",
+        mixinStandardHelpOptions = true,
+        description = {"Write DIR/index.html, one self-contained page about a model: summary with receptive fields, "
+                + "training curves (from the metrics CSV beside the model), learned filters, feature maps of sample images, "
+                + "the confusion matrix and the translation probes. Pictures are inlined; the page loads nothing from anywhere."},
+        footer = {"", "Examples:", "  striate report --model fashion.striate --out report",
+                "  striate report --model fashion.striate --out report --data DIR --test-size 2000 --json"})
+public final class ReportCommand extends StriateCommand {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "Trained model file (a built-in name or spec file gives a report on untrained weights).")
+    String model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write index.html into.")
+    Path out;
+
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Per-epoch metrics CSV (default: the one beside the model, if any).")
+    Path metrics;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX directory of the test images (default: the Fashion-MNIST package).")
+    Path data;
+
+    @Option(names = "--no-data", description = "Leave out the sections that need test images (confusion matrix, accuracy against shift).")
+    boolean noData;
+
+    @Option(names = "--test-size", defaultValue = "1000", paramLabel = "N", description = "Test images evaluated (default: ${DEFAULT-VALUE}).")
+    int testSize;
+
+    @Option(names = "--samples", defaultValue = "2", paramLabel = "N", description = "Images whose feature maps are drawn (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--max-shift", defaultValue = "4", paramLabel = "K", description = "Largest shift of the probes (default: ${DEFAULT-VALUE}).")
+    int maxShift;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random probe inputs and shifts (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object (the page's path and what it holds) instead of a line.")
+    boolean json;
+
+    @Override
+    protected int run() throws Exception {
+        if (testSize <= 0 || samples <= 0 || maxShift <= 0) {
+            throw new StriateException("Invalid sizes. Expected --test-size, --samples and --max-shift > 0. Received "
+                    + testSize + ", " + samples + ", " + maxShift + ".");
+        }
+        Sequential m = ModelAndData.model(model, seed);
+        Path csv = metrics != null ? metrics : Files.isRegularFile(Path.of(model)) ? MetricsTable.besideModel(Path.of(model)) : null;
+        if (metrics != null && !Files.isRegularFile(metrics)) {
+            throw new StriateException("Metrics file " + metrics + " does not exist. Expected the CSV the train command writes beside the model.");
+        }
+        MetricsTable table = csv == null ? null : MetricsTable.read(csv);
+        Dataset test = noData ? null : ModelAndData.data(data).test().head(testSize);
+        String note = null;
+        if (test != null && !Shapes.equal(test.sampleShape(), m.inputShape())) {
+            note = "test images are " + Shapes.compact(test.sampleShape()) + ", the model takes " + Shapes.compact(m.inputShape());
+            test = null;
+        }
+        String title = "Striate report: " + Path.of(model).getFileName();
+        Path page = Report.write(new Report.Inputs(title, m, table, test, maxShift, Math.min(samples, test == null ? samples : test.size()), seed), out);
+        if (json) {
+            Map<String, Object> o = Json.object();
+            o.put("page", page.toString());
+            o.put("bytes", Files.size(page));
+            o.put("metrics", csv == null ? null : csv.toString());
+            o.put("test_images", test == null ? 0 : test.size());
+            o.put("skipped_data", note);
+            out().println(Json.write(o));
+        } else {
+            out().println("Wrote " + page + " (" + Files.size(page) / 1024 + " KiB" + (csv == null ? ", no metrics file" : ", metrics " + csv)
+                    + (test == null ? ", no test data" + (note == null ? "" : ": " + note) : ", " + test.size() + " test images") + ").");
+        }
+        out().flush();
+        return ExitCode.OK;
+    }
+}
