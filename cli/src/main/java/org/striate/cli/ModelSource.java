@@ -23,7 +23,7 @@ public final class ModelSource {
      * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
     public static Sequential load(String ref, int[] input, long seed) throws IOException {
-        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.DEFAULT_INPUT : input, seed);
+        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput() : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
             throw new StriateException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names())
@@ -38,7 +38,7 @@ public final class ModelSource {
         }
         String text = Files.readString(p, StandardCharsets.UTF_8);
         if (input != null) text = withoutInputLines(text);
-        return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.DEFAULT_INPUT : input).build(seed);
+        return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.defaultInput() : input).build(seed);
     }
 
     /** A trained model file: given by the path, and the file must then be one. */

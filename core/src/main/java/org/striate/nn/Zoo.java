@@ -23,7 +23,10 @@ public final class Zoo {
     private Zoo() {}
 
     /** The input every built-in model takes unless told otherwise: one 28×28 grey channel. */
-    public static final int[] DEFAULT_INPUT = {1, 28, 28};
+    private static final int[] DEFAULT_INPUT = {1, 28, 28};
+
+    /** (1, 28, 28), a fresh copy. */
+    public static int[] defaultInput() { return DEFAULT_INPUT.clone(); }
 
     private static final Map<String, String> SPECS = new LinkedHashMap<>();
 
