@@ -53,7 +53,7 @@ public final class ModelBench {
         model.zeroGrad();
         Tensor logits = model.forward(x, true);
         softmaxCrossEntropyGradient(logits, labels, dLogits);
-        model.backward(dLogits);
+        model.backwardParameters(dLogits);
         sgd(model.params(), model.grads());
     }
 

@@ -111,6 +111,7 @@ public class Conv2d extends Layer {
         int n = dy.batch();
         Kernels k = Kernels.get();
         k.conv2dBackwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + g.weightSize());
+        if (!inputGradientNeeded()) return null;
         dx = reuse(dx, n, inputShape);
         k.conv2dBackwardInput(g, n, dy.data, params, offset, dx.data);
         return dx;

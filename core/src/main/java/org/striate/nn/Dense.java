@@ -60,10 +60,11 @@ public class Dense extends Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        dx = reuse(dx, dy.batch(), inputShape);
+        boolean needed = inputGradientNeeded();
+        if (needed) dx = reuse(dx, dy.batch(), inputShape);
         Kernels.get().denseBackward(dy.batch(), in, units, x.data, params, offset, dy.data,
-                dx.data, grads, offset, bias ? grads : null, offset + units * in);
-        return dx;
+                needed ? dx.data : null, grads, offset, bias ? grads : null, offset + units * in);
+        return needed ? dx : null;
     }
 
     @Override

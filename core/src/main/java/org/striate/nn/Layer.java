@@ -25,6 +25,7 @@ public abstract class Layer {
     protected float[] params;
     protected float[] grads;
     protected int offset;
+    private boolean inputGradientNeeded = true;
 
     /** e.g. "Conv2d"; also the default name stem. */
     public String type() { return getClass().getSimpleName(); }
@@ -70,6 +71,14 @@ public abstract class Layer {
 
     /** dy is (N, ...outputShape); accumulates parameter gradients and returns dx (N, ...inputShape). */
     public abstract Tensor backward(Tensor dy);
+
+    /**
+     * Whether {@code backward} must return dx. The first layer of a training step has no one to pass
+     * it to, and for a convolution it is a third of the backward work; layers may then return null.
+     */
+    public void inputGradientNeeded(boolean needed) { inputGradientNeeded = needed; }
+
+    protected final boolean inputGradientNeeded() { return inputGradientNeeded; }
 
     /** Multiply-adds per sample in forward (0 for layers that only move or compare values). */
     public long macs() { return 0; }

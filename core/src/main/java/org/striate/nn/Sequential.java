@@ -112,6 +112,21 @@ public final class Sequential {
         return dy;
     }
 
+    /**
+     * Back-propagates for a training step: accumulates parameter gradients like {@link #backward} but
+     * lets the first layer skip the input gradient, which nothing reads.
+     */
+    public void backwardParameters(Tensor dy) {
+        if (layers.isEmpty()) return;
+        Layer first = layers.get(0);
+        first.inputGradientNeeded(false);
+        try {
+            for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+        } finally {
+            first.inputGradientNeeded(true);
+        }
+    }
+
     public void zeroGrad() { Arrays.fill(grads, 0f); }
 
     public List<Layer> layers() { return Collections.unmodifiableList(layers); }

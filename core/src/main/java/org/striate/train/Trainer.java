@@ -60,7 +60,7 @@ public final class Trainer {
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
                 // count before backward: the outputs may live in a buffer a layer reuses
                 for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
-                model.backward(loss.backward());
+                model.backwardParameters(loss.backward());
                 optimizer.step(params, grads, lr);
 
                 lossSum += batchLoss * n;
