@@ -6,6 +6,7 @@ import java.util.Random;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
 import org.striate.nn.Conv2d;
+import org.striate.nn.DataParallel;
 import org.striate.nn.Layer;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
@@ -30,11 +31,12 @@ public final class ModelBench {
         int[] labels = new int[o.trainBatch()];
         for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(classes);
         Tensor dLogits = new Tensor(o.trainBatch(), classes);
-        Runnable step = () -> trainStep(model, trainX, labels, dLogits);
+        DataParallel parallel = new DataParallel(model);
+        Runnable step = () -> trainStep(model, parallel, trainX, labels, dLogits);
         double train = o.trainBatch() * Timing.perSecond(step, o.seconds());
 
         Tensor inferX = randomBatch(rng, o.inferBatch(), model.inputShape());
-        double infer = o.inferBatch() * Timing.perSecond(() -> model.forward(inferX, false), o.seconds());
+        double infer = o.inferBatch() * Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds());
 
         Tensor one = randomBatch(rng, 1, model.inputShape());
         double latencyUs = 1e6 / Timing.perSecond(() -> model.forward(one, false), o.seconds());
@@ -49,11 +51,11 @@ public final class ModelBench {
     }
 
     /** One SGD step on a batch; the gradient of the mean softmax cross-entropy is computed inline. */
-    static void trainStep(Sequential model, Tensor x, int[] labels, Tensor dLogits) {
+    static void trainStep(Sequential model, DataParallel parallel, Tensor x, int[] labels, Tensor dLogits) {
         model.zeroGrad();
-        Tensor logits = model.forward(x, true);
+        Tensor logits = parallel.forward(x, true);
         softmaxCrossEntropyGradient(logits, labels, dLogits);
-        model.backwardParameters(dLogits);
+        parallel.backwardParameters(dLogits);
         sgd(model.params(), model.grads());
     }
 

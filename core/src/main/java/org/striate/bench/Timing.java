@@ -5,14 +5,28 @@ final class Timing {
     private Timing() {}
 
     /**
-     * Calls per second of {@code body} over about {@code seconds}, after a warm-up as long: the JIT
-     * compiles the kernels in the first seconds, on the same two cores the timed threads use.
+     * Calls per second of {@code body} over about {@code seconds}, after a warm-up: at least as long,
+     * then on until two half-length windows agree within {@value #STEADY}. The JIT compiles the
+     * Vector API kernels for many seconds on the same cores the timed threads use; a fixed warm-up
+     * measured a half-compiled LeNet at a tenth of its speed on a busy machine.
      */
     static double perSecond(Runnable body, double seconds) {
         runFor(body, seconds);
-        long[] done = runFor(body, seconds);
-        return done[0] / (done[1] / 1e9);
+        double previous = rate(runFor(body, seconds / 2));
+        for (int window = 0; window < MAX_WINDOWS; window++) {
+            double now = rate(runFor(body, seconds / 2));
+            if (Math.abs(now - previous) <= STEADY * Math.max(now, previous)) break;
+            previous = now;
+        }
+        return rate(runFor(body, seconds));
     }
+
+    /** Relative difference of two warm-up windows taken as steady. */
+    static final double STEADY = 0.05;
+    /** Warm-up windows after which the rate is measured anyway (a machine shared with other work never settles). */
+    static final int MAX_WINDOWS = 20;
+
+    private static double rate(long[] done) { return done[0] / (done[1] / 1e9); }
 
     /** Runs {@code body} at least once and until {@code seconds} have passed; returns {calls, nanos}. */
     static long[] runFor(Runnable body, double seconds) {

@@ -50,6 +50,9 @@ public interface Kernels {
     /** dx[i] = x[i] > 0 ? dy[i] : 0 for i < n. */
     void reluBackward(int n, float[] x, float[] dy, float[] dx);
 
+    /** The thread pool these kernels split work over, or null when they run on the calling thread. */
+    default Parallel pool() { return null; }
+
     /** The implementation chosen at start-up; see {@link KernelProvider}. */
     static Kernels get() { return KernelProvider.current(); }
 }

@@ -63,7 +63,8 @@ public final class Parallel implements AutoCloseable {
     public void run(int count, RangeTask task) {
         if (count <= 0) return;
         // a closed pool has no workers left to wait for: its users still get their answer, serially
-        if (threads == 1 || count == 1 || closed || !lock.tryLock()) {
+        // the caller of a running job holds the lock already (reentrant): a nested call must not post
+        if (threads == 1 || count == 1 || closed || lock.isHeldByCurrentThread() || !lock.tryLock()) {
             runSerially(count, task);
             return;
         }

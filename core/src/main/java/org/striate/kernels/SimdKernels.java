@@ -38,6 +38,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     public void close() { pool.close(); }
 
     /** The pool, shared with callers that want the same threads (the benchmark's peak FLOP/s). */
+    @Override
     public Parallel pool() { return pool; }
 
     @Override

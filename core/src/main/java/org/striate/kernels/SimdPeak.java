@@ -16,32 +16,40 @@ final class SimdPeak {
 
     private SimdPeak() {}
 
-    /** GFLOP/s summed over {@code threads} threads, each running FMAs for about {@code nanos}. */
+    /**
+     * GFLOP/s summed over {@code threads} threads, each running FMAs for about {@code nanos}: the best
+     * of several such windows, taken once the rate stops rising. Until C2 has compiled the loop (it
+     * may be busy with other code for seconds) the Vector API runs boxed, hundreds of times slower.
+     */
     static double gflops(int threads, long nanos) {
         float[] sink = new float[threads];
         long[] fmas = new long[threads];
+        double best = 0;
         try (Parallel pool = new Parallel(threads)) {
-            // warm up as long as we measure: the loop must be compiled (C2 may be busy with other code)
-            pool.run(threads, (part, from, to) -> {
-                long end = System.nanoTime() + Math.max(nanos, 200_000_000L);
-                while (System.nanoTime() < end) fmaLoop(1, INNER, sink, part);
-            });
-            long t0 = System.nanoTime();
-            pool.run(threads, (part, from, to) -> {
-                long end = System.nanoTime() + nanos;
-                long done = 0;
-                while (System.nanoTime() < end) {
-                    fmaLoop(64, INNER, sink, part);
-                    done += 64L * INNER;
-                }
-                fmas[part] = done;
-            });
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long total = 0;
-            for (long f : fmas) total += f;
-            return total * CHAINS * S.length() * 2.0 / seconds / 1e9;
+            for (int window = 0, flat = 0; window < MAX_WINDOWS && flat < 2; window++) {
+                long t0 = System.nanoTime();
+                pool.run(threads, (part, from, to) -> {
+                    long end = System.nanoTime() + nanos;
+                    long done = 0;
+                    while (System.nanoTime() < end) {
+                        fmaLoop(8, INNER, sink, part);
+                        done += 8L * INNER;
+                    }
+                    fmas[part] = done;
+                });
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long total = 0;
+                for (long f : fmas) total += f;
+                double rate = total * CHAINS * S.length() * 2.0 / seconds / 1e9;
+                flat = rate > best * 1.02 ? 0 : flat + 1;
+                best = Math.max(best, rate);
+            }
         }
+        return best;
     }
+
+    /** Windows after which the best rate so far is returned even if it still rises. */
+    private static final int MAX_WINDOWS = 30;
 
     private static void fmaLoop(int outer, int inner, float[] sink, int slot) {
         FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);

@@ -38,7 +38,10 @@ public final class Sequential {
     private float[] std = {1f};
     private String[] classNames = new String[0];
 
-    private Sequential(int[] inputShape, List<Layer> layers) {
+    private Sequential(int[] inputShape, List<Layer> layers) { this(inputShape, layers, null); }
+
+    /** Builds the layers; with {@code sharedParams} the model reads those weights instead of its own. */
+    private Sequential(int[] inputShape, List<Layer> layers, float[] sharedParams) {
         this.inputShape = inputShape.clone();
         this.layers = List.copyOf(layers);
         int[] shape = this.inputShape;
@@ -53,7 +56,7 @@ public final class Sequential {
         long total = 0;
         for (Layer layer : this.layers) total += layer.paramCount();
         if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
-        this.params = new float[(int) total];
+        this.params = sharedParams != null ? sharedParams : new float[(int) total];
         this.grads = new float[(int) total];
         int offset = 0;
         for (Layer layer : this.layers) {
@@ -92,6 +95,18 @@ public final class Sequential {
         }
 
         public Sequential build() { return build(42); }
+    }
+
+    /**
+     * A second copy of the layers bound to this model's parameter buffer (not a copy of it) with a
+     * gradient buffer of its own: it sees every weight update at once, and its activations and
+     * gradients never touch this model's. {@link DataParallel} runs one per thread.
+     */
+    Sequential replica() {
+        List<Layer> copies = LayerSpecs.parse(spec(), "replica of the model", inputShape).layers();
+        Sequential r = new Sequential(inputShape, copies, params);
+        for (int i = 0; i < layers.size(); i++) copies.get(i).loadState(layers.get(i).state());
+        return r;
     }
 
     /** Re-initialises every parameter from {@code seed}, layer by layer in order. */

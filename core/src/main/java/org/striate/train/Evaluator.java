@@ -2,6 +2,7 @@ package org.striate.train;
 
 import org.striate.StriateException;
 import org.striate.data.Dataset;
+import org.striate.nn.DataParallel;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -27,9 +28,10 @@ public final class Evaluator {
         int[][] confusion = new int[k][k];
         double lossSum = 0;
         int correct = 0;
+        DataParallel parallel = new DataParallel(model);
         for (int s = 0; s < loader.steps(); s++) {
             Tensor x = loader.load(s);
-            Tensor out = model.forward(x, false);
+            Tensor out = parallel.forward(x, false);
             int n = x.batch();
             lossSum += loss.forward(out, loader.labels()) * n;
             int[] labels = loader.labels();

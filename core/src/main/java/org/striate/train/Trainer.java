@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
+import org.striate.nn.DataParallel;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -13,8 +14,9 @@ import org.striate.tensor.Tensor;
  * forward and the loss, back-propagate, and let the optimizer step at the scheduled rate. A batch
  * allocates nothing in the loop itself (the loader and the loss reuse their buffers).
  *
- * <p>Each fit starts with fresh optimizer state. With single-threaded kernels, the same initial
- * weights, data and options give bit-identical trained weights.
+ * <p>Each batch is split over the kernels' threads ({@link DataParallel}). Each fit starts with fresh
+ * optimizer state. With the same thread count, the same initial weights, data and options give
+ * bit-identical trained weights.
  */
 public final class Trainer {
     private final Sequential model;
@@ -41,6 +43,7 @@ public final class Trainer {
         Random rng = new Random(options.seed());
         int steps = loader.steps(), epochs = options.epochs();
         float[] params = model.params(), grads = model.grads();
+        DataParallel parallel = new DataParallel(model);
         List<EpochStats> history = new ArrayList<>(epochs);
         listener.onTrainBegin(epochs, steps, train.size());
 
@@ -54,13 +57,13 @@ public final class Trainer {
                 int[] labels = loader.labels();
                 int n = x.batch();
                 model.zeroGrad();
-                Tensor out = model.forward(x, true);
+                Tensor out = parallel.forward(x, true);
                 double batchLoss = loss.forward(out, labels);
                 lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
                 // count before backward: the outputs may live in a buffer a layer reuses
                 for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
-                model.backwardParameters(loss.backward());
+                parallel.backwardParameters(loss.backward());
                 optimizer.step(params, grads, lr);
 
                 lossSum += batchLoss * n;

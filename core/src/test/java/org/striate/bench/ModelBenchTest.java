@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.striate.nn.DataParallel;
 import org.striate.nn.Zoo;
 import org.striate.StriateException;
 import org.striate.nn.LayerSpecs;
@@ -46,7 +47,8 @@ class ModelBenchTest {
         int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
         Tensor d = new Tensor(8, 3);
         double before = loss(model.forward(x, false), labels);
-        for (int i = 0; i < 30; i++) ModelBench.trainStep(model, x, labels, d);
+        DataParallel parallel = new DataParallel(model);
+        for (int i = 0; i < 30; i++) ModelBench.trainStep(model, parallel, x, labels, d);
         double after = loss(model.forward(x, false), labels);
         assertTrue(after < before, "loss " + before + " -> " + after);
     }

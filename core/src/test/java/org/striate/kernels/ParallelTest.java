@@ -46,4 +46,22 @@ class ParallelTest {
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertArrayEquals(once, covered(pool, 11)));
         }
     }
+
+    @Test
+    void aCallNestedInAPartRunsInThatThreadAndCoversEveryItemOnce() {
+        try (Parallel pool = new Parallel(3)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(3 * 29);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> pool.run(3, (part, from, to) -> {
+                for (int outer = from; outer < to; outer++) {
+                    int base = outer * 29;
+                    Thread mine = Thread.currentThread();
+                    pool.run(29, (p, f, t) -> {
+                        if (Thread.currentThread() != mine) throw new AssertionError("nested part ran on another thread");
+                        for (int i = f; i < t; i++) hits.incrementAndGet(base + i);
+                    });
+                }
+            }));
+            for (int i = 0; i < hits.length(); i++) assertArrayEquals(new int[] {1}, new int[] {hits.get(i)}, "item " + i);
+        }
+    }
 }
