@@ -34,14 +34,14 @@ import picocli.CommandLine.Option;
  * never leaves a partial model file.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model and save it. Data: MNIST-style IDX files (Fashion-MNIST by default), CIFAR-10 binary",
-                "batches, or folders train/ and test/ with one sub-folder of images per class.",
+        description = {"Train a model and save it. Reads IDX files (Fashion-MNIST by default),",
+                "CIFAR-10 binary batches, or folders train/ and test/ with a folder per class.",
                 "Prints one line per epoch (train loss, test accuracy, elapsed time), then the final test accuracy.",
                 "Writes the model to --out and the per-epoch figures to a CSV file beside it."},
         footer = {"", "Examples:", "  striate train", "  striate train --model lenet5 --epochs 3 --out models/lenet5.striate",
-                "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --lr 0.05 --json",
-                "  striate train --model fashion-cnn --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
-                "  striate train --model lenet5 --data photos --input 3x32x32   (photos/train/<class>/*.png, photos/test/...)"})
+                "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
+                "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
+                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)"})
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
