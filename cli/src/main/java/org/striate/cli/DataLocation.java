@@ -3,6 +3,7 @@ package org.striate.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
+import org.striate.data.DataDirectory;
 
 /**
  * Where the data comes from: --data DIR, else the Fashion-MNIST files of the Debian package
@@ -23,14 +24,13 @@ public final class DataLocation {
             Path dir = defaultDir();
             if (!Files.isDirectory(dir)) {
                 throw new StriateException("Fashion-MNIST is not installed: " + dir + " does not exist. Install it with "
-                        + "'apt-get install dataset-fashion-mnist', or pass --data DIR with the IDX files.");
+                        + "'apt-get install dataset-fashion-mnist', or pass --data DIR with the IDX files, CIFAR-10 batches or image folders.");
             }
             return dir;
         }
         if (!Files.isDirectory(option)) {
             throw new StriateException("Data directory " + option + " does not exist. Expected a directory holding "
-                    + "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
-                    + "t10k-labels-idx1-ubyte[.gz]; pass --data DIR with those files.");
+                    + DataDirectory.EXPECTED + "; pass --data DIR with one of those.");
         }
         return option;
     }

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.striate.StriateException;
+import org.striate.data.DataDirectory;
 import org.striate.data.Dataset;
-import org.striate.data.MnistFiles;
+import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.nn.Sequential;
 import org.striate.train.Evaluation;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Evaluates a trained model on the test (or training) part of MNIST-style IDX data: accuracy,
+ * Evaluates a trained model on the test (or training) part of IDX, CIFAR-10 or image-folder data: accuracy,
  * per-class precision and recall, confusion matrix. It uses the same evaluator and batch size as the
  * final figure of {@code striate train}, so it reproduces that accuracy exactly.
  */
@@ -30,7 +31,8 @@ public final class EvalCommand extends StriateCommand {
     Path model;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Directory with the four IDX files (default: " + DataLocation.PACKAGE_DIR + ").")
+            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (images are resized to the "
+                    + "model's input; default: " + DataLocation.PACKAGE_DIR + ").")
     Path data;
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "test|train",
@@ -53,7 +55,7 @@ public final class EvalCommand extends StriateCommand {
             throw new StriateException("Invalid value for option '--split'. Expected test or train. Received '" + split + "'.");
         }
         Sequential net = ModelSource.trained(model);
-        TrainTestSplit both = MnistFiles.load(DataLocation.resolve(data));
+        TrainTestSplit both = DataDirectory.load(DataLocation.resolve(data), net.inputShape(), Resize.AREA);
         Dataset d = part.equals("test") ? both.test() : both.train();
         Evaluation e = Evaluator.evaluate(net, d);
         String[] names = net.classNames().length > 0 ? net.classNames() : d.classNames();

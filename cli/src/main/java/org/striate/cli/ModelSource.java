@@ -41,6 +41,19 @@ public final class ModelSource {
         return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.defaultInput() : input).build(seed);
     }
 
+    /**
+     * True when the model's input may follow the data: a built-in model, or a spec file without an
+     * 'input' line. A spec that states its input, and a trained model file, keep theirs.
+     */
+    static boolean inputFollowsData(String ref) throws IOException {
+        if (Zoo.has(ref)) return true;
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p) || isModelFile(p)) return false;
+        return Files.readString(p, StandardCharsets.UTF_8).lines().noneMatch(ModelSource::isInputLine);
+    }
+
+    private static boolean isInputLine(String line) { return line.trim().toLowerCase().matches("input(\\s.*)?"); }
+
     /** A trained model file: given by the path, and the file must then be one. */
     static Sequential trained(Path p) throws IOException {
         if (!Files.isRegularFile(p)) {
@@ -61,7 +74,7 @@ public final class ModelSource {
     private static String withoutInputLines(String text) {
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            if (lines[i].trim().toLowerCase().matches("input(\\s.*)?")) lines[i] = "# " + lines[i];
+            if (isInputLine(lines[i])) lines[i] = "# " + lines[i];
         }
         return String.join("\n", lines);
     }

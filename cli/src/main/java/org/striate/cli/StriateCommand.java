@@ -31,7 +31,10 @@ public abstract class StriateCommand implements Callable<Integer> {
         try {
             KernelOptions k = kernelOptions();
             if (k != null) k.apply();
-            if (verbose) err().println("kernels: " + Kernels.get().name());
+            if (verbose) {
+                String why = org.striate.kernels.KernelProvider.fallbackReason();
+                err().println("kernels: " + Kernels.get().name() + (why == null ? "" : " (" + why + ")"));
+            }
             return run();
         } catch (Exception e) {
             return Failures.report(e, commandName(), err(), verbose);

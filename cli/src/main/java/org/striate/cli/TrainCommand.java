@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.striate.StriateException;
+import org.striate.data.Augmentation;
+import org.striate.data.DataDirectory;
 import org.striate.data.Dataset;
-import org.striate.data.MnistFiles;
 import org.striate.data.Normalization;
+import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.nn.Sequential;
@@ -26,16 +29,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains a model on MNIST-style IDX data and writes it atomically: nothing is written until training
+ * Trains a model on IDX, CIFAR-10 or image-folder data and writes it atomically: nothing is written until training
  * has finished, and then a temporary file is renamed over the target, so a killed or failed run
  * never leaves a partial model file.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model on MNIST-style IDX data (Fashion-MNIST by default) and save it.",
+        description = {"Train a model and save it. Reads IDX files (Fashion-MNIST by default),",
+                "CIFAR-10 binary batches, or folders train/ and test/ with a folder per class.",
                 "Prints one line per epoch (train loss, test accuracy, elapsed time), then the final test accuracy.",
                 "Writes the model to --out and the per-epoch figures to a CSV file beside it."},
         footer = {"", "Examples:", "  striate train", "  striate train --model lenet5 --epochs 3 --out models/lenet5.striate",
-                "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --lr 0.05 --json"})
+                "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
+                "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
+                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)"})
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
@@ -43,8 +49,18 @@ public final class TrainCommand extends StriateCommand {
     String model;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Directory with the four IDX files (default: " + DataLocation.PACKAGE_DIR + ").")
+            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (default: " + DataLocation.PACKAGE_DIR + ").")
     Path data;
+
+    @Option(names = "--input", paramLabel = "CxHxW",
+            description = "Input shape of a built-in model or spec file. Default: the data's image shape; image folders are resized to it "
+                    + "(1x28x28 unless the spec file has an input line).")
+    String input;
+
+    @Option(names = "--augment", defaultValue = "none", paramLabel = "shift=N,flip",
+            description = "Random shift of up to N pixels (zero padding, the same as a padded random crop) and/or random horizontal "
+                    + "flip of each training image. Default: ${DEFAULT-VALUE}.")
+    String augment;
 
     @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -95,9 +111,15 @@ public final class TrainCommand extends StriateCommand {
             throw new StriateException("--out " + target + " is a directory. Expected a file name, e.g. " + target.resolve(baseName(model) + ModelFile.EXTENSION) + ".");
         }
 
-        Sequential net = ModelSource.load(model, null, seed);
+        Augmentation augmentation = augmentation();
+        int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
+        Sequential net = ModelSource.load(model, shape, seed);
         Path dir = DataLocation.resolve(data);
-        TrainTestSplit split = MnistFiles.load(dir);
+        TrainTestSplit split = DataDirectory.load(dir, net.inputShape(), Resize.AREA);
+        int[] dataShape = split.train().sampleShape();
+        if (shape == null && !Arrays.equals(dataShape, net.inputShape()) && ModelSource.inputFollowsData(model)) {
+            net = ModelSource.load(model, dataShape, seed);
+        }
         Dataset train = limit == null ? split.train() : split.train().head(limit);
         Dataset test = split.test();
         Normalization.ChannelStats stats = Normalization.perChannel(train);
@@ -125,7 +147,7 @@ public final class TrainCommand extends StriateCommand {
                 }
             };
             History history = net.fit(train, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
-                    .validation(test).listener(listener).build());
+                    .validation(test).listener(listener).augmentation(augmentation).build());
             // The figure 'striate eval' reproduces: the evaluator at its default batch size on the final
             // weights. At that batch size the last epoch's validation is exactly this computation.
             double accuracy = batch == Evaluator.DEFAULT_BATCH ? history.last().validationAccuracy()
@@ -152,6 +174,15 @@ public final class TrainCommand extends StriateCommand {
             out().flush();
         }
         return ExitCode.OK;
+    }
+
+    private Augmentation augmentation() {
+        try {
+            return Augmentation.parse(augment);
+        } catch (StriateException e) {
+            throw new StriateException("Invalid value for option '--augment'. Expected shift=N (N >= 0), flip, both (shift=2,flip) or none. "
+                    + "Received '" + augment + "'.");
+        }
     }
 
     private Optimizer optimizer() {

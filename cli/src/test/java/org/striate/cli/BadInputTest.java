@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -179,6 +180,25 @@ class BadInputTest {
     void unknownOption() throws Exception {
         assertOneLine(Cli.run("summary", "--model", "lenet5", "--colour"), "--colour", "--help");
         assertOneLine(train(tinyData(), "--colour"), "--colour", "striate train --help");
+        assertNoModelWritten();
+    }
+
+    /**
+     * The real process, not only the command object: nothing else (a logger, a JVM notice about the
+     * kernels) may add lines to stderr, on whatever Java runs the tests.
+     */
+    @Test
+    void aSeparateProcessPrintsExactlyOneLineAndExitsWithTwo() throws Exception {
+        Path missing = tmp.resolve("no-such-dir");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--model", "lenet5", "--data", missing.toString(), "--out", out().toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ExitCode.INVALID_INPUT, p.waitFor());
+        List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).startsWith("striate train: Data directory " + missing), err);
         assertNoModelWritten();
     }
 

@@ -43,6 +43,34 @@ class SummaryCommandTest {
         }
     }
 
+    /** Every command and lab subcommand: --help exits 0 and prints its usage line and a description of what it does. */
+    @Test
+    void everyCommandAndSubcommandHasMeaningfulHelp() {
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        collect(Striate.commandLine(), "", paths);
+        assertTrue(paths.size() >= 14, paths::toString);
+        for (String path : paths) {
+            String[] args = (path + " --help").trim().split(" ");
+            Cli r = Cli.run(args);
+            assertEquals(0, r.code(), r::toString);
+            String[] lines = r.out().split("\\R");
+            assertTrue(lines[0].startsWith("Usage: striate " + path), r::toString);
+            // the line after the usage block describes the command in words
+            String description = java.util.Arrays.stream(lines).skip(1).filter(l -> !l.isBlank() && !l.startsWith(" ")).findFirst().orElse("");
+            assertTrue(description.split("\\s+").length >= 4, () -> "striate " + path + " --help has no description:\n" + r.out());
+            assertTrue(r.out().contains("-h, --help"), r::toString);
+        }
+    }
+
+    private static void collect(picocli.CommandLine cl, String prefix, java.util.List<String> out) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            String path = (prefix + " " + e.getKey()).trim();
+            out.add(path);
+            collect(e.getValue(), path, out);
+        }
+    }
+
     @TempDir
     Path tmp;
 }

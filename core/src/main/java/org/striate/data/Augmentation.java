@@ -27,7 +27,9 @@ public final class Augmentation {
         this.flip = flipHorizontal;
     }
 
-    public static Augmentation none() { return new Augmentation(0, false); }
+    private static final Augmentation NONE = new Augmentation(0, false);
+
+    public static Augmentation none() { return NONE; }
 
     /** "none", "flip", "shift=2", "shift=2,flip" — the inverse of {@link #toString()}. */
     public static Augmentation parse(String text) {
@@ -62,15 +64,20 @@ public final class Augmentation {
         }
         int n = batch.dim(0), c = batch.dim(1), h = batch.dim(2), w = batch.dim(3);
         float[] scratch = new float[c * h * w];
-        for (int i = 0; i < n; i++) {
-            int off = i * c * h * w;
-            if (maxShift > 0) {
-                int dy = rng.nextInt(2 * maxShift + 1) - maxShift;
-                int dx = rng.nextInt(2 * maxShift + 1) - maxShift;
-                shift(batch.data, off, c, h, w, dy, dx, scratch);
-            }
-            if (flip && rng.nextBoolean()) flipHorizontal(batch.data, off, c, h, w);
+        for (int i = 0; i < n; i++) applyToSample(batch.data, i * c * h * w, c, h, w, rng, scratch);
+    }
+
+    /**
+     * Augments one sample (C, H, W) at {@code off} in place, drawing from {@code rng}; {@code scratch}
+     * holds at least C·H·W floats, so a caller that keeps one allocates nothing per sample.
+     */
+    public void applyToSample(float[] data, int off, int c, int h, int w, Random rng, float[] scratch) {
+        if (maxShift > 0) {
+            int dy = rng.nextInt(2 * maxShift + 1) - maxShift;
+            int dx = rng.nextInt(2 * maxShift + 1) - maxShift;
+            shift(data, off, c, h, w, dy, dx, scratch);
         }
+        if (flip && rng.nextBoolean()) flipHorizontal(data, off, c, h, w);
     }
 
     /**

@@ -121,7 +121,7 @@ public final class KernelProvider {
             // the incubator API works on 17 but C2 there leaves vectors boxed: measured 20x slower than scalar code
             fallbackReason = "Java " + Runtime.version().feature() + " does not compile the Vector API to fast SIMD code; "
                     + "run on Java " + MIN_FAST_JAVA + "+ (or force it with --kernels=simd)";
-            LOG.log(System.Logger.Level.INFO, fallbackReason + ". Using the scalar kernels.");
+            LOG.log(System.Logger.Level.DEBUG, fallbackReason + ". Using the scalar kernels."); // --verbose prints it: stderr stays one line
             return new ScalarKernels();
         }
         try {
@@ -129,7 +129,7 @@ public final class KernelProvider {
         } catch (KernelsUnavailableException e) {
             if (strict && kind.equals("simd")) throw e;
             fallbackReason = e.getMessage();
-            LOG.log(System.Logger.Level.INFO, e.getMessage() + " Using the scalar kernels.");
+            LOG.log(System.Logger.Level.DEBUG, e.getMessage() + " Using the scalar kernels.");
             return new ScalarKernels();
         }
     }

@@ -2,6 +2,7 @@ package org.striate.train;
 
 import java.util.Random;
 import org.striate.StriateException;
+import org.striate.data.Augmentation;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -10,7 +11,8 @@ import org.striate.tensor.Tensor;
  * Cuts images in [0, 1] into batches for a model: copies the samples of one batch, in the current
  * order, into a buffer made once, applying the model's normalisation x' = (x − mean[c]) / std[c] per
  * channel on the way. {@link #load} allocates nothing: the full-size batch and the shorter last batch
- * are views made in the constructor.
+ * are views made in the constructor. With an {@link Augmentation} each image is shifted and flipped
+ * before it is normalised, so the uncovered border is black, as torchvision pads before it normalises.
  */
 public final class BatchLoader {
     private final Tensor images;
@@ -20,6 +22,8 @@ public final class BatchLoader {
     private final int[] order;
     private final int[] batchLabels;
     private final Tensor full, last;
+    private final int[] sample;
+    private float[] scratch;
 
     /**
      * @param images (N, ...sampleShape) in [0, 1]
@@ -33,6 +37,7 @@ public final class BatchLoader {
         this.samples = images.batch();
         this.sampleSize = images.sampleSize();
         int[] sample = images.sampleShape();
+        this.sample = sample;
         this.channels = sample.length == 0 ? 1 : sample[0];
         this.plane = channels == 0 ? 0 : sampleSize / channels;
         if (mean.length != std.length || (mean.length != 1 && mean.length != channels)) {
@@ -76,7 +81,19 @@ public final class BatchLoader {
     }
 
     /** Batch {@code step} (from 0), normalised, in the reused buffer; its labels are in {@link #labels()}. */
-    public Tensor load(int step) {
+    public Tensor load(int step) { return load(step, Augmentation.none(), null); }
+
+    /**
+     * Batch {@code step} (from 0), each image augmented with draws from {@code rng} and then
+     * normalised; images must be (C, H, W) unless {@code augmentation} is none.
+     */
+    public Tensor load(int step, Augmentation augmentation, Random rng) {
+        boolean augment = !augmentation.isNone();
+        if (augment && sample.length != 3) {
+            throw new StriateException("Augmentation expects images of shape (C, H, W) but the samples have shape " + Shapes.str(sample)
+                    + ". Expected no augmentation for data that are not images.");
+        }
+        if (augment && scratch == null) scratch = new float[sampleSize];
         if (step < 0 || step >= steps()) {
             throw new StriateException("Invalid batch index " + step + ". Expected 0 to " + (steps() - 1) + " for " + samples
                     + " samples in batches of " + batchSize + ".");
@@ -87,11 +104,19 @@ public final class BatchLoader {
         for (int b = 0; b < n; b++) {
             int s = order[first + b];
             if (labels != null) batchLabels[b] = labels[s];
-            int from = s * sampleSize, to = b * sampleSize;
+            int to = b * sampleSize;
+            float[] in = src;
+            int from = s * sampleSize;
+            if (augment) {                       // augment a raw copy in place, then normalise it where it is
+                System.arraycopy(src, from, dst, to, sampleSize);
+                augmentation.applyToSample(dst, to, sample[0], sample[1], sample[2], rng, scratch);
+                in = dst;
+                from = to;
+            }
             for (int c = 0; c < channels; c++) {
                 float m = mean[mean.length == 1 ? 0 : c], d = std[std.length == 1 ? 0 : c];
                 int o = c * plane;
-                for (int i = 0; i < plane; i++) dst[to + o + i] = (src[from + o + i] - m) / d;
+                for (int i = 0; i < plane; i++) dst[to + o + i] = (in[from + o + i] - m) / d;
             }
         }
         return batch;

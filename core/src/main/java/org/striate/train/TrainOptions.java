@@ -1,12 +1,13 @@
 package org.striate.train;
 
 import org.striate.StriateException;
+import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 
 /**
  * How to fit: epochs, batch size, optimizer, learning-rate schedule, loss, shuffling seed, optional
- * validation data and a listener. Defaults: 10 epochs of 32, Adam at 0.001, constant rate,
- * softmax cross-entropy, seed 42.
+ * validation data, a listener and training-time augmentation. Defaults: 10 epochs of 32, Adam at
+ * 0.001, constant rate, softmax cross-entropy, seed 42, no augmentation.
  *
  * <pre>{@code
  * TrainOptions.builder().epochs(5).batchSize(64).optimizer(new Sgd(0.05).momentum(0.9))
@@ -14,7 +15,7 @@ import org.striate.data.Dataset;
  * }</pre>
  */
 public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, LearningRateSchedule schedule, Loss loss,
-                           long seed, Dataset validation, TrainingListener listener) {
+                           long seed, Dataset validation, TrainingListener listener, Augmentation augmentation) {
 
     public TrainOptions {
         if (epochs <= 0) throw new StriateException("Invalid value for argument `epochs`. Expected a strictly positive value. Received epochs=" + epochs + ".");
@@ -23,6 +24,7 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         if (schedule == null) schedule = LearningRateSchedule.constant();
         if (loss == null) loss = new SoftmaxCrossEntropy();
         if (listener == null) listener = TrainingListener.NONE;
+        if (augmentation == null) augmentation = Augmentation.none();
     }
 
     public static Builder builder() { return new Builder(); }
@@ -35,6 +37,7 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         private long seed = 42;
         private Dataset validation;
         private TrainingListener listener;
+        private Augmentation augmentation;
 
         public Builder epochs(int n) { epochs = n; return this; }
         public Builder batchSize(int n) { batchSize = n; return this; }
@@ -45,9 +48,11 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         public Builder seed(long s) { seed = s; return this; }
         public Builder validation(Dataset d) { validation = d; return this; }
         public Builder listener(TrainingListener l) { listener = l; return this; }
+        /** Random shift (zero-padded crop) and horizontal flip of each training image, from the seed. */
+        public Builder augmentation(Augmentation a) { augmentation = a; return this; }
 
         public TrainOptions build() {
-            return new TrainOptions(epochs, batchSize, optimizer == null ? new Adam(1e-3) : optimizer, schedule, loss, seed, validation, listener);
+            return new TrainOptions(epochs, batchSize, optimizer == null ? new Adam(1e-3) : optimizer, schedule, loss, seed, validation, listener, augmentation);
         }
     }
 }

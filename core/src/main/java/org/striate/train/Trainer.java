@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.striate.StriateException;
+import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.nn.DataParallel;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
 /**
- * The fit loop: for each epoch, shuffle from the seed, then for each batch zero the gradients, run
+ * The fit loop: for each epoch, shuffle from the seed, then for each batch (augmented when the options
+ * ask for it, from a generator of its own so the batch order does not depend on it) zero the gradients, run
  * forward and the loss, back-propagate, and let the optimizer step at the scheduled rate. A batch
  * allocates nothing in the loop itself (the loader and the loss reuse their buffers).
  *
@@ -41,6 +43,8 @@ public final class Trainer {
         optimizer.reset();
         TrainingListener listener = options.listener();
         Random rng = new Random(options.seed());
+        Random augmentRng = new Random(~options.seed());
+        Augmentation augmentation = options.augmentation();
         int steps = loader.steps(), epochs = options.epochs();
         float[] params = model.params(), grads = model.grads();
         DataParallel parallel = new DataParallel(model);
@@ -53,7 +57,7 @@ public final class Trainer {
             double lossSum = 0, lr = 0;
             int correct = 0, seen = 0;
             for (int step = 0; step < steps; step++) {
-                Tensor x = loader.load(step);
+                Tensor x = loader.load(step, augmentation, augmentRng);
                 int[] labels = loader.labels();
                 int n = x.batch();
                 model.zeroGrad();

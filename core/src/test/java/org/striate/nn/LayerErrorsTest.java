@@ -30,6 +30,10 @@ class LayerErrorsTest {
     Stream<DynamicTest> impossibleShapesFailAtBuildTime() {
         return Stream.of(
                 impossible("kernel larger than the image", new Conv2d(8, 5), new int[] {1, 3, 3}, "conv2d_1", "(1, 3, 3)", "(8, -1, -1)"),
+                impossible("conv2d on flat features", new Conv2d(4, 3), new int[] {10}, "conv2d_1", "(C, H, W)", "(10,)"),
+                impossible("conv2d groups not dividing channels", new Conv2d(4, 3).groups(2), new int[] {3, 8, 8}, "conv2d_1", "groups=2", "(3)"),
+                impossible("conv2d 'same' with an even kernel", new Conv2d(4, 2).padding(Conv2d.SAME), new int[] {1, 8, 8}, "conv2d_1", "odd kernel"),
+                impossible("dense on an image", new Dense(10), new int[] {1, 28, 28}, "dense_1", "(1, 28, 28)", "Flatten"),
                 impossible("pool window larger than the map", new MaxPool2d(3), new int[] {2, 2, 2}, "maxpool2d_1", "(2, 2, 2)"),
                 impossible("avgpool on flat features", new AvgPool2d(2), new int[] {10}, "avgpool2d_1", "(C, H, W)", "(10,)"),
                 impossible("minpool on a volume", new MinPool2d(2), new int[] {1, 4, 4, 4}, "minpool2d_1", "(C, H, W)"),
@@ -96,6 +100,14 @@ class LayerErrorsTest {
                         "Invalid value for argument `strides`. Expected strictly positive sizes. Received strides=1x0x1."),
                 badArgument("conv3d padding", () -> new Conv3d(2, 3).padding(0, 0, -1),
                         "Invalid value for argument `padding`. Expected values >= 0 or 'same'. Received padding=0x0x-1."));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBatchOfTheWrongShapeNamesTheLayerAndBothShapes() {
+        Sequential m = Sequential.builder(1, 8, 8).add(new Conv2d(2, 3)).add(new Flatten()).add(new Dense(3)).build(1);
+        ShapeException e = assertThrows(ShapeException.class, () -> m.forward(new org.striate.tensor.Tensor(2, 1, 9, 8), false));
+        assertTrue(e.getMessage().contains("'conv2d_1' (Conv2d)") && e.getMessage().contains("(N, 1, 8, 8)")
+                && e.getMessage().contains("(2, 1, 9, 8)"), e.getMessage());
     }
 
     @org.junit.jupiter.api.Test

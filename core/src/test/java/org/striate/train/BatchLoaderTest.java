@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
+import org.striate.data.Augmentation;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Tensor;
 
@@ -83,6 +84,50 @@ class BatchLoaderTest {
             for (int i = 0; i < 1000; i++) { if (i % 4 == 0) loader.shuffle(rng); loader.load(i % loader.steps()); }
         });
         assertTrue(bytes < 1_000, "1000 loads allocated " + bytes + " bytes");
+    }
+
+    @Test
+    void augmentationShiftsAndFlipsTheRawImageThenNormalises() {
+        float[] mean = {0.5f, 0.25f}, std = {0.5f, 4f};
+        Tensor x = images(5);
+        Augmentation aug = new Augmentation(1, true);
+        BatchLoader loader = new BatchLoader(x, labels(5), 5, mean, std);
+        Tensor got = loader.load(0, aug, new Random(9)).copy();
+        // the same draws applied by hand to the raw images, then the normalisation
+        Tensor expected = x.copy();
+        aug.applyInPlace(expected, new Random(9));
+        for (int i = 0; i < expected.size(); i++) {
+            int c = (i / 4) % 2;
+            expected.data[i] = (expected.data[i] - mean[c]) / std[c];
+        }
+        assertArrayEquals(expected.data, got.data);
+        assertFalse(Arrays.equals(loader.load(0).data, got.data), "five 2x2 images shifted and flipped at random: some changed");
+        // an uncovered border is black before normalisation: (0 − mean) / std
+        Tensor one = Tensor.of(new float[] {1, 1, 1, 1}, 1, 1, 2, 2);
+        BatchLoader single = new BatchLoader(one, null, 1, new float[] {0.5f}, new float[] {0.5f});
+        Random r = new Random(1);
+        boolean sawBorder = false;
+        for (int t = 0; t < 20; t++) {
+            for (float v : single.load(0, new Augmentation(1, false), r).data) {
+                assertTrue(v == 1f || v == -1f, "value " + v);
+                sawBorder |= v == -1f;
+            }
+        }
+        assertTrue(sawBorder, "twenty random shifts of up to one pixel uncovered no border");
+    }
+
+    @Test
+    void augmentingAllocatesNothingAndNeedsImages() {
+        Tensor x = images(100);
+        BatchLoader loader = new BatchLoader(x, labels(100), 32, new float[] {0.5f, 0.5f}, new float[] {0.25f, 0.25f});
+        Augmentation aug = Augmentation.parse("shift=1,flip");
+        Random rng = new Random(1);
+        for (int i = 0; i < 200; i++) loader.load(i % loader.steps(), aug, rng);
+        long bytes = Allocations.measure(() -> { for (int i = 0; i < 1000; i++) loader.load(i % loader.steps(), aug, rng); });
+        assertTrue(bytes < 1_000, "1000 augmented loads allocated " + bytes + " bytes");
+        BatchLoader flat = new BatchLoader(new Tensor(4, 6), null, 2, new float[] {0}, new float[] {1});
+        StriateException e = assertThrows(StriateException.class, () -> flat.load(0, aug, rng));
+        assertTrue(e.getMessage().contains("(C, H, W)") && e.getMessage().contains("(6,)"), e.getMessage());
     }
 
     @Test

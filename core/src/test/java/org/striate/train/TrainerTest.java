@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.kernels.KernelProvider;
 import org.striate.kernels.Kernels;
@@ -105,6 +106,23 @@ class TrainerTest {
         c.fit(TRAIN, options(11).epochs(2).build());
         assertArrayEquals(a.params(), b.params());
         assertFalse(Arrays.equals(a.params(), c.params()));
+    }
+
+    @Test
+    void augmentationChangesTrainingAndFollowsTheSeed() {
+        Augmentation aug = new Augmentation(1, true);
+        Sequential plain = smallCnn(3), a = smallCnn(3), b = smallCnn(3), c = smallCnn(3);
+        plain.fit(TRAIN, options(11).epochs(2).build());
+        a.fit(TRAIN, options(11).epochs(2).augmentation(aug).build());
+        b.fit(TRAIN, options(11).epochs(2).augmentation(aug).build());
+        c.fit(TRAIN, options(12).epochs(2).augmentation(aug).build());
+        assertArrayEquals(a.params(), b.params(), "same seed, same augmented batches");
+        assertFalse(Arrays.equals(a.params(), plain.params()), "augmentation reached the batches");
+        assertFalse(Arrays.equals(a.params(), c.params()), "another seed, other shifts and flips");
+        // bars stay bars when shifted or mirrored: the task is still learned
+        Sequential d = smallCnn(3);
+        d.fit(TRAIN, options(11).epochs(15).augmentation(Augmentation.parse("shift=1,flip")).build());
+        assertTrue(d.evaluate(TEST).accuracy() >= 0.98, "accuracy " + d.evaluate(TEST).accuracy());
     }
 
     @Test
