@@ -22,6 +22,15 @@ public interface Kernels {
     /** y (N, outC, outH, outW) writes = conv(x (N, inC, inH, inW), w) + bias; bias may be null. */
     void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
 
+    /**
+     * conv2dForward, then y = max(y, 0): a convolution followed by ReLU in one pass over y where the
+     * implementation can fuse them (the ReLU's separate read and write of the whole batch is saved).
+     */
+    default void conv2dForwardRelu(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        conv2dForward(g, batch, x, w, wOff, bias, bOff, y);
+        reluForward(batch * g.outSize(), y, y);
+    }
+
     /** dx (N, inC, inH, inW) writes = the gradient of the convolution with respect to its input. */
     void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
 
@@ -43,6 +52,15 @@ public interface Kernels {
 
     /** dx (N, C, inH, inW) writes = the gradient of pooling; arg is what forward wrote. */
     void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx);
+
+    /**
+     * pool2dBackward, then dx[i] = 0 where reluOut[i] ≤ 0: the gradient through a ReLU and the pooling
+     * after it, whose input reluOut is. The mask of ReLU(x) is that of x, so reluOut may be either.
+     */
+    default void pool2dBackwardRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] reluOut, float[] dx) {
+        pool2dBackward(g, batch, dy, arg, dx);
+        reluBackward(batch * g.channels() * g.inH() * g.inW(), reluOut, dx, dx);
+    }
 
     /** y[i] = max(x[i], 0) for i < n. */
     void reluForward(int n, float[] x, float[] y);

@@ -45,12 +45,24 @@ final class Pooling {
         }
     }
 
-    static void backwardPlane(PoolGeometry g, int nc, float[] dy, int[] arg, float[] dx) {
+    /**
+     * dx of plane nc; with {@code reluOut} (the input of the pooling, a ReLU's output) cells where it
+     * is ≤ 0 get no gradient, which is the ReLU's backward done in the same pass.
+     */
+    static void backwardPlane(PoolGeometry g, int nc, float[] dy, int[] arg, float[] reluOut, float[] dx) {
         int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
         Arrays.fill(dx, nc * plane, (nc + 1) * plane, 0f);
         int yBase = nc * oh * ow;
         if (g.kind() != PoolGeometry.Kind.AVG) {
-            for (int yi = yBase; yi < yBase + oh * ow; yi++) dx[nc * plane + arg[yi]] += dy[yi];
+            int base = nc * plane;
+            if (reluOut == null) {
+                for (int yi = yBase; yi < yBase + oh * ow; yi++) dx[base + arg[yi]] += dy[yi];
+            } else {
+                for (int yi = yBase; yi < yBase + oh * ow; yi++) {
+                    int at = base + arg[yi];
+                    if (reluOut[at] > 0) dx[at] += dy[yi];
+                }
+            }
             return;
         }
         for (int i = 0; i < oh; i++) {
@@ -64,6 +76,9 @@ final class Pooling {
                     for (int col = c0; col < c1; col++) dx[nc * plane + r * g.inW() + col] += share;
                 }
             }
+        }
+        if (reluOut != null) {
+            for (int i = nc * plane; i < (nc + 1) * plane; i++) if (!(reluOut[i] > 0)) dx[i] = 0f;
         }
     }
 }

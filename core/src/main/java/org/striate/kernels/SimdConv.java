@@ -40,16 +40,21 @@ final class SimdConv {
         return g.strideH() == 1 && g.strideW() == 1 && !Im2colConv.pointwise(g);
     }
 
-    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y, Parallel pool) {
+    /** With {@code relu}, y = max(conv + bias, 0), applied as each sample's output is written. */
+    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
+                        boolean relu, Parallel pool) {
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
         if (!unitStride(g)) {
-            forSamples(pool, batch, g.macs(), (n, inner) -> Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner));
+            forSamples(pool, batch, g.macs(), (n, inner) -> {
+                Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner);
+                if (relu) reluInPlace(y, n * g.outSize(), g.outSize());
+            });
             return;
         }
         forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
-                g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, y, n * g.outSize(), inner));
+                g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, relu, y, n * g.outSize(), inner));
     }
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
@@ -75,15 +80,17 @@ final class SimdConv {
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         int oh = g.outH(), ow = g.outW();
         forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
-                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, dx, n * g.inSize(), inner));
+                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, false, dx, n * g.inSize(), inner));
     }
 
     /**
      * dst (groups·mG, oh, ow) at dstOff writes Σ over taps of packed A (per group, mG × cG·kH·kW) times
-     * the shifted views of src (groups·cG, H, W) at srcOff, zero-padded by (padH, padW); plus bias.
+     * the shifted views of src (groups·cG, H, W) at srcOff, zero-padded by (padH, padW); plus bias;
+     * then max(·, 0) when {@code relu}.
      */
     static void shifted(int groups, int cG, int mG, int h, int w, int kH, int kW, int padH, int padW, int dilH, int dilW,
-                        float[] src, int srcOff, float[] ap, int per, float[] bias, int bOff, float[] dst, int dstOff, Parallel inner) {
+                        float[] src, int srcOff, float[] ap, int per, float[] bias, int bOff, boolean relu,
+                        float[] dst, int dstOff, Parallel inner) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp;
         int oh = h + 2 * padH - dilH * (kH - 1), ow = wp - dilW * (kW - 1), ext = oh * wp, kg = cG * kH * kW;
         Scratch s = Scratch.get();
@@ -100,7 +107,7 @@ final class SimdConv {
                 inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(mG, from * SimdGemm.NR,
                         Math.min(ext, to * SimdGemm.NR), kg, ap, apOff, xp, rows, 0f, out, 0, ext));
             }
-            copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, dst, dstOff + gi * mG * oh * ow);
+            copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
         }
     }
 
@@ -109,17 +116,26 @@ final class SimdConv {
      * bias. Whole vectors are stored even past a row's end: the spill lands on the next row, which is
      * written right after; near the block's end the rest is stored one by one, so nothing outside it changes.
      */
-    private static void copyValid(float[] out, int m, int oh, int ow, int wp, float[] bias, int bOff, float[] dst, int dstOff) {
+    private static void copyValid(float[] out, int m, int oh, int ow, int wp, float[] bias, int bOff, boolean relu,
+                                  float[] dst, int dstOff) {
         int end = dstOff + m * oh * ow;
+        // max(v, −∞) is v: one loop serves both
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int o = 0; o < m; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
             FloatVector b = FloatVector.broadcast(S, bv);
             for (int i = 0; i < oh; i++) {
                 int row = o * oh + i, from = row * wp, to = dstOff + row * ow, j = 0;
-                for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).intoArray(dst, to + j);
-                for (; j < ow; j++) dst[to + j] = out[from + j] + bv;
+                for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).max(floor).intoArray(dst, to + j);
+                for (; j < ow; j++) dst[to + j] = Math.max(out[from + j] + bv, floor);
             }
         }
+    }
+
+    private static void reluInPlace(float[] y, int off, int len) {
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) FloatVector.fromArray(S, y, off + i).max(0f).intoArray(y, off + i);
+        for (; i < len; i++) y[off + i] = Math.max(y[off + i], 0f);
     }
 
     /** rows[(c·kH + l)·kW + m] = start of the view for channel c0 + c, tap (l, m). */

@@ -56,7 +56,12 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, pool);
+        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, false, pool);
+    }
+
+    @Override
+    public void conv2dForwardRelu(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, pool);
     }
 
     @Override
@@ -127,9 +132,15 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx) {
+        pool2dBackwardRelu(g, batch, dy, arg, null, dx);
+    }
+
+    /** reluOut null: pooling alone. */
+    @Override
+    public void pool2dBackwardRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] reluOut, float[] dx) {
         int planes = batch * g.channels();
         Parallel.RangeTask task = (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, dx);
+            for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
         };
         if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
         else pool.run(planes, task);

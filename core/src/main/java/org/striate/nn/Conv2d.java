@@ -106,6 +106,15 @@ public class Conv2d extends Layer {
         return y;
     }
 
+    /** ReLU(forward(x)) in one pass; {@link Sequential} calls it for Conv2d → ReLU. */
+    Tensor forwardRelu(Tensor x) {
+        checkInput(x);
+        this.x = x;
+        y = reuse(y, x.batch(), outputShape);
+        Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), y.data);
+        return y;
+    }
+
     @Override
     public Tensor backward(Tensor dy) {
         int n = dy.batch();

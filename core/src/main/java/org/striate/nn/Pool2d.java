@@ -70,6 +70,16 @@ public abstract class Pool2d extends Layer {
         return dx;
     }
 
+    /**
+     * The backward of the ReLU before this layer and of this layer in one pass: dx is zero where
+     * {@code reluOut}, this layer's input, is not positive. {@link Sequential} calls it for ReLU → pool.
+     */
+    Tensor backwardThroughRelu(Tensor dy, Tensor reluOut) {
+        dx = reuse(dx, dy.batch(), inputShape);
+        Kernels.get().pool2dBackwardRelu(g, dy.batch(), dy.data, arg, reluOut.data, dx.data);
+        return dx;
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder(keyword()).append(' ').append(Arguments.pair(kH, kW));

@@ -19,6 +19,19 @@ public class ReLU extends Layer {
         return y;
     }
 
+    /**
+     * Takes an input the layer before has already rectified (a fused Conv2d → ReLU) and returns it.
+     * Backward still works: max(x, 0) is positive exactly where x is.
+     */
+    Tensor passThrough(Tensor rectified) {
+        checkInput(rectified);
+        this.x = rectified;
+        return rectified;
+    }
+
+    /** The input of the last forward, which a pooling layer after this one masks its gradient with. */
+    Tensor lastInput() { return x; }
+
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);

@@ -115,15 +115,48 @@ public final class Sequential {
         for (Layer layer : layers) layer.initParams(rng);
     }
 
-    /** Runs the batch through every layer; {@code training} switches Dropout and BatchNorm. */
+    /**
+     * Runs the batch through every layer; {@code training} switches Dropout and BatchNorm. A Conv2d
+     * followed by ReLU runs as one pass (the same values, without the ReLU's trip through memory).
+     */
     public Tensor forward(Tensor x, boolean training) {
-        for (Layer layer : layers) x = layer.forward(x, training);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (ours(layer, Conv2d.class) && ours(next(i), ReLU.class)) {
+                Conv2d conv = (Conv2d) layer;
+                ReLU relu = (ReLU) next(i);
+                x = relu.passThrough(conv.forwardRelu(x));
+                i++;
+            } else {
+                x = layer.forward(x, training);
+            }
+        }
         return x;
     }
 
-    /** Back-propagates dy through every layer, accumulating into {@link #grads()}; returns dx. */
+    private Layer next(int i) { return i + 1 < layers.size() ? layers.get(i + 1) : null; }
+
+    /** A layer of this package of the given kind: a user's subclass may override forward or backward, so it is never fused. */
+    private static boolean ours(Layer layer, Class<? extends Layer> kind) {
+        return kind.isInstance(layer) && layer.getClass().getPackage() == Sequential.class.getPackage();
+    }
+
+    /**
+     * Back-propagates dy through every layer, accumulating into {@link #grads()}; returns dx. A ReLU
+     * followed by pooling runs as one pass, as in forward.
+     */
     public Tensor backward(Tensor dy) {
-        for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer layer = layers.get(i);
+            if (ours(layer, Pool2d.class) && i > 0 && ours(layers.get(i - 1), ReLU.class)) {
+                Pool2d pool = (Pool2d) layer;
+                ReLU relu = (ReLU) layers.get(i - 1);
+                dy = pool.backwardThroughRelu(dy, relu.lastInput());
+                i--;
+            } else {
+                dy = layer.backward(dy);
+            }
+        }
         return dy;
     }
 
@@ -136,7 +169,7 @@ public final class Sequential {
         Layer first = layers.get(0);
         first.inputGradientNeeded(false);
         try {
-            for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+            backward(dy);
         } finally {
             first.inputGradientNeeded(true);
         }

@@ -29,11 +29,11 @@ class SimdGemmTest {
     void matchesScalarOnSmallAwkwardShapes() {
         Random r = new Random(1);
         int shapes = 0;
-        for (int t = 0; t < 400; t++) {
+        for (int t = 0; t < 1000; t++) {
             check(r, pick(r, KernelAssert.SIZES), pick(r, KernelAssert.SIZES), pick(r, KernelAssert.SIZES));
             shapes++;
         }
-        assertEquals(400, shapes);
+        assertEquals(1000, shapes);
     }
 
     @Test

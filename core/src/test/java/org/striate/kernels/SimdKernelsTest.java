@@ -45,7 +45,7 @@ class SimdKernelsTest {
     void convolutionMatchesScalar() {
         Random r = new Random(3);
         int shapes = 0;
-        for (int t = 0; t < 300; t++) {
+        for (int t = 0; t < 1000; t++) {
             ConvGeometry g = randomConv(r);
             int batch = 1 + r.nextInt(5);
             checkConv(r, g, batch, r.nextBoolean());
@@ -58,7 +58,7 @@ class SimdKernelsTest {
         // batches smaller than the pool split each sample's product over the threads instead
         checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
         checkConv(r, new ConvGeometry(64, 17, 19, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1), 1, true);
-        assertTrue(shapes >= 300);
+        assertTrue(shapes >= 1000);
     }
 
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
@@ -72,6 +72,11 @@ class SimdKernelsTest {
         REF.conv2dForward(g, batch, x, w, 2, bias, bOff, ye);
         simd.conv2dForward(g, batch, x, w, 2, bias, bOff, ya);
         close(ye, ya, ye.length, reduction, "conv forward " + what);
+        float[] re = new float[ye.length], ra = random(r, ye.length);
+        REF.conv2dForwardRelu(g, batch, x, w, 2, bias, bOff, re);
+        simd.conv2dForwardRelu(g, batch, x, w, 2, bias, bOff, ra);
+        close(re, ra, re.length, reduction, "conv forward + relu " + what);
+        for (int i = 0; i < ra.length; i++) assertTrue(ra[i] >= 0, "conv forward + relu is negative at " + i + ": " + what);
 
         float[] dy = random(r, batch * g.outSize());
         float[] dxe = random(r, batch * g.inSize()), dxa = random(r, dxe.length);
@@ -88,7 +93,7 @@ class SimdKernelsTest {
     @Test
     void denseMatchesScalar() {
         Random r = new Random(4);
-        for (int t = 0; t < 200; t++) {
+        for (int t = 0; t < 1000; t++) {
             int batch = t % 20 == 0 ? 64 : 1 + r.nextInt(5);
             int in = pick(r, KernelAssert.SIZES) + (t % 7 == 0 ? 300 : t % 7 == 1 ? 600 : 0), out = pick(r, KernelAssert.SIZES);
             boolean withBias = r.nextBoolean();
@@ -115,7 +120,7 @@ class SimdKernelsTest {
     @Test
     void poolingMatchesScalarExactly() {
         Random r = new Random(5);
-        for (int t = 0; t < 200; t++) {
+        for (int t = 0; t < 1000; t++) {
             PoolGeometry.Kind kind = PoolGeometry.Kind.values()[r.nextInt(3)];
             int k = 1 + r.nextInt(3), stride = 1 + r.nextInt(3);
             if (t % 3 == 0) { kind = PoolGeometry.Kind.MAX; k = 2; stride = 2; }
@@ -136,14 +141,21 @@ class SimdKernelsTest {
             REF.pool2dBackward(g, batch, dy, ae, dxe);
             simd.pool2dBackward(g, batch, dy, ae, dxa);
             assertArrayEquals(dxe, dxa, "pool backward " + g);
+            // the pooling's input as a ReLU's output: zeros where the ReLU cut
+            float[] relu = x.clone();
+            for (int i = 0; i < relu.length; i++) relu[i] = Math.max(relu[i], 0f);
+            REF.pool2dForward(g, batch, relu, ye, ae);
+            REF.pool2dBackwardRelu(g, batch, dy, ae, relu, dxe);
+            simd.pool2dBackwardRelu(g, batch, dy, ae, relu, dxa);
+            assertArrayEquals(dxe, dxa, "pool backward through relu " + g);
         }
     }
 
     @Test
     void reluMatchesScalarExactly() {
         Random r = new Random(6);
-        for (int t = 0; t < 60; t++) {
-            int n = t < 40 ? pick(r, KernelAssert.SIZES) + r.nextInt(3) : 40_000 + r.nextInt(70_000);
+        for (int t = 0; t < 1000; t++) {
+            int n = t < 990 ? pick(r, KernelAssert.SIZES) + r.nextInt(3) : 40_000 + r.nextInt(70_000);
             float[] x = random(r, n + 5), dy = random(r, n + 5);
             float[] ye = new float[n + 5], ya = new float[n + 5], dxe = new float[n + 5], dxa = new float[n + 5];
             REF.reluForward(n, x, ye);
