@@ -79,16 +79,17 @@ public final class SummaryCommand extends StriateCommand {
             r.put("params", l.paramCount());
             r.put("macs", l.macs());
             ReceptiveField f = row.field();
-            Map<String, Object> rf = Json.object();
-            rf.put("kind", f.kind().name().toLowerCase());
-            rf.put("size", new int[] {f.sizeH(), f.sizeW()});
-            if (f.kind() == ReceptiveField.Kind.LOCAL) {
-                rf.put("jump", new int[] {f.jumpH(), f.jumpW()});
-                rf.put("start", new double[] {f.startH(), f.startW()});
-            }
-            r.put("receptive_field", rf);
-            r.put("forward_bytes", row.forwardBytes());
-            r.put("backward_bytes", row.backwardBytes());
+            boolean local = f.kind() == ReceptiveField.Kind.LOCAL;
+            // receptive field, jump and start per axis (H, W) in input pixels; jump and start are null when
+            // every output sees the whole input ("kind": "global") or the field cannot be derived ("unknown")
+            r.put("receptive_field", f.kind() == ReceptiveField.Kind.UNKNOWN ? null : new int[] {f.sizeH(), f.sizeW()});
+            r.put("receptive_field_kind", f.kind().name().toLowerCase());
+            r.put("jump", local ? new int[] {f.jumpH(), f.jumpW()} : null);
+            r.put("start", local ? new double[] {f.startH(), f.startW()} : null);
+            Map<String, Object> mem = Json.object();
+            mem.put("forward", row.forwardBytes());
+            mem.put("training", row.backwardBytes());
+            r.put("activation_bytes", mem);
             if (row.denseWeights() >= 0) {
                 r.put("dense_weights", row.denseWeights());
                 r.put("dense_ratio", row.denseRatio());
@@ -100,8 +101,10 @@ public final class SummaryCommand extends StriateCommand {
         o.put("total_params", m.paramCount());
         o.put("total_macs", macs);
         o.put("batch", batch);
-        o.put("forward_bytes", s.totalForwardBytes() * batch);
-        o.put("backward_bytes", s.totalBackwardBytes() * batch);
+        Map<String, Object> mem = Json.object();
+        mem.put("forward", s.totalForwardBytes() * batch);
+        mem.put("training", s.totalBackwardBytes() * batch);
+        o.put("activation_bytes", mem);
         List<Object> warnings = new ArrayList<>();
         for (UnseenInput u : s.unseen()) {
             Map<String, Object> w = Json.object();

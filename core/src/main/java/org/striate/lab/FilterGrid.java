@@ -18,9 +18,12 @@ import org.striate.nn.Sequential;
 public final class FilterGrid {
     private FilterGrid() {}
 
-    /** What was drawn for one layer: {@code rows × columns} tiles of {@code kH × kW} weights. */
+    /**
+     * What was drawn for one layer: {@code rows × columns} tiles of {@code kH × kW} weights; {@code weights}
+     * holds the drawn values, (filters, channelsPerFilter, kH, kW) row-major, tile by tile as in the picture.
+     */
     public record Drawn(int layerIndex, String layerName, int filters, int channelsPerFilter, int kH, int kW,
-                        int rows, int columns, int width, int height, Path png) {}
+                        int rows, int columns, int width, int height, Path png, float[] weights) {}
 
     /** The tiles of one conv layer; filters with one input channel are laid out in a near-square grid. */
     public static BufferedImage image(Sequential model, Conv2d conv) {
@@ -50,7 +53,8 @@ public final class FilterGrid {
             MapImages.writePng(img, file);
             int cols = columns(g), tiles = g.outC() * g.inPerGroup();
             drawn.add(new Drawn(i, layer.name(), g.outC(), g.inPerGroup(), g.kH(), g.kW(), (tiles + cols - 1) / cols, cols,
-                    img.getWidth(), img.getHeight(), file));
+                    img.getWidth(), img.getHeight(), file, java.util.Arrays.copyOfRange(model.params(), conv.paramOffset(),
+                            conv.paramOffset() + g.outC() * g.inPerGroup() * g.kH() * g.kW())));
         }
         return drawn;
     }
@@ -61,7 +65,8 @@ public final class FilterGrid {
             items.add(new JsonText().open().field("index", d.layerIndex()).field("layer", d.layerName())
                     .field("filters", d.filters()).field("channels_per_filter", d.channelsPerFilter())
                     .field("kernel", new int[] {d.kH(), d.kW()}).field("grid", new int[] {d.rows(), d.columns()})
-                    .field("size", new int[] {d.width(), d.height()}).field("png", d.png().toString()).close().toString());
+                    .field("size", new int[] {d.width(), d.height()}).field("png", d.png().toString())
+                    .field("weights", d.weights()).close().toString());
         }
         return JsonText.array(items);
     }

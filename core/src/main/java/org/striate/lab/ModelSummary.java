@@ -66,68 +66,6 @@ public record ModelSummary(int[] inputShape, List<Row> rows, List<UnseenInput> u
     public long totalForwardBytes() { return Shapes.size(inputShape) * (long) FLOAT_BYTES + rows.stream().mapToLong(Row::forwardBytes).sum(); }
     public long totalBackwardBytes() { return rows.stream().mapToLong(Row::backwardBytes).sum(); }
 
-    /** The table, then totals for {@code batch} samples, then any unseen-input warnings. */
-    public String text(int batch) {
-        String[] head = {"#", "layer", "type", "output", "params", "MACs", "RF", "jump", "start", "fwd mem", "train mem", "dense weights", "dense/params"};
-        List<String[]> cells = new ArrayList<>();
-        cells.add(head);
-        cells.add(new String[] {"", "input", "", Shapes.compact(inputShape), "", "", "1", "1", "0",
-                bytes(Shapes.size(inputShape) * (long) FLOAT_BYTES), "", "", ""});
-        for (Row r : rows) {
-            cells.add(new String[] {Integer.toString(r.index()), r.name(), r.type(), Shapes.compact(r.outputShape()),
-                    String.format("%,d", r.params()), String.format("%,d", r.macs()), r.field().sizeText(), r.field().jumpText(),
-                    r.field().startText(), bytes(r.forwardBytes()), bytes(r.backwardBytes()),
-                    r.denseWeights() < 0 ? "" : String.format("%,d", r.denseWeights()),
-                    r.denseWeights() < 0 ? "" : String.format("%,.0fx", r.denseRatio())});
-        }
-        int[] width = new int[head.length];
-        for (String[] row : cells) for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
-        StringBuilder b = new StringBuilder();
-        for (String[] row : cells) {
-            for (int c = 0; c < row.length; c++) {
-                boolean left = c == 1 || c == 2;
-                String cell = left ? String.format("%-" + width[c] + "s", row[c]) : String.format("%" + width[c] + "s", row[c]);
-                b.append(c == 0 ? "" : "  ").append(cell);
-            }
-            b.append(System.lineSeparator());
-        }
-        b.append(String.format("parameters %,d (%s)   MACs per sample %,d%n", totalParams(), bytes(totalParams() * FLOAT_BYTES), totalMacs()));
-        b.append(String.format("activations for a batch of %d: forward %s, kept for backward %s%n", batch,
-                bytes(totalForwardBytes() * batch), bytes(totalBackwardBytes() * batch)));
-        b.append("RF = receptive field in input pixels (H x W when not square); jump = cumulative stride; "
-                + "start = centre of the first output's field").append(System.lineSeparator());
-        for (UnseenInput u : unseen) b.append("warning: ").append(u.message()).append(System.lineSeparator());
-        return b.toString();
-    }
-
-    public String json(int batch) {
-        List<String> layerJson = new ArrayList<>();
-        for (Row r : rows) {
-            JsonText j = new JsonText().open()
-                    .field("index", r.index()).field("name", r.name()).field("type", r.type())
-                    .field("output_shape", r.outputShape()).field("params", r.params()).field("macs", r.macs());
-            ReceptiveField f = r.field();
-            JsonText rf = new JsonText().open().field("kind", f.kind().name().toLowerCase())
-                    .field("size", new int[] {f.sizeH(), f.sizeW()});
-            if (f.kind() == ReceptiveField.Kind.LOCAL) {
-                rf.field("jump", new int[] {f.jumpH(), f.jumpW()}).raw("start", "[" + f.startH() + ", " + f.startW() + "]");
-            }
-            j.raw("receptive_field", rf.close().toString())
-                    .field("forward_bytes", r.forwardBytes()).field("backward_bytes", r.backwardBytes());
-            if (r.denseWeights() >= 0) j.field("dense_weights", r.denseWeights()).field("dense_ratio", r.denseRatio());
-            layerJson.add(j.close().toString());
-        }
-        List<String> warnings = new ArrayList<>();
-        for (UnseenInput u : unseen) {
-            warnings.add(new JsonText().open().field("layer", u.layerName()).field("index", u.layerIndex())
-                    .field("rows", u.rows()).field("columns", u.columns()).field("message", u.message()).close().toString());
-        }
-        return new JsonText().open().field("input_shape", inputShape).raw("layers", JsonText.array(layerJson))
-                .field("total_params", totalParams()).field("total_macs", totalMacs()).field("batch", batch)
-                .field("forward_bytes", totalForwardBytes() * batch).field("backward_bytes", totalBackwardBytes() * batch)
-                .raw("warnings", JsonText.array(warnings)).close().toString();
-    }
-
     /** 1,536 B; 3.1 KiB; 2.4 MiB. */
     public static String bytes(long n) {
         if (n < 1024) return n + " B";

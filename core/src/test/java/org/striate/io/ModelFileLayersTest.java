@@ -102,4 +102,19 @@ class ModelFileLayersTest {
         Tensor a = model.forward(x.copy(), false).copy(), b = loaded.forward(x.copy(), false);
         assertArrayEquals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(b.data, b.size()));
     }
+
+    /** BlurPool2d has no weights; the file keeps it through the architecture text, with its stride and size. */
+    @Test
+    void aModelWithBlurPoolRoundTrips() throws IOException {
+        String spec = "input 1x12x12\nconv 4 3x3 pad=same\nrelu\nmaxpool 2 stride=1\nblurpool size=5\nconv 4 3x3 pad=same\nblurpool stride=3\nflatten\ndense 3\n";
+        Sequential model = LayerSpecs.parse(spec, "test", null).build(13);
+        Path f = dir.resolve("blur" + ModelFile.EXTENSION);
+        ModelFile.save(model, f);
+        Sequential loaded = ModelFile.load(f);
+        assertEquals(spec, loaded.spec());
+        assertEquals("BlurPool2d", loaded.layer(3).type());
+        Tensor x = ModelFileTest.randomBatch(2, model.inputShape(), 3);
+        Tensor a = model.forward(x.copy(), false).copy(), b = loaded.forward(x.copy(), false);
+        assertArrayEquals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(b.data, b.size()));
+    }
 }

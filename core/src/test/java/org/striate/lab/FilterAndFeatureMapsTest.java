@@ -42,6 +42,13 @@ class FilterAndFeatureMapsTest {
         assertEquals(4, drawn.get(1).rows());
         assertEquals(6, drawn.get(1).columns());
         assertTrue(FilterGrid.json(drawn).contains("\"grid\": [4, 6]"));
+        // the numbers behind the picture: conv 2's 4·6·5·5 weights, in the order of the tiles
+        float[] w = drawn.get(1).weights();
+        assertEquals(4 * 6 * 25, w.length);
+        int offset = ((org.striate.nn.Conv2d) m.layer(2)).paramOffset();
+        for (int i = 0; i < w.length; i++) assertEquals(m.params()[offset + i], w[i], 0, "weight " + i);
+        assertTrue(FilterGrid.json(drawn.subList(0, 1)).contains("\"weights\": [" + m.params()[0] + ", " + m.params()[1] + ", "),
+                FilterGrid.json(drawn.subList(0, 1)));
     }
 
     /** Symmetric scale: 0 is mid grey, the largest magnitude is black or white, whatever its sign. */

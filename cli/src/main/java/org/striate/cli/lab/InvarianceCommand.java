@@ -84,7 +84,7 @@ public final class InvarianceCommand extends StriateCommand {
             }
             ShiftAccuracy a = Invariance.accuracyVsShift(m, test, maxShift);
             rows.add(new Row(name, m.paramCount(), a, Consistency.random(m, test, maxShift, seed)));
-            if (!json) err().printf("%s: trained, accuracy %.4f unshifted%n", name, a.unshifted());
+            if (!json) err().printf("%s: %s, accuracy %.4f unshifted%n", name, ModelAndData.isModelFile(name) ? "loaded" : "trained", a.unshifted());
         }
         Path h = Charts.save(chart(rows, 1), outDir.resolve("invariance-horizontal.png"));
         Path v = Charts.save(chart(rows, 0), outDir.resolve("invariance-vertical.png"));

@@ -14,6 +14,7 @@ import org.striate.lab.Equivariance;
 import org.striate.lab.Equivariance.Padding;
 import org.striate.lab.LabModels;
 import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
 import org.striate.tensor.Tensor;
 
 /** What the lab commands and the report share: resolving --model, reading --data, preparing probe inputs. */
@@ -27,6 +28,10 @@ public final class ModelAndData {
     public static Sequential model(String ref, long seed) throws IOException {
         if (LabModels.has(ref)) return LabModels.build(ref, IMAGE, 10, seed);
         if (isModelFile(ref)) return ModelFile.load(Path.of(ref));
+        if (!Zoo.has(ref) && !Files.isRegularFile(Path.of(ref))) {
+            throw new StriateException("Unknown model '" + ref + "'. Expected a lab model (" + String.join(", ", LabModels.names())
+                    + "), a built-in model (" + String.join(", ", Zoo.names()) + "), or the path of an existing spec file or model file.");
+        }
         return ModelSource.load(ref, null, seed);
     }
 

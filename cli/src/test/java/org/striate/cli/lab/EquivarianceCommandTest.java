@@ -53,6 +53,9 @@ class EquivarianceCommandTest {
         assertTrue(padding.err().contains("Expected zero, circular or both"), padding.err());
         LabRun model = LabRun.run(new EquivarianceCommand(), "--model", "no-such-model");
         assertEquals(2, model.code(), model.toString());
+        assertTrue(model.err().contains("Unknown model 'no-such-model'. Expected a lab model (cnn, "), model.err());
+        assertTrue(model.err().contains("cnn-blurpool") && model.err().contains("fashion-cnn"), model.err());
+        assertEquals(1, model.err().strip().lines().count(), model.err());
     }
 
     @Test
