@@ -38,10 +38,10 @@ public final class Sequential {
     private float[] std = {1f};
     private String[] classNames = new String[0];
 
-    private Sequential(int[] inputShape, List<Layer> layers) { this(inputShape, layers, null); }
+    private Sequential(int[] inputShape, List<Layer> layers) { this(inputShape, layers, null, null); }
 
-    /** Builds the layers; with {@code sharedParams} the model reads those weights instead of its own. */
-    private Sequential(int[] inputShape, List<Layer> layers, float[] sharedParams) {
+    /** Builds the layers; with shared buffers the model reads those weights and accumulates into those gradients. */
+    private Sequential(int[] inputShape, List<Layer> layers, float[] sharedParams, float[] sharedGrads) {
         this.inputShape = inputShape.clone();
         this.layers = List.copyOf(layers);
         int[] shape = this.inputShape;
@@ -57,7 +57,7 @@ public final class Sequential {
         for (Layer layer : this.layers) total += layer.paramCount();
         if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
         this.params = sharedParams != null ? sharedParams : new float[(int) total];
-        this.grads = new float[(int) total];
+        this.grads = sharedGrads != null ? sharedGrads : new float[(int) total];
         int offset = 0;
         for (Layer layer : this.layers) {
             layer.bind(params, grads, offset);
@@ -98,13 +98,13 @@ public final class Sequential {
     }
 
     /**
-     * A second copy of the layers bound to this model's parameter buffer (not a copy of it) with a
-     * gradient buffer of its own: it sees every weight update at once, and its activations and
-     * gradients never touch this model's. {@link DataParallel} runs one per thread.
+     * A second copy of the layers bound to this model's parameter buffer (not a copy of it) and to
+     * the given gradient buffer: it sees every weight update at once, keeps activations of its own,
+     * and accumulates into {@code gradients}. {@link DataParallel} runs several per thread.
      */
-    Sequential replica() {
+    Sequential replica(float[] gradients) {
         List<Layer> copies = LayerSpecs.parse(spec(), "replica of the model", inputShape).layers();
-        Sequential r = new Sequential(inputShape, copies, params);
+        Sequential r = new Sequential(inputShape, copies, params, gradients);
         for (int i = 0; i < layers.size(); i++) copies.get(i).loadState(layers.get(i).state());
         return r;
     }

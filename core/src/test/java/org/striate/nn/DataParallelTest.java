@@ -43,7 +43,7 @@ class DataParallelTest {
 
     @Test
     void splitBatchGivesTheOutputsAndGradientsOfTheWholeBatch() {
-        for (int batch : new int[] {1, 2, 3, 5, 8, 13}) {
+        for (int batch : new int[] {1, 2, 3, 5, 8, 13, 50, 101}) {
             Random rng = new Random(batch);
             Tensor x = random(rng, batch, 2, 9, 11), dy = random(rng, batch, 3);
             Sequential whole = model(), split = model();
