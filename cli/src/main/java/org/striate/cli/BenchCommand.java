@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure speed: training images/s (batch 64), inference images/s (batch 256), latency at batch 1,",
                 "the FP32 peak of this machine (an FMA loop on all threads), and GFLOP/s of every Conv2d forward and backward."},
-        footer = {"", "Use a JDK 21 or later for the SIMD kernels (the striate launcher picks one from /usr/lib/jvm).",
+        footer = {"", "Each figure is timed after a warm-up that lasts until the rate is steady (the JIT compiles the SIMD",
+                "kernels for several seconds). Throughput and latency are means over the measuring time; the peak and",
+                "each Conv2d's GFLOP/s are the best of 5 windows, so a layer's share of the peak compares like with like.",
+                "", "Use a JDK 21 or later for the SIMD kernels (the striate launcher picks one from /usr/lib/jvm).",
                 "Compare with PyTorch on the same machine in the same sitting; see BENCHMARKS.md.",
                 "", "Examples:", "  striate bench --model fashion-cnn", "  striate bench --model lenet5 --threads 1 --json"})
 public final class BenchCommand extends StriateCommand {

@@ -5,7 +5,10 @@ import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.Kernels;
 import org.striate.nn.Conv2d;
 
-/** One Conv2d layer's kernels timed alone: 2·MACs FLOPs forward, twice that backward (dW and dx). */
+/**
+ * One Conv2d layer's kernels timed alone: 2·MACs FLOPs forward, twice that backward (dW and dx); the
+ * best of several windows, as the peak it is compared with ({@link Timing#bestPerSecond}).
+ */
 final class ConvBench {
     private ConvBench() {}
 
@@ -16,8 +19,8 @@ final class ConvBench {
         float[] y = new float[batch * g.outSize()], dy = random(rng, y.length);
         float[] dx = new float[x.length], dw = new float[w.length];
         double flops = 2.0 * g.macs() * batch;
-        double fwd = flops * Timing.perSecond(() -> k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y), seconds) / 1e9;
-        double bwd = 2 * flops * Timing.perSecond(() -> {
+        double fwd = flops * Timing.bestPerSecond(() -> k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y), seconds) / 1e9;
+        double bwd = 2 * flops * Timing.bestPerSecond(() -> {
             k.conv2dBackwardParams(g, batch, x, dy, dw, 0, dw, g.weightSize());
             k.conv2dBackwardInput(g, batch, dy, w, 0, dx);
         }, seconds) / 1e9;
