@@ -116,13 +116,13 @@ public final class KernelProvider {
 
     private static Kernels choose(String kind, int threads, boolean strict) {
         fallbackReason = null;
-        if (kind.equals("scalar")) return new ScalarKernels();
+        if (kind.equals("scalar")) return new ScalarKernels(threads);
         if (kind.equals("auto") && Runtime.version().feature() < MIN_FAST_JAVA) {
             // the incubator API works on 17 but C2 there leaves vectors boxed: measured 20x slower than scalar code
             fallbackReason = "Java " + Runtime.version().feature() + " does not compile the Vector API to fast SIMD code; "
                     + "run on Java " + MIN_FAST_JAVA + "+ (or force it with --kernels=simd)";
             LOG.log(System.Logger.Level.DEBUG, fallbackReason + ". Using the scalar kernels."); // --verbose prints it: stderr stays one line
-            return new ScalarKernels();
+            return new ScalarKernels(threads);
         }
         try {
             return simd(threads);
@@ -130,7 +130,7 @@ public final class KernelProvider {
             if (strict && kind.equals("simd")) throw e;
             fallbackReason = e.getMessage();
             LOG.log(System.Logger.Level.DEBUG, e.getMessage() + " Using the scalar kernels.");
-            return new ScalarKernels();
+            return new ScalarKernels(threads);
         }
     }
 }

@@ -3,14 +3,31 @@ package org.striate.kernels;
 import java.util.Arrays;
 
 /**
- * The reference kernels: plain loops that read like the math, single-threaded. Every faster kernel
- * is tested against these. Convolution is cross-correlation, as in the seed notes:
+ * The reference kernels: plain loops that read like the math, each call on the calling thread.
+ * Every faster kernel is tested against these. Convolution is cross-correlation, as in the seed notes:
  * y[n,o,i,j] = b[o] + Σ_c Σ_l Σ_m x[n, c, i·s − p + l·d, j·s − p + m·d] · w[o, c, l, m].
+ *
+ * <p>With more than one thread they carry a pool, which only splits batches between whole passes
+ * ({@code DataParallel}): where SIMD is not to be had (Java 17) training still uses every core,
+ * while every kernel stays the plain loop.
  */
-public class ScalarKernels implements Kernels {
+public class ScalarKernels implements Kernels, AutoCloseable {
+    private final Parallel pool;
+
+    /** One thread: the reference, used by the tests. */
+    public ScalarKernels() { this(1); }
+
+    public ScalarKernels(int threads) { this.pool = threads > 1 ? new Parallel(threads) : null; }
 
     @Override
-    public String name() { return "scalar"; }
+    public String name() { return pool == null ? "scalar" : "scalar " + pool.threads() + " threads"; }
+
+    @Override
+    public Parallel pool() { return pool; }
+
+    /** Stops the pool's idle workers; called when another kernel set replaces this one. */
+    @Override
+    public void close() { if (pool != null) pool.close(); }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,

@@ -25,16 +25,29 @@ final class SimdPool {
     /** Plane nc of a 2×2, stride 2, unpadded max pool. */
     static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
         int oh = g.outH(), ow = g.outW(), inW = g.inW();
+        Scratch scratch = Scratch.get();
+        float[] values = scratch.tile(L);
+        int[] indices = scratch.rows(L);
         int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
         for (int i = 0; i < oh; i++) {
             int r0 = 2 * i * inW, r1 = r0 + inW, yRow = yBase + i * ow;
             for (int j0 = 0; j0 < ow; j0 += L) {
                 int n = Math.min(L, ow - j0), c = 2 * j0;
-                VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(L, 2 * n);
-                FloatVector t0 = FloatVector.fromArray(S, x, xBase + r0 + c, lo);
-                FloatVector t1 = FloatVector.fromArray(S, x, xBase + r0 + c + L, hi);
-                FloatVector b0 = FloatVector.fromArray(S, x, xBase + r1 + c, lo);
-                FloatVector b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L, hi);
+                FloatVector t0, t1, b0, b1;
+                if (xBase + r1 + c + 2 * L <= x.length) {
+                    // whole vectors: lanes past the row read the next row's cells, and those lanes'
+                    // results are never stored; masked loads cost several times as much
+                    t0 = FloatVector.fromArray(S, x, xBase + r0 + c);
+                    t1 = FloatVector.fromArray(S, x, xBase + r0 + c + L);
+                    b0 = FloatVector.fromArray(S, x, xBase + r1 + c);
+                    b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L);
+                } else {
+                    VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(L, 2 * n);
+                    t0 = FloatVector.fromArray(S, x, xBase + r0 + c, lo);
+                    t1 = FloatVector.fromArray(S, x, xBase + r0 + c + L, hi);
+                    b0 = FloatVector.fromArray(S, x, xBase + r1 + c, lo);
+                    b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L, hi);
+                }
                 FloatVector a = t0.rearrange(EVEN, t1), b = t0.rearrange(ODD, t1);
                 FloatVector d = b0.rearrange(EVEN, b1), e = b0.rearrange(ODD, b1);
                 IntVector aAt = TWICE_IOTA.add(r0 + c), dAt = TWICE_IOTA.add(r1 + c);
@@ -46,9 +59,18 @@ final class SimdPool {
                 FloatVector bottom = d.blend(e, eWins);
                 IntVector bottomAt = dAt.blend(dAt.add(1), eWins.cast(I));
                 VectorMask<Float> down = bottom.compare(VectorOperators.GT, top);
-                VectorMask<Float> out = S.indexInRange(0, n);
-                top.blend(bottom, down).intoArray(y, yRow + j0, out);
-                topAt.blend(bottomAt, down.cast(I)).intoArray(arg, yRow + j0, out.cast(I));
+                FloatVector best = top.blend(bottom, down);
+                IntVector bestAt = topAt.blend(bottomAt, down.cast(I));
+                if (n == L) {
+                    best.intoArray(y, yRow + j0);
+                    bestAt.intoArray(arg, yRow + j0);
+                } else {
+                    // a part row (rows of 14 or 7 in LeNet-sized nets): through a buffer, not a masked store
+                    best.intoArray(values, 0);
+                    bestAt.intoArray(indices, 0);
+                    System.arraycopy(values, 0, y, yRow + j0, n);
+                    System.arraycopy(indices, 0, arg, yRow + j0, n);
+                }
             }
         }
     }

@@ -15,8 +15,11 @@ class KernelProviderTest {
     @Test
     void scalarOnRequest() {
         Kernels k = KernelProvider.configure("scalar", 2);
-        assertEquals("scalar", k.name());
-        assertEquals("scalar", Kernels.get().name());
+        assertEquals("scalar 2 threads", k.name());
+        assertEquals("scalar 2 threads", Kernels.get().name());
+        assertEquals(2, k.pool().threads());
+        assertEquals("scalar", KernelProvider.configure("scalar", 1).name());
+        assertEquals(null, Kernels.get().pool());
     }
 
     @Test
@@ -25,7 +28,7 @@ class KernelProviderTest {
         if (KernelProvider.simdUnavailableReason() == null && Runtime.version().feature() >= KernelProvider.MIN_FAST_JAVA) {
             assertTrue(k.name().matches("simd-\\d+ 2 threads"), k.name());
         } else {
-            assertEquals("scalar", k.name());
+            assertEquals("scalar 2 threads", k.name());
             assertTrue(KernelProvider.fallbackReason() != null && !KernelProvider.fallbackReason().isBlank());
         }
     }
