@@ -194,8 +194,17 @@ final class SimdGemm {
             }
             return;
         }
-        // a transpose: write each packed row in order and read the cols source rows side by side,
-        // which stay in L1 while p walks along them
+        // a transpose: each packed row is one gather per vector from the cols source rows, which
+        // stay in L1 while p walks along them; a part panel goes one by one, zero-padded
+        if (cols == NR) {
+            for (int p = 0, base = 0; p < kc; p++, base += NR) {
+                int at = pc + p;
+                FloatVector.fromArray(S, b, at, bRows, j0).intoArray(bp, base);
+                FloatVector.fromArray(S, b, at, bRows, j0 + L).intoArray(bp, base + L);
+                FloatVector.fromArray(S, b, at, bRows, j0 + 2 * L).intoArray(bp, base + 2 * L);
+            }
+            return;
+        }
         for (int p = 0, base = 0; p < kc; p++, base += NR) {
             int at = pc + p;
             for (int j = 0; j < cols; j++) bp[base + j] = b[bRows[j0 + j] + at];
