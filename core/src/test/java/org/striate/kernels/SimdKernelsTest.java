@@ -125,7 +125,7 @@ class SimdKernelsTest {
             int k = 1 + r.nextInt(3), stride = 1 + r.nextInt(3);
             if (t % 3 == 0) { kind = PoolGeometry.Kind.MAX; k = 2; stride = 2; }
             int pad = t % 3 == 0 ? 0 : r.nextInt(k / 2 + 1);
-            int channels = 1 + r.nextInt(6), inH = k + r.nextInt(12), inW = k + r.nextInt(12);
+            int channels = 1 + r.nextInt(6), inH = k + r.nextInt(12), inW = k + r.nextInt(12) + (t % 5 == 0 ? 20 + r.nextInt(30) : 0);
             int batch = 1 + r.nextInt(5) + (t % 25 == 0 ? 40 : 0);
             PoolGeometry g = new PoolGeometry(kind, channels, inH, inW, k, k, stride, stride, pad, pad);
             float[] x = random(r, batch * g.inSize());
