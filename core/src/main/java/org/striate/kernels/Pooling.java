@@ -46,20 +46,6 @@ final class Pooling {
     }
 
     /**
-     * dx of cells [c0, c0 + n) of input row r of plane nc for a pool whose windows do not overlap: the
-     * window's dy where the cell won it (and reluOut, if given, is positive), else 0.
-     */
-    static void backwardCells(PoolGeometry g, int nc, int r, int c0, int n, float[] dy, int[] arg, float[] reluOut, float[] dx) {
-        int plane = g.inH() * g.inW(), oh = g.outH(), ow = g.outW();
-        int i = r / g.strideH();
-        for (int col = c0; col < c0 + n; col++) {
-            int j = col / g.strideW(), cell = r * g.inW() + col, at = nc * plane + cell;
-            boolean won = i < oh && j < ow && arg[(nc * oh + i) * ow + j] == cell && (reluOut == null || reluOut[at] > 0);
-            dx[at] = won ? dy[(nc * oh + i) * ow + j] : 0f;
-        }
-    }
-
-    /**
      * dx of plane nc; with {@code reluOut} (the input of the pooling, a ReLU's output) cells where it
      * is ≤ 0 get no gradient, which is the ReLU's backward done in the same pass.
      */

@@ -116,7 +116,8 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg) {
-        boolean max2x2 = SimdPool.max2x2(g);
+        boolean max2x2 = g.kind() == PoolGeometry.Kind.MAX && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2
+                && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
         int planes = batch * g.channels();
         int work = planes * g.outH() * g.outW();
         Parallel.RangeTask task = (part, from, to) -> {
@@ -138,12 +139,8 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void pool2dBackwardRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] reluOut, float[] dx) {
         int planes = batch * g.channels();
-        boolean max2x2 = SimdPool.max2x2(g);
         Parallel.RangeTask task = (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) {
-                if (max2x2) SimdPool.max2x2BackwardPlane(g, nc, dy, arg, reluOut, dx);
-                else Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
-            }
+            for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
         };
         if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
         else pool.run(planes, task);

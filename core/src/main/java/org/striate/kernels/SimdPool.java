@@ -20,57 +20,7 @@ final class SimdPool {
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
 
-    private static final VectorShuffle<Float> HALF = VectorShuffle.fromOp(S, i -> i / 2);
-    private static final VectorShuffle<Integer> HALF_I = VectorShuffle.fromOp(I, i -> i / 2);
-    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
-
     private SimdPool() {}
-
-    /** Whether {@link #max2x2Plane} and {@link #max2x2BackwardPlane} apply. */
-    static boolean max2x2(PoolGeometry g) {
-        return g.kind() == PoolGeometry.Kind.MAX && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.padH() == 0 && g.padW() == 0;
-    }
-
-    /**
-     * dx of plane nc for the 2×2 stride-2 max pool: each input cell gets its window's dy where it was
-     * the window's winner (and, with {@code reluOut}, where reluOut is positive), else 0; L cells at a
-     * time, the windows' dy and winners spread over pairs of lanes. Same values as
-     * {@link Pooling#backwardPlane}: windows do not overlap, so no cell sums two of them.
-     */
-    static void max2x2BackwardPlane(PoolGeometry g, int nc, float[] dy, int[] arg, float[] reluOut, float[] dx) {
-        int oh = g.outH(), ow = g.outW(), inW = g.inW(), inH = g.inH(), plane = inH * inW;
-        int xBase = nc * plane, yBase = nc * oh * ow, covered = 2 * ow;
-        float[] values = Scratch.get().tile(L);
-        for (int r = 0; r < inH; r++) {
-            int row = xBase + r * inW, i = r / 2;
-            if (i >= oh) {
-                java.util.Arrays.fill(dx, row, row + inW, 0f);
-                continue;
-            }
-            int yRow = yBase + i * ow;
-            for (int c0 = 0; c0 < inW; c0 += L) {
-                int n = Math.min(L, inW - c0), from = yRow + c0 / 2;
-                if (from + L > dy.length || (reluOut != null && row + c0 + L > reluOut.length)) {
-                    Pooling.backwardCells(g, nc, r, c0, n, dy, arg, reluOut, dx);
-                    continue;
-                }
-                FloatVector d = FloatVector.fromArray(S, dy, from).rearrange(HALF);
-                IntVector at = IntVector.fromArray(I, arg, from).rearrange(HALF_I);
-                VectorMask<Integer> hit = at.compare(VectorOperators.EQ, IOTA.add(r * inW + c0))
-                        .and(IOTA.compare(VectorOperators.LT, covered - c0));
-                VectorMask<Float> pass = hit.cast(S);
-                if (reluOut != null) pass = pass.and(FloatVector.fromArray(S, reluOut, row + c0).compare(VectorOperators.GT, 0f));
-                FloatVector out = FloatVector.zero(S).blend(d, pass);
-                if (n == L) {
-                    out.intoArray(dx, row + c0);
-                } else {
-                    out.intoArray(values, 0);
-                    System.arraycopy(values, 0, dx, row + c0, n);
-                }
-            }
-        }
-    }
 
     /** Plane nc of a 2×2, stride 2, unpadded max pool. */
     static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
