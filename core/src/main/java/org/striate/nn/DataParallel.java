@@ -9,8 +9,7 @@ import org.striate.tensor.Tensor;
  * Splits each batch over the kernels' threads and runs a whole forward and backward pass per thread,
  * instead of splitting every kernel call. Small layers such as LeNet's cannot keep two cores busy one
  * call at a time (a training step is hundreds of calls, each a hand-off and a wait); whole passes on
- * separate samples need one hand-off per direction. Measured on 2 cores: fashion-cnn trains about
- * 1.6 times as fast, LeNet-5 several times (BENCHMARKS.md).
+ * separate samples need one hand-off per direction.
  *
  * <p>Thread {@code t} runs its own {@link Sequential#replica replica} of the layers (reading the
  * model's one parameter buffer; thread 0's is the model itself) on a fixed contiguous slice of the
