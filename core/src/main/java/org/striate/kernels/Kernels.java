@@ -59,7 +59,7 @@ public interface Kernels {
      */
     default void pool2dBackwardRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] reluOut, float[] dx) {
         pool2dBackward(g, batch, dy, arg, dx);
-        reluBackward(batch * g.channels() * g.inH() * g.inW(), reluOut, dx, dx);
+        reluBackward(batch * g.inSize(), reluOut, dx, dx);
     }
 
     /** y[i] = max(x[i], 0) for i < n. */

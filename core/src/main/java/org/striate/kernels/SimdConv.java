@@ -49,7 +49,7 @@ final class SimdConv {
         if (!unitStride(g)) {
             forSamples(pool, batch, g.macs(), (n, inner) -> {
                 Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner);
-                if (relu) reluInPlace(y, n * g.outSize(), g.outSize());
+                if (relu) SimdKernels.relu(y, y, n * g.outSize(), (n + 1) * g.outSize());
             });
             return;
         }
@@ -130,12 +130,6 @@ final class SimdConv {
                 for (; j < ow; j++) dst[to + j] = Math.max(out[from + j] + bv, floor);
             }
         }
-    }
-
-    private static void reluInPlace(float[] y, int off, int len) {
-        int i = 0;
-        for (int bound = len - L; i <= bound; i += L) FloatVector.fromArray(S, y, off + i).max(0f).intoArray(y, off + i);
-        for (; i < len; i++) y[off + i] = Math.max(y[off + i], 0f);
     }
 
     /** rows[(c·kH + l)·kW + m] = start of the view for channel c0 + c, tap (l, m). */

@@ -152,13 +152,14 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void reluForward(int n, float[] x, float[] y) {
-        elementwise(n, (part, from, to) -> {
-            int i = from;
-            for (int bound = to - L; i <= bound; i += L) {
-                FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-            }
-            for (; i < to; i++) y[i] = Math.max(x[i], 0f);
-        });
+        elementwise(n, (part, from, to) -> relu(x, y, from, to));
+    }
+
+    /** y[i] = max(x[i], 0) for from ≤ i < to; x and y may be the same array. */
+    static void relu(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = to - L; i <= bound; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        for (; i < to; i++) y[i] = Math.max(x[i], 0f);
     }
 
     @Override

@@ -16,6 +16,10 @@ import org.striate.tensor.Tensor;
  * estimates are used. Parameters γ (C) then β (C); the running mean and variance are the layer's state.
  */
 public class BatchNorm2d extends Layer {
+    /** Training normalises with the statistics of the whole batch. */
+    @Override
+    public boolean samplesIndependent() { return false; }
+
     public static final float DEFAULT_MOMENTUM = 0.1f, DEFAULT_EPS = 1e-5f;
     private final float momentum, eps;
     private int channels, plane;

@@ -17,8 +17,8 @@ import org.striate.tensor.Tensor;
  * order. So results are bit-identical run to run for a given thread count. Kernel calls inside a
  * pass find the pool busy and run in the calling thread.
  *
- * <p>Models whose training depends on the whole batch (BatchNorm2d's statistics) or that draw random
- * numbers per sample (Dropout) run unsplit, with the kernels splitting each call as before.
+ * <p>Models with a layer whose samples are not independent (BatchNorm2d's batch statistics,
+ * Dropout's masks) or a layer of the user's own run unsplit, with the kernels splitting each call.
  */
 public final class DataParallel {
     private final Sequential model;
@@ -42,10 +42,14 @@ public final class DataParallel {
         this.outputGradients = new Tensor[threads];
     }
 
-    /** Whether a batch can be cut into pieces without changing what each sample computes. */
+    /**
+     * Whether a batch can be cut into pieces without changing what each sample computes, and the
+     * layers can be copied: replicas are built from the spec text, which only this package's layers
+     * read back.
+     */
     static boolean splittable(Sequential model) {
         for (Layer layer : model.layers()) {
-            if (layer instanceof BatchNorm2d || layer instanceof Dropout) return false;
+            if (!layer.samplesIndependent() || !Sequential.builtIn(layer, Layer.class)) return false;
         }
         return true;
     }

@@ -10,6 +10,10 @@ import org.striate.tensor.Tensor;
  * in {@link #initParams}, so the same model seed gives the same masks and the same training run.
  */
 public class Dropout extends Layer {
+    /** The masks are drawn in sample order from one generator: a split batch would draw others. */
+    @Override
+    public boolean samplesIndependent() { return false; }
+
     private final float p;
     private Random rng = new Random(0);
     private boolean masked;

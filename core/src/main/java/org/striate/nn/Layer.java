@@ -80,6 +80,12 @@ public abstract class Layer {
 
     protected final boolean inputGradientNeeded() { return inputGradientNeeded; }
 
+    /**
+     * Whether each sample's forward and backward depend on that sample alone, so a batch may be cut
+     * into pieces that run apart ({@link DataParallel}). Not so for batch statistics or per-call random draws.
+     */
+    public boolean samplesIndependent() { return true; }
+
     /** Multiply-adds per sample in forward (0 for layers that only move or compare values). */
     public long macs() { return 0; }
 

@@ -122,7 +122,7 @@ public final class Sequential {
     public Tensor forward(Tensor x, boolean training) {
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            if (ours(layer, Conv2d.class) && ours(next(i), ReLU.class)) {
+            if (builtIn(layer, Conv2d.class) && builtIn(next(i), ReLU.class)) {
                 Conv2d conv = (Conv2d) layer;
                 ReLU relu = (ReLU) next(i);
                 x = relu.passThrough(conv.forwardRelu(x));
@@ -136,8 +136,11 @@ public final class Sequential {
 
     private Layer next(int i) { return i + 1 < layers.size() ? layers.get(i + 1) : null; }
 
-    /** A layer of this package of the given kind: a user's subclass may override forward or backward, so it is never fused. */
-    private static boolean ours(Layer layer, Class<? extends Layer> kind) {
+    /**
+     * A layer of this package of the given kind: a user's subclass may override forward or backward,
+     * so it is never fused, and its spec line may not parse back, so it is never replicated.
+     */
+    static boolean builtIn(Layer layer, Class<? extends Layer> kind) {
         return kind.isInstance(layer) && layer.getClass().getPackage() == Sequential.class.getPackage();
     }
 
@@ -148,7 +151,7 @@ public final class Sequential {
     public Tensor backward(Tensor dy) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer layer = layers.get(i);
-            if (ours(layer, Pool2d.class) && i > 0 && ours(layers.get(i - 1), ReLU.class)) {
+            if (builtIn(layer, Pool2d.class) && i > 0 && builtIn(layers.get(i - 1), ReLU.class)) {
                 Pool2d pool = (Pool2d) layer;
                 ReLU relu = (ReLU) layers.get(i - 1);
                 dy = pool.backwardThroughRelu(dy, relu.lastInput());
