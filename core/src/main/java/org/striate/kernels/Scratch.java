@@ -18,6 +18,7 @@ final class Scratch {
     private float[] flipped = new float[0];
     private float[] lanes = new float[0];
     private int[] convRows = new int[0];
+    private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
 
     static Scratch get() { return MINE.get(); }
@@ -31,6 +32,7 @@ final class Scratch {
     /** Row starts of a convolution's shifted views, kept for a whole call. */
     int[] convRows(int n) { if (convRows.length < n) convRows = new int[n]; return convRows; }
     /** Per-lane partial sums of a weight gradient, folded once per call. */
+    int[] gatherIndex(int n) { if (gatherIndex.length < n) gatherIndex = new int[n]; return gatherIndex; }
     float[] lanes(int n) { if (lanes.length < n) lanes = new float[n]; return lanes; }
     /** Weights flipped and with channel axes swapped, for the input gradient. */
     float[] flipped(int n) { if (flipped.length < n) flipped = new float[n]; return flipped; }

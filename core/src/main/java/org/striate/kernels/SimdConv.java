@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,12 +20,20 @@ final class SimdConv {
 
     private SimdConv() {}
 
-    /** Splits over samples when there are enough of them, otherwise over each GEMM's columns. */
+    /**
+     * Splits over samples when there are enough of them, otherwise over each GEMM's columns. Each
+     * thread takes the next sample not yet taken rather than a fixed share: on a shared machine one
+     * core often runs slower than the other for a while, and a fixed half would leave the faster one
+     * waiting. A sample is computed whole by one thread, so which thread takes it does not change a bit.
+     */
     interface SampleTask { void run(int n, Parallel inner); }
 
     static void forSamples(Parallel pool, int batch, long macsPerSample, SampleTask task) {
         if (batch >= pool.threads()) {
-            pool.run(batch, (part, from, to) -> { for (int n = from; n < to; n++) task.run(n, null); });
+            AtomicInteger next = new AtomicInteger();
+            pool.run(pool.threads(), (part, from, to) -> {
+                for (int n = next.getAndIncrement(); n < batch; n = next.getAndIncrement()) task.run(n, null);
+            });
         } else {
             // below this a hand-off to the other threads costs more than it saves
             Parallel inner = macsPerSample >= SPLIT_MACS ? pool : null;
@@ -43,6 +52,10 @@ final class SimdConv {
     /** With {@code relu}, y = max(conv + bias, 0), applied as each sample's output is written. */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, Parallel pool) {
+        if (ChannelLaneConv.applies(g)) {
+            ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, pool);
+            return;
+        }
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
@@ -146,12 +159,17 @@ final class SimdConv {
     static float[] pad(Scratch s, float[] src, int srcOff, int channels, int h, int w, int padH, int padW, int slack) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp, size = channels * plane + slack + SimdGemm.NR;
         float[] xp = s.padded(size);
-        Arrays.fill(xp, 0, size, 0f);
+        // only the border is zeroed: the interior is overwritten anyway
         for (int c = 0; c < channels; c++) {
+            int base = c * plane;
+            Arrays.fill(xp, base, base + padH * wp + padW, 0f);
             for (int r = 0; r < h; r++) {
-                System.arraycopy(src, srcOff + (c * h + r) * w, xp, c * plane + (r + padH) * wp + padW, w);
+                int at = base + (r + padH) * wp + padW;
+                System.arraycopy(src, srcOff + (c * h + r) * w, xp, at, w);
+                Arrays.fill(xp, at + w, r + 1 < h ? at + wp : base + plane, 0f);
             }
         }
+        Arrays.fill(xp, channels * plane, size, 0f);
         return xp;
     }
 

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The FP32 ceiling of this machine as the Vector API reaches it: independent FMA chains on the
  * preferred vector width, enough of them to cover FMA latency on two ports, on every thread of the
- * pool at once. Loaded by reflection from {@link PeakFlops}.
+ * pool at once. Loaded by reflection from {@link PeakFlops}, which takes the best of several windows.
  */
 final class SimdPeak {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -16,40 +16,26 @@ final class SimdPeak {
 
     private SimdPeak() {}
 
-    /**
-     * GFLOP/s summed over {@code threads} threads, each running FMAs for about {@code nanos}: the best
-     * of several such windows, taken once the rate stops rising. Until C2 has compiled the loop (it
-     * may be busy with other code for seconds) the Vector API runs boxed, hundreds of times slower.
-     */
-    static double gflops(int threads, long nanos) {
+    /** GFLOP/s summed over the pool's threads, each running FMAs for about {@code nanos}. */
+    static double window(Parallel pool, long nanos) {
+        int threads = pool.threads();
         float[] sink = new float[threads];
         long[] fmas = new long[threads];
-        double best = 0;
-        try (Parallel pool = new Parallel(threads)) {
-            for (int window = 0, flat = 0; window < MAX_WINDOWS && flat < 2; window++) {
-                long t0 = System.nanoTime();
-                pool.run(threads, (part, from, to) -> {
-                    long end = System.nanoTime() + nanos;
-                    long done = 0;
-                    while (System.nanoTime() < end) {
-                        fmaLoop(8, INNER, sink, part);
-                        done += 8L * INNER;
-                    }
-                    fmas[part] = done;
-                });
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long total = 0;
-                for (long f : fmas) total += f;
-                double rate = total * CHAINS * S.length() * 2.0 / seconds / 1e9;
-                flat = rate > best * 1.02 ? 0 : flat + 1;
-                best = Math.max(best, rate);
+        long t0 = System.nanoTime();
+        pool.run(threads, (part, from, to) -> {
+            long end = System.nanoTime() + nanos;
+            long done = 0;
+            while (System.nanoTime() < end) {
+                fmaLoop(8, INNER, sink, part);
+                done += 8L * INNER;
             }
-        }
-        return best;
+            fmas[part] = done;
+        });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long total = 0;
+        for (long f : fmas) total += f;
+        return total * CHAINS * S.length() * 2.0 / seconds / 1e9;
     }
-
-    /** Windows after which the best rate so far is returned even if it still rises. */
-    private static final int MAX_WINDOWS = 30;
 
     private static void fmaLoop(int outer, int inner, float[] sink, int slot) {
         FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);

@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
@@ -59,6 +60,33 @@ class SimdKernelsTest {
         checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
         checkConv(r, new ConvGeometry(64, 17, 19, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1), 1, true);
         assertTrue(shapes >= 1000);
+    }
+
+    /**
+     * Stride-1 convolutions whose output channels fill whole tiles of {@link ChannelLaneConv} (on
+     * 512-bit vectors): tile and tap-block edges, kernel rows of three and others, odd sizes.
+     */
+    @Test
+    void channelLaneConvolutionMatchesScalar() {
+        Random r = new Random(6);
+        int used = 0, checked = 0;
+        for (int t = 0; checked < 1000; t++) {
+            int inC = pick(r, new int[] {1, 2, 3, 5, 11, 13});
+            int outC = ChannelLaneConv.CB * (r.nextInt(8) == 0 ? 2 : 1);
+            int kH = pick(r, new int[] {1, 2, 3, 3, 5}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {1, 2, 5}) : 3;
+            int pad = r.nextInt(3), dil = 1 + (r.nextInt(5) == 0 ? 1 : 0);
+            int inH = 1 + r.nextInt(12), inW = 1 + r.nextInt(13);
+            ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, 1, 1, pad, pad, dil, dil, 1);
+            if (g.outH() <= 0 || g.outW() <= 0 || Im2colConv.pointwise(g)) continue;
+            checked++;
+            if (ChannelLaneConv.applies(g)) used++;
+            checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
+        }
+        // a batch smaller than the pool splits each sample's tiles over the threads
+        checkConv(r, new ConvGeometry(40, 15, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, true);
+        checkConv(r, new ConvGeometry(32, 14, 14, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
+        // on narrower vectors the kernel is not used, and these shapes test the shifted-view product
+        assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
     }
 
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
