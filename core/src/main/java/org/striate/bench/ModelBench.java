@@ -42,10 +42,17 @@ public final class ModelBench {
         double latencyUs = 1e6 / Timing.perSecond(() -> model.forward(one, false), o.seconds());
 
         double peak = PeakFlops.measureGflops(threads, o.peakMillis());
-        List<BenchResult.ConvFigures> convs = new ArrayList<>();
-        for (Layer layer : model.layers()) {
-            if (layer instanceof Conv2d conv) convs.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, peak, rng));
+        List<ConvBench.Measured> measured = new ArrayList<>();
+        try (PeakFlops.Meter meter = PeakFlops.meter(threads)) {
+            for (Layer layer : model.layers()) {
+                if (layer instanceof Conv2d conv) measured.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, meter, rng));
+            }
         }
+        // the peak is the best FMA window of the whole run: a layer's share is never taken of a
+        // peak lower than one seen while it was measured
+        for (ConvBench.Measured m : measured) peak = Math.max(peak, m.peakSeen());
+        List<BenchResult.ConvFigures> convs = new ArrayList<>();
+        for (ConvBench.Measured m : measured) convs.add(m.against(peak));
         List<BenchResult.StepShare> steps = profileStep(model, trainX, labels, dLogits, Math.max(3, (int) (train / o.trainBatch() * o.seconds() / 4)));
         return new BenchResult(modelName, k.name(), threads, train, infer, latencyUs, peak, convs, steps);
     }

@@ -16,20 +16,12 @@ final class Timing {
     }
 
     /**
-     * The best rate of {@value #BEST_OF} windows over {@code seconds} in all, after the same warm-up:
-     * what the code reaches when nothing else takes the cores, measured the way the FP32 peak is, so
-     * that a kernel's share of the peak compares like with like on a machine shared with other work.
+     * Windows of which a kernel's best rate is taken: what the code reaches when nothing else takes
+     * the cores, measured the way the FP32 peak is, so that its share of the peak compares like with like.
      */
-    static double bestPerSecond(Runnable body, double seconds) {
-        warmUp(body, seconds);
-        double best = 0;
-        for (int window = 0; window < BEST_OF; window++) best = Math.max(best, rate(runFor(body, seconds / BEST_OF)));
-        return best;
-    }
-
     static final int BEST_OF = 5;
 
-    private static void warmUp(Runnable body, double seconds) {
+    static void warmUp(Runnable body, double seconds) {
         runFor(body, seconds);
         double previous = rate(runFor(body, seconds / 2));
         for (int window = 0; window < MAX_WINDOWS; window++) {
@@ -44,7 +36,7 @@ final class Timing {
     /** Warm-up windows after which the rate is measured anyway (a machine shared with other work never settles). */
     static final int MAX_WINDOWS = 20;
 
-    private static double rate(long[] done) { return done[0] / (done[1] / 1e9); }
+    static double rate(long[] done) { return done[0] / (done[1] / 1e9); }
 
     /** Runs {@code body} at least once and until {@code seconds} have passed; returns {calls, nanos}. */
     static long[] runFor(Runnable body, double seconds) {

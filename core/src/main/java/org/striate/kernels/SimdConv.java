@@ -89,6 +89,13 @@ final class SimdConv {
                 }
             }
         }
+        // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
+        ConvGeometry full = new ConvGeometry(g.outC(), g.outH(), g.outW(), g.inC(), g.kH(), g.kW(), 1, 1,
+                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), g.groups());
+        if (ChannelLaneConv.applies(full)) {
+            ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, pool);
+            return;
+        }
         float[] ap = s.packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         int oh = g.outH(), ow = g.outW();
@@ -181,6 +188,10 @@ final class SimdConv {
 
     static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
                                Parallel pool) {
+        if (ChannelLaneConv.applies(g)) {
+            ChannelLaneWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
+            return;
+        }
         int ws = g.weightSize(), size = ws + g.outC();
         float[][] acc = Scratch.get().partials(pool.threads(), size);
         boolean dots = unitStride(g) && useDots(g);

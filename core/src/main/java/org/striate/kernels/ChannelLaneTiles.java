@@ -1,0 +1,148 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register tiles of the channel-lane convolution ({@link ChannelLaneConv}): 24 accumulators,
+ * {@value #POSITIONS} output positions × 4 vectors of output channels. Written out in full: C2
+ * keeps locals in registers, never arrays of vectors. Each loop has a method of its own, which keeps
+ * every method small enough for C2 to compile whole (a method it gives up on runs boxed, a hundred
+ * times slower).
+ */
+final class ChannelLaneTiles {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    /** Output positions (or taps, in the weight gradient) per tile. */
+    static final int POSITIONS = 6;
+
+    private ChannelLaneTiles() {}
+
+    /** Forward tile of 6 positions × 4 vectors of channels, taps [from, to); the first block starts from zero. */
+    static void forward6x4(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+            float[] acc) {
+        int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
+        int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (from == 0) {
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = FloatVector.zero(S);
+            c30 = c31 = c32 = c33 = c40 = c41 = c42 = c43 = c50 = c51 = c52 = c53 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, r0); c01 = FloatVector.fromArray(S, acc, r0 + L);
+            c02 = FloatVector.fromArray(S, acc, r0 + 2 * L); c03 = FloatVector.fromArray(S, acc, r0 + 3 * L);
+            c10 = FloatVector.fromArray(S, acc, r1); c11 = FloatVector.fromArray(S, acc, r1 + L);
+            c12 = FloatVector.fromArray(S, acc, r1 + 2 * L); c13 = FloatVector.fromArray(S, acc, r1 + 3 * L);
+            c20 = FloatVector.fromArray(S, acc, r2); c21 = FloatVector.fromArray(S, acc, r2 + L);
+            c22 = FloatVector.fromArray(S, acc, r2 + 2 * L); c23 = FloatVector.fromArray(S, acc, r2 + 3 * L);
+            c30 = FloatVector.fromArray(S, acc, r3); c31 = FloatVector.fromArray(S, acc, r3 + L);
+            c32 = FloatVector.fromArray(S, acc, r3 + 2 * L); c33 = FloatVector.fromArray(S, acc, r3 + 3 * L);
+            c40 = FloatVector.fromArray(S, acc, r4); c41 = FloatVector.fromArray(S, acc, r4 + L);
+            c42 = FloatVector.fromArray(S, acc, r4 + 2 * L); c43 = FloatVector.fromArray(S, acc, r4 + 3 * L);
+            c50 = FloatVector.fromArray(S, acc, r5); c51 = FloatVector.fromArray(S, acc, r5 + L);
+            c52 = FloatVector.fromArray(S, acc, r5 + 2 * L); c53 = FloatVector.fromArray(S, acc, r5 + 3 * L);
+        }
+        FloatVector w0, w1, w2, w3, v;
+        for (int t = from; t < to; t++) {
+            int r = rows[t], wi = t * outC + c0;
+            w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
+            v = FloatVector.broadcast(S, xp[r + a0]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, xp[r + a1]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+            v = FloatVector.broadcast(S, xp[r + a2]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
+            v = FloatVector.broadcast(S, xp[r + a3]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
+            v = FloatVector.broadcast(S, xp[r + a4]);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
+            v = FloatVector.broadcast(S, xp[r + a5]);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
+        }
+        c00.intoArray(acc, r0); c01.intoArray(acc, r0 + L); c02.intoArray(acc, r0 + 2 * L); c03.intoArray(acc, r0 + 3 * L);
+        c10.intoArray(acc, r1); c11.intoArray(acc, r1 + L); c12.intoArray(acc, r1 + 2 * L); c13.intoArray(acc, r1 + 3 * L);
+        c20.intoArray(acc, r2); c21.intoArray(acc, r2 + L); c22.intoArray(acc, r2 + 2 * L); c23.intoArray(acc, r2 + 3 * L);
+        c30.intoArray(acc, r3); c31.intoArray(acc, r3 + L); c32.intoArray(acc, r3 + 2 * L); c33.intoArray(acc, r3 + 3 * L);
+        c40.intoArray(acc, r4); c41.intoArray(acc, r4 + L); c42.intoArray(acc, r4 + 2 * L); c43.intoArray(acc, r4 + 3 * L);
+        c50.intoArray(acc, r5); c51.intoArray(acc, r5 + L); c52.intoArray(acc, r5 + 2 * L); c53.intoArray(acc, r5 + 3 * L);
+    }
+
+    /** {@link #forward6x4} for taps in kernel rows of three neighbouring inputs: C2 checks their bounds once. */
+    static void forward6x4Rows3(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+            float[] acc) {
+        int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
+        int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (from == 0) {
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = FloatVector.zero(S);
+            c30 = c31 = c32 = c33 = c40 = c41 = c42 = c43 = c50 = c51 = c52 = c53 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, r0); c01 = FloatVector.fromArray(S, acc, r0 + L);
+            c02 = FloatVector.fromArray(S, acc, r0 + 2 * L); c03 = FloatVector.fromArray(S, acc, r0 + 3 * L);
+            c10 = FloatVector.fromArray(S, acc, r1); c11 = FloatVector.fromArray(S, acc, r1 + L);
+            c12 = FloatVector.fromArray(S, acc, r1 + 2 * L); c13 = FloatVector.fromArray(S, acc, r1 + 3 * L);
+            c20 = FloatVector.fromArray(S, acc, r2); c21 = FloatVector.fromArray(S, acc, r2 + L);
+            c22 = FloatVector.fromArray(S, acc, r2 + 2 * L); c23 = FloatVector.fromArray(S, acc, r2 + 3 * L);
+            c30 = FloatVector.fromArray(S, acc, r3); c31 = FloatVector.fromArray(S, acc, r3 + L);
+            c32 = FloatVector.fromArray(S, acc, r3 + 2 * L); c33 = FloatVector.fromArray(S, acc, r3 + 3 * L);
+            c40 = FloatVector.fromArray(S, acc, r4); c41 = FloatVector.fromArray(S, acc, r4 + L);
+            c42 = FloatVector.fromArray(S, acc, r4 + 2 * L); c43 = FloatVector.fromArray(S, acc, r4 + 3 * L);
+            c50 = FloatVector.fromArray(S, acc, r5); c51 = FloatVector.fromArray(S, acc, r5 + L);
+            c52 = FloatVector.fromArray(S, acc, r5 + 2 * L); c53 = FloatVector.fromArray(S, acc, r5 + 3 * L);
+        }
+        FloatVector w0, w1, w2, w3, v;
+        for (int t = from; t < to; t += 3) {
+            int r = rows[t], wi = t * outC + c0;
+            w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
+            v = FloatVector.broadcast(S, xp[r + a0]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, xp[r + a1]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+            v = FloatVector.broadcast(S, xp[r + a2]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
+            v = FloatVector.broadcast(S, xp[r + a3]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
+            v = FloatVector.broadcast(S, xp[r + a4]);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
+            v = FloatVector.broadcast(S, xp[r + a5]);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
+            w0 = FloatVector.fromArray(S, wt, wi + 1 * outC); w1 = FloatVector.fromArray(S, wt, wi + 1 * outC + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 1 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 1 * outC + 3 * L);
+            v = FloatVector.broadcast(S, xp[r + a0 + 1]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, xp[r + a1 + 1]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+            v = FloatVector.broadcast(S, xp[r + a2 + 1]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
+            v = FloatVector.broadcast(S, xp[r + a3 + 1]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
+            v = FloatVector.broadcast(S, xp[r + a4 + 1]);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
+            v = FloatVector.broadcast(S, xp[r + a5 + 1]);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
+            w0 = FloatVector.fromArray(S, wt, wi + 2 * outC); w1 = FloatVector.fromArray(S, wt, wi + 2 * outC + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 2 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 2 * outC + 3 * L);
+            v = FloatVector.broadcast(S, xp[r + a0 + 2]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, xp[r + a1 + 2]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+            v = FloatVector.broadcast(S, xp[r + a2 + 2]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
+            v = FloatVector.broadcast(S, xp[r + a3 + 2]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
+            v = FloatVector.broadcast(S, xp[r + a4 + 2]);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
+            v = FloatVector.broadcast(S, xp[r + a5 + 2]);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
+        }
+        c00.intoArray(acc, r0); c01.intoArray(acc, r0 + L); c02.intoArray(acc, r0 + 2 * L); c03.intoArray(acc, r0 + 3 * L);
+        c10.intoArray(acc, r1); c11.intoArray(acc, r1 + L); c12.intoArray(acc, r1 + 2 * L); c13.intoArray(acc, r1 + 3 * L);
+        c20.intoArray(acc, r2); c21.intoArray(acc, r2 + L); c22.intoArray(acc, r2 + 2 * L); c23.intoArray(acc, r2 + 3 * L);
+        c30.intoArray(acc, r3); c31.intoArray(acc, r3 + L); c32.intoArray(acc, r3 + 2 * L); c33.intoArray(acc, r3 + 3 * L);
+        c40.intoArray(acc, r4); c41.intoArray(acc, r4 + L); c42.intoArray(acc, r4 + 2 * L); c43.intoArray(acc, r4 + 3 * L);
+        c50.intoArray(acc, r5); c51.intoArray(acc, r5 + L); c52.intoArray(acc, r5 + 2 * L); c53.intoArray(acc, r5 + 3 * L);
+    }
+}
