@@ -13,7 +13,11 @@ public record BenchResult(String model, String kernels, int threads,
                           double trainImagesPerS, double inferImagesPerS, double latencyBatch1Us, double peakGflops,
                           List<ConvFigures> layers, List<StepShare> steps) {
 
-    /** One Conv2d layer timed alone at the training batch; shares are of {@link #peakGflops()}. */
+    /**
+     * One Conv2d layer timed alone at the training batch. Shares are of the FMA-loop windows taken
+     * alongside each pass, which on a drifting machine may be below {@link #peakGflops()}, the best
+     * window of the whole run.
+     */
     public record ConvFigures(String name, String geometry, double forwardGflops, double backwardGflops,
                               double forwardShareOfPeak, double backwardShareOfPeak) {}
 
@@ -58,7 +62,7 @@ public record BenchResult(String model, String kernels, int threads,
         b.append(String.format(Locale.ROOT, "latency_batch1_us %.0f us%n", latencyBatch1Us));
         b.append(String.format(Locale.ROOT, "peak_gflops %.1f GFLOP/s%n", peakGflops));
         for (ConvFigures l : layers) {
-            b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of peak), backward %.1f GFLOP/s (%.0f%%)%n",
+            b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of the peak alongside), backward %.1f GFLOP/s (%.0f%%)%n",
                     l.name(), l.geometry(), l.forwardGflops(), 100 * l.forwardShareOfPeak(),
                     l.backwardGflops(), 100 * l.backwardShareOfPeak()));
         }

@@ -8,18 +8,23 @@ import org.striate.nn.Conv2d;
 
 /**
  * One Conv2d layer's kernels timed alone: 2·MACs FLOPs forward, twice that backward (dW and dx); the
- * best of several windows, as the peak it is compared with. Each window of the layer is followed by
- * a window of the FMA loop of the same length, so that on a machine whose speed drifts (a shared
- * host) the peak is also measured while the layer is: the best of those windows joins the peak.
+ * best of several windows. Each window of the layer is followed by a window of the FMA loop of the
+ * same length, and a pass's share of the peak is its best window over the best FMA window taken
+ * alongside it: on a machine whose speed drifts by tens of percent within seconds (a shared host),
+ * a layer and a peak measured at different times would compare the machine's moods, not the code.
  */
 final class ConvBench {
     private ConvBench() {}
 
-    /** GFLOP/s of a layer, and the best peak window measured between its windows. */
-    record Measured(String name, String geometry, double forwardGflops, double backwardGflops, double peakSeen) {
-        BenchResult.ConvFigures against(double peak) {
-            return new BenchResult.ConvFigures(name, geometry, forwardGflops, backwardGflops, forwardGflops / peak, backwardGflops / peak);
+    /** GFLOP/s of a layer's passes, and the best FMA-loop window measured alongside each. */
+    record Measured(String name, String geometry, double forwardGflops, double backwardGflops,
+                    double forwardPeak, double backwardPeak) {
+        BenchResult.ConvFigures figures() {
+            return new BenchResult.ConvFigures(name, geometry, forwardGflops, backwardGflops,
+                    forwardGflops / forwardPeak, backwardGflops / backwardPeak);
         }
+
+        double peakSeen() { return Math.max(forwardPeak, backwardPeak); }
     }
 
     static Measured measure(Conv2d conv, int batch, double seconds, PeakFlops.Meter meter, Random rng) {
@@ -29,15 +34,15 @@ final class ConvBench {
         float[] y = new float[batch * g.outSize()], dy = random(rng, y.length);
         float[] dx = new float[x.length], dw = new float[w.length];
         double flops = 2.0 * g.macs() * batch;
-        double[] peakSeen = {0};
-        double fwd = flops * interleaved(() -> k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y), seconds, meter, peakSeen) / 1e9;
+        double[] forwardPeak = {0}, backwardPeak = {0};
+        double fwd = flops * interleaved(() -> k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y), seconds, meter, forwardPeak) / 1e9;
         double bwd = 2 * flops * interleaved(() -> {
             k.conv2dBackwardParams(g, batch, x, dy, dw, 0, dw, g.weightSize());
             k.conv2dBackwardInput(g, batch, dy, w, 0, dx);
-        }, seconds, meter, peakSeen) / 1e9;
+        }, seconds, meter, backwardPeak) / 1e9;
         String geometry = g.inC() + "x" + g.inH() + "x" + g.inW() + " -> " + g.outC() + "x" + g.outH() + "x" + g.outW()
                 + " k" + g.kH() + "x" + g.kW() + " batch " + batch;
-        return new Measured(conv.name(), geometry, fwd, bwd, peakSeen[0]);
+        return new Measured(conv.name(), geometry, fwd, bwd, forwardPeak[0], backwardPeak[0]);
     }
 
     /** Calls per second: the best of {@link Timing#BEST_OF} windows, each followed by a peak window. */

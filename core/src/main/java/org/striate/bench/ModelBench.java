@@ -48,11 +48,13 @@ public final class ModelBench {
                 if (layer instanceof Conv2d conv) measured.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, meter, rng));
             }
         }
-        // the peak is the best FMA window of the whole run: a layer's share is never taken of a
-        // peak lower than one seen while it was measured
-        for (ConvBench.Measured m : measured) peak = Math.max(peak, m.peakSeen());
+        // the peak reported is the best FMA window of the whole run; each layer's share is of the
+        // windows taken alongside it (ConvBench)
         List<BenchResult.ConvFigures> convs = new ArrayList<>();
-        for (ConvBench.Measured m : measured) convs.add(m.against(peak));
+        for (ConvBench.Measured m : measured) {
+            peak = Math.max(peak, m.peakSeen());
+            convs.add(m.figures());
+        }
         List<BenchResult.StepShare> steps = profileStep(model, trainX, labels, dLogits, Math.max(3, (int) (train / o.trainBatch() * o.seconds() / 4)));
         return new BenchResult(modelName, k.name(), threads, train, infer, latencyUs, peak, convs, steps);
     }

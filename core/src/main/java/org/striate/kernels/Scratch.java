@@ -13,6 +13,7 @@ final class Scratch {
     private float[] tile = new float[0];
     private float[] packW = new float[0];
     private float[] padded = new float[0];
+    private final int[] paddedLayout = {-1, 0, 0, 0, 0, 0};
     private float[] ext = new float[0];
     private int[] rows = new int[0];
     private float[] flipped = new float[0];
@@ -37,7 +38,21 @@ final class Scratch {
     /** Weights flipped and with channel axes swapped, for the input gradient. */
     float[] flipped(int n) { if (flipped.length < n) flipped = new float[n]; return flipped; }
     /** A zero-bordered copy of one sample. */
-    float[] padded(int n) { if (padded.length < n) padded = new float[n]; return padded; }
+    float[] padded(int n) {
+        if (padded.length < n) {
+            padded = new float[n];
+            paddedLayout[0] = -1;
+        }
+        return padded;
+    }
+
+    /** Whether the padded buffer last held this layout (its border is still zero); records it either way. */
+    boolean paddedLayoutIs(int channels, int h, int w, int padH, int padW, int size) {
+        int[] l = paddedLayout;
+        if (l[0] == channels && l[1] == h && l[2] == w && l[3] == padH && l[4] == padW && l[5] == size) return true;
+        l[0] = channels; l[1] = h; l[2] = w; l[3] = padH; l[4] = padW; l[5] = size;
+        return false;
+    }
     /** A product over the padded width, before its valid columns are copied out. */
     float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
     /** Packed weights, written by the calling thread and only read by the pool while a call runs. */

@@ -3,6 +3,7 @@ package org.striate.kernels;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -162,21 +163,25 @@ final class SimdConv {
         }
     }
 
-    /** The calling thread's padded copy of (channels, h, w) with {@code slack} zeros after it. */
+    /**
+     * The calling thread's padded copy of (channels, h, w) with {@code slack} zeros after it. The
+     * border and slack are zeroed only when the layout differs from the last copy made into the same
+     * buffer: every sample of a layer has the same layout, and its copy overwrites the interior only.
+     */
     static float[] pad(Scratch s, float[] src, int srcOff, int channels, int h, int w, int padH, int padW, int slack) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp, size = channels * plane + slack + SimdGemm.NR;
         float[] xp = s.padded(size);
-        // only the border is zeroed: the interior is overwritten anyway
+        if (!s.paddedLayoutIs(channels, h, w, padH, padW, size)) Arrays.fill(xp, 0, size, 0f);
         for (int c = 0; c < channels; c++) {
-            int base = c * plane;
-            Arrays.fill(xp, base, base + padH * wp + padW, 0f);
             for (int r = 0; r < h; r++) {
-                int at = base + (r + padH) * wp + padW;
-                System.arraycopy(src, srcOff + (c * h + r) * w, xp, at, w);
-                Arrays.fill(xp, at + w, r + 1 < h ? at + wp : base + plane, 0f);
+                int from = srcOff + (c * h + r) * w, to = c * plane + (r + padH) * wp + padW, j = 0;
+                for (; j + L <= w; j += L) FloatVector.fromArray(S, src, from + j).intoArray(xp, to + j);
+                if (j < w) {
+                    VectorMask<Float> rest = S.indexInRange(j, w);
+                    FloatVector.fromArray(S, src, from + j, rest).intoArray(xp, to + j, rest);
+                }
             }
         }
-        Arrays.fill(xp, channels * plane, size, 0f);
         return xp;
     }
 
