@@ -14,14 +14,17 @@ import picocli.CommandLine.Option;
  * machine's FP32 peak from an FMA loop, and each convolution's GFLOP/s with its share of that peak.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure speed: training images/s (batch 64), inference images/s (batch 256), latency at batch 1,",
-                "the FP32 peak of this machine (an FMA loop on all threads), and GFLOP/s of every Conv2d forward and backward."},
-        footer = {"", "Each figure is timed after a warm-up that lasts until the rate is steady (the JIT compiles the SIMD",
-                "kernels for several seconds). Throughput and latency are means over the measuring time. Each Conv2d",
-                "pass's GFLOP/s is the best of 5 windows, each followed by an FMA-loop window of the same length; its share",
-                "is of the best FMA window taken alongside it, so it compares like with like even when the machine's speed",
-                "drifts. peak_gflops is the best FMA window of the whole run.",
-                "", "Use a JDK 21 or later for the SIMD kernels (the striate launcher picks one from /usr/lib/jvm).",
+        description = {"Measure speed: training images/s (batch 64), inference images/s (batch 256),",
+                "latency at batch 1, the FP32 peak of this machine (an FMA loop on all",
+                "threads), and GFLOP/s of every Conv2d forward and backward."},
+        footer = {"", "Each figure is timed after a warm-up that lasts until the rate is steady",
+                "(the JIT compiles the SIMD kernels for several seconds). Throughput and latency",
+                "are means over the measuring time. Each Conv2d pass's GFLOP/s is the best of",
+                "5 windows, each followed by an FMA-loop window of the same length; its share is",
+                "of the best FMA window taken alongside it, so it compares like with like even",
+                "when the machine's speed drifts. peak_gflops is the best FMA window of the run.",
+                "", "Use a JDK 21 or later for the SIMD kernels (the striate launcher picks one",
+                "from /usr/lib/jvm).",
                 "Compare with PyTorch on the same machine in the same sitting; see BENCHMARKS.md.",
                 "", "Examples:", "  striate bench --model fashion-cnn", "  striate bench --model lenet5 --threads 1 --json"})
 public final class BenchCommand extends StriateCommand {

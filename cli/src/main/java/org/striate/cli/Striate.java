@@ -36,6 +36,9 @@ public final class Striate implements Runnable {
     /** The command line with Striate's error handling: one line on stderr, exit code 2 for bad input. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Striate());
+        // descriptions are written a sentence per line of up to ~115 characters: at picocli's
+        // default of 80 columns they broke mid-sentence
+        cl.setUsageHelpWidth(120);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String message = Failures.oneLine(ex.getMessage());

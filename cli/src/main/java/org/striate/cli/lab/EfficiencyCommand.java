@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Statistical efficiency: train each model on growing, nested subsets of the training set and "
                 + "measure test accuracy. Parameter sharing should let the CNN learn from fewer images.",
-                "Each run trains max(3, ceil(MIN_SEEN / n)) epochs (at most MAX_EPOCHS) from the same initial weights. "
-                        + "Writes efficiency.png (log-scaled sizes) to --out."},
+                "Each run trains max(3, ceil(MIN_SEEN / n)) epochs (at most MAX_EPOCHS) from the same initial weights.",
+                "Writes efficiency.png (log-scaled sizes) to --out."},
         footer = {"", "Examples:", "  striate lab efficiency", "  striate lab efficiency --sizes 100,300,1000,3000,10000,60000 --json"})
 public final class EfficiencyCommand extends StriateCommand {
 
