@@ -19,6 +19,14 @@ public final class Evaluator {
 
     /** Accuracy, mean loss (over samples) and the confusion matrix of {@code model} on {@code data}. */
     public static Evaluation evaluate(Sequential model, Dataset data, int batchSize, Loss loss) {
+        return evaluate(model, new DataParallel(model), data, batchSize, loss);
+    }
+
+    /**
+     * The same, with the batch split by a {@link DataParallel} of {@code model} that already exists:
+     * training keeps one, and building the thread replicas again after every epoch would be waste.
+     */
+    static Evaluation evaluate(Sequential model, DataParallel parallel, Dataset data, int batchSize, Loss loss) {
         BatchLoader.checkShape(model.inputShape(), data.images());
         int outputs = outputWidth(model);
         loss.checkClasses(outputs, data.classes());
@@ -28,7 +36,6 @@ public final class Evaluator {
         int[][] confusion = new int[k][k];
         double lossSum = 0;
         int correct = 0;
-        DataParallel parallel = new DataParallel(model);
         for (int s = 0; s < loader.steps(); s++) {
             Tensor x = loader.load(s);
             Tensor out = parallel.forward(x, false);
