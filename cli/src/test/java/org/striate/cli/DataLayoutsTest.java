@@ -68,6 +68,24 @@ class DataLayoutsTest {
         assertEquals(number(t.out(), "test_accuracy"), number(e.out(), "accuracy"), 0.0);
     }
 
+    @Test
+    void labAndReportReadCifarBatchesToo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("cifar/cifar-10-batches-bin"));
+        Files.write(data.resolve("data_batch_1.bin"), cifarBatch(120, 3));
+        Files.write(data.resolve("test_batch.bin"), cifarBatch(40, 4));
+        // the lab models are built for the data's 3x32x32 images and 10 classes
+        Cli inv = Cli.run("lab", "invariance", "--data", data.toString(), "--models", "cnn", "--train-size", "120",
+                "--test-size", "40", "--epochs", "1", "--max-shift", "1", "--out", tmp.resolve("inv").toString(), "--json");
+        assertEquals(ExitCode.OK, inv.code(), inv::toString);
+        assertTrue(inv.out().contains("\"cnn\""), inv::toString);
+        Path model = tmp.resolve("out/cifar.striate");
+        assertEquals(ExitCode.OK, train(10, tmp.resolve("cifar"), model, "--epochs", "1").code());
+        Cli report = Cli.run("report", "--model", model.toString(), "--data", data.toString(), "--test-size", "40",
+                "--out", tmp.resolve("report").toString(), "--json");
+        assertEquals(ExitCode.OK, report.code(), report::toString);
+        assertTrue(report.out().matches("(?s).*\"test_images\":\\s*40\\b.*"), report::toString);
+    }
+
     /** A w×h RGB picture: a bright square left (class "left") or right. */
     static void picture(Path file, boolean left, int w, int h) throws Exception {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

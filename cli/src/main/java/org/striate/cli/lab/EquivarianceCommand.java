@@ -48,7 +48,7 @@ public final class EquivarianceCommand extends StriateCommand {
     @Option(names = "--samples", defaultValue = "8", paramLabel = "N", description = "Number of input images (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX directory for --inputs test (default: the Fashion-MNIST package).")
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX files, CIFAR-10 batches or image folders for --inputs test (default: the Fashion-MNIST package).")
     Path data;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random inputs and of untrained weights (default: ${DEFAULT-VALUE}).")

@@ -38,7 +38,7 @@ public final class InvarianceCommand extends StriateCommand {
                     + "or trained model files, used as they are (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX directory (default: the Fashion-MNIST package).")
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX files, CIFAR-10 batches or train/ and test/ image folders (default: the Fashion-MNIST package).")
     Path data;
 
     @Option(names = "--max-shift", defaultValue = "4", paramLabel = "K", description = "Largest shift in pixels (default: ${DEFAULT-VALUE}).")
@@ -72,12 +72,15 @@ public final class InvarianceCommand extends StriateCommand {
                     + trainSize + ", " + testSize + ", " + epochs + ".");
         }
         TrainTestSplit split = ModelAndData.data(data);
+        // the models are built for the data: 1x28x28 for Fashion-MNIST, 3x32x32 for CIFAR-10
+        int[] image = split.train().sampleShape();
+        int classes = split.train().classes();
         Dataset train = split.train().head(trainSize), test = split.test().head(testSize);
         trainSize = train.size();
         testSize = test.size();
         List<Row> rows = new ArrayList<>();
         for (String name : models) {
-            Sequential m = ModelAndData.model(name, seed);
+            Sequential m = ModelAndData.model(name, seed, image, classes);
             if (!ModelAndData.isModelFile(name)) {
                 TrainOptions to = TrainOptions.builder().epochs(epochs).batchSize(32).optimizer(new Adam(1e-3)).seed(seed).build();
                 new Trainer(m, to).fit(train);

@@ -7,7 +7,8 @@ import java.util.List;
 import org.striate.StriateException;
 import org.striate.cli.DataLocation;
 import org.striate.cli.ModelSource;
-import org.striate.data.MnistFiles;
+import org.striate.data.DataDirectory;
+import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.lab.Equivariance;
@@ -25,8 +26,12 @@ public final class ModelAndData {
     public static final int[] IMAGE = {1, 28, 28};
 
     /** A lab model name (weights from {@code seed}), a trained model file, else a built-in name or a spec file. */
-    public static Sequential model(String ref, long seed) throws IOException {
-        if (LabModels.has(ref)) return LabModels.build(ref, IMAGE, 10, seed);
+    public static Sequential model(String ref, long seed) throws IOException { return model(ref, seed, IMAGE, 10); }
+
+    /** A lab model or a built-in one built for {@code image} inputs and {@code classes} outputs; a file as it is. */
+    public static Sequential model(String ref, long seed, int[] image, int classes) throws IOException {
+        if (LabModels.has(ref)) return LabModels.build(ref, image, classes, seed);
+        if (Zoo.has(ref)) return ModelSource.load(ref, image, seed);
         if (isModelFile(ref)) return ModelFile.load(Path.of(ref));
         if (!Zoo.has(ref) && !Files.isRegularFile(Path.of(ref))) {
             throw new StriateException("Unknown model '" + ref + "'. Expected a lab model (" + String.join(", ", LabModels.names())
@@ -41,7 +46,15 @@ public final class ModelAndData {
     }
 
     /** The train and test sets of --data (default: the Fashion-MNIST package). */
-    public static TrainTestSplit data(Path dir) throws IOException { return MnistFiles.load(DataLocation.resolve(dir)); }
+    public static TrainTestSplit data(Path dir) throws IOException { return data(dir, IMAGE); }
+
+    /**
+     * IDX files, CIFAR-10 batches or train/ and test/ image folders ({@link DataDirectory}); folders
+     * are read at {@code folderShape}.
+     */
+    public static TrainTestSplit data(Path dir, int[] folderShape) throws IOException {
+        return DataDirectory.load(DataLocation.resolve(dir), folderShape, Resize.AREA);
+    }
 
     /** "zero", "circular" or "both". */
     public static List<Padding> paddings(String option) {
@@ -60,7 +73,7 @@ public final class ModelAndData {
             case "random":
                 return Equivariance.randomInputs(model, n, seed);
             case "test":
-                Tensor images = data(dataDir).test().head(n).images();
+                Tensor images = data(dataDir, model.inputShape()).test().head(n).images();
                 return normalised(model, images);
             default:
                 throw new StriateException("Invalid value for option '--inputs'. Expected random or test. Received '" + kind + "'.");

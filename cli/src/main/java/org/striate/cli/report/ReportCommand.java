@@ -33,7 +33,7 @@ public final class ReportCommand extends StriateCommand {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Per-epoch metrics CSV (default: the one beside the model, if any).")
     Path metrics;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX directory of the test images (default: the Fashion-MNIST package).")
+    @Option(names = "--data", paramLabel = "DIR", description = "The test images: IDX files, CIFAR-10 batches or image folders (default: the Fashion-MNIST package).")
     Path data;
 
     @Option(names = "--no-data", description = "Leave out the sections that need test images (confusion matrix, accuracy against shift).")
@@ -66,7 +66,7 @@ public final class ReportCommand extends StriateCommand {
             throw new StriateException("Metrics file " + metrics + " does not exist. Expected the CSV the train command writes beside the model.");
         }
         MetricsTable table = csv == null ? null : MetricsTable.read(csv);
-        Dataset test = noData ? null : ModelAndData.data(data).test().head(testSize);
+        Dataset test = noData ? null : ModelAndData.data(data, m.inputShape()).test().head(testSize);
         String note = null;
         if (test != null && !Shapes.equal(test.sampleShape(), m.inputShape())) {
             note = "test images are " + Shapes.compact(test.sampleShape()) + ", the model takes " + Shapes.compact(m.inputShape());
