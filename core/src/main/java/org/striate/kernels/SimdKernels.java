@@ -121,10 +121,8 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         int planes = batch * g.channels();
         int work = planes * g.outH() * g.outW();
         Parallel.RangeTask task = (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) {
-                if (max2x2) SimdPool.max2x2Plane(g, nc, x, y, arg);
-                else Pooling.forwardPlane(g, nc, x, y, arg);
-            }
+            if (max2x2) SimdPool.max2x2Planes(g, from, to, x, y, arg);
+            else for (int nc = from; nc < to; nc++) Pooling.forwardPlane(g, nc, x, y, arg);
         };
         if (work < 16_384) task.run(0, 0, planes);
         else pool.run(planes, task);

@@ -22,12 +22,17 @@ final class SimdPool {
 
     private SimdPool() {}
 
-    /** Plane nc of a 2×2, stride 2, unpadded max pool. */
-    static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg) {
-        int oh = g.outH(), ow = g.outW(), inW = g.inW();
+    /** Planes [from, to) of a 2×2, stride 2, unpadded max pool. */
+    static void max2x2Planes(PoolGeometry g, int from, int to, float[] x, float[] y, int[] arg) {
+        // the thread's buffers, looked up once for all the planes
         Scratch scratch = Scratch.get();
         float[] values = scratch.tile(L);
         int[] indices = scratch.rows(L);
+        for (int nc = from; nc < to; nc++) max2x2Plane(g, nc, x, y, arg, values, indices);
+    }
+
+    private static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg, float[] values, int[] indices) {
+        int oh = g.outH(), ow = g.outW(), inW = g.inW();
         int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
         for (int i = 0; i < oh; i++) {
             int r0 = 2 * i * inW, r1 = r0 + inW, yRow = yBase + i * ow;
