@@ -1,9 +1,12 @@
 package org.striate.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
 import org.striate.data.DataDirectory;
+import org.striate.data.Resize;
+import org.striate.data.TrainTestSplit;
 
 /**
  * Where the data comes from: --data DIR, else the Fashion-MNIST files of the Debian package
@@ -17,6 +20,14 @@ public final class DataLocation {
 
     /** The default directory; the system property lets tests point it somewhere empty. */
     static Path defaultDir() { return Path.of(System.getProperty("striate.data.default", PACKAGE_DIR)); }
+
+    /**
+     * The train and test sets of --data (null: the package's Fashion-MNIST): IDX files, CIFAR-10
+     * batches or image folders ({@link DataDirectory}); folders are read at {@code folderShape}.
+     */
+    public static TrainTestSplit load(Path option, int[] folderShape) throws IOException {
+        return DataDirectory.load(resolve(option), folderShape, Resize.AREA);
+    }
 
     /** The directory to read, checked to exist; {@code option} is the --data value or null. */
     public static Path resolve(Path option) {

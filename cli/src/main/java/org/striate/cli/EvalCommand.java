@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.striate.StriateException;
-import org.striate.data.DataDirectory;
 import org.striate.data.Dataset;
-import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.nn.Sequential;
 import org.striate.train.Evaluation;
@@ -55,7 +53,7 @@ public final class EvalCommand extends StriateCommand {
             throw new StriateException("Invalid value for option '--split'. Expected test or train. Received '" + split + "'.");
         }
         Sequential net = ModelSource.trained(model);
-        TrainTestSplit both = DataDirectory.load(DataLocation.resolve(data), net.inputShape(), Resize.AREA);
+        TrainTestSplit both = DataLocation.load(data, net.inputShape());
         Dataset d = part.equals("test") ? both.test() : both.train();
         Evaluation e = Evaluator.evaluate(net, d);
         String[] names = net.classNames().length > 0 ? net.classNames() : d.classNames();

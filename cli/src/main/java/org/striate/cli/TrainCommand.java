@@ -9,10 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.striate.StriateException;
 import org.striate.data.Augmentation;
-import org.striate.data.DataDirectory;
 import org.striate.data.Dataset;
 import org.striate.data.Normalization;
-import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.nn.Sequential;
@@ -114,8 +112,7 @@ public final class TrainCommand extends StriateCommand {
         Augmentation augmentation = augmentation();
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         Sequential net = ModelSource.load(model, shape, seed);
-        Path dir = DataLocation.resolve(data);
-        TrainTestSplit split = DataDirectory.load(dir, net.inputShape(), Resize.AREA);
+        TrainTestSplit split = DataLocation.load(data, net.inputShape());
         int[] dataShape = split.train().sampleShape();
         if (shape == null && !Arrays.equals(dataShape, net.inputShape()) && ModelSource.inputFollowsData(model)) {
             net = ModelSource.load(model, dataShape, seed);

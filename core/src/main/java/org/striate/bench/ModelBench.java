@@ -23,7 +23,7 @@ public final class ModelBench {
 
     public static BenchResult run(String modelName, Sequential model, BenchOptions o) {
         Kernels k = Kernels.get();
-        int threads = threadsOf(k);
+        int threads = k.pool() == null ? 1 : k.pool().threads();
         Random rng = new Random(o.seed());
         int classes = model.outputShape()[0];
 
@@ -41,9 +41,10 @@ public final class ModelBench {
         Tensor one = randomBatch(rng, 1, model.inputShape());
         double latencyUs = 1e6 / Timing.perSecond(() -> model.forward(one, false), o.seconds());
 
-        double peak = PeakFlops.measureGflops(threads, o.peakMillis());
+        double peak;
         List<ConvBench.Measured> measured = new ArrayList<>();
         try (PeakFlops.Meter meter = PeakFlops.meter(threads)) {
+            peak = meter.best(o.peakMillis());
             for (Layer layer : model.layers()) {
                 if (layer instanceof Conv2d conv) measured.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, meter, rng));
             }
@@ -124,14 +125,5 @@ public final class ModelBench {
         Tensor t = new Tensor(shape);
         for (int i = 0; i < t.size(); i++) t.data[i] = rng.nextFloat();
         return t;
-    }
-
-    /** Thread count of the kernels in use: parsed from the name ("simd-512 2 threads"), 1 for scalar. */
-    static int threadsOf(Kernels k) {
-        String[] words = k.name().split(" ");
-        for (int i = 0; i + 1 < words.length; i++) {
-            if (words[i + 1].startsWith("thread")) return Integer.parseInt(words[i]);
-        }
-        return 1;
     }
 }

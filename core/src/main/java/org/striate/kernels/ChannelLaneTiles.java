@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The register tiles of the channel-lane convolution ({@link ChannelLaneConv}): 24 accumulators,
  * {@value #POSITIONS} output positions × 4 vectors of output channels. Written out in full: C2
- * keeps locals in registers, never arrays of vectors. Each loop has a method of its own, which keeps
- * every method small enough for C2 to compile whole (a method it gives up on runs boxed, a hundred
- * times slower).
+ * keeps locals in registers, never arrays of vectors. Each loop has a method of its own: once, with
+ * both loops in one method, a tile of this kind (a since-dropped 12×2) ran a hundred times slower for
+ * a whole run, as Vector API code does before C2 compiles it; the cause was not found, and smaller
+ * methods give C2 less to give up on. The two forward methods share their first and last lines.
  */
 final class ChannelLaneTiles {
     private static final VectorSpecies<Float> S = SimdGemm.S;

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@link ChannelLaneConv}: dW[o][t] = Σ over samples and positions p of dy[o][p] · x(t, p), where
  * x(t, p) is the input that tap t meets at output position p. A tile of taps × channels
  * ({@link ChannelLaneTiles}) is held in registers while p walks a block of output rows: each position
- * adds one broadcast input per tap times the vectors of dy, stored (positions, channels) for that. Within a row the inputs of a tap are neighbours, so their bounds are checked
- * once per row, not per position.
+ * adds one broadcast input per tap times the vectors of dy, stored (positions, channels) for that.
+ * Within a row the inputs of a tap are neighbours, so their bounds are checked once per row, not per
+ * position.
  *
  * <p>Each thread sums its share of the batch into its own (taps, channels) buffer; the buffers are
  * added into dW in thread order, so results do not depend on timing.

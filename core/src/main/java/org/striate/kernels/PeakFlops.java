@@ -16,13 +16,7 @@ public final class PeakFlops {
     /** GFLOP/s over {@code threads} threads: the best window of about {@code millis} ms once the rate stops rising. */
     public static double measureGflops(int threads, long millis) {
         try (Meter meter = meter(threads)) {
-            double best = 0;
-            for (int window = 0, flat = 0; window < MAX_WINDOWS && flat < 2; window++) {
-                double rate = meter.window(millis);
-                flat = rate > best * 1.02 ? 0 : flat + 1;
-                best = Math.max(best, rate);
-            }
-            return best;
+            return meter.best(millis);
         }
     }
 
@@ -57,6 +51,17 @@ public final class PeakFlops {
                 }
             }
             return scalarWindow(pool, nanos);
+        }
+
+        /** The best of windows of about {@code millis} ms, taken until the rate stops rising. */
+        public double best(long millis) {
+            double best = 0;
+            for (int window = 0, flat = 0; window < MAX_WINDOWS && flat < 2; window++) {
+                double rate = window(millis);
+                flat = rate > best * 1.02 ? 0 : flat + 1;
+                best = Math.max(best, rate);
+            }
+            return best;
         }
 
         @Override

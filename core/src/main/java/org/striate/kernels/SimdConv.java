@@ -3,7 +3,6 @@ package org.striate.kernels;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -174,12 +173,7 @@ final class SimdConv {
         if (!s.paddedLayoutIs(channels, h, w, padH, padW, size)) Arrays.fill(xp, 0, size, 0f);
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < h; r++) {
-                int from = srcOff + (c * h + r) * w, to = c * plane + (r + padH) * wp + padW, j = 0;
-                for (; j + L <= w; j += L) FloatVector.fromArray(S, src, from + j).intoArray(xp, to + j);
-                if (j < w) {
-                    VectorMask<Float> rest = S.indexInRange(j, w);
-                    FloatVector.fromArray(S, src, from + j, rest).intoArray(xp, to + j, rest);
-                }
+                System.arraycopy(src, srcOff + (c * h + r) * w, xp, c * plane + (r + padH) * wp + padW, w);
             }
         }
         return xp;

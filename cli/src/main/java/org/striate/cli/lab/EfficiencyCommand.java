@@ -66,16 +66,13 @@ public final class EfficiencyCommand extends StriateCommand {
         Efficiency.Options options = new Efficiency.Options(sizes, Math.min(3, maxEpochs), maxEpochs, minSeen, 32, 1e-3, seed);
         if (testSize <= 0) throw new StriateException("Invalid value for option '--test-size'. Expected a strictly positive value. Received " + testSize + ".");
         TrainTestSplit split = ModelAndData.data(data);
-        // the models are built for the data: 1x28x28 for Fashion-MNIST, 3x32x32 for CIFAR-10
-        int[] image = split.train().sampleShape();
-        int classes = split.train().classes();
         Dataset test = split.test().head(testSize);
         List<NamedModel> named = new ArrayList<>();
         for (String name : models) {
-            ModelAndData.model(name, seed, image, classes); // fail early on an unknown name
+            ModelAndData.model(name, seed, split.train()); // fail early on an unknown name
             named.add(new NamedModel(name, () -> {
                 try {
-                    return ModelAndData.model(name, seed, image, classes);
+                    return ModelAndData.model(name, seed, split.train());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

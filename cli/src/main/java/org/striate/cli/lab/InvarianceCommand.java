@@ -72,15 +72,12 @@ public final class InvarianceCommand extends StriateCommand {
                     + trainSize + ", " + testSize + ", " + epochs + ".");
         }
         TrainTestSplit split = ModelAndData.data(data);
-        // the models are built for the data: 1x28x28 for Fashion-MNIST, 3x32x32 for CIFAR-10
-        int[] image = split.train().sampleShape();
-        int classes = split.train().classes();
         Dataset train = split.train().head(trainSize), test = split.test().head(testSize);
         trainSize = train.size();
         testSize = test.size();
         List<Row> rows = new ArrayList<>();
         for (String name : models) {
-            Sequential m = ModelAndData.model(name, seed, image, classes);
+            Sequential m = ModelAndData.model(name, seed, split.train());
             if (!ModelAndData.isModelFile(name)) {
                 TrainOptions to = TrainOptions.builder().epochs(epochs).batchSize(32).optimizer(new Adam(1e-3)).seed(seed).build();
                 new Trainer(m, to).fit(train);

@@ -7,8 +7,7 @@ import java.util.List;
 import org.striate.StriateException;
 import org.striate.cli.DataLocation;
 import org.striate.cli.ModelSource;
-import org.striate.data.DataDirectory;
-import org.striate.data.Resize;
+import org.striate.data.Dataset;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.lab.Equivariance;
@@ -28,12 +27,19 @@ public final class ModelAndData {
     /** A lab model name (weights from {@code seed}), a trained model file, else a built-in name or a spec file. */
     public static Sequential model(String ref, long seed) throws IOException { return model(ref, seed, IMAGE, 10); }
 
-    /** A lab model or a built-in one built for {@code image} inputs and {@code classes} outputs; a file as it is. */
-    public static Sequential model(String ref, long seed, int[] image, int classes) throws IOException {
+    /**
+     * A model for the images and classes of {@code data}: a lab model is built for both, a built-in
+     * model for the image shape (its classes are fixed), a spec file or model file as it is.
+     */
+    public static Sequential model(String ref, long seed, Dataset data) throws IOException {
+        return model(ref, seed, data.sampleShape(), data.classes());
+    }
+
+    private static Sequential model(String ref, long seed, int[] image, int classes) throws IOException {
         if (LabModels.has(ref)) return LabModels.build(ref, image, classes, seed);
         if (Zoo.has(ref)) return ModelSource.load(ref, image, seed);
         if (isModelFile(ref)) return ModelFile.load(Path.of(ref));
-        if (!Zoo.has(ref) && !Files.isRegularFile(Path.of(ref))) {
+        if (!Files.isRegularFile(Path.of(ref))) {
             throw new StriateException("Unknown model '" + ref + "'. Expected a lab model (" + String.join(", ", LabModels.names())
                     + "), a built-in model (" + String.join(", ", Zoo.names()) + "), or the path of an existing spec file or model file.");
         }
@@ -46,15 +52,7 @@ public final class ModelAndData {
     }
 
     /** The train and test sets of --data (default: the Fashion-MNIST package). */
-    public static TrainTestSplit data(Path dir) throws IOException { return data(dir, IMAGE); }
-
-    /**
-     * IDX files, CIFAR-10 batches or train/ and test/ image folders ({@link DataDirectory}); folders
-     * are read at {@code folderShape}.
-     */
-    public static TrainTestSplit data(Path dir, int[] folderShape) throws IOException {
-        return DataDirectory.load(DataLocation.resolve(dir), folderShape, Resize.AREA);
-    }
+    public static TrainTestSplit data(Path dir) throws IOException { return DataLocation.load(dir, IMAGE); }
 
     /** "zero", "circular" or "both". */
     public static List<Padding> paddings(String option) {
@@ -73,7 +71,7 @@ public final class ModelAndData {
             case "random":
                 return Equivariance.randomInputs(model, n, seed);
             case "test":
-                Tensor images = data(dataDir, model.inputShape()).test().head(n).images();
+                Tensor images = DataLocation.load(dataDir, model.inputShape()).test().head(n).images();
                 return normalised(model, images);
             default:
                 throw new StriateException("Invalid value for option '--inputs'. Expected random or test. Received '" + kind + "'.");

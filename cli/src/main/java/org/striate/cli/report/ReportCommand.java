@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.striate.StriateException;
+import org.striate.cli.DataLocation;
 import org.striate.cli.ExitCode;
 import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
@@ -66,7 +67,7 @@ public final class ReportCommand extends StriateCommand {
             throw new StriateException("Metrics file " + metrics + " does not exist. Expected the CSV the train command writes beside the model.");
         }
         MetricsTable table = csv == null ? null : MetricsTable.read(csv);
-        Dataset test = noData ? null : ModelAndData.data(data, m.inputShape()).test().head(testSize);
+        Dataset test = noData ? null : DataLocation.load(data, m.inputShape()).test().head(testSize);
         String note = null;
         if (test != null && !Shapes.equal(test.sampleShape(), m.inputShape())) {
             note = "test images are " + Shapes.compact(test.sampleShape()) + ", the model takes " + Shapes.compact(m.inputShape());
