@@ -6,8 +6,7 @@ import java.util.Random;
 import org.striate.StriateException;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
-import org.striate.nn.DataParallel;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /**
@@ -21,10 +20,10 @@ import org.striate.tensor.Tensor;
  * bit-identical trained weights.
  */
 public final class Trainer {
-    private final Sequential model;
+    private final Graph model;
     private final TrainOptions options;
 
-    public Trainer(Sequential model, TrainOptions options) {
+    public Trainer(Graph model, TrainOptions options) {
         this.model = model;
         this.options = options;
     }
