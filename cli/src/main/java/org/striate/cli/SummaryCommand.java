@@ -139,7 +139,9 @@ public final class SummaryCommand extends StriateCommand {
         int inputsWidth = 6;
         for (ModelSummary.Row r : s.rows()) inputsWidth = Math.max(inputsWidth, String.join(",", r.inputs()).length());
         String inputsFmt = graph ? "%-" + inputsWidth + "s " : "%s";
-        String fmt = "%-14s %-20s " + inputsFmt + "%-14s %12s %14s %8s %5s %6s %10s %10s %14s %10s%n";
+        int nameWidth = 14;
+        for (ModelSummary.Row r : s.rows()) nameWidth = Math.max(nameWidth, r.name().length());
+        String fmt = "%-" + nameWidth + "s %-20s " + inputsFmt + "%-14s %12s %14s %8s %5s %6s %10s %10s %14s %10s%n";
         b.append(String.format(fmt, "layer", "type", graph ? "inputs" : "", "output shape", "params", "MACs", "RF", "jump", "start", "fwd mem", "train mem",
                 "dense weights", "dense/conv"));
         b.append(String.format(fmt, "input", "", "", Shapes.compact(m.inputShape()), "", "", "1", "1", "0",
