@@ -34,7 +34,7 @@ public class GlobalAvgPool2d extends Layer {
     /** ONNX GlobalAveragePool keeps 1×1 maps; the Flatten after it gives this layer's (C,). */
     @Override
     public String toOnnx(OnnxOps out, String[] in) {
-        return out.node("Flatten", name(), new String[] {out.node("GlobalAveragePool", name() + "_pool", in)}, "axis", 1);
+        return out.node("Flatten", name() + "_flatten", new String[] {out.node("GlobalAveragePool", name(), in)}, "axis", 1);
     }
 
     @Override
