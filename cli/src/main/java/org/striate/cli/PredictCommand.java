@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg"})
 public final class PredictCommand extends StriateCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train'.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
     Path model;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files to classify.")
