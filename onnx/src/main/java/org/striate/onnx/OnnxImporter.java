@@ -176,6 +176,7 @@ final class OnnxImporter {
             return new Act(n, n.shape());
         }
         if (v instanceof MatMul m) return dense(m, null);
+        if (v instanceof Value.Negated) throw new Unsupported("Neg of activations (supported only around a MaxPool, as min pooling)");
         if (v instanceof Const) throw new Unsupported("a constant where activations were expected");
         throw new Unsupported("an input that failed to import");
     }

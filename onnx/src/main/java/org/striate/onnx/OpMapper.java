@@ -52,6 +52,7 @@ final class OpMapper {
             case "Softmax" -> softmax(n, in);
             case "Dropout" -> dropout(n, in);
             case "Identity" -> im.put(n, 0, in[0]);
+            case "Neg" -> im.put(n, 0, in[0] instanceof Value.Negated ng ? ng.source() : new Value.Negated(im.act(in[0])));
             case "Flatten" -> {
                 long axis = n.intAttr("axis", 1);
                 Act x = im.act(in[0]);

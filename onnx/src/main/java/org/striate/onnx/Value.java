@@ -27,6 +27,9 @@ sealed interface Value {
     /** A MatMul by constant weights (units × features), kept pending so a following Add of a bias makes one dense layer. */
     record MatMul(Act source, float[] weights, int units, String name) implements Value {}
 
+    /** −x, pending: only a MaxPool may follow (−MaxPool(−x) is min pooling, as Striate exports it), then another Neg. */
+    record Negated(Act source) implements Value {}
+
     /** The output of a node that could not be imported (already reported). */
     record Failed() implements Value {}
 }

@@ -6,6 +6,7 @@ import org.striate.nn.BlurPool2d;
 import org.striate.nn.Conv2d;
 import org.striate.nn.ConvTranspose2d;
 import org.striate.nn.MaxPool2d;
+import org.striate.nn.MinPool2d;
 import org.striate.nn.Node;
 import org.striate.nn.Pool2d;
 import org.striate.nn.ZeroPad2d;
@@ -182,12 +183,13 @@ final class WindowOps {
         int[] k = {(int) ks[0], (int) ks[1]}, s = pair(n, "strides", 1), d = pair(n, "dilations", 1);
         if (d[0] != 1 || d[1] != 1) throw new Unsupported("pooling with dilations");
         Padded before = avg && in[0] instanceof Padded p ? p : null;
-        Act x = maps(n, before != null ? before.source() : in[0]);
+        Value.Negated negated = !avg && in[0] instanceof Value.Negated ng ? ng : null;
+        Act x = maps(n, before != null ? before.source() : negated != null ? negated.source() : in[0]);
         int[] hw = {x.shape()[1], x.shape()[2]};
         int[] p = pads(n, hw, k, s, d);
         boolean countPad = avg && n.intAttr("count_include_pad", 0) != 0;
         if (before != null) {
-            if (p[0] + p[1] + p[2] + p[3] != 0 && !countPad) throw new Unsupported("a Pad followed by an AveragePool with padding of its own");
+            if (p[0] + p[1] + p[2] + p[3] != 0 && !countPad) { pool(n, new Value[] {im.act(before)}); return; } // uncounted padding of its own: pad first
             p = new int[] {p[0] + before.top(), p[1] + before.left(), p[2] + before.bottom(), p[3] + before.right()};
             countPad = true;
         }
@@ -201,10 +203,14 @@ final class WindowOps {
                 if (span % s[a] != 0) throw new Unsupported("ceil_mode=1 where it changes the output size");
             }
         }
-        Pool2d layer = avg ? new AvgPool2d(k[0], k[1]).countPadding(countPad && (p[0] > 0 || p[1] > 0)) : new MaxPool2d(k[0], k[1]);
+        Pool2d layer = avg ? new AvgPool2d(k[0], k[1]).countPadding(countPad && (p[0] > 0 || p[1] > 0))
+                : negated != null ? new MinPool2d(k[0], k[1]) : new MaxPool2d(k[0], k[1]);
         layer.stride(s[0], s[1]).padding(p[0], p[1]);
-        Node y = im.add(layer, LayerNames.ofNode(n.name(), n.op()), x.node());
-        im.put(n, 0, new Act(y, y.shape()));
+        String name = LayerNames.ofNode(n.name(), n.op());
+        if (negated != null && name != null && name.endsWith("_max")) name = name.substring(0, name.length() - 4);
+        Node y = im.add(layer, name, x.node());
+        Act out = new Act(y, y.shape());
+        im.put(n, 0, negated != null ? new Value.Negated(out) : out); // MaxPool(−x) = −MinPool(x)
     }
 
     void pad(OnnxModel.Node n, Value[] in) {
