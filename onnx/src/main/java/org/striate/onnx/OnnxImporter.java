@@ -99,7 +99,13 @@ final class OnnxImporter {
         } else if (im.problems.isEmpty()) {
             Value v = im.values.get(outs.get(0).name());
             if (v == null || v instanceof Const) im.problems.add("the output '" + outs.get(0).name() + "' is not computed from the input");
-            else out = im.act(v);
+            else {
+                try {
+                    out = im.act(v);
+                } catch (Unsupported | StriateException e) {
+                    im.problems.add("the output '" + outs.get(0).name() + "': " + e.getMessage());
+                }
+            }
         }
         if (!im.problems.isEmpty()) {
             throw new OnnxFormatException(source + " (opset " + im.opset + ") cannot be imported: " + String.join("; ", im.problems)
@@ -154,6 +160,9 @@ final class OnnxImporter {
             } catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 problems.add(n.label() + ": inconsistent attributes or inputs (" + e + ")");
             }
+        }
+        if (failed && (!n.domain().isEmpty() || !(OpMapper.OPS.contains(n.op()) || ConstantFolder.OPS.contains(n.op())))) {
+            problems.add(n.label() + ": operator not supported");
         }
         for (String o : n.outputs()) values.put(o, new Failed());
     }

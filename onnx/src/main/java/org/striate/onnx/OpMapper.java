@@ -25,6 +25,11 @@ import org.striate.onnx.Value.MatMul;
  * {@link WindowOps}; everything known at import time was folded before ({@link ConstantFolder}).
  */
 final class OpMapper {
+    /** The operators mapped here (besides those {@link ConstantFolder} evaluates). */
+    static final java.util.Set<String> OPS = java.util.Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "Pad", "GlobalAveragePool",
+            "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Dropout", "Identity", "Neg", "Flatten", "Reshape", "Gemm",
+            "MatMul", "Add", "Sum", "Sub", "Div", "Concat", "Resize", "Upsample");
+
     private final OnnxImporter im;
     private final WindowOps windows;
 
