@@ -1,5 +1,8 @@
 package org.striate.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.striate.StriateException;
 
 /**
@@ -74,6 +77,27 @@ public class Adam implements Optimizer {
 
     @Override
     public void reset() { m = null; v = null; t = 0; }
+
+    /** The step count, then the first and second moments. */
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        out.writeLong(t);
+        Optimizer.writeFloats(out, m);
+        Optimizer.writeFloats(out, v);
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        long steps = in.readLong();
+        float[] first = Optimizer.readFloats(in), second = Optimizer.readFloats(in);
+        if (steps < 0 || (first == null) != (second == null) || (first != null && first.length != second.length)) {
+            throw new StriateException("Invalid Adam state: " + steps + " steps, moments of lengths " + (first == null ? "none" : first.length)
+                    + " and " + (second == null ? "none" : second.length) + ". Expected steps >= 0 and two moments of one length.");
+        }
+        t = steps;
+        m = first;
+        v = second;
+    }
 
     @Override
     public String describe() {

@@ -1,5 +1,8 @@
 package org.striate.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.striate.StriateException;
 
 /**
@@ -52,6 +55,13 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void reset() { velocity = null; }
+
+    /** The momentum buffer (none before the first step or without momentum). */
+    @Override
+    public void saveState(DataOutput out) throws IOException { Optimizer.writeFloats(out, velocity); }
+
+    @Override
+    public void loadState(DataInput in) throws IOException { velocity = Optimizer.readFloats(in); }
 
     @Override
     public String describe() {
