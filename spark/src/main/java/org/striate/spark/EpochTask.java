@@ -31,10 +31,11 @@ final class EpochTask extends AbstractFunction1<Iterator<Shard>, Iterator<EpochR
     private final long seed;
     private final int[] failAt;
     private final SparkTrainer.Exchange exchange;
+    private final int kernelThreads;
 
     /** {@code failAt}: epoch (from 0), step (from 0) and rank of the one failure to inject, or null. */
     EpochTask(Broadcast<byte[]> checkpoint, SparkTrainer.OptimizerFactory optimizers, int epoch, int k, int total, int slice, long seed, int[] failAt,
-              SparkTrainer.Exchange exchange) {
+              SparkTrainer.Exchange exchange, int kernelThreads) {
         this.checkpoint = checkpoint;
         this.optimizers = optimizers;
         this.epoch = epoch;
@@ -44,11 +45,13 @@ final class EpochTask extends AbstractFunction1<Iterator<Shard>, Iterator<EpochR
         this.seed = seed;
         this.failAt = failAt;
         this.exchange = exchange;
+        this.kernelThreads = kernelThreads;
     }
 
     @Override
     public Iterator<EpochResult> apply(Iterator<Shard> shards) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
+        ExecutorKernels.use(kernelThreads);
         try {
             if (exchange == SparkTrainer.Exchange.BARRIER) return run(shards.next(), ctx, null);
             try (PeerMesh mesh = PeerMesh.connect(ctx)) {

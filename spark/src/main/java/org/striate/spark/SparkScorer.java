@@ -56,6 +56,7 @@ public final class SparkScorer implements AutoCloseable {
     private int batchSize = DEFAULT_BATCH;
     private String imageColumn = ImageFrames.IMAGE;
     private boolean allProbabilities;
+    private int kernelThreads;
 
     private SparkScorer(SparkSession spark, Sequential model) {
         this.spark = spark;
@@ -67,6 +68,7 @@ public final class SparkScorer implements AutoCloseable {
         String[] names = model.classNames();
         this.classNames = new String[outputs];
         for (int c = 0; c < outputs; c++) classNames[c] = c < names.length ? names[c] : Integer.toString(c);
+        this.kernelThreads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ModelFile.toBytes(model));
     }
 
@@ -86,6 +88,13 @@ public final class SparkScorer implements AutoCloseable {
     /** Also output every class probability, as an array column {@code probabilities}. */
     public SparkScorer allProbabilities(boolean all) { allProbabilities = all; return this; }
 
+    /** Kernel threads per task (default {@code spark.task.cpus}; 0 leaves the executors' kernels alone): see {@link ExecutorKernels}. */
+    public SparkScorer kernelThreads(int t) {
+        if (t < 0) throw new SparkInputException("Invalid value for argument `kernel_threads`. Expected 0 (leave as is) or more. Received kernel_threads=" + t + ".");
+        kernelThreads = t;
+        return this;
+    }
+
     /** The scored rows, computed lazily by Spark when an action or a write asks for them. */
     public Dataset<Row> score(Dataset<Row> images) {
         StructType in = images.schema();
@@ -102,7 +111,7 @@ public final class SparkScorer implements AutoCloseable {
         fields.add(DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, false));
         if (allProbabilities) fields.add(DataTypes.createStructField(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false));
         JavaRDD<Row> rows = images.javaRDD().mapPartitions(
-                new ScorePartition(model, imageAt, in.fields().length, inputShape, outputs, classNames, batchSize, allProbabilities));
+                new ScorePartition(model, imageAt, in.fields().length, inputShape, outputs, classNames, batchSize, allProbabilities, kernelThreads));
         return spark.createDataFrame(rows, DataTypes.createStructType(fields));
     }
 
@@ -139,8 +148,10 @@ public final class SparkScorer implements AutoCloseable {
         private final int[] inputShape;
         private final String[] classNames;
         private final boolean all;
+        private final int kernelThreads;
 
-        ScorePartition(Broadcast<byte[]> model, int imageAt, int columns, int[] inputShape, int outputs, String[] classNames, int batchSize, boolean all) {
+        ScorePartition(Broadcast<byte[]> model, int imageAt, int columns, int[] inputShape, int outputs, String[] classNames, int batchSize, boolean all,
+                       int kernelThreads) {
             this.model = model;
             this.imageAt = imageAt;
             this.columns = columns;
@@ -149,10 +160,12 @@ public final class SparkScorer implements AutoCloseable {
             this.classNames = classNames;
             this.batchSize = batchSize;
             this.all = all;
+            this.kernelThreads = kernelThreads;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
+            ExecutorKernels.use(kernelThreads);
             return new Iterator<>() {
                 private final int size = Shapes.size(inputShape);
                 private final float[] images = new float[batchSize * size];

@@ -71,6 +71,7 @@ public final class SparkTrainer {
     private boolean resume;
     private int[] failOnce;
     private Exchange exchange = Exchange.PEERS;
+    private int kernelThreads = -1;
     private Consumer<EpochReport> listener = r -> {};
 
     /** k: tasks in the barrier stage, one replica each; the cluster needs k free task slots at once. */
@@ -85,6 +86,12 @@ public final class SparkTrainer {
     /** Start from the checkpoint in {@link #checkpointDir} when there is one (a driver restarted after a crash). */
     public SparkTrainer resume(boolean r) { resume = r; return this; }
     public SparkTrainer exchange(Exchange e) { exchange = e; return this; }
+    /** Kernel threads per task (default {@code spark.task.cpus}; 0 leaves the executors' kernels alone): see {@link ExecutorKernels}. */
+    public SparkTrainer kernelThreads(int t) {
+        if (t < 0) throw new SparkInputException("Invalid value for argument `kernel_threads`. Expected 0 (leave as is) or more. Received kernel_threads=" + t + ".");
+        kernelThreads = t;
+        return this;
+    }
     public SparkTrainer listener(Consumer<EpochReport> l) { listener = l; return this; }
 
     /**
@@ -133,7 +140,8 @@ public final class SparkTrainer {
             for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
                 long start = System.nanoTime();
                 Broadcast<byte[]> from = jsc.broadcast(state.toBytes());
-                EpochTask task = new EpochTask(from, optimizer, epoch, k, total, slice, seed, failOnce, exchange);
+                EpochTask task = new EpochTask(from, optimizer, epoch, k, total, slice, seed, failOnce, exchange,
+                        kernelThreads >= 0 ? kernelThreads : spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
                 // Spark retries a failed barrier stage only when it ends in a shuffle, so the results cross one
                 List<EpochResult> results = new ArrayList<>(new JavaRDD<>(shards.rdd().barrier().mapPartitions(task, false, tag), tag)
                         .repartition(1).collect());

@@ -36,7 +36,7 @@ class SparkScorerTest {
         Sequential model = LayerSpecs.parse(SMALL_CNN, "test model", null).build(7);
         Normalization.ChannelStats s = Normalization.perChannel(data.train());
         model.normalization(s.mean(), s.std()).classNames(data.train().classNames());
-        model.fit(data.train().head(3000), TrainOptions.builder().epochs(1).batchSize(64).optimizer(new Adam(2e-3)).build());
+        model.fit(data.train().head(2000), TrainOptions.builder().epochs(1).batchSize(64).optimizer(new Adam(2e-3)).build());
 
         Evaluation eval = model.evaluate(data.test());
         Tensor probabilities = model.predict(data.test().images());
