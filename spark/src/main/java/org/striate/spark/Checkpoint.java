@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.striate.io.ModelFile;
 import org.striate.io.ModelFormatException;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Optimizer;
 
 /**
@@ -27,7 +27,7 @@ public record Checkpoint(int epochsDone, byte[] model, byte[] optimizer) {
     public static final String FILE = "checkpoint.bin";
 
     /** Before the first epoch: the model as given, and a fresh optimizer's state. */
-    public static Checkpoint start(Sequential model, Optimizer fresh) { return new Checkpoint(0, ModelFile.toBytes(model), stateOf(fresh)); }
+    public static Checkpoint start(Graph model, Optimizer fresh) { return new Checkpoint(0, ModelFile.toBytes(model), stateOf(fresh)); }
 
     static byte[] stateOf(Optimizer optimizer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -108,5 +108,5 @@ public record Checkpoint(int epochsDone, byte[] model, byte[] optimizer) {
         return Files.isRegularFile(f) ? fromBytes(Files.readAllBytes(f), f.toString()) : null;
     }
 
-    public Sequential decodeModel() { return ModelFile.fromBytes(model, "the checkpoint's model"); }
+    public Graph decodeModel() { return ModelFile.fromBytes(model, "the checkpoint's model"); }
 }

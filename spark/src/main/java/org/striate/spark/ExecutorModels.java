@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.broadcast.Broadcast;
 import org.striate.io.ModelFile;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * Models decoded from a broadcast of model-file bytes, cached per executor JVM. A model keeps
@@ -16,18 +16,18 @@ import org.striate.nn.Sequential;
  */
 final class ExecutorModels {
     private static final int KEEP = 4;
-    private static final Map<Long, ArrayDeque<Sequential>> IDLE = new LinkedHashMap<>(8, 0.75f, true) {
+    private static final Map<Long, ArrayDeque<Graph>> IDLE = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, ArrayDeque<Sequential>> eldest) { return size() > KEEP; }
+        protected boolean removeEldestEntry(Map.Entry<Long, ArrayDeque<Graph>> eldest) { return size() > KEEP; }
     };
     private static final AtomicInteger DECODED = new AtomicInteger();
 
     private ExecutorModels() {}
 
     /** An idle model of this broadcast, or a newly decoded one. */
-    static Sequential borrow(Broadcast<byte[]> model) {
+    static Graph borrow(Broadcast<byte[]> model) {
         synchronized (IDLE) {
-            ArrayDeque<Sequential> idle = IDLE.get(model.id());
+            ArrayDeque<Graph> idle = IDLE.get(model.id());
             if (idle != null && !idle.isEmpty()) return idle.pop();
         }
         DECODED.incrementAndGet();
@@ -35,7 +35,7 @@ final class ExecutorModels {
     }
 
     /** Gives the model back for the next task of this executor. */
-    static void giveBack(Broadcast<byte[]> model, Sequential m) {
+    static void giveBack(Broadcast<byte[]> model, Graph m) {
         synchronized (IDLE) {
             IDLE.computeIfAbsent(model.id(), id -> new ArrayDeque<>()).push(m);
         }

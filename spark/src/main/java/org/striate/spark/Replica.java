@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.striate.nn.DataParallel;
+import org.striate.train.DataParallel;
 import org.striate.nn.Dropout;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import org.striate.train.BatchLoader;
@@ -37,7 +37,7 @@ final class Replica {
     /** Bytes before the gradients in a message: slice size, correct predictions, loss sum. */
     static final int HEADER = 4 + 4 + 8;
 
-    final Sequential model;
+    final Graph model;
     private final DataParallel parallel;
     private final Optimizer optimizer;
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
@@ -54,7 +54,7 @@ final class Replica {
      * @param slice samples per rank per global batch
      * @param epoch the epoch about to run, from 0: the generator is replayed up to it
      */
-    Replica(Sequential model, Optimizer optimizer, Shard shard, int k, int total, int slice, long seed, int epoch) {
+    Replica(Graph model, Optimizer optimizer, Shard shard, int k, int total, int slice, long seed, int epoch) {
         this.model = model;
         this.parallel = new DataParallel(model);
         this.optimizer = optimizer;
@@ -179,7 +179,7 @@ final class Replica {
     /** SHA-256 of the weights and the layer state: equal on every replica after each step. */
     String hash() { return hash(model); }
 
-    static String hash(Sequential model) {
+    static String hash(Graph model) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ByteBuffer b = ByteBuffer.allocate(4 * model.params().length).order(ByteOrder.LITTLE_ENDIAN);

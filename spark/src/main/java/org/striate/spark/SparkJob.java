@@ -23,7 +23,7 @@ import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.kernels.Kernels;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 import org.striate.train.Adam;
 
@@ -104,7 +104,7 @@ public final class SparkJob {
         long seed = number("--seed", 42);
         Dataset all = data(shapeOf(ref)).train();
         Dataset train = opts.containsKey("--limit") ? all.head((int) number("--limit", 0)) : all;
-        Sequential model = model(ref, train.sampleShape(), seed);
+        Graph model = model(ref, train.sampleShape(), seed);
         if (!isModelFile(ref)) {
             Normalization.ChannelStats s = Normalization.perChannel(train);
             model.normalization(s.mean(), s.std()).classNames(train.classNames());
@@ -136,8 +136,8 @@ public final class SparkJob {
         score(spark, result.model());
     }
 
-    private void score(SparkSession spark, Sequential trained) throws IOException {
-        Sequential model = trained;
+    private void score(SparkSession spark, Graph trained) throws IOException {
+        Graph model = trained;
         if (model == null) {
             String ref = opts.get("--model");
             if (ref == null || !isModelFile(ref)) throw new SparkInputException("score needs --model FILE, a model file written by train or striate train.");
@@ -176,7 +176,7 @@ public final class SparkJob {
         return model(ref, Zoo.defaultInput(), 0).inputShape();
     }
 
-    private static Sequential model(String ref, int[] dataShape, long seed) throws IOException {
+    private static Graph model(String ref, int[] dataShape, long seed) throws IOException {
         if (Zoo.has(ref)) return Zoo.build(ref, dataShape, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.striate.io.ModelFile;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import org.striate.train.BatchLoader;
@@ -58,7 +58,7 @@ public final class SparkScorer implements AutoCloseable {
     private boolean allProbabilities;
     private int kernelThreads;
 
-    private SparkScorer(SparkSession spark, Sequential model) {
+    private SparkScorer(SparkSession spark, Graph model) {
         this.spark = spark;
         this.inputShape = model.inputShape();
         this.outputs = Shapes.size(model.outputShape());
@@ -73,7 +73,7 @@ public final class SparkScorer implements AutoCloseable {
     }
 
     /** A scorer of {@code model} (its weights as they are now, broadcast at once). */
-    public static SparkScorer of(SparkSession spark, Sequential model) { return new SparkScorer(spark, model); }
+    public static SparkScorer of(SparkSession spark, Graph model) { return new SparkScorer(spark, model); }
 
     /** Images per forward pass in a task (default {@value #DEFAULT_BATCH}). */
     public SparkScorer batchSize(int b) {
@@ -195,7 +195,7 @@ public final class SparkScorer implements AutoCloseable {
                 }
 
                 private void scoreBatch(int n) {
-                    Sequential m = ExecutorModels.borrow(model);
+                    Graph m = ExecutorModels.borrow(model);
                     try {
                         BatchLoader loader = new BatchLoader(Tensor.of(images, Shapes.withBatch(n, inputShape)), null, n, m.mean(), m.std());
                         Tensor logits = m.forward(loader.load(0), false);

@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.train.Adam;
 import org.striate.train.EpochStats;
@@ -32,7 +32,7 @@ import scala.reflect.ClassTag$;
  * of B/k, one per worker, each from its own shard in an order drawn from (seed, rank, epoch). Per step
  * each worker computes its slice's gradient, the k gradients are all-gathered and summed in rank
  * order, and every replica takes the same optimizer step, so all replicas stay bit-identical (the
- * driver checks their hashes after every epoch). With k = 1 this is {@code Sequential.fit}, step for step.
+ * driver checks their hashes after every epoch). With k = 1 this is {@code Trainer.fit}, step for step.
  *
  * <p>Each epoch is one Spark job. The driver broadcasts the checkpoint (model file bytes and optimizer
  * state) the epoch starts from, and keeps (and writes, given {@link #checkpointDir}) the one rank 0
@@ -62,7 +62,7 @@ public final class SparkTrainer {
                               double optimizerSeconds, List<String> replicaHashes) {}
 
     /** The trained model (from the last checkpoint) and one report per epoch run. */
-    public record Result(Sequential model, List<EpochReport> epochs) {}
+    public record Result(Graph model, List<EpochReport> epochs) {}
 
     private int workers = 2, epochs = 1, batchSize = 64;
     private long seed = 42;
@@ -109,7 +109,7 @@ public final class SparkTrainer {
     }
 
     /** Trains on an in-memory data set (its order decides the shards). */
-    public Result fit(SparkSession spark, Sequential model, Dataset data) throws IOException {
+    public Result fit(SparkSession spark, Graph model, Dataset data) throws IOException {
         return fit(spark, model, ImageFrames.of(spark, data));
     }
 
@@ -117,7 +117,7 @@ public final class SparkTrainer {
      * Trains {@code model} (not changed; the result holds the trained copy) on rows with an int
      * column {@code label} and a float-array column {@code image} ({@link ImageFrames}).
      */
-    public Result fit(SparkSession spark, Sequential model, org.apache.spark.sql.Dataset<Row> rows) throws IOException {
+    public Result fit(SparkSession spark, Graph model, org.apache.spark.sql.Dataset<Row> rows) throws IOException {
         int k = workers;
         if (batchSize % k != 0) {
             throw new SparkInputException("The batch of " + batchSize + " cannot be split into " + k + " equal slices. Expected a batch size that is a multiple of the workers.");
@@ -225,7 +225,7 @@ public final class SparkTrainer {
     }
 
     /** Every task receives all k messages in one reply, which must fit Spark's largest RPC message. */
-    private static void checkMessageSize(SparkSession spark, int k, Sequential model) {
+    private static void checkMessageSize(SparkSession spark, int k, Graph model) {
         long stateFloats = model.layers().stream().mapToLong(l -> l.state().length).sum();
         long message = (Replica.HEADER + 4L * (model.params().length + stateFloats) + 2) / 3 * 4;
         long limit = spark.sparkContext().getConf().getSizeAsMb("spark.rpc.message.maxSize", "128") << 20;

@@ -19,11 +19,13 @@ import org.striate.data.MnistFiles;
 import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 import org.striate.train.Adam;
 import org.striate.train.Evaluation;
+import org.striate.train.Evaluator;
 import org.striate.train.TrainOptions;
+import org.striate.train.Trainer;
 
 class SparkScorerTest {
     private static final String SMALL_CNN = "input 1x28x28\nconv 8 3x3 pad=same\nrelu\nmaxpool 2\nconv 16 3x3 pad=same\nrelu\nmaxpool 2\nflatten\ndense 10\n";
@@ -33,13 +35,13 @@ class SparkScorerTest {
         Path dir = MnistFiles.FASHION_MNIST_SYSTEM_DIR;
         assumeTrue(Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         TrainTestSplit data = MnistFiles.load(dir);
-        Sequential model = LayerSpecs.parse(SMALL_CNN, "test model", null).build(7);
+        Graph model = LayerSpecs.parse(SMALL_CNN, "test model", null).build(7);
         Normalization.ChannelStats s = Normalization.perChannel(data.train());
         model.normalization(s.mean(), s.std()).classNames(data.train().classNames());
-        model.fit(data.train().head(2000), TrainOptions.builder().epochs(1).batchSize(64).optimizer(new Adam(2e-3)).build());
+        new Trainer(model, TrainOptions.builder().epochs(1).batchSize(64).optimizer(new Adam(2e-3)).build()).fit(data.train().head(2000));
 
-        Evaluation eval = model.evaluate(data.test());
-        Tensor probabilities = model.predict(data.test().images());
+        Evaluation eval = Evaluator.evaluate(model, data.test());
+        Tensor probabilities = Evaluator.predict(model, data.test().images());
         SparkSession spark = SparkTests.spark();
         int before = ExecutorModels.decoded();
         List<Row> rows;
@@ -74,7 +76,7 @@ class SparkScorerTest {
     void writesParquetAndCsvWithOneColumnPerClass(@TempDir Path tmp) {
         SparkSession spark = SparkTests.spark();
         Dataset data = SparkTests.blocks(50, 3, 1);
-        Sequential model = LayerSpecs.parse("input 1x12x12\nflatten\ndense 3\n", "test", null).build(1);
+        Graph model = LayerSpecs.parse("input 1x12x12\nflatten\ndense 3\n", "test", null).build(1);
         try (SparkScorer scorer = SparkScorer.of(spark, model).allProbabilities(true).batchSize(7)) {
             org.apache.spark.sql.Dataset<Row> scored = scorer.score(ImageFrames.of(spark, data));
             SparkScorer.write(scored, tmp.resolve("p").toString(), "parquet");
@@ -93,20 +95,20 @@ class SparkScorerTest {
     void badFramesAndOptionsAreRefusedWithWhatToChange() {
         SparkSession spark = SparkTests.spark();
         Dataset data = SparkTests.blocks(4, 2, 1);
-        Sequential model = LayerSpecs.parse("input 1x12x12\nflatten\ndense 2\n", "test", null).build(1);
+        Graph model = LayerSpecs.parse("input 1x12x12\nflatten\ndense 2\n", "test", null).build(1);
         org.apache.spark.sql.Dataset<Row> frame = ImageFrames.of(spark, data);
         try (SparkScorer scorer = SparkScorer.of(spark, model)) {
             assertMessage(assertThrows(SparkInputException.class, () -> scorer.imageColumn("pixels").score(frame)), "no column 'pixels'", "image");
             assertMessage(assertThrows(SparkInputException.class, () -> scorer.imageColumn("label").score(frame)), "holds int", "array<float>");
             assertMessage(assertThrows(SparkInputException.class, () -> scorer.batchSize(0)), "batch_size=0");
             assertMessage(assertThrows(SparkInputException.class, () -> SparkScorer.write(frame, "x", "json")), "'json'", "parquet or csv");
-            Sequential other = LayerSpecs.parse("input 1x10x10\nflatten\ndense 2\n", "test", null).build(1);
+            Graph other = LayerSpecs.parse("input 1x10x10\nflatten\ndense 2\n", "test", null).build(1);
             try (SparkScorer wrongShape = SparkScorer.of(spark, other)) {
                 Exception e = assertThrows(Exception.class, () -> wrongShape.score(frame).collectAsList());
                 assertMessage(rootCause(e), "144 values", "takes 100");
             }
         }
-        Sequential one = LayerSpecs.parse("input 1x12x12\nflatten\ndense 1\n", "test", null).build(1);
+        Graph one = LayerSpecs.parse("input 1x12x12\nflatten\ndense 1\n", "test", null).build(1);
         assertMessage(assertThrows(SparkInputException.class, () -> SparkScorer.of(spark, one)), "1 output", "one output per class");
     }
 

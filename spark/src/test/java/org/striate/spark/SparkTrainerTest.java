@@ -16,27 +16,28 @@ import org.junit.jupiter.api.io.TempDir;
 import org.striate.data.Dataset;
 import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.Optimizer;
 import org.striate.train.Sgd;
 import org.striate.train.TrainOptions;
+import org.striate.train.Trainer;
 
 class SparkTrainerTest {
     private static final String CNN = "input 1x12x12\nconv 4 3x3 pad=same\nrelu\nmaxpool 2\nflatten\ndense 4\n";
     private static final String CNN_BN_DROPOUT = "input 1x12x12\nconv 4 3x3 pad=same\nbatchnorm\nrelu\nmaxpool 2\nflatten\ndropout 0.2\ndense 4\n";
 
-    private static Sequential model(String spec) { return LayerSpecs.parse(spec, "test model", null).build(3); }
+    private static Graph model(String spec) { return LayerSpecs.parse(spec, "test model", null).build(3); }
 
-    private static Sequential copy(Sequential m) { return ModelFile.fromBytes(ModelFile.toBytes(m), "copy"); }
+    private static Graph copy(Graph m) { return ModelFile.fromBytes(ModelFile.toBytes(m), "copy"); }
 
     @Test
     void oneWorkerTrainsExactlyAsFitDoes() throws Exception {
         Dataset data = SparkTests.blocks(200, 4, 11);
-        Sequential model = model(CNN), local = copy(model);
+        Graph model = model(CNN), local = copy(model);
         SparkTrainer.Result r = new SparkTrainer().workers(1).epochs(2).batchSize(32).seed(5).optimizer(() -> new Adam(3e-3))
                 .fit(SparkTests.spark(), model, data);
-        local.fit(data, TrainOptions.builder().epochs(2).batchSize(32).seed(5).optimizer(new Adam(3e-3)).build());
+        new Trainer(local, TrainOptions.builder().epochs(2).batchSize(32).seed(5).optimizer(new Adam(3e-3)).build()).fit(data);
         assertArrayEquals(local.params(), r.model().params());
         assertNotEquals(Replica.hash(model), Replica.hash(r.model()), "training changed the weights");
         assertEquals(2, r.epochs().size());
@@ -47,7 +48,7 @@ class SparkTrainerTest {
         Dataset data = SparkTests.blocks(203, 4, 12);            // uneven: the last global batches are short and lopsided
         int k = 2, batch = 32, epochs = 2;
         long seed = 9;
-        Sequential model = model(CNN);
+        Graph model = model(CNN);
         SparkTrainer.Result r = new SparkTrainer().workers(k).epochs(epochs).batchSize(batch).seed(seed)
                 .optimizer(() -> new Sgd(0.05).momentum(0.9)).fit(SparkTests.spark(), model, data);
         for (SparkTrainer.EpochReport e : r.epochs()) {
@@ -56,7 +57,7 @@ class SparkTrainerTest {
         }
 
         // the reference: k models in one process, the k slice gradients summed by hand, rank 0 first
-        Sequential[] replicas = {copy(model), copy(model)};
+        Graph[] replicas = {copy(model), copy(model)};
         Optimizer[] optimizers = {new Sgd(0.05).momentum(0.9), new Sgd(0.05).momentum(0.9)};
         for (int epoch = 0; epoch < epochs; epoch++) {
             Replica[] rep = new Replica[k];
@@ -80,7 +81,7 @@ class SparkTrainerTest {
     @Test
     void aTaskThatFailsOnceIsRetriedAndTheRunEndsWithTheSameWeights(@TempDir Path tmp) throws Exception {
         Dataset data = SparkTests.blocks(160, 4, 13);
-        Sequential model = model(CNN_BN_DROPOUT);
+        Graph model = model(CNN_BN_DROPOUT);
         SparkTrainer plain = new SparkTrainer().workers(2).epochs(2).batchSize(16).seed(1).optimizer(() -> new Adam(1e-2));
         SparkTrainer.Result undisturbed = plain.fit(SparkTests.spark(), model, data);
         SparkTrainer.Result retried = new SparkTrainer().workers(2).epochs(2).batchSize(16).seed(1).optimizer(() -> new Adam(1e-2))
@@ -97,7 +98,7 @@ class SparkTrainerTest {
     @Test
     void aRestartedDriverResumesFromTheCheckpoint(@TempDir Path tmp) throws Exception {
         Dataset data = SparkTests.blocks(96, 4, 14);
-        Sequential model = model(CNN_BN_DROPOUT);
+        Graph model = model(CNN_BN_DROPOUT);
         SparkTrainer.Result straight = new SparkTrainer().workers(2).epochs(2).batchSize(16).fit(SparkTests.spark(), model, data);
         SparkTrainer.Result first = new SparkTrainer().workers(2).epochs(1).batchSize(16).checkpointDir(tmp).fit(SparkTests.spark(), model, data);
         SparkTrainer.Result resumed = new SparkTrainer().workers(2).epochs(2).batchSize(16).checkpointDir(tmp).resume(true)
@@ -111,7 +112,7 @@ class SparkTrainerTest {
     @Test
     void theBarrierAllGatherGivesTheSameRunAsTheDirectConnections() throws Exception {
         Dataset data = SparkTests.blocks(64, 4, 16);      // two steps: each all-gather through the barrier takes about a second
-        Sequential model = model(CNN_BN_DROPOUT);
+        Graph model = model(CNN_BN_DROPOUT);
         SparkTrainer t = new SparkTrainer().workers(2).batchSize(32).seed(4);
         SparkTrainer.Result peers = t.fit(SparkTests.spark(), model, data);
         SparkTrainer.Result barrier = t.exchange(SparkTrainer.Exchange.BARRIER).fit(SparkTests.spark(), model, data);
@@ -123,13 +124,13 @@ class SparkTrainerTest {
     void badSettingsAndRowsAreRefusedWithWhatToChange() {
         SparkSession spark = SparkTests.spark();
         Dataset data = SparkTests.blocks(20, 4, 15);
-        Sequential m = model(CNN);
+        Graph m = model(CNN);
         assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().workers(3).batchSize(32).fit(spark, m, data)),
                 "32", "3 equal slices");
         assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().workers(4).batchSize(32).fit(spark, m, data)),
                 "local[2]", "runs 2");
         assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().epochs(0)), "epochs=0");
-        Sequential three = LayerSpecs.parse("input 1x12x12\nflatten\ndense 3\n", "test", null).build(1);
+        Graph three = LayerSpecs.parse("input 1x12x12\nflatten\ndense 3\n", "test", null).build(1);
         Exception e = assertThrows(Exception.class, () -> new SparkTrainer().fit(spark, three, data));
         assertMessage(rootCause(e), "label 3", "[0, 3)");
         assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().fit(spark, m, ImageFrames.of(spark, data).drop("label"))),
