@@ -117,8 +117,10 @@ public final class SparkJob {
                 .resume(opts.containsKey("--resume")).exchange(SparkTrainer.Exchange.valueOf(opts.getOrDefault("--exchange", "peers").toUpperCase(Locale.ROOT)));
         if (fail != null) trainer.failOnce(fail[0], fail[1], fail[2]);
         int epochs = (int) number("--epochs", 1);
-        out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d workers, global batch %s, %,d images, kernels %s%n", ref,
-                model.paramCount(), spark.sparkContext().master(), k, opts.getOrDefault("--batch", "64"), train.size(), Kernels.get().name());
+        int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d worker%s, global batch %s, %,d images, %s kernels with %d thread%s per task%n",
+                ref, model.paramCount(), spark.sparkContext().master(), k, k == 1 ? "" : "s", opts.getOrDefault("--batch", "64"), train.size(),
+                Kernels.get().name().split(" ")[0], taskCpus, taskCpus == 1 ? "" : "s");
         trainer.listener(r -> {
             double other = r.stats().seconds() - r.computeSeconds() - r.allReduceSeconds() - r.optimizerSeconds();
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  train accuracy %.4f  %.1f s  %.0f img/s  (compute %.1f s, all-reduce %.1f s, "
