@@ -77,10 +77,12 @@ public final class Trainer {
             // a last step can still turn the weights non-finite; the next loss would show it, but there may be none
             for (float p : params) if (!Float.isFinite(p)) throw TrainingDivergedException.weights(epoch + 1, steps, steps, lr);
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, parallel, validation, options.batchSize(), loss);
+            if (val != null) listener.onValidation(epoch + 1, val);
             EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen,
                     val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), lr, (System.nanoTime() - start) / 1e9);
             history.add(stats);
             listener.onEpoch(stats);
+            if (listener.stopTraining()) break;
         }
         return new History(history);
     }

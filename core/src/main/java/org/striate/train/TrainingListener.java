@@ -12,8 +12,14 @@ public interface TrainingListener {
     /** After each optimizer step; loss and accuracy are running means over the epoch so far. */
     default void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {}
 
+    /** After each epoch's validation, before {@link #onEpoch}: the full evaluation, confusion matrix included. */
+    default void onValidation(int epoch, Evaluation validation) {}
+
     /** After each epoch, with validation figures when validation data was given. */
     default void onEpoch(EpochStats stats) {}
+
+    /** Asked after each {@link #onEpoch}: true ends the fit there (early stopping). */
+    default boolean stopTraining() { return false; }
 
     TrainingListener NONE = new TrainingListener() {};
 }

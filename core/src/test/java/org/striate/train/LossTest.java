@@ -173,4 +173,21 @@ class LossTest {
         assertThrows(StriateException.class, () -> new SoftmaxCrossEntropy().checkClasses(10, 2));
         new BinaryCrossEntropyWithLogits().checkClasses(1, 2);
     }
+
+    /** Label smoothing ε is cross-entropy against the dense target (1 − ε)·one-hot + ε/K, value and gradient. */
+    @Test
+    void labelSmoothingIsCrossEntropyAgainstTheSmoothedTarget() {
+        double eps = 0.1;
+        int[] labels = randomLabels(4, K);
+        Tensor smoothed = new Tensor(N, K);
+        for (int i = 0; i < N; i++) for (int j = 0; j < K; j++) smoothed.data[i * K + j] = (float) ((labels[i] == j ? 1 - eps : 0) + eps / K);
+        Tensor z = randomLogits(5, 3);
+        SoftmaxCrossEntropy withSmoothing = new SoftmaxCrossEntropy(eps), plain = new SoftmaxCrossEntropy();
+        double a = withSmoothing.forward(z, labels), b = plain.forward(z, smoothed);
+        assertEquals(b, a, 1e-6);
+        assertTrue(Math.abs(a - plain.forward(z, labels)) > 1e-4, "smoothing changes the loss");
+        checkGradient(withSmoothing, randomLogits(6, 3), t -> withSmoothing.forward(t, labels));
+        assertThrows(StriateException.class, () -> new SoftmaxCrossEntropy(1.0));
+        assertThrows(StriateException.class, () -> new SoftmaxCrossEntropy(-0.1));
+    }
 }
