@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
 import org.striate.data.DataDirectory;
+import org.striate.data.Dataset;
+import org.striate.data.ImageFolder;
+import org.striate.data.Splits;
 import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 
@@ -27,6 +30,29 @@ public final class DataLocation {
      */
     public static TrainTestSplit load(Path option, int[] folderShape) throws IOException {
         return DataDirectory.load(resolve(option), folderShape, Resize.AREA);
+    }
+
+    /**
+     * One folder with a sub-folder of images per class, read at {@code shape} and split class by class:
+     * {@code trainFraction} of each class to train on, the rest to test on, the same every run.
+     */
+    public static TrainTestSplit loadTree(Path option, int[] shape, double trainFraction) throws IOException {
+        Path dir = resolve(option);
+        DataDirectory.Layout layout = null;
+        try {
+            layout = DataDirectory.detect(dir);
+        } catch (org.striate.data.DataFormatException e) {
+            // not a two-part layout: the class-folder tree --split expects
+        }
+        if (layout != null) {
+            throw new StriateException(dir + " already holds a training and a test part (" + layout.name().toLowerCase().replace('_', ' ')
+                    + "). Expected --split only for one folder with a sub-folder of images per class; leave --split out to use " + dir + "'s own parts.");
+        }
+        if (shape == null || shape.length != 3) {
+            throw new StriateException("--split reads image folders at the model's input size, but the model's input is not (C, H, W). Expected a model for images.");
+        }
+        Dataset all = ImageFolder.load(dir, shape[0], shape[1], shape[2], Resize.AREA);
+        return Splits.holdOut(all, 1 - trainFraction, Splits.DEFAULT_SEED);
     }
 
     /** The directory to read, checked to exist; {@code option} is the --data value or null. */

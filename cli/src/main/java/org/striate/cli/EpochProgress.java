@@ -60,6 +60,12 @@ final class EpochProgress implements AutoCloseable {
     /** Closes the epoch's bar, before its line is printed. */
     void endEpochBar() { closeBar(); }
 
+    /** "epoch 2/8  loss 0.3330 acc 0.8779  test loss 0.3475 acc 0.8747  9.6s": within 80 columns. */
+    static String epochLine(org.striate.train.EpochStats s, int epochs, String validation, String elapsed) {
+        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f acc %.4f  %s loss %.4f acc %.4f  %s", s.epoch(), epochs, s.trainLoss(),
+                s.trainAccuracy(), validation, s.validationLoss(), s.validationAccuracy(), elapsed);
+    }
+
     String elapsed() { return format(Duration.ofNanos(System.nanoTime() - startNanos)); }
 
     double seconds() { return (System.nanoTime() - startNanos) / 1e9; }

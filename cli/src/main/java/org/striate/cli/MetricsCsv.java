@@ -14,12 +14,23 @@ import org.striate.train.EpochStats;
  * first finished epoch, so a run that fails before training writes nothing.
  */
 final class MetricsCsv implements AutoCloseable {
-    static final String HEADER = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,epoch_seconds,elapsed_seconds";
+    static final String HEADER = header("test");
 
     private final Path file;
+    private final String header;
     private BufferedWriter writer;
 
-    MetricsCsv(Path file) { this.file = file; }
+    MetricsCsv(Path file) { this(file, "test"); }
+
+    /** {@code validation} names the per-epoch evaluation's columns: "test", or "val" for a held-out part of the training set. */
+    MetricsCsv(Path file, String validation) {
+        this.file = file;
+        this.header = header(validation);
+    }
+
+    static String header(String validation) {
+        return "epoch,train_loss,train_accuracy," + validation + "_loss," + validation + "_accuracy,learning_rate,epoch_seconds,elapsed_seconds";
+    }
 
     void row(EpochStats s, double elapsedSeconds) {
         try {
@@ -27,7 +38,7 @@ final class MetricsCsv implements AutoCloseable {
                 Path parent = file.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
                 writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                writer.write(HEADER);
+                writer.write(header);
                 writer.newLine();
             }
             writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f,%.2f", s.epoch(), s.trainLoss(), s.trainAccuracy(),

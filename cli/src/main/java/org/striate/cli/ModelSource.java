@@ -29,7 +29,7 @@ public final class ModelSource {
         if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput() : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
-            throw new StriateException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names())
+            throw new StriateException("Unknown model '" + ref + "'" + DidYouMean.suffix(ref, Zoo.names()) + ". Expected one of " + String.join(", ", Zoo.names())
                     + ", or the path of an existing spec file, model file or .onnx file.");
         }
         if (isModelFile(p) || Onnx.isOnnxFile(p)) {

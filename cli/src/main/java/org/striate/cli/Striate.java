@@ -45,6 +45,7 @@ public final class Striate implements Runnable {
             CommandLine c = ex.getCommandLine();
             String message = Failures.oneLine(ex.getMessage());
             if (!message.endsWith(".")) message += ".";
+            message += Suggestions.of(ex);
             c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + message
                     + " See '" + c.getCommandSpec().qualifiedName() + " --help'.");
             c.getErr().flush();

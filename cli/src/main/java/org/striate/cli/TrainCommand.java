@@ -16,7 +16,14 @@ import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.nn.Graph;
+import org.striate.nn.Zoo;
 import org.striate.train.Adam;
+import org.striate.train.AdamW;
+import org.striate.train.BestWeights;
+import org.striate.train.EarlyStopping;
+import org.striate.train.LearningRateSchedule;
+import org.striate.train.Listeners;
+import org.striate.train.SoftmaxCrossEntropy;
 import org.striate.train.EpochStats;
 import org.striate.train.Evaluator;
 import org.striate.train.History;
@@ -68,8 +75,8 @@ public final class TrainCommand extends StriateCommand {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Images per optimizer step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
-            description = "adam, or sgd with momentum 0.9. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|adamw|sgd",
+            description = "adam, adamw (decoupled weight decay), or sgd with momentum 0.9. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.001 for adam, 0.01 for sgd).")
@@ -82,7 +89,8 @@ public final class TrainCommand extends StriateCommand {
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training images only.")
     Integer limit;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (default: models/<model>.striate).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Model file to write (default: models/<model>.striate, or models/<model>-2.striate, -3, ... when that exists).")
     Path out;
 
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
@@ -90,6 +98,9 @@ public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--json", description = "Print one JSON object on stdout (epoch lines go to stderr).")
     boolean json;
+
+    @Mixin
+    TrainControls controls;
 
     @Mixin
     KernelOptions kernels;
@@ -105,70 +116,99 @@ public final class TrainCommand extends StriateCommand {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         if (limit != null && limit <= 0) throw new StriateException("Invalid value for option '--limit'. Expected a strictly positive value. Received " + limit + ".");
+        boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
+        controls.validate(modelGiven, input != null);
         Optimizer opt = optimizer();
-        Path target = out != null ? out : Path.of("models", baseName(model) + ModelFile.EXTENSION);
-        if (Files.isDirectory(target)) {
-            throw new StriateException("--out " + target + " is a directory. Expected a file name, e.g. " + target.resolve(baseName(model) + ModelFile.EXTENSION) + ".");
-        }
+        LearningRateSchedule schedule = controls.schedule(epochs);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(controls.labelSmoothing);
+        String name = controls.initFrom != null ? baseName(controls.initFrom.toString()) : baseName(model);
+        ModelTarget target = ModelTarget.choose(out, name, controls.overwrite);
 
         Augmentation augmentation = augmentation();
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
-        Graph net = ModelSource.load(model, shape, seed);
-        TrainTestSplit split = DataLocation.load(data, net.inputShape());
+        if (TrainControls.architectureOnly(model) && controls.initFrom == null) err().println(TrainControls.architectureNote(model, seed));
+        Graph net = controls.model(model, shape, Zoo.DEFAULT_CLASSES, seed);
+        TrainTestSplit split = controls.data(data, net.inputShape());
         int[] dataShape = split.train().sampleShape();
-        if (shape == null && !Arrays.equals(dataShape, net.inputShape()) && ModelSource.inputFollowsData(model)) {
-            net = ModelSource.load(model, dataShape, seed);
+        int dataClasses = split.train().classes();
+        boolean followsData = controls.initFrom == null && ModelSource.inputFollowsData(model);
+        if (followsData && ((shape == null && !Arrays.equals(dataShape, net.inputShape()))
+                || (Zoo.has(model) && controls.classes == null && org.striate.tensor.Shapes.size(net.outputShape()) != dataClasses))) {
+            net = controls.model(model, shape == null ? dataShape : shape, dataClasses, seed);
         }
         Dataset train = limit == null ? split.train() : split.train().head(limit);
         Dataset test = split.test();
-        Normalization.ChannelStats stats = Normalization.perChannel(train);
-        net.normalization(stats.mean(), stats.std()).classNames(train.classNames());
+        TrainTestSplit held = controls.holdOut(train);
+        if (held != null && controls.valSplit == null) {
+            err().printf(Locale.ROOT, "note: holding out %d of %d training images for validation (--val-split %s)%n",
+                    held.test().size(), train.size(), controls.validationFraction());
+        }
+        if (held != null) train = held.train();
+        Dataset validation = held != null ? held.test() : test;
+        String valName = held != null ? "val" : "test";
+        if (controls.initFrom == null) {
+            Normalization.ChannelStats stats = Normalization.perChannel(train);
+            net.normalization(stats.mean(), stats.std());
+        }
+        net.classNames(train.classNames());
 
         PrintWriter lines = json ? err() : out();
-        Path metrics = metricsFile(target);
         boolean bar = !noProgress && EpochProgress.stderrIsTerminal();
+        EarlyStopping stop = controls.earlyStopping();
+        BestWeights best = controls.bestWeights(net);
+        final Dataset trainSet = train;
         try (EpochProgress progress = new EpochProgress(err(), bar, epochs);
-             MetricsCsv csv = new MetricsCsv(metrics)) {
+             MetricsCsv csv = new MetricsCsv(target.metrics(), valName)) {
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
-                    if (step == 1) progress.startEpoch(epoch, train.size());
-                    progress.progress(Math.min((long) step * batch, train.size()), loss, accuracy);
+                    if (step == 1) progress.startEpoch(epoch, trainSet.size());
+                    progress.progress(Math.min((long) step * batch, trainSet.size()), loss, accuracy);
                 }
 
                 @Override
                 public void onEpoch(EpochStats s) {
                     progress.endEpochBar();
                     csv.row(s, progress.seconds());
-                    lines.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  train accuracy %.4f  test accuracy %.4f  elapsed %s%n",
-                            s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), s.validationAccuracy(), progress.elapsed());
+                    lines.println(EpochProgress.epochLine(s, epochs, valName, progress.elapsed()));
                     lines.flush();
                 }
             };
             History history = new Trainer(net, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
-                    .validation(test).listener(listener).augmentation(augmentation).build()).fit(train);
+                    .schedule(schedule).loss(loss).validation(validation).listener(Listeners.of(listener, stop, best))
+                    .augmentation(augmentation).build()).fit(train);
+            if (stop != null && stop.stopped()) lines.println(stop.describe());
+            if (best != null) {
+                best.restore();
+                lines.printf(Locale.ROOT, "kept the weights of epoch %d (best %s %.4f)%n", best.bestEpoch(), best.monitor().label(), best.best());
+            }
             // The figure 'striate eval' reproduces: the evaluator at its default batch size on the final
-            // weights. At that batch size the last epoch's validation is exactly this computation.
-            double accuracy = batch == Evaluator.DEFAULT_BATCH ? history.last().validationAccuracy()
-                    : Evaluator.evaluate(net, test).accuracy();
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            ModelFile.save(net, target);
+            // weights. When the last epoch validated on the test set at that batch size, it is exactly this computation.
+            boolean lastIsFinal = held == null && best == null && batch == Evaluator.DEFAULT_BATCH;
+            double accuracy = lastIsFinal ? history.last().validationAccuracy() : Evaluator.evaluate(net, test).accuracy();
+            Path written = target.model();
+            Files.createDirectories(written.toAbsolutePath().getParent());
+            ModelFile.save(net, written);
             double seconds = progress.seconds();
+            int ran = history.size();
             if (json) {
                 Map<String, Object> o = Json.object();
                 o.put("model", model);
                 o.put("test_accuracy", accuracy);
-                o.put("epochs", epochs);
+                o.put("epochs", ran);
                 o.put("seconds", Math.round(seconds * 10) / 10.0);
                 o.put("train_samples", train.size());
+                o.put("validation_samples", held == null ? 0 : validation.size());
                 o.put("test_samples", test.size());
+                if (best != null) o.put("best_epoch", best.bestEpoch());
                 o.put("params", net.paramCount());
-                o.put("out", target.toString());
-                o.put("metrics", metrics.toString());
+                o.put("out", written.toString());
+                o.put("metrics", target.metrics().toString());
                 out().println(Json.write(o));
             } else {
-                out().printf(Locale.ROOT, "test accuracy %.4f (%s, %d epoch%s, %s) saved to %s%n",
-                        accuracy, model, epochs, epochs == 1 ? "" : "s", EpochProgress.format(java.time.Duration.ofMillis((long) (seconds * 1000))), target);
+                out().printf(Locale.ROOT, "test accuracy %.4f (%s, %d epoch%s, %s) saved to %s%s; per-epoch figures in %s%n",
+                        accuracy, name, ran, ran == 1 ? "" : "s", EpochProgress.format(java.time.Duration.ofMillis((long) (seconds * 1000))),
+                        written, target.note(), target.metrics());
             }
             out().flush();
         }
@@ -187,12 +227,21 @@ public final class TrainCommand extends StriateCommand {
     private Optimizer optimizer() {
         switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam":
-                return new Adam(lr == null ? 1e-3 : lr);
+                return new Adam(lr == null ? 1e-3 : lr).weightDecay(decay(0));
+            case "adamw":
+                return new AdamW(lr == null ? 1e-3 : lr).weightDecay(decay(0.01));
             case "sgd":
-                return new Sgd(lr == null ? 0.01 : lr).momentum(0.9);
+                return new Sgd(lr == null ? 0.01 : lr).momentum(0.9).weightDecay(decay(0));
             default:
-                throw new StriateException("Invalid value for option '--optimizer'. Expected adam or sgd. Received '" + optimizer + "'.");
+                throw new StriateException("Invalid value for option '--optimizer'. Expected adam, adamw or sgd. Received '" + optimizer + "'"
+                        + DidYouMean.suffix(optimizer, java.util.List.of("adam", "adamw", "sgd")) + ".");
         }
+    }
+
+    private double decay(double fallback) {
+        double wd = controls.weightDecay == null ? fallback : controls.weightDecay;
+        if (!(wd >= 0) || Double.isInfinite(wd)) throw new StriateException("Invalid value for option '--weight-decay'. Expected a finite value >= 0. Received " + wd + ".");
+        return wd;
     }
 
     /** "fashion-cnn" for a built-in model, the file name without extension for a spec file. */
@@ -200,12 +249,5 @@ public final class TrainCommand extends StriateCommand {
         String name = Path.of(model).getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    /** models/fashion-cnn.striate → models/fashion-cnn.metrics.csv */
-    static Path metricsFile(Path model) {
-        String name = model.getFileName().toString();
-        if (name.endsWith(ModelFile.EXTENSION)) name = name.substring(0, name.length() - ModelFile.EXTENSION.length());
-        return model.resolveSibling(name + ".metrics.csv");
     }
 }

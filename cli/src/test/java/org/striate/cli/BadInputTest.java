@@ -155,7 +155,7 @@ class BadInputTest {
     void badOptionValues() throws Exception {
         Path dir = tinyData();
         assertOneLine(train(dir, "--epochs", "0"), "--epochs");
-        assertOneLine(train(dir, "--optimizer", "rmsprop"), "--optimizer", "adam or sgd");
+        assertOneLine(train(dir, "--optimizer", "rmsprop"), "--optimizer", "adam, adamw or sgd");
         assertOneLine(train(dir, "--batch", "many"), "--batch", "many");
         assertOneLine(train(dir, "--threads", "0"), "threads");
         assertNoModelWritten();

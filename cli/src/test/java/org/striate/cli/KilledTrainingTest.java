@@ -36,7 +36,7 @@ class KilledTrainingTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "train", "--model", "mlp", "--data", data.toString(), "--epochs", "500", "--batch", "16",
-                "--threads", "1", "--kernels", "scalar", "--no-progress", "--out", model.toString()));
+                "--threads", "1", "--kernels", "scalar", "--no-progress", "--out", model.toString(), "--overwrite"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
