@@ -125,6 +125,17 @@ public final class MapImages {
     /** Columns for a near-square grid of n tiles. */
     public static int squareColumns(int n) { return (int) Math.ceil(Math.sqrt(n)); }
 
+    /** The PNG bytes of an image (to inline or send rather than write). */
+    public static byte[] png(BufferedImage img) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer");
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes a PNG, creating the folder if needed. */
     public static void writePng(BufferedImage img, Path file) {
         try {

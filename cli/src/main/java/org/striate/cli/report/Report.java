@@ -1,9 +1,7 @@
 package org.striate.cli.report;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,15 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.striate.data.Dataset;
 import org.striate.lab.Consistency;
 import org.striate.lab.Equivariance;
 import org.striate.lab.Equivariance.LayerResult;
-import org.striate.lab.FeatureMaps;
 import org.striate.lab.FilterGrid;
 import org.striate.lab.Invariance;
 import org.striate.lab.MapImages;
+import org.striate.lab.TrainingPictures;
 import org.striate.lab.ModelSummary;
 import org.striate.nn.Filters;
 import org.striate.nn.Layer;
@@ -123,14 +120,9 @@ public final class Report {
             page.heading(3, label);
             int[] s = model.inputShape();
             page.figure(png(MapImages.image(new MapImages.Plane(one.data, 0, s[1], s[2]), MapImages.Scale.MIN_MAX, 3)), "input", s[2] * 3, true);
-            for (FeatureMaps.Activation a : FeatureMaps.run(model, FeatureMaps.prepare(model, one))) {
-                if (a.shape().length != 3) continue;
-                int c = Math.min(16, a.shape()[0]), h = a.shape()[1], w = a.shape()[2];
-                List<MapImages.Plane> planes = new ArrayList<>();
-                for (int k = 0; k < c; k++) planes.add(new MapImages.Plane(a.values(), k * h * w, h, w));
-                int zoom = Math.max(1, 56 / Math.max(h, w));
-                BufferedImage img = MapImages.grid(planes, Math.min(8, c), MapImages.Scale.MIN_MAX, zoom, 1);
-                page.figure(png(img), a.layerName() + " (" + a.type() + ") " + c + " of " + a.shape()[0] + " maps, " + h + "x" + w,
+            for (TrainingPictures.Maps m : TrainingPictures.featureMaps(model, one)) {
+                BufferedImage img = m.image();
+                page.figure(png(img), m.layerName() + " (" + m.type() + ") " + m.shown() + " of " + m.shape()[0] + " maps, " + m.shape()[1] + "x" + m.shape()[2],
                         Math.min(480, img.getWidth()), true);
             }
         }
@@ -203,13 +195,5 @@ public final class Report {
         page.figure(Charts.png(Charts.lines("Test accuracy vs shift", "shift (pixels)", "test accuracy", s2, false, false)), "Test accuracy vs shift (zero fill)", 560, false);
     }
 
-    static byte[] png(BufferedImage img) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static byte[] png(BufferedImage img) { return MapImages.png(img); }
 }
