@@ -25,6 +25,7 @@ import org.striate.train.LearningRateSchedule;
 import org.striate.train.Listeners;
 import org.striate.train.SoftmaxCrossEntropy;
 import org.striate.train.EpochStats;
+import org.striate.train.Evaluation;
 import org.striate.train.Evaluator;
 import org.striate.train.History;
 import org.striate.train.Optimizer;
@@ -103,6 +104,9 @@ public final class TrainCommand extends StriateCommand {
     TrainControls controls;
 
     @Mixin
+    TrainWatch watch;
+
+    @Mixin
     KernelOptions kernels;
 
     @Override
@@ -112,7 +116,7 @@ public final class TrainCommand extends StriateCommand {
     static final int DEFAULT_EPOCHS = 8;
 
     @Override
-    protected int run() throws IOException {
+    protected int run() throws IOException, InterruptedException {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         if (limit != null && limit <= 0) throw new StriateException("Invalid value for option '--limit'. Expected a strictly positive value. Received " + limit + ".");
@@ -159,6 +163,7 @@ public final class TrainCommand extends StriateCommand {
         final Dataset trainSet = train;
         try (EpochProgress progress = new EpochProgress(err(), bar, epochs);
              MetricsCsv csv = new MetricsCsv(target.metrics(), valName)) {
+            TrainingListener watching = watch.start(net, name, batch, opt.learningRate(), schedule, validation, valName, err());
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
@@ -175,7 +180,7 @@ public final class TrainCommand extends StriateCommand {
                 }
             };
             History history = new Trainer(net, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
-                    .schedule(schedule).loss(loss).validation(validation).listener(Listeners.of(listener, stop, best))
+                    .schedule(schedule).loss(loss).validation(validation).listener(Listeners.of(listener, stop, best, watching))
                     .augmentation(augmentation).build()).fit(train);
             if (stop != null && stop.stopped()) lines.println(stop.describe());
             if (best != null) {
@@ -185,7 +190,8 @@ public final class TrainCommand extends StriateCommand {
             // The figure 'striate eval' reproduces: the evaluator at its default batch size on the final
             // weights. When the last epoch validated on the test set at that batch size, it is exactly this computation.
             boolean lastIsFinal = held == null && best == null && batch == Evaluator.DEFAULT_BATCH;
-            double accuracy = lastIsFinal ? history.last().validationAccuracy() : Evaluator.evaluate(net, test).accuracy();
+            Evaluation testEvaluation = lastIsFinal && !watch.wantsTestEvaluation() ? null : Evaluator.evaluate(net, test);
+            double accuracy = testEvaluation == null ? history.last().validationAccuracy() : testEvaluation.accuracy();
             Path written = target.model();
             Files.createDirectories(written.toAbsolutePath().getParent());
             ModelFile.save(net, written);
@@ -211,6 +217,10 @@ public final class TrainCommand extends StriateCommand {
                         written, target.note(), target.metrics());
             }
             out().flush();
+            watch.finish(testEvaluation, "Saved to " + written + ".");
+            watch.linger(err());
+        } finally {
+            watch.close();
         }
         return ExitCode.OK;
     }

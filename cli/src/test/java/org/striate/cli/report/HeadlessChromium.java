@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
  * own background requests (updates, clock, accounts) carry the initiator "not an origin"; a request
  * the page starts carries the page's origin ("null" for a file), and is what {@link #pageRequests} lists.
  */
-record HeadlessChromium(int exitCode, String dom, String stderr, List<String> console, List<String> pageRequests) {
+public record HeadlessChromium(int exitCode, String dom, String stderr, List<String> console, List<String> pageRequests) {
 
     /** Chromium on this machine, or null when it is not installed. */
-    static Path find() {
+    public static Path find() {
         for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
             if (Files.isExecutable(Path.of(p))) return Path.of(p);
         }
@@ -62,7 +62,7 @@ record HeadlessChromium(int exitCode, String dom, String stderr, List<String> co
     private static final Pattern INITIATOR = Pattern.compile("\"initiator\":\"([^\"]*)\"");
 
     /** URLs of requests whose initiator is an origin, i.e. that a page started; the log holds one event per line. */
-    static List<String> pageRequests(String netLog) {
+    public static List<String> pageRequests(String netLog) {
         List<String> urls = new ArrayList<>();
         for (String event : netLog.lines().toList()) {
             Matcher url = URL.matcher(event), initiator = INITIATOR.matcher(event);
