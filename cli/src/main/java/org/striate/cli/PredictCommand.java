@@ -23,17 +23,23 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classify image files (PNG, JPEG, ...) with a trained model: the top classes with their probabilities.",
                 "Each image is converted to the model's channels and resized to its input size."},
-        footer = {"", "Fashion-MNIST images are light garments on a black background; use --invert for dark objects on white.",
+        footer = {"", "Fashion-MNIST images are light garments on a black background; use --invert for dark objects on white",
+                "(a warning says so when an image's border is light and the training images were dark).",
                 "", "Examples:", "  striate predict --model models/fashion-cnn.striate shoe.png shirt.png",
                 "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg",
+                "  striate predict --model models/fashion-cnn.striate --show-input seen.png photos/",
                 "  striate predict --model model.onnx --input x.npy --out y.npy"})
 public final class PredictCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
     Path model;
 
-    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files to classify.")
+    @Parameters(arity = "0..*", paramLabel = "IMAGE|FOLDER", description = "Image files to classify; a folder stands for every image in it (all levels).")
     List<Path> images = new ArrayList<>();
+
+    @Option(names = "--show-input", paramLabel = "FILE.png",
+            description = "Also write the input the model classified (its size and channels, after --invert) as a PNG; FILE-1.png, FILE-2.png, ... for several images.")
+    Path showInput;
 
     @Option(names = "--input", paramLabel = "X.npy",
             description = "Instead of images: a NumPy float32 array shaped like the model's input, batch first, run as it is (only the model's own normalisation applies); needs --out.")
@@ -83,12 +89,23 @@ public final class PredictCommand extends StriateCommand {
         if (in.length != 3) {
             throw new StriateException("The model " + model + " takes input of shape " + Shapes.str(in) + ". Expected a model for images (C, H, W).");
         }
+        images = PredictInputs.expand(images);
         int per = Shapes.size(in);
         Tensor x = new Tensor(Shapes.withBatch(images.size(), in));
         for (int i = 0; i < images.size(); i++) {
             ImageReader.read(images.get(i), in[0], in[1], in[2], Resize.AREA, x.data, i * per);
         }
         if (invert) for (int i = 0; i < x.size(); i++) x.data[i] = 1f - x.data[i];
+        for (int i = 0; i < images.size(); i++) {
+            String warning = PredictInputs.backgroundWarning(images.get(i), PredictInputs.borderMean(x.data, i * per, in[0], in[1], in[2]), net.mean(), invert);
+            if (warning != null) err().println(warning);
+            if (showInput != null) {
+                Path file = PredictInputs.numbered(showInput, i, images.size());
+                PredictInputs.write(x.data, i * per, in[0], in[1], in[2], file);
+                err().println("input of " + images.get(i) + " as classified (" + in[2] + "x" + in[1] + "): " + file);
+            }
+        }
+        err().flush();
         Tensor p = Evaluator.predict(net, x);
         int k = p.sampleSize();
         String[] names = net.classNames();

@@ -92,6 +92,42 @@ class TrainEvalPredictTest {
         assertTrue(j.out().contains("\"top\":[{\"class\":\"7\",\"index\":7,\"probability\":"), j::toString);
     }
 
+    @Test
+    void predictTakesAFolderShowsItsInputAndWarnsAboutALightBackground() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("photos/sub"));
+        ImageIO.write(bar(3), "png", tmp.resolve("photos/a-three.png").toFile());
+        ImageIO.write(bar(8), "png", folder.resolve("b-eight.png").toFile());
+        Files.writeString(tmp.resolve("photos/notes.txt"), "not an image");
+        Path shown = tmp.resolve("seen/input.png");
+        Cli r = Cli.run("predict", "--model", model.toString(), "--top", "1", "--show-input", shown.toString(), tmp.resolve("photos").toString());
+        assertEquals(ExitCode.OK, r.code(), r::toString);
+        String[] lines = r.out().trim().split("\\R");
+        assertEquals(2, lines.length, r::toString);
+        assertTrue(lines[0].startsWith(tmp.resolve("photos/a-three.png") + ":  3 "), r::toString);
+        assertTrue(lines[1].startsWith(folder.resolve("b-eight.png") + ":  8 "), r::toString);
+        assertTrue(!r.err().contains("warning"), r::toString);
+        // what the model saw: 28x28, the 56x56 picture averaged down, so the bar's rows are there at half size
+        BufferedImage seen = ImageIO.read(tmp.resolve("seen/input-1.png").toFile());
+        assertEquals(28, seen.getWidth());
+        assertEquals(28, seen.getHeight());
+        assertEquals(230, seen.getRaster().getSample(16, 4, 0), 1, "inside the bar of class 3 (columns 15-18, rows 3-10)");
+        assertEquals(15, seen.getRaster().getSample(0, 0, 0), 1, "the dark background");
+        assertTrue(Files.exists(tmp.resolve("seen/input-2.png")));
+
+        // the same garment photographed dark on white: a warning, and --invert brings the answer back
+        BufferedImage light = bar(7);
+        for (int y = 0; y < 56; y++) for (int x = 0; x < 56; x++) light.getRaster().setSample(x, y, 0, 255 - light.getRaster().getSample(x, y, 0));
+        Path photo = tmp.resolve("light.png");
+        ImageIO.write(light, "png", photo.toFile());
+        Cli w = Cli.run("predict", "--model", model.toString(), photo.toString());
+        assertTrue(w.err().contains("warning: " + photo + " has a light background") && w.err().contains("--invert"), w::toString);
+        Cli inverted = Cli.run("predict", "--model", model.toString(), "--invert", "--top", "1", photo.toString());
+        assertTrue(!inverted.err().contains("warning") && inverted.out().startsWith(photo + ":  7 "), inverted::toString);
+        assertOneLineError(Cli.run("predict", "--model", model.toString(), Files.createDirectories(tmp.resolve("empty")).toString()), "holds no images");
+    }
+
+    static void assertOneLineError(Cli r, String fragment) { BadInputTest.assertOneLine(r, fragment); }
+
     /** A 56×56 picture of class {@code label}, twice the data's size, so predict has to resize it. */
     static BufferedImage bar(int label) {
         BufferedImage img = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
