@@ -9,7 +9,7 @@ import org.striate.io.ModelFile;
  * Where a training run writes its model and its metrics, chosen before training so that a trained
  * model is never written over by accident: an existing --out file is replaced only with --overwrite;
  * when no --out is given and the default name is taken, the next free name is used
- * (models/lenet5-2.striate, -3, ...). {@code note} says which of these happened.
+ * (models/lenet5-2.striate, -3, ...). {@code note} says which of these happened ("" when neither).
  */
 record ModelTarget(Path model, Path metrics, String note) {
 
@@ -22,7 +22,7 @@ record ModelTarget(Path model, Path metrics, String note) {
             throw new StriateException("--out " + wanted + " is a directory. Expected a file name, e.g. " + wanted.resolve(baseName + ModelFile.EXTENSION) + ".");
         }
         if (!taken(wanted)) return new ModelTarget(wanted, metricsFile(wanted), "");
-        if (overwrite) return new ModelTarget(wanted, metricsFile(wanted), " (replacing the previous file, as --overwrite asked)");
+        if (overwrite) return new ModelTarget(wanted, metricsFile(wanted), "replaced the previous " + wanted + " (--overwrite)");
         if (out != null) {
             throw new StriateException("--out " + wanted + " already exists" + (Files.exists(wanted) ? "" : " (its metrics file " + metricsFile(wanted) + ")")
                     + ". Expected a new file name; pass --overwrite to replace it.");
@@ -31,7 +31,7 @@ record ModelTarget(Path model, Path metrics, String note) {
         String stem = name.substring(0, name.length() - ModelFile.EXTENSION.length());
         for (int i = 2; ; i++) {
             Path p = wanted.resolveSibling(stem + "-" + i + ModelFile.EXTENSION);
-            if (!taken(p)) return new ModelTarget(p, metricsFile(p), " (" + wanted + " exists; --out FILE names the file, --overwrite replaces it)");
+            if (!taken(p)) return new ModelTarget(p, metricsFile(p), wanted + " exists, so this run went to a new name (--out FILE names the file, --overwrite replaces it)");
         }
     }
 

@@ -212,9 +212,10 @@ public final class TrainCommand extends StriateCommand {
                 o.put("metrics", target.metrics().toString());
                 out().println(Json.write(o));
             } else {
-                out().printf(Locale.ROOT, "test accuracy %.4f (%s, %d epoch%s, %s) saved to %s%s; per-epoch figures in %s%n",
-                        accuracy, name, ran, ran == 1 ? "" : "s", EpochProgress.format(java.time.Duration.ofMillis((long) (seconds * 1000))),
-                        written, target.note(), target.metrics());
+                out().printf(Locale.ROOT, "test accuracy %.4f (%s, %d epoch%s, %s) saved to %s%n",
+                        accuracy, name, ran, ran == 1 ? "" : "s", EpochProgress.format(java.time.Duration.ofMillis((long) (seconds * 1000))), written);
+                if (!target.note().isEmpty()) out().println(target.note());
+                out().println("per-epoch figures in " + target.metrics());
             }
             out().flush();
             watch.finish(testEvaluation, "Saved to " + written + ".");

@@ -59,7 +59,7 @@ class TrainControlsTest {
         assertArrayEquals(before, Files.readAllBytes(model), "the model is untouched");
         Cli replaced = train(model, "--epochs", "1", "--seed", "5", "--overwrite");
         assertEquals(ExitCode.OK, replaced.code(), replaced::toString);
-        assertTrue(replaced.out().contains("saved to " + model + " (replacing the previous file"), replaced::toString);
+        assertTrue(replaced.out().contains("saved to " + model + "\n") && replaced.out().contains("replaced the previous " + model), replaced::toString);
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(model)), "another seed wrote other weights");
     }
 
@@ -72,7 +72,7 @@ class TrainControlsTest {
         try {
             Cli r = Cli.run("train", "--model", spec.toString(), "--data", data.toString(), "--epochs", "1", "--threads", "1");
             assertEquals(ExitCode.OK, r.code(), r::toString);
-            assertTrue(r.out().contains("saved to " + dir.resolve("tiny-2.striate") + " (" + dir.resolve("tiny.striate") + " exists"), r::toString);
+            assertTrue(r.out().contains("saved to " + dir.resolve("tiny-2.striate") + "\n" + dir.resolve("tiny.striate") + " exists, so this run went to a new name"), r::toString);
             assertTrue(r.out().contains("per-epoch figures in " + dir.resolve("tiny-2.metrics.csv")), r::toString);
             assertEquals("a trained model", Files.readString(dir.resolve("tiny.striate")));
             assertTrue(Files.size(dir.resolve("tiny-2.striate")) > 0);

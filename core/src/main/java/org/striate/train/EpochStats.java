@@ -14,7 +14,7 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f%s, lr %.3g, %.1f s", epoch, trainLoss, trainAccuracy,
-                hasValidation() ? String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", validationLoss, validationAccuracy) : "",
+                hasValidation() ? String.format(Locale.ROOT, ", val loss %.4f, val accuracy %.4f", validationLoss, validationAccuracy) : "",
                 learningRate, seconds);
     }
 }
