@@ -44,12 +44,16 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model and save it. Reads IDX files (Fashion-MNIST by default),",
                 "CIFAR-10 binary batches, or folders train/ and test/ with a folder per class.",
-                "Prints one line per epoch (train loss, test accuracy, elapsed time), then the final test accuracy.",
-                "Writes the model to --out and the per-epoch figures to a CSV file beside it."},
+                "Prints one line per epoch (train and test or validation loss and accuracy, time so far), then the final test accuracy.",
+                "Writes the model to --out (never over an existing file without --overwrite) and the per-epoch figures to a CSV file beside it.",
+                "--dashboard shows the run live in a browser; --tensorboard writes it for TensorBoard."},
         footer = {"", "Examples:", "  striate train", "  striate train --model lenet5 --epochs 3 --out models/lenet5.striate",
                 "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
                 "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
-                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)"})
+                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)",
+                "  striate train --data photos --split 0.8         (photos/cat/1.png ...: 80% of each class to train on)",
+                "  striate train --val-split 0.1 --early-stop 3 --save-best --lr-schedule cosine,warmup=1 --dashboard",
+                "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate"})
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
@@ -80,7 +84,7 @@ public final class TrainCommand extends StriateCommand {
             description = "adam, adamw (decoupled weight decay), or sgd with momentum 0.9. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.001 for adam, 0.01 for sgd).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.001 for adam and adamw, 0.01 for sgd).")
     Double lr;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
