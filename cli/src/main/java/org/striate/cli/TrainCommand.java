@@ -141,7 +141,7 @@ public final class TrainCommand extends StriateCommand {
         int dataClasses = split.train().classes();
         boolean followsData = controls.initFrom == null && ModelSource.inputFollowsData(model);
         if (followsData && ((shape == null && !Arrays.equals(dataShape, net.inputShape()))
-                || (Zoo.has(model) && controls.classes == null && org.striate.tensor.Shapes.size(net.outputShape()) != dataClasses))) {
+                || (Zoo.has(model) && controls.classes == null && net.outputShape()[0] != dataClasses))) {
             net = controls.model(model, shape == null ? dataShape : shape, dataClasses, seed);
         }
         Dataset train = limit == null ? split.train() : split.train().head(limit);

@@ -9,7 +9,7 @@ import org.striate.data.Splits;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 import org.striate.train.BestWeights;
 import org.striate.train.EarlyStopping;
@@ -105,14 +105,14 @@ final class TrainControls {
 
     EarlyStopping earlyStopping() { return earlyStop == null ? null : new EarlyStopping(monitor(), earlyStop, 0); }
 
-    BestWeights bestWeights(Sequential net) { return saveBest ? new BestWeights(net, monitor()) : null; }
+    BestWeights bestWeights(Graph net) { return saveBest ? new BestWeights(net, monitor()) : null; }
 
     /**
      * The model to train: --init-from's file as it is; a trained file given to --model is only an
      * architecture (new weights from the seed, said on {@code err}); a built-in model ends in --classes
      * or the data's class count.
      */
-    Sequential model(String ref, int[] shape, int dataClasses, long seed) throws IOException {
+    Graph model(String ref, int[] shape, int dataClasses, long seed) throws IOException {
         if (initFrom != null) return ModelSource.trained(initFrom);
         if (architectureOnly(ref)) {
             if (shape != null) throw new StriateException("--input cannot change the input of the trained model " + ref + ". Expected --input only with a built-in model or a spec file.");

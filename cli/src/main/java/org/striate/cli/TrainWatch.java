@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.striate.cli.dashboard.DashboardListener;
 import org.striate.cli.dashboard.DashboardServer;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensorboard.EventFileWriter;
 import org.striate.tensorboard.TensorBoardListener;
 import org.striate.train.Evaluation;
@@ -31,7 +31,7 @@ final class TrainWatch implements AutoCloseable {
     private EventFileWriter events;
 
     /** Starts what was asked for and returns its listener (none: a listener that does nothing). */
-    TrainingListener start(Sequential net, String name, int batch, double baseRate, LearningRateSchedule schedule,
+    TrainingListener start(Graph net, String name, int batch, double baseRate, LearningRateSchedule schedule,
                            Dataset validation, String validationName, PrintWriter err) {
         TrainingListener tb = null;
         if (tensorboard != null) {

@@ -3,13 +3,12 @@ package org.striate.lab;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import org.striate.nn.Conv2d;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /**
- * The pictures that show a model learning: its first convolution's filters, and the feature maps one
+ * The pictures that show a model learning: the filters of its first layer that has some, and the feature maps one
  * image makes in each layer with (C, H, W) output. The live dashboard, the TensorBoard writer and the
  * report draw them the same way.
  */
@@ -22,15 +21,20 @@ public final class TrainingPictures {
     /** Feature maps drawn per layer at most. */
     public static final int MAX_MAPS = 16;
 
-    /** The first convolution's filters ({@link FilterGrid}), or null when the model has none. */
-    public static BufferedImage firstFilters(Sequential model) {
-        for (Layer l : model.layers()) if (l instanceof Conv2d conv) return FilterGrid.image(model, conv);
-        return null;
+    /** The filters of the first layer that has some ({@link Layer#filters()}, drawn by {@link FilterGrid}), or null when none has. */
+    public static BufferedImage firstFilters(Graph model) {
+        Layer l = firstWithFilters(model);
+        return l == null ? null : FilterGrid.image(l.filters());
     }
 
     /** The name of the layer {@link #firstFilters} draws, or null. */
-    public static String firstFiltersLayer(Sequential model) {
-        for (Layer l : model.layers()) if (l instanceof Conv2d) return l.name();
+    public static String firstFiltersLayer(Graph model) {
+        Layer l = firstWithFilters(model);
+        return l == null ? null : l.name();
+    }
+
+    private static Layer firstWithFilters(Graph model) {
+        for (Layer l : model.layers()) if (l.filters() != null) return l;
         return null;
     }
 
@@ -38,7 +42,7 @@ public final class TrainingPictures {
      * Runs {@code image01} (1, C, H, W) in [0, 1] through the model in eval mode and draws the first
      * {@value #MAX_MAPS} maps of every layer with (C, H, W) output, each map stretched to its own range.
      */
-    public static List<Maps> featureMaps(Sequential model, Tensor image01) {
+    public static List<Maps> featureMaps(Graph model, Tensor image01) {
         List<Maps> out = new ArrayList<>();
         for (FeatureMaps.Activation a : FeatureMaps.run(model, FeatureMaps.prepare(model, image01))) {
             if (a.shape().length != 3) continue;

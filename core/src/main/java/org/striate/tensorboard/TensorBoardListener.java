@@ -4,7 +4,7 @@ import java.util.List;
 import org.striate.data.Dataset;
 import org.striate.lab.TrainingPictures;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 import org.striate.train.EpochStats;
 import org.striate.train.LearningRateSchedule;
@@ -23,7 +23,7 @@ import org.striate.train.UpdateRatios;
  */
 public final class TensorBoardListener implements TrainingListener {
     private final EventFileWriter writer;
-    private final Sequential model;
+    private final Graph model;
     private final double baseRate;
     private final LearningRateSchedule schedule;
     private final Tensor sample;
@@ -33,7 +33,7 @@ public final class TensorBoardListener implements TrainingListener {
     private long global;
 
     /** {@code sample} (may be null) provides the image whose feature maps are drawn: its first. */
-    public TensorBoardListener(EventFileWriter writer, Sequential model, double baseRate, LearningRateSchedule schedule, Dataset sample) {
+    public TensorBoardListener(EventFileWriter writer, Graph model, double baseRate, LearningRateSchedule schedule, Dataset sample) {
         this.writer = writer;
         this.model = model;
         this.baseRate = baseRate;

@@ -2,7 +2,7 @@ package org.striate.train;
 
 import org.striate.StriateException;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * Keeps a copy of the weights (and the layers' saved state, such as BatchNorm's running statistics)
@@ -10,14 +10,14 @@ import org.striate.nn.Sequential;
  * fit, so the model ends as it was at that epoch rather than at the last one.
  */
 public final class BestWeights implements TrainingListener {
-    private final Sequential model;
+    private final Graph model;
     private final Monitor monitor;
     private float[] params;
     private float[][] states;
     private double best = Double.NaN;
     private int bestEpoch;
 
-    public BestWeights(Sequential model, Monitor monitor) {
+    public BestWeights(Graph model, Monitor monitor) {
         if (model == null || monitor == null) throw new StriateException("Invalid best-weights keeper: expected a model and a figure to watch.");
         this.model = model;
         this.monitor = monitor;

@@ -3,7 +3,7 @@ package org.striate.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * The size of one optimizer step against the size of the weights, layer by layer: ‖w after − w before‖ /
@@ -11,11 +11,11 @@ import org.striate.nn.Sequential;
  * far below, it hardly learns. {@link #before()} copies the weights; {@link #after()} compares.
  */
 public final class UpdateRatios {
-    private final Sequential model;
+    private final Graph model;
     private final List<Layer> layers = new ArrayList<>();
     private float[] saved;
 
-    public UpdateRatios(Sequential model) {
+    public UpdateRatios(Graph model) {
         this.model = model;
         for (Layer l : model.layers()) if (l.paramCount() > 0) layers.add(l);
     }

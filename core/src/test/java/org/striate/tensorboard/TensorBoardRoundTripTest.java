@@ -24,6 +24,7 @@ import org.striate.tensor.Tensor;
 import org.striate.train.History;
 import org.striate.train.LearningRateSchedule;
 import org.striate.train.TrainOptions;
+import org.striate.train.Trainer;
 
 /**
  * Event files read back by TensorBoard's own Python code (its record reader checks both CRC-32C sums of
@@ -143,8 +144,8 @@ class TensorBoardRoundTripTest {
         History h;
         try (EventFileWriter w = EventFileWriter.create(dir)) {
             LearningRateSchedule schedule = LearningRateSchedule.step(1, 0.5);
-            h = model.fit(train, TrainOptions.builder().epochs(2).batchSize(16).schedule(schedule).validation(test)
-                    .listener(new TensorBoardListener(w, model, 1e-3, schedule, test)).build());
+            h = new Trainer(model, TrainOptions.builder().epochs(2).batchSize(16).schedule(schedule).validation(test)
+                    .listener(new TensorBoardListener(w, model, 1e-3, schedule, test)).build()).fit(train);
         }
         Map<String, Object> tb = read(dir);
         List<List<Object>> trainLoss = at(tb, "scalars", "epoch/train_loss"), valAcc = at(tb, "scalars", "epoch/val_accuracy");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 class EarlyStoppingTest {
 
@@ -79,20 +79,21 @@ class EarlyStoppingTest {
     /** The trainer asks after every epoch and ends the fit there: a real fit with a scripted stop. */
     @Test
     void theTrainerEndsTheFitWhenAListenerAsks() {
-        Sequential model = TrainerTest.smallCnn(3);
+        Graph model = TrainerTest.smallCnn(3);
         TrainingListener stopAfterTwo = new TrainingListener() {
             int seen;
             @Override public void onEpoch(EpochStats s) { seen = s.epoch(); }
             @Override public boolean stopTraining() { return seen == 2; }
         };
-        History h = model.fit(Bars.make(64, 1), TrainOptions.builder().epochs(6).batchSize(16).listener(Listeners.of(TrainingListener.NONE, stopAfterTwo)).build());
+        History h = new Trainer(model, TrainOptions.builder().epochs(6).batchSize(16).listener(Listeners.of(TrainingListener.NONE, stopAfterTwo)).build())
+                .fit(Bars.make(64, 1));
         assertEquals(2, h.size());
         assertArrayEquals(new int[] {1, 2}, h.epochs().stream().mapToInt(EpochStats::epoch).toArray());
     }
 
     @Test
     void bestWeightsRestoreTheBestEpochsWeights() {
-        Sequential model = TrainerTest.smallCnn(3);
+        Graph model = TrainerTest.smallCnn(3);
         BestWeights best = new BestWeights(model, Monitor.VALIDATION_LOSS);
         best.onTrainBegin(4, 1, 1);
         double[] losses = {0.9, 0.4, 0.6, 0.5};

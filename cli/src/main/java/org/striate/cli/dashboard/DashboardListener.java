@@ -3,11 +3,11 @@ package org.striate.cli.dashboard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.striate.cli.Json;
+import org.striate.io.Json;
 import org.striate.data.Dataset;
 import org.striate.lab.MapImages;
 import org.striate.lab.TrainingPictures;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 import org.striate.train.EpochStats;
 import org.striate.train.Evaluation;
@@ -27,7 +27,7 @@ public final class DashboardListener implements TrainingListener {
     static final int STEP_EVENTS = 1500;
 
     private final DashboardServer server;
-    private final Sequential model;
+    private final Graph model;
     private final String modelName;
     private final int batch;
     private final double baseRate;
@@ -44,7 +44,7 @@ public final class DashboardListener implements TrainingListener {
      * {@code sample} holds the image whose feature maps are drawn (its first); {@code validationName}
      * is "val" or "test", as the epoch lines say.
      */
-    public DashboardListener(DashboardServer server, Sequential model, String modelName, int batch, double baseRate,
+    public DashboardListener(DashboardServer server, Graph model, String modelName, int batch, double baseRate,
                              LearningRateSchedule schedule, Dataset sample, String validationName) {
         this.server = server;
         this.model = model;
