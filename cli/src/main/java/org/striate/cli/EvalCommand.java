@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         description = {"Evaluate a trained model: accuracy, per-class precision and recall, confusion matrix.",
                 "Reproduces the test accuracy 'striate train' printed for the same model file and data."},
         footer = {"", "Examples:", "  striate eval --model models/fashion-cnn.striate",
-                "  striate eval --model models/lenet5.striate --data /path/to/mnist --json"})
+                "  striate eval --model models/lenet5.striate --data /path/to/mnist --json",
+                "  striate eval --model models/photos.striate --data photos --train-fraction 0.8   (trained with --split 0.8)"})
 public final class EvalCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
@@ -37,6 +38,10 @@ public final class EvalCommand extends StriateCommand {
     @Option(names = "--split", defaultValue = "test", paramLabel = "test|train",
             description = "Which part of the data to evaluate on. Default: ${DEFAULT-VALUE}.")
     String split;
+
+    @Option(names = "--train-fraction", paramLabel = "F",
+            description = "--data is one folder with a sub-folder of images per class, split as 'striate train --split F' split it.")
+    Double trainFraction;
 
     @Option(names = "--json", description = "Print one JSON object instead of the report.")
     boolean json;
@@ -54,7 +59,12 @@ public final class EvalCommand extends StriateCommand {
             throw new StriateException("Invalid value for option '--split'. Expected test or train. Received '" + split + "'.");
         }
         Graph net = ModelSource.trained(model);
-        TrainTestSplit both = DataLocation.load(data, net.inputShape());
+        if (trainFraction != null && !(trainFraction > 0 && trainFraction < 1)) {
+            throw new StriateException("Invalid value for option '--train-fraction'. Expected a fraction strictly between 0 and 1, e.g. 0.8. Received "
+                    + trainFraction + ".");
+        }
+        TrainTestSplit both = trainFraction == null ? DataLocation.load(data, net.inputShape())
+                : DataLocation.loadTree(data, net.inputShape(), trainFraction);
         Dataset d = part.equals("test") ? both.test() : both.train();
         Evaluation e = Evaluator.evaluate(net, d);
         String[] names = net.classNames().length > 0 ? net.classNames() : d.classNames();

@@ -162,6 +162,11 @@ class TrainControlsTest {
         // mlp ends in 3 outputs here: 784·500+500 + 500·50+50 + 50·3+3
         assertEquals(784 * 500 + 500 + 500 * 50 + 50 + 50 * 3 + 3, (int) number(a.out(), "params"));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("tree-a.striate")), Files.readAllBytes(tmp.resolve("tree-b.striate")), "same split, same run");
+        // eval finds the same test part
+        Cli e = Cli.run("eval", "--model", tmp.resolve("tree-a.striate").toString(), "--data", tree.toString(), "--train-fraction", "0.8", "--json");
+        assertEquals(ExitCode.OK, e.code(), e::toString);
+        assertEquals(6, (int) number(e.out(), "samples"));
+        assertEquals(number(a.out(), "test_accuracy"), number(e.out(), "accuracy"), 0.0);
         assertOneLine(Cli.run("train", "--data", data.toString(), "--split", "0.8", "--epochs", "1"), "--split");
         assertOneLine(Cli.run("train", "--data", tree.toString(), "--split", "1.5", "--epochs", "1"), "--split", "between 0 and 1");
     }
