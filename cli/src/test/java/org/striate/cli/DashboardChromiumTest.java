@@ -37,7 +37,8 @@ class DashboardChromiumTest {
 
     record Snapshot(int steps, int epochs, boolean done, int[] points, int pictures, int cells) {}
 
-    static final String PROBE = "JSON.stringify([document.body.dataset.steps || '0', document.body.dataset.epochs || '0', "
+    /** The page's state; before the page has been parsed (no body, no canvases yet) it reads as empty. */
+    static final String PROBE = "!document.body ? JSON.stringify(['0', '0', 'false', '', '0', '0']) : JSON.stringify([document.body.dataset.steps || '0', document.body.dataset.epochs || '0', "
             + "document.body.dataset.done || 'false', [...document.querySelectorAll('canvas')].map(c => c.dataset.points || '0').join(' '), "
             + "String(document.querySelectorAll('#filters img, #maps img').length), String(document.querySelectorAll('#confusion td').length)])";
 
