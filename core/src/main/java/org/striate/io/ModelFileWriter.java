@@ -6,15 +6,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -25,8 +18,6 @@ import org.striate.nn.Sequential;
 
 /** Writes the model file: header, sections, end marker, CRC32 — into a temporary file, then renamed. */
 final class ModelFileWriter {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private ModelFileWriter() {}
 
     static void save(Sequential model, Path file) throws IOException { save(model, file, out -> out); }
@@ -34,35 +25,13 @@ final class ModelFileWriter {
     /** {@code wrap} lets tests put a failing stream under the writer, as a full disk would. */
     static void save(Sequential model, Path file, UnaryOperator<OutputStream> wrap) throws IOException {
         Content content = new Content(model);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        // same directory, so the final rename stays on one file system and is atomic
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
-        // CREATE_NEW keeps the usual permissions (umask), unlike Files.createTempFile's owner-only ones
-        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        boolean moved = false;
-        try {
-            try (channel) {
-                keepPermissions(target, tmp);
-                CRC32 crc = new CRC32();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
-                        new BufferedOutputStream(wrap.apply(Channels.newOutputStream(channel)), 1 << 16), crc));
-                content.write(out);
-                out.writeInt((int) crc.getValue());
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            // closed by now on every path, so the delete also works where open files cannot be deleted
-            if (!moved) Files.deleteIfExists(tmp);
-        }
-        syncDirectory(dir);
+        AtomicFile.write(file, raw -> {
+            CRC32 crc = new CRC32();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+            content.write(out);
+            out.writeInt((int) crc.getValue());
+            out.flush();
+        }, wrap);
     }
 
     static byte[] toBytes(Sequential model) {
@@ -78,15 +47,6 @@ final class ModelFileWriter {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return bytes.toByteArray();
-    }
-
-    /** A replaced file keeps its permissions (where the file system has POSIX ones). */
-    private static void keepPermissions(Path target, Path tmp) {
-        try {
-            if (Files.exists(target)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not POSIX, or not allowed: the new file keeps the default permissions
-        }
     }
 
     /** Everything to write, gathered first so the header can state the file's total length. */
@@ -162,14 +122,5 @@ final class ModelFileWriter {
     /** Raw IEEE-754 bits, big-endian, so every value (NaN payloads too) comes back bit-identical. */
     private static void floats(DataOutputStream out, float[] a) throws IOException {
         for (int i = 0; i < a.length; i++) out.writeInt(Float.floatToRawIntBits(a[i]));
-    }
-
-    /** Makes the rename itself durable; not every platform can open a directory, which is harmless. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort only: the file content is already forced to disk
-        }
     }
 }

@@ -97,6 +97,12 @@ public abstract class Layer {
 
     public void loadState(float[] state) {}
 
+    /** The state of the layer's own random generator (Dropout's masks), for checkpoints; empty for layers that draw nothing. */
+    public long[] randomState() { return new long[0]; }
+
+    /** Sets what {@link #randomState()} returned, so a resumed run draws what the uninterrupted one would. */
+    public void restoreRandomState(long[] state) {}
+
     public int[] inputShape() { return inputShape == null ? null : inputShape.clone(); }
     public int[] outputShape() { return outputShape == null ? null : outputShape.clone(); }
     public int paramOffset() { return offset; }

@@ -15,5 +15,8 @@ public interface TrainingListener {
     /** After each epoch, with validation figures when validation data was given. */
     default void onEpoch(EpochStats stats) {}
 
+    /** After a checkpoint was written; {@code epoch} and {@code step} (from 1) are the last step it holds. */
+    default void onCheckpoint(java.nio.file.Path file, int epoch, int step) {}
+
     TrainingListener NONE = new TrainingListener() {};
 }
