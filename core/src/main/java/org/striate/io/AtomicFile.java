@@ -63,7 +63,6 @@ public final class AtomicFile {
         checkTarget(file, "Output file");
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Files.createDirectories(dir);
         removeStaleTemporaries(target);
         // same directory, so the final rename stays on one file system and is atomic
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
