@@ -1,46 +1,33 @@
 package org.striate.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.striate.io.AtomicFile;
 import org.striate.train.EpochStats;
+import org.striate.train.History;
 
 /**
- * The per-epoch figures of a training run as CSV, beside the model file. The file is opened at the
- * first finished epoch, so a run that fails before training writes nothing.
+ * The per-epoch figures of a training run as CSV, beside the model file. Written whole and atomically
+ * right after the model, so the figures beside a model are always that model's: a run that is killed
+ * or fails leaves the old pair as it was.
  */
-final class MetricsCsv implements AutoCloseable {
+final class MetricsCsv {
     static final String HEADER = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,epoch_seconds,elapsed_seconds";
 
-    private final Path file;
-    private BufferedWriter writer;
+    private MetricsCsv() {}
 
-    MetricsCsv(Path file) { this.file = file; }
-
-    void row(EpochStats s, double elapsedSeconds) {
-        try {
-            if (writer == null) {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                writer.write(HEADER);
-                writer.newLine();
-            }
-            writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f,%.2f", s.epoch(), s.trainLoss(), s.trainAccuracy(),
-                    s.validationLoss(), s.validationAccuracy(), s.learningRate(), s.seconds(), elapsedSeconds));
-            writer.newLine();
-            writer.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** One row per epoch; elapsed_seconds adds up the epochs' times (of every run a resumed run went through). */
+    static void write(Path file, History history) throws IOException {
+        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        double elapsed = 0;
+        for (EpochStats s : history.epochs()) {
+            elapsed += s.seconds();
+            b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f,%.2f%n", s.epoch(), s.trainLoss(), s.trainAccuracy(),
+                    s.validationLoss(), s.validationAccuracy(), s.learningRate(), s.seconds(), elapsed));
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (writer != null) writer.close();
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 }

@@ -12,9 +12,11 @@ import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
+import org.striate.io.AtomicFile;
 import org.striate.io.ModelFile;
 import org.striate.nn.Sequential;
 import org.striate.train.Adam;
+import org.striate.train.Checkpoint;
 import org.striate.train.EpochStats;
 import org.striate.train.Evaluator;
 import org.striate.train.History;
@@ -39,7 +41,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  striate train", "  striate train --model lenet5 --epochs 3 --out models/lenet5.striate",
                 "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
                 "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
-                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)"})
+                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)",
+                "  striate train --checkpoint-every 500            (then, after a crash or kill, the same command with",
+                "                                                   --resume models/fashion-cnn.striate.ckpt)"})
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
@@ -83,6 +87,16 @@ public final class TrainCommand extends StriateCommand {
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (default: models/<model>.striate).")
     Path out;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Write a checkpoint to <out>.ckpt every N optimizer steps and after each epoch (0: after each epoch only);"
+                    + " the one before is kept as <out>.ckpt.1.")
+    Integer checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Go on from a checkpoint of a run with the same model, data and options (and thread count):"
+                    + " the final model is bit-identical to that of the run had it not stopped. Checkpoints go on being written.")
+    Path resume;
+
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
 
@@ -103,11 +117,21 @@ public final class TrainCommand extends StriateCommand {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         if (limit != null && limit <= 0) throw new StriateException("Invalid value for option '--limit'. Expected a strictly positive value. Received " + limit + ".");
+        if (checkpointEvery != null && checkpointEvery < 0) {
+            throw new StriateException("Invalid value for option '--checkpoint-every'. Expected a number of steps >= 0. Received " + checkpointEvery + ".");
+        }
         Optimizer opt = optimizer();
         Path target = out != null ? out : Path.of("models", baseName(model) + ModelFile.EXTENSION);
         if (Files.isDirectory(target)) {
             throw new StriateException("--out " + target + " is a directory. Expected a file name, e.g. " + target.resolve(baseName(model) + ModelFile.EXTENSION) + ".");
         }
+        // every file the run will write is checked now, not after hours of training
+        Path metrics = metricsFile(target);
+        Path checkpointFile = checkpointEvery != null || resume != null ? Checkpoint.besideModel(target) : null;
+        AtomicFile.checkTarget(target, "--out");
+        AtomicFile.checkTarget(metrics, "The metrics file");
+        if (checkpointFile != null) AtomicFile.checkTarget(checkpointFile, "The checkpoint file");
+        Checkpoint resumed = resume == null ? null : Checkpoint.load(resume);
 
         Augmentation augmentation = augmentation();
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
@@ -123,10 +147,13 @@ public final class TrainCommand extends StriateCommand {
         net.normalization(stats.mean(), stats.std()).classNames(train.classNames());
 
         PrintWriter lines = json ? err() : out();
-        Path metrics = metricsFile(target);
         boolean bar = !noProgress && EpochProgress.stderrIsTerminal();
-        try (EpochProgress progress = new EpochProgress(err(), bar, epochs);
-             MetricsCsv csv = new MetricsCsv(metrics)) {
+        if (resumed != null) {
+            lines.printf(Locale.ROOT, "resuming from %s: epoch %d/%d, step %d%n", resume, Math.min(resumed.epoch() + 1, epochs), epochs, resumed.step());
+            lines.flush();
+        }
+        if (checkpointFile != null) Files.createDirectories(target.toAbsolutePath().getParent());
+        try (EpochProgress progress = new EpochProgress(err(), bar, epochs)) {
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
@@ -137,20 +164,21 @@ public final class TrainCommand extends StriateCommand {
                 @Override
                 public void onEpoch(EpochStats s) {
                     progress.endEpochBar();
-                    csv.row(s, progress.seconds());
                     lines.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  train accuracy %.4f  test accuracy %.4f  elapsed %s%n",
                             s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), s.validationAccuracy(), progress.elapsed());
                     lines.flush();
                 }
             };
             History history = net.fit(train, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
-                    .validation(test).listener(listener).augmentation(augmentation).build());
+                    .validation(test).listener(listener).augmentation(augmentation)
+                    .checkpoint(checkpointFile, checkpointEvery == null ? 0 : checkpointEvery).resume(resumed).build());
             // The figure 'striate eval' reproduces: the evaluator at its default batch size on the final
             // weights. At that batch size the last epoch's validation is exactly this computation.
             double accuracy = batch == Evaluator.DEFAULT_BATCH ? history.last().validationAccuracy()
                     : Evaluator.evaluate(net, test).accuracy();
             Files.createDirectories(target.toAbsolutePath().getParent());
             ModelFile.save(net, target);
+            MetricsCsv.write(metrics, history);
             double seconds = progress.seconds();
             if (json) {
                 Map<String, Object> o = Json.object();
