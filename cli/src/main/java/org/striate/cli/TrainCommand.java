@@ -152,7 +152,6 @@ public final class TrainCommand extends StriateCommand {
             lines.printf(Locale.ROOT, "resuming from %s: epoch %d/%d, step %d%n", resume, Math.min(resumed.epoch() + 1, epochs), epochs, resumed.step());
             lines.flush();
         }
-        if (checkpointFile != null) Files.createDirectories(target.toAbsolutePath().getParent());
         try (EpochProgress progress = new EpochProgress(err(), bar, epochs)) {
             TrainingListener listener = new TrainingListener() {
                 @Override

@@ -143,7 +143,7 @@ public final class CheckpointFile {
         }
         if (r.in.hasRemaining()) throw damaged(source, r.in.remaining() + " bytes follow its last field");
         return new Checkpoint(run, model, layerRandom, new Optimizer.State(steps, buffers), epoch, step, order, shuffle, augment,
-                lossSum, correct, seen, lr, seconds, history);
+                lossSum, correct, seen, lr, seconds, history, source);
     }
 
     /** Reads inside the checked body; every count is checked against the bytes left before it is used. */

@@ -21,10 +21,11 @@ import org.striate.io.CheckpointFile;
  *
  * @param epoch the epoch to go on with, from 0
  * @param step the step within it to go on with, from 0 (0: the epoch starts, with its shuffle)
+ * @param source names the checkpoint in messages (its file)
  */
 public record Checkpoint(Map<String, String> run, byte[] model, long[][] layerRandom, Optimizer.State optimizer, int epoch, int step,
                          int[] order, long[] shuffleRandom, long[] augmentRandom, double lossSum, long correct, long seen,
-                         double learningRate, double epochSeconds, List<EpochStats> history) {
+                         double learningRate, double epochSeconds, List<EpochStats> history, String source) {
 
     /** The usual suffix: the checkpoint of models/m.striate is models/m.striate.ckpt. */
     public static final String EXTENSION = ".ckpt";
@@ -47,7 +48,7 @@ public record Checkpoint(Map<String, String> run, byte[] model, long[][] layerRa
      * Checks that this checkpoint belongs to a run described by {@code now}; throws a
      * {@link CheckpointMismatchException} naming every value that differs.
      */
-    public void checkRun(Map<String, String> now, String source) {
+    public void checkRun(Map<String, String> now) {
         List<String> differ = new ArrayList<>();
         for (Map.Entry<String, String> e : now.entrySet()) {
             String then = run.get(e.getKey());
@@ -55,7 +56,7 @@ public record Checkpoint(Map<String, String> run, byte[] model, long[][] layerRa
         }
         for (String key : run.keySet()) if (!now.containsKey(key)) differ.add(key + " is recorded in the checkpoint but not known to this run");
         if (!differ.isEmpty()) {
-            throw new CheckpointMismatchException(source + " was written by a different training run, so it cannot be resumed here: "
+            throw new CheckpointMismatchException("Checkpoint " + source + " was written by a different training run, so it cannot be resumed here: "
                     + String.join("; ", differ) + ". Resume with the model, data and options of the run that wrote it, or start afresh.");
         }
     }

@@ -78,8 +78,10 @@ final class Checkpoints {
         long[][] random = new long[layers.size()][];
         for (int i = 0; i < random.length; i++) random[i] = layers.get(i).randomState();
         Checkpoint c = new Checkpoint(run, ModelFile.toBytes(model), random, options.optimizer().state(), epoch, step, loader.order(),
-                shuffle.state(), augment.state(), lossSum, correct, seen, lr, epochSeconds, history);
+                shuffle.state(), augment.state(), lossSum, correct, seen, lr, epochSeconds, history, options.checkpointFile().toString());
         try {
+            java.nio.file.Path dir = options.checkpointFile().toAbsolutePath().getParent();
+            if (dir != null) java.nio.file.Files.createDirectories(dir);
             CheckpointFile.save(c, options.checkpointFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -89,8 +91,8 @@ final class Checkpoints {
 
     /** Checks the checkpoint belongs to this run, then puts its state into the model, optimizer, loader and generators. */
     void restore(Checkpoint c, BatchLoader loader, SavableRandom shuffle, SavableRandom augment) {
-        String source = "The checkpoint";
-        c.checkRun(run, source);
+        String source = "Checkpoint " + c.source();
+        c.checkRun(run);
         Sequential saved;
         try {
             saved = ModelFile.fromBytes(c.model(), "the model inside the checkpoint");
