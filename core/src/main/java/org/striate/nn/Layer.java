@@ -47,6 +47,7 @@ public abstract class Layer {
                         + ": its output shape would be " + Shapes.str(outputShape) + ". Use a smaller kernel or stride, more padding, or a larger input.");
             }
         }
+        Shapes.size(outputShape);   // throws when one sample's output would not fit in an array
         return outputShape.clone();
     }
 
