@@ -37,6 +37,7 @@ public final class ImageReader {
         if (height <= 0 || width <= 0) {
             throw new DataFormatException("Invalid image size " + height + "x" + width + " for " + file + ". Expected sizes > 0.");
         }
+        org.striate.tensor.Memory.require(4L * channels * height * width, "Resizing " + file + " to " + channels + "x" + height + "x" + width);
         BufferedImage img = decode(file);
         int h = img.getHeight(), w = img.getWidth();
         float[][] planes = planes(img);

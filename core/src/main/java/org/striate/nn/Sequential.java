@@ -56,6 +56,7 @@ public final class Sequential {
         long total = 0;
         for (Layer layer : this.layers) total += layer.paramCount();
         if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
+        if (sharedParams == null) org.striate.tensor.Memory.require(8 * total, "The model's " + total + " parameters and their gradients");
         this.params = sharedParams != null ? sharedParams : new float[(int) total];
         this.grads = sharedGrads != null ? sharedGrads : new float[(int) total];
         int offset = 0;

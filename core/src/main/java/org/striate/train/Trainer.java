@@ -40,6 +40,7 @@ public final class Trainer {
         Dataset validation = options.validation();
         if (validation != null) BatchLoader.checkShape(model.inputShape(), validation.images());
 
+        MemoryPlan.check(model, Math.min(options.batchSize(), train.size()), true, "Training the model");
         BatchLoader loader = new BatchLoader(train.images(), train.labels(), options.batchSize(), model.mean(), model.std());
         Optimizer optimizer = options.optimizer();
         optimizer.reset();
