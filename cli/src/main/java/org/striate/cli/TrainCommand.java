@@ -148,12 +148,16 @@ public final class TrainCommand extends StriateCommand {
 
         PrintWriter lines = json ? err() : out();
         boolean bar = !noProgress && EpochProgress.stderrIsTerminal();
-        if (resumed != null) {
-            lines.printf(Locale.ROOT, "resuming from %s: epoch %d/%d, step %d%n", resume, Math.min(resumed.epoch() + 1, epochs), epochs, resumed.step());
-            lines.flush();
-        }
         try (EpochProgress progress = new EpochProgress(err(), bar, epochs)) {
             TrainingListener listener = new TrainingListener() {
+                @Override
+                public void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
+                    // called once the checkpoint has been checked against this run and restored
+                    if (resumed == null) return;
+                    lines.printf(Locale.ROOT, "resuming from %s: epoch %d/%d, step %d%n", resume, Math.min(resumed.epoch() + 1, epochs), epochs, resumed.step());
+                    lines.flush();
+                }
+
                 @Override
                 public void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
                     if (step == 1) progress.startEpoch(epoch, train.size());
