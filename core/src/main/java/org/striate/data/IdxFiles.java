@@ -82,13 +82,13 @@ public final class IdxFiles {
                 throw new DataFormatException(where + " declares " + declared + " but its " + fileSize + " compressed bytes can hold at most "
                         + MAX_GZIP_RATIO * fileSize + ". The header is corrupt." + REMEDY);
             }
-            // the bytes, then the floats the data set is made of
-            Memory.require(5 * payload, where + " (" + describe(dims, noun) + ", read as floats)");
             if (!gzip && header + payload != fileSize) {
                 String what = header + payload > fileSize ? " is truncated" : " has " + (fileSize - header - payload) + " bytes too many";
                 throw new DataFormatException(where + what + ": header declares " + declared + " but the file has "
                         + fileSize + " bytes." + REMEDY);
             }
+            // the bytes, then the floats the data set is made of
+            Memory.require(5 * payload, where + " (" + describe(dims, noun) + ", read as floats)");
             byte[] values = gzip ? readBounded(in, (int) payload, where, header, declared) : in.readNBytes((int) payload);
             if (values.length != payload) {
                 throw new DataFormatException(where + " is truncated: header declares " + declared + " but the file ended after "

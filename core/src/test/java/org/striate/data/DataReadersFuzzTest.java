@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.striate.StriateException;
 import org.striate.fuzz.FuzzInputs;
 
 /**
  * Fuzzes every reader of data files: IDX (raw, and gzip both as damaged streams and as compressed
  * mutations), CIFAR-10 batches with their class-name file, and images. Each must return or throw a
- * {@link DataFormatException}; anything else, including running out of the fuzzing heap, is a finding.
+ * {@link StriateException} ({@link DataFormatException}, or a TooLargeException when what a header
+ * declares does not fit the heap); anything else, including running out of the fuzzing heap, is a finding.
  */
 class DataReadersFuzzTest {
 
@@ -45,13 +47,13 @@ class DataReadersFuzzTest {
     private static void readIdx(Path f) throws IOException {
         try {
             IdxFiles.readImages(f);
-        } catch (DataFormatException expected) {
-            // refused with a message naming the file
+        } catch (StriateException expected) {
+            // refused with a message naming the file (a DataFormatException, or a TooLargeException with the figures)
         }
         try {
             IdxFiles.readLabels(f);
-        } catch (DataFormatException expected) {
-            // refused with a message naming the file
+        } catch (StriateException expected) {
+            // refused with a message naming the file (a DataFormatException, or a TooLargeException with the figures)
         }
     }
 
@@ -66,8 +68,8 @@ class DataReadersFuzzTest {
         try {
             String[] names = Cifar10.readClassNames(meta);
             Cifar10.read(List.of(f), names);
-        } catch (DataFormatException expected) {
-            // refused with a message naming the file
+        } catch (StriateException expected) {
+            // refused with a message naming the file (a DataFormatException, or a TooLargeException with the figures)
         }
     }
 
@@ -78,8 +80,8 @@ class DataReadersFuzzTest {
         Path f = FuzzInputs.file("fuzzed-image", in.consumeRemainingAsBytes());
         try {
             ImageReader.read(f, channels, size, size, Resize.AREA);
-        } catch (DataFormatException expected) {
-            // refused with a message naming the file
+        } catch (StriateException expected) {
+            // refused with a message naming the file (a DataFormatException, or a TooLargeException with the figures)
         }
     }
 }
