@@ -4,7 +4,7 @@ import org.striate.StriateException;
 import org.striate.bench.BenchOptions;
 import org.striate.bench.BenchResult;
 import org.striate.bench.ModelBench;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPEC|FILE",
-            description = "Built-in model (lenet5, fashion-cnn, mlp, lc), spec file or model file. Default: ${DEFAULT-VALUE}.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or model file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Training batch size. Default: ${DEFAULT-VALUE}.")
@@ -54,7 +54,7 @@ public final class BenchCommand extends StriateCommand {
     protected int run() throws Exception {
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a positive number. Received " + batch + ".");
         if (!(seconds > 0)) throw new StriateException("Invalid value for option '--seconds'. Expected a positive number. Received " + seconds + ".");
-        Sequential net = ModelSource.load(model, null, 42);
+        Graph net = ModelSource.load(model, null, 42);
         BenchOptions d = BenchOptions.defaults();
         BenchOptions o = new BenchOptions(seconds, batch, d.inferBatch(), d.seed(), d.peakMillis());
         BenchResult r = ModelBench.run(model, net, o);

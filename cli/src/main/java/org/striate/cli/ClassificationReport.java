@@ -1,5 +1,6 @@
 package org.striate.cli;
 
+import org.striate.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,12 +1,13 @@
 package org.striate.cli;
 
+import org.striate.io.Json;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
 import org.striate.data.TrainTestSplit;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Evaluation;
 import org.striate.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public final class EvalCommand extends StriateCommand {
         if (!part.equals("test") && !part.equals("train")) {
             throw new StriateException("Invalid value for option '--split'. Expected test or train. Received '" + split + "'.");
         }
-        Sequential net = ModelSource.trained(model);
+        Graph net = ModelSource.trained(model);
         TrainTestSplit both = DataLocation.load(data, net.inputShape());
         Dataset d = part.equals("test") ? both.test() : both.train();
         Evaluation e = Evaluator.evaluate(net, d);

@@ -1,19 +1,21 @@
 package org.striate.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
 import org.striate.data.TextFiles;
 import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 
 /** Resolves what a user passes to --model: a built-in name, a spec file or a trained model file. */
 public final class ModelSource {
     private ModelSource() {}
+
+    /** The built-in models for --help texts (a constant, as annotations need one); a test keeps it equal to {@link Zoo#names()}. */
+    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp";
 
     /** True when {@code ref} names a built-in model rather than a file. */
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
@@ -22,7 +24,7 @@ public final class ModelSource {
      * A zoo model, a spec file (both untrained, weights from {@code seed}) or a trained model file;
      * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
-    public static Sequential load(String ref, int[] input, long seed) throws IOException {
+    public static Graph load(String ref, int[] input, long seed) throws IOException {
         if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput() : input, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
@@ -61,20 +63,15 @@ public final class ModelSource {
     private static boolean isInputLine(String line) { return line.trim().toLowerCase().matches("input(\\s.*)?"); }
 
     /** A trained model file: given by the path, and the file must then be one. */
-    static Sequential trained(Path p) throws IOException {
+    static Graph trained(Path p) throws IOException {
         if (!Files.isRegularFile(p)) {
             throw new StriateException("Model file " + p + " does not exist. Expected a file written by 'striate train' (e.g. models/fashion-cnn.striate).");
         }
         return ModelFile.load(p);
     }
 
-    /** Starts with the model file's first magic bytes 0x89 'S' 'T' 'R'; spec files are text. */
-    static boolean isModelFile(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] head = in.readNBytes(4);
-            return head.length == 4 && (head[0] & 0xFF) == 0x89 && head[1] == 'S' && head[2] == 'T' && head[3] == 'R';
-        }
-    }
+    /** A model file, told by its magic bytes ({@link ModelFile#isModelFile}); spec files are text. */
+    public static boolean isModelFile(Path p) throws IOException { return ModelFile.isModelFile(p); }
 
     /** Comments out 'input' lines (keeping line numbers) so an explicit --input wins. */
     private static String withoutInputLines(String text) {

@@ -1,5 +1,6 @@
 package org.striate.cli;
 
+import org.striate.io.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Map;
 import org.striate.StriateException;
 import org.striate.data.ImageReader;
 import org.striate.data.Resize;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import org.striate.train.Evaluator;
@@ -50,7 +51,7 @@ public final class PredictCommand extends StriateCommand {
     @Override
     protected int run() throws Exception {
         if (top <= 0) throw new StriateException("Invalid value for option '--top'. Expected a strictly positive value. Received " + top + ".");
-        Sequential net = ModelSource.trained(model);
+        Graph net = ModelSource.trained(model);
         int[] in = net.inputShape();
         if (in.length != 3) {
             throw new StriateException("The model " + model + " takes input of shape " + Shapes.str(in) + ". Expected a model for images (C, H, W).");

@@ -1,5 +1,6 @@
 package org.striate.cli;
 
+import org.striate.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import org.striate.lab.ModelSummary;
 import org.striate.lab.ReceptiveField;
 import org.striate.lab.UnseenInput;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
 public final class SummaryCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|SPEC|FILE",
-            description = "Built-in model (lenet5, fashion-cnn, mlp, lc), spec file or model file.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or model file.")
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW", description = "Input shape per sample, overriding the model's (e.g. 3x32x32).")
@@ -50,7 +51,7 @@ public final class SummaryCommand extends StriateCommand {
         int[] in = input == null ? null : ModelSource.parseShape(input, "--input");
         if (batch < 1) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         DenseComparison compare = denseCompare == null ? null : DenseComparison.parse(denseCompare);
-        Sequential m = ModelSource.load(model, in, 42);
+        Graph m = ModelSource.load(model, in, 42);
         ModelSummary s = ModelSummary.of(m);
         if (json) {
             Map<String, Object> o = toJson(m, s, batch);
@@ -64,7 +65,7 @@ public final class SummaryCommand extends StriateCommand {
         return ExitCode.OK;
     }
 
-    static Map<String, Object> toJson(Sequential m, ModelSummary s, int batch) {
+    static Map<String, Object> toJson(Graph m, ModelSummary s, int batch) {
         Map<String, Object> o = Json.object();
         o.put("input_shape", m.inputShape());
         List<Object> layers = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class SummaryCommand extends StriateCommand {
             Map<String, Object> r = Json.object();
             r.put("name", l.name());
             r.put("type", l.type());
+            r.put("inputs", row.inputs());
             r.put("output_shape", l.outputShape());
             r.put("params", l.paramCount());
             r.put("macs", l.macs());
@@ -84,8 +86,8 @@ public final class SummaryCommand extends StriateCommand {
             // every output sees the whole input ("kind": "global") or the field cannot be derived ("unknown")
             r.put("receptive_field", f.kind() == ReceptiveField.Kind.UNKNOWN ? null : new int[] {f.sizeH(), f.sizeW()});
             r.put("receptive_field_kind", f.kind().name().toLowerCase());
-            r.put("jump", local ? new int[] {f.jumpH(), f.jumpW()} : null);
-            r.put("start", local ? new double[] {f.startH(), f.startW()} : null);
+            r.put("jump", local ? new double[] {f.jumpH(), f.jumpW()} : null);
+            r.put("start", f.hasStart() ? new double[] {f.startH(), f.startW()} : null);
             Map<String, Object> mem = Json.object();
             mem.put("forward", row.forwardBytes());
             mem.put("training", row.backwardBytes());
@@ -130,18 +132,25 @@ public final class SummaryCommand extends StriateCommand {
         return o;
     }
 
-    static String table(Sequential m, ModelSummary s, int batch) {
+    static String table(Graph m, ModelSummary s, int batch) {
         StringBuilder b = new StringBuilder();
-        String fmt = "%-14s %-20s %-14s %12s %14s %8s %5s %6s %10s %10s %14s %10s%n";
-        b.append(String.format(fmt, "layer", "type", "output shape", "params", "MACs", "RF", "jump", "start", "fwd mem", "train mem",
+        // a graph also shows which nodes each layer reads; a plain stack reads the row above
+        boolean graph = !m.isChain();
+        int inputsWidth = 6;
+        for (ModelSummary.Row r : s.rows()) inputsWidth = Math.max(inputsWidth, String.join(",", r.inputs()).length());
+        String inputsFmt = graph ? "%-" + inputsWidth + "s " : "%s";
+        int nameWidth = 14;
+        for (ModelSummary.Row r : s.rows()) nameWidth = Math.max(nameWidth, r.name().length());
+        String fmt = "%-" + nameWidth + "s %-20s " + inputsFmt + "%-14s %12s %14s %8s %5s %6s %10s %10s %14s %10s%n";
+        b.append(String.format(fmt, "layer", "type", graph ? "inputs" : "", "output shape", "params", "MACs", "RF", "jump", "start", "fwd mem", "train mem",
                 "dense weights", "dense/conv"));
-        b.append(String.format(fmt, "input", "", Shapes.compact(m.inputShape()), "", "", "1", "1", "0",
+        b.append(String.format(fmt, "input", "", "", Shapes.compact(m.inputShape()), "", "", "1", "1", "0",
                 ModelSummary.bytes(4L * Shapes.size(m.inputShape())), "", "", ""));
         long macs = 0;
         for (int i = 0; i < m.layers().size(); i++) {
             Layer l = m.layer(i);
             ModelSummary.Row r = s.rows().get(i);
-            b.append(String.format(fmt, l.name(), l.type(), Shapes.compact(l.outputShape()),
+            b.append(String.format(fmt, l.name(), l.type(), graph ? String.join(",", r.inputs()) : "", Shapes.compact(l.outputShape()),
                     String.format("%,d", l.paramCount()), String.format("%,d", l.macs()),
                     r.field().sizeText(), r.field().jumpText(), r.field().startText(),
                     ModelSummary.bytes(r.forwardBytes()), ModelSummary.bytes(r.backwardBytes()),
@@ -149,7 +158,7 @@ public final class SummaryCommand extends StriateCommand {
                     r.denseWeights() < 0 ? "" : String.format("%,.0fx", r.denseRatio())));
             macs += l.macs();
         }
-        b.append(String.format(fmt, "total", "", "", String.format("%,d", m.paramCount()), String.format("%,d", macs),
+        b.append(String.format(fmt, "total", "", "", "", String.format("%,d", m.paramCount()), String.format("%,d", macs),
                 "", "", "", ModelSummary.bytes(s.totalForwardBytes()), ModelSummary.bytes(s.totalBackwardBytes()), "", ""));
         if (batch != 1) {
             b.append(String.format("activations for a batch of %d: forward %s, kept for backward %s%n", batch,

@@ -1,5 +1,7 @@
 package org.striate.cli;
 
+import org.striate.train.Trainer;
+import org.striate.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.AtomicFile;
 import org.striate.io.ModelFile;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.Checkpoint;
 import org.striate.train.EpochStats;
@@ -47,7 +49,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
-            description = "Built-in model (lenet5, fashion-cnn, mlp, lc) or a spec file. Default: ${DEFAULT-VALUE}.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + ") or a spec file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -135,7 +137,7 @@ public final class TrainCommand extends StriateCommand {
 
         Augmentation augmentation = augmentation();
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
-        Sequential net = ModelSource.load(model, shape, seed);
+        Graph net = ModelSource.load(model, shape, seed);
         TrainTestSplit split = DataLocation.load(data, net.inputShape());
         int[] dataShape = split.train().sampleShape();
         if (shape == null && !Arrays.equals(dataShape, net.inputShape()) && ModelSource.inputFollowsData(model)) {
@@ -172,9 +174,9 @@ public final class TrainCommand extends StriateCommand {
                     lines.flush();
                 }
             };
-            History history = net.fit(train, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
+            History history = new Trainer(net, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
                     .validation(test).listener(listener).augmentation(augmentation)
-                    .checkpoint(checkpointFile, checkpointEvery == null ? 0 : checkpointEvery).resume(resumed).build());
+                    .checkpoint(checkpointFile, checkpointEvery == null ? 0 : checkpointEvery).resume(resumed).build()).fit(train);
             // The figure 'striate eval' reproduces: the evaluator at its default batch size on the final
             // weights. At that batch size the last epoch's validation is exactly this computation.
             double accuracy = batch == Evaluator.DEFAULT_BATCH ? history.last().validationAccuracy()

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.io.ModelFile;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /** train and eval read CIFAR-10 batches and image folders as well as IDX files; augmentation is an option of train. */
 class DataLayoutsTest {
@@ -59,7 +59,7 @@ class DataLayoutsTest {
         Path model = tmp.resolve("out/cifar.striate");
         Cli t = train(10, tmp.resolve("cifar"), model, "--augment", "shift=2", "--epochs", "2");
         assertEquals(ExitCode.OK, t.code(), t::toString);
-        Sequential m = ModelFile.load(model);
+        Graph m = ModelFile.load(model);
         assertEquals("[3, 32, 32]", java.util.Arrays.toString(m.inputShape()));
         assertEquals("airplane", m.classNames()[0]);
         assertTrue(number(t.out(), "test_accuracy") > 0.9, t::toString);
@@ -74,10 +74,10 @@ class DataLayoutsTest {
         Files.write(data.resolve("data_batch_1.bin"), cifarBatch(120, 3));
         Files.write(data.resolve("test_batch.bin"), cifarBatch(40, 4));
         // the lab models are built for the data's 3x32x32 images and 10 classes
-        Cli inv = Cli.run("lab", "invariance", "--data", data.toString(), "--models", "cnn", "--train-size", "120",
+        Cli inv = Cli.run("lab", "invariance", "--data", data.toString(), "--models", "small-cnn", "--train-size", "120",
                 "--test-size", "40", "--epochs", "1", "--max-shift", "1", "--out", tmp.resolve("inv").toString(), "--json");
         assertEquals(ExitCode.OK, inv.code(), inv::toString);
-        assertTrue(inv.out().contains("\"cnn\""), inv::toString);
+        assertTrue(inv.out().contains("\"small-cnn\""), inv::toString);
         Path model = tmp.resolve("out/cifar.striate");
         assertEquals(ExitCode.OK, train(10, tmp.resolve("cifar"), model, "--epochs", "1").code());
         Cli report = Cli.run("report", "--model", model.toString(), "--data", data.toString(), "--test-size", "40",
@@ -112,7 +112,7 @@ class DataLayoutsTest {
         Path model = tmp.resolve("out/photos.striate");
         Cli t = train(2, data, model, "--input", "3x12x12", "--augment", "shift=1,flip", "--epochs", "4");
         assertEquals(ExitCode.OK, t.code(), t::toString);
-        Sequential m = ModelFile.load(model);
+        Graph m = ModelFile.load(model);
         assertEquals("[3, 12, 12]", java.util.Arrays.toString(m.inputShape()));
         assertEquals("[left, right]", java.util.Arrays.toString(m.classNames()));
         Cli e = Cli.run("eval", "--model", model.toString(), "--data", data.toString(), "--json");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * The inputs of the hostile-input probe, each made here as a tiny file: every one gives exit code 2,
@@ -173,18 +173,18 @@ class HostileInputTest {
 
     @Test
     void craftedModelsWithBadNormalisationClassNamesOrControlCharactersAreRefused() throws Exception {
-        Sequential nan = LayerSpecs.parse("input 1x8x8\nflatten\ndense 2\n", "probe", null).build(1);
-        nan.normalization(new float[] {Float.NaN}, new float[] {1f});
-        Path f = write("nan.striate", ModelFile.toBytes(nan));
+        Graph normal = LayerSpecs.parse("input 1x8x8\nflatten\ndense 2\n", "probe", null).build(1);
+        normal.normalization(new float[] {0.5f}, new float[] {1f});
+        Path f = write("nan.striate", withNanMean(ModelFile.toBytes(normal)));
         refused(args("summary", "--model", f), f.toString(), "normalisation");
 
         String[] fifty = new String[50];
         for (int i = 0; i < 50; i++) fifty[i] = "c" + i;
-        Sequential names = LayerSpecs.parse("input 1x8x8\nflatten\ndense 10\n", "probe", null).build(1).classNames(fifty);
+        Graph names = LayerSpecs.parse("input 1x8x8\nflatten\ndense 10\n", "probe", null).build(1).classNames(fifty);
         f = write("names.striate", ModelFile.toBytes(names));
         refused(args("summary", "--model", f), f.toString(), "50 classes", "10 outputs");
 
-        Sequential control = LayerSpecs.parse("input 1x8x8\nflatten\ndense 2\n", "probe", null).build(1).classNames("cat", "\u001b[31mdog");
+        Graph control = LayerSpecs.parse("input 1x8x8\nflatten\ndense 2\n", "probe", null).build(1).classNames("cat", "\u001b[31mdog");
         f = write("control.striate", ModelFile.toBytes(control));
         refused(args("summary", "--model", f), f.toString(), "control character");
     }
@@ -192,6 +192,17 @@ class HostileInputTest {
     @Test
     void overflowingDenseComparisonIsRefused() throws Exception {
         refused(args("summary", "--model", "lenet5", "--dense-compare", "2147483647x2147483647x2147483647:2147483647"), "64 bits");
+    }
+
+    /** The model file with its first normalisation mean set to NaN and its CRC made right again. */
+    static byte[] withNanMean(byte[] file) {
+        byte[] o = file.clone();
+        int at = new String(o, StandardCharsets.ISO_8859_1).indexOf("NORM");
+        ByteBuffer.wrap(o).putInt(at + 12, Float.floatToRawIntBits(Float.NaN));   // tag, length, channel count, then mean[0]
+        CRC32 crc = new CRC32();
+        crc.update(o, 0, o.length - 4);
+        ByteBuffer.wrap(o).putInt(o.length - 4, (int) crc.getValue());
+        return o;
     }
 
     /** A model file whose architecture text has {@code from} replaced by {@code to}, with lengths and CRC made right again. */

@@ -30,7 +30,7 @@ class SummaryCommandTest {
         String j = r.out().trim();
         assertTrue(j.startsWith("{") && j.endsWith("}") && j.lines().count() == 1, j);
         // with 2 input channels on 6x6: conv 4·2·9 + 4 = 76, dense 144·10 + 10 = 1450
-        assertTrue(j.contains("\"name\":\"conv2d_1\",\"type\":\"Conv2d\",\"output_shape\":[4,6,6],\"params\":76,\"macs\":2592"), j);
+        assertTrue(j.contains("\"name\":\"conv2d_1\",\"type\":\"Conv2d\",\"inputs\":[\"input\"],\"output_shape\":[4,6,6],\"params\":76,\"macs\":2592"), j);
         assertTrue(j.contains("\"total_params\":1526"), j);
     }
 
@@ -73,4 +73,20 @@ class SummaryCommandTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void aGraphModelPrintsEachNodeWithItsInputs() {
+        Cli r = Cli.run("summary", "--model", "resnet8");
+        assertEquals(0, r.code(), r::toString);
+        String add = r.out().lines().filter(l -> l.startsWith("add_1 ")).findFirst().orElseThrow();
+        assertTrue(add.contains("res1,stem") && add.contains("32x28x28"), add);
+        String shortcut = r.out().lines().filter(l -> l.startsWith("conv2d_6 ")).findFirst().orElseThrow();
+        assertTrue(shortcut.contains("block1") && shortcut.contains("64x14x14"), shortcut);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total") && l.contains("308,746")), r::toString);
+    }
+
+    @Test
+    void theHelpListsEveryBuiltInModel() {
+        assertEquals(String.join(", ", org.striate.nn.Zoo.names()), ModelSource.BUILT_IN);
+    }
 }

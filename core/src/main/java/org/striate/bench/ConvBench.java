@@ -4,10 +4,13 @@ import java.util.Random;
 import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
-import org.striate.nn.Conv2d;
+import org.striate.nn.Layer;
+import org.striate.nn.Window;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
 
 /**
- * One Conv2d layer's kernels timed alone: 2·MACs FLOPs forward, twice that backward (dW and dx); the
+ * One convolution-like layer timed alone: 2·MACs FLOPs forward, twice that backward (dW and dx); the
  * best of several windows. Each window of the layer is followed by a window of the FMA loop of the
  * same length, and a pass's share of the peak is its best window over the best FMA window taken
  * alongside it: on a machine whose speed drifts by tens of percent within seconds (a shared host),
@@ -27,22 +30,24 @@ final class ConvBench {
         double peakSeen() { return Math.max(forwardPeak, backwardPeak); }
     }
 
-    static Measured measure(Conv2d conv, int batch, double seconds, PeakFlops.Meter meter, Random rng) {
-        ConvGeometry g = conv.geometry();
-        Kernels k = Kernels.get();
-        float[] x = random(rng, batch * g.inSize()), w = random(rng, g.weightSize() + g.outC());
-        float[] y = new float[batch * g.outSize()], dy = random(rng, y.length);
-        float[] dx = new float[x.length], dw = new float[w.length];
-        double flops = 2.0 * g.macs() * batch;
+    /**
+     * Whether {@code layer} is timed on its own: a layer that slides or spreads a window over H and W
+     * and does multiply-adds (convolution, transposed convolution, locally connected, blur pooling).
+     */
+    static boolean convolutionLike(Layer layer) { return layer.window().isSpatial() && layer.macs() > 0; }
+
+    /** The layer's own forward and backward on a random batch, reading the model's weights. */
+    static Measured measure(Layer layer, int batch, double seconds, PeakFlops.Meter meter, Random rng) {
+        int[] in = layer.inputShape(), out = layer.outputShape();
+        Tensor x = Tensor.of(random(rng, batch * Shapes.size(in)), Shapes.withBatch(batch, in));
+        Tensor dy = Tensor.of(random(rng, batch * Shapes.size(out)), Shapes.withBatch(batch, out));
+        double flops = 2.0 * layer.macs() * batch;
         double[] forwardPeak = {0}, backwardPeak = {0};
-        double fwd = flops * interleaved(() -> k.conv2dForward(g, batch, x, w, 0, w, g.weightSize(), y), seconds, meter, forwardPeak) / 1e9;
-        double bwd = 2 * flops * interleaved(() -> {
-            k.conv2dBackwardParams(g, batch, x, dy, dw, 0, dw, g.weightSize());
-            k.conv2dBackwardInput(g, batch, dy, w, 0, dx);
-        }, seconds, meter, backwardPeak) / 1e9;
-        String geometry = g.inC() + "x" + g.inH() + "x" + g.inW() + " -> " + g.outC() + "x" + g.outH() + "x" + g.outW()
-                + " k" + g.kH() + "x" + g.kW() + " batch " + batch;
-        return new Measured(conv.name(), geometry, fwd, bwd, forwardPeak[0], backwardPeak[0]);
+        double fwd = flops * interleaved(() -> layer.forward(x, true), seconds, meter, forwardPeak) / 1e9;
+        double bwd = 2 * flops * interleaved(() -> layer.backward(dy), seconds, meter, backwardPeak) / 1e9;
+        Window w = layer.window();
+        String geometry = Shapes.compact(in) + " -> " + Shapes.compact(out) + " k" + w.kH() + "x" + w.kW() + " batch " + batch;
+        return new Measured(layer.name(), geometry, fwd, bwd, forwardPeak[0], backwardPeak[0]);
     }
 
     /** Calls per second: the best of {@link Timing#BEST_OF} windows, each followed by a peak window. */

@@ -5,14 +5,13 @@ import java.util.List;
 import java.util.Random;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
-import org.striate.nn.Conv2d;
-import org.striate.nn.DataParallel;
+import org.striate.train.DataParallel;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /**
- * Times a Sequential model with the kernels in use: training throughput (forward, softmax
+ * Times a Graph model with the kernels in use: training throughput (forward, softmax
  * cross-entropy gradient, backward, plain SGD update), inference throughput, batch-1 latency, the
  * machine's FP32 peak and each Conv2d layer's GFLOP/s. Random inputs: speed does not depend on values.
  */
@@ -21,7 +20,7 @@ public final class ModelBench {
 
     private ModelBench() {}
 
-    public static BenchResult run(String modelName, Sequential model, BenchOptions o) {
+    public static BenchResult run(String modelName, Graph model, BenchOptions o) {
         Kernels k = Kernels.get();
         int threads = k.pool() == null ? 1 : k.pool().threads();
         Random rng = new Random(o.seed());
@@ -46,7 +45,7 @@ public final class ModelBench {
         try (PeakFlops.Meter meter = PeakFlops.meter(threads)) {
             peak = meter.best(o.peakMillis());
             for (Layer layer : model.layers()) {
-                if (layer instanceof Conv2d conv) measured.add(ConvBench.measure(conv, o.trainBatch(), o.seconds() / 2, meter, rng));
+                if (ConvBench.convolutionLike(layer)) measured.add(ConvBench.measure(layer, o.trainBatch(), o.seconds() / 2, meter, rng));
             }
         }
         // the peak reported is the best FMA window of the whole run; each layer's share is of the
@@ -61,7 +60,7 @@ public final class ModelBench {
     }
 
     /** One SGD step on a batch; the gradient of the mean softmax cross-entropy is computed inline. */
-    static void trainStep(Sequential model, DataParallel parallel, Tensor x, int[] labels, Tensor dLogits) {
+    static void trainStep(Graph model, DataParallel parallel, Tensor x, int[] labels, Tensor dLogits) {
         model.zeroGrad();
         Tensor logits = parallel.forward(x, true);
         softmaxCrossEntropyGradient(logits, labels, dLogits);
@@ -91,7 +90,7 @@ public final class ModelBench {
     }
 
     /** Mean milliseconds per training batch in each layer's forward and backward, over {@code steps} steps. */
-    static List<BenchResult.StepShare> profileStep(Sequential model, Tensor x, int[] labels, Tensor dLogits, int steps) {
+    static List<BenchResult.StepShare> profileStep(Graph model, Tensor x, int[] labels, Tensor dLogits, int steps) {
         List<Layer> layers = model.layers();
         long[] fwd = new long[layers.size()], bwd = new long[layers.size()];
         for (int s = 0; s < steps; s++) {

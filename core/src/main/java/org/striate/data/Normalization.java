@@ -1,11 +1,12 @@
 package org.striate.data;
 
+import org.striate.nn.Graph;
 import org.striate.StriateException;
 import org.striate.tensor.Tensor;
 
 /**
  * Per-channel statistics of images (N, C, ...) and the normalisation x' = (x − mean[c]) / std[c]
- * that a model stores with itself ({@code Sequential.normalization}).
+ * that a model stores with itself ({@code Graph.normalization}).
  */
 public final class Normalization {
     private Normalization() {}
@@ -51,13 +52,19 @@ public final class Normalization {
             throw new StriateException("Normalisation of " + mean.length + " means and " + std.length + " stds cannot apply to "
                     + c + " channels. Expected 1 or " + c + " values of each.");
         }
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int k = mean.length == 1 ? 0 : ch;
-                float m = mean[k], inv = 1f / std[k];
-                int base = (i * c + ch) * plane;
-                for (int p = 0; p < plane; p++) x.data[base + p] = (x.data[base + p] - m) * inv;
-            }
+        for (int i = 0; i < n; i++) normalizeSample(x.data, i * c * plane, x.data, i * c * plane, c, plane, mean, std);
+    }
+
+    /**
+     * dst[to + c·plane + i] = (src[from + c·plane + i] − mean[c]) / std[c] for one sample (src may be dst):
+     * the one normalisation that training, evaluation, prediction and the lab all use, so a model sees
+     * bit-identical inputs whichever path feeds it. One mean/std value applies to every channel.
+     */
+    public static void normalizeSample(float[] src, int from, float[] dst, int to, int channels, int plane, float[] mean, float[] std) {
+        for (int c = 0; c < channels; c++) {
+            float m = mean[mean.length == 1 ? 0 : c], d = std[std.length == 1 ? 0 : c];
+            int o = c * plane;
+            for (int i = 0; i < plane; i++) dst[to + o + i] = (src[from + o + i] - m) / d;
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.zip.CRC32;
 import org.striate.StriateException;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
+import org.striate.nn.GraphBuilder;
 
 /**
  * Reads the model file in four checked steps: header (magic, version), structure (every section
@@ -29,7 +30,7 @@ final class ModelFileReader {
 
     private ModelFileReader() {}
 
-    static Sequential load(Path file) throws IOException {
+    static Graph load(Path file) throws IOException {
         long size;
         try {
             size = Files.size(file);
@@ -50,7 +51,7 @@ final class ModelFileReader {
     }
 
     /** Decodes a whole model file held in memory; {@code source} names it in messages. */
-    static Sequential decode(byte[] bytes, String source) {
+    static Graph decode(byte[] bytes, String source) {
         checkHeader(source, bytes, bytes.length);
         Map<String, ByteBuffer> sections = structure(bytes, source);
         CRC32 crc = new CRC32();
@@ -119,24 +120,16 @@ final class ModelFileReader {
         return sections;
     }
 
-    private static Sequential build(Map<String, ByteBuffer> sections, String source) {
-        Sequential.Builder builder = architecture(sections.get(ModelFile.ARCH), source);
+    private static Graph build(Map<String, ByteBuffer> sections, String source) {
+        GraphBuilder builder = architecture(sections.get(ModelFile.ARCH), source);
         Cursor parm = new Cursor(sections.get(ModelFile.PARM), ModelFile.PARM, source);
         int count = parm.count(4);
         long expected = 0;
-        int[] shape = builder.inputShape();
-        try {
-            for (Layer layer : builder.layers()) {
-                shape = layer.build(shape);
-                expected += layer.paramCount();
-            }
-        } catch (StriateException e) {
-            throw new ModelFormatException(source + ": its architecture cannot be built: " + e.getMessage(), e);
-        }
+        for (Layer layer : builder.layers()) expected += layer.paramCount(); // shapes were inferred when parsed
         if (expected != count) {
             throw damaged(source, "its architecture needs " + expected + " parameters but the file holds " + count);
         }
-        Sequential model;
+        Graph model;
         try {
             model = builder.build(0);
         } catch (StriateException e) {
@@ -147,9 +140,11 @@ final class ModelFileReader {
         if (sections.containsKey(ModelFile.NORM)) normalization(model, new Cursor(sections.get(ModelFile.NORM), ModelFile.NORM, source));
         if (sections.containsKey(ModelFile.CLAS)) {
             String[] names = classNames(new Cursor(sections.get(ModelFile.CLAS), ModelFile.CLAS, source));
+            // one output per class, one channel per class (a class for each pixel), or one output for two classes
+            int[] out = model.outputShape();
             long outputs = 1;
-            for (int d : model.outputShape()) outputs *= d;
-            if (names.length != 0 && names.length != outputs && !(outputs == 1 && names.length == 2)) {
+            for (int d : out) outputs *= d;
+            if (names.length != 0 && names.length != outputs && names.length != out[0] && !(outputs == 1 && names.length == 2)) {
                 throw damaged(source, "it names " + names.length + " classes but the model has " + outputs + " outputs");
             }
             model.classNames(names);
@@ -158,7 +153,7 @@ final class ModelFileReader {
         return model;
     }
 
-    private static Sequential.Builder architecture(ByteBuffer arch, String source) {
+    private static GraphBuilder architecture(ByteBuffer arch, String source) {
         byte[] text = new byte[arch.remaining()];
         arch.get(text);
         try {
@@ -169,7 +164,7 @@ final class ModelFileReader {
         }
     }
 
-    private static void normalization(Sequential model, Cursor c) {
+    private static void normalization(Graph model, Cursor c) {
         int channels = c.count(8);
         float[] mean = new float[channels], std = new float[channels];
         c.floats(mean, channels);
@@ -202,7 +197,7 @@ final class ModelFileReader {
         return names;
     }
 
-    private static void states(Sequential model, Cursor c) {
+    private static void states(Graph model, Cursor c) {
         List<Layer> layers = model.layers();
         int n = c.count(4);
         if (n != layers.size()) throw damaged(c.source, "it holds state for " + n + " layers but the architecture has " + layers.size());

@@ -14,16 +14,16 @@ import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /** Writes the model file: header, sections, end marker, CRC32 — into a temporary file, then renamed. */
 final class ModelFileWriter {
     private ModelFileWriter() {}
 
-    static void save(Sequential model, Path file) throws IOException { save(model, file, out -> out); }
+    static void save(Graph model, Path file) throws IOException { save(model, file, out -> out); }
 
     /** {@code wrap} lets tests put a failing stream under the writer, as a full disk would. */
-    static void save(Sequential model, Path file, UnaryOperator<OutputStream> wrap) throws IOException {
+    static void save(Graph model, Path file, UnaryOperator<OutputStream> wrap) throws IOException {
         Content content = new Content(model);
         AtomicFile.write(file, raw -> {
             CRC32 crc = new CRC32();
@@ -34,7 +34,7 @@ final class ModelFileWriter {
         }, wrap);
     }
 
-    static byte[] toBytes(Sequential model) {
+    static byte[] toBytes(Graph model) {
         Content content = new Content(model);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CRC32 crc = new CRC32();
@@ -51,14 +51,14 @@ final class ModelFileWriter {
 
     /** Everything to write, gathered first so the header can state the file's total length. */
     private static final class Content {
-        final Sequential model;
+        final Graph model;
         final byte[] arch;
         final float[] mean, std, params;
         final List<byte[]> names = new ArrayList<>();
         final List<float[]> states = new ArrayList<>();
         final long normLength, clasLength, parmLength, statLength, total;
 
-        Content(Sequential model) {
+        Content(Graph model) {
             this.model = model;
             arch = model.spec().getBytes(StandardCharsets.UTF_8);
             mean = model.mean();

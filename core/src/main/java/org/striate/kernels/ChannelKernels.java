@@ -96,4 +96,27 @@ public final class ChannelKernels {
             }
         }
     }
+
+    /** y[n, c, ·] += bias[bOff + c] over each channel plane. */
+    public static void addBias(int batch, int channels, int plane, float[] bias, int bOff, float[] y) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                float b = bias[bOff + c];
+                int base = (n * channels + c) * plane;
+                for (int i = 0; i < plane; i++) y[base + i] += b;
+            }
+        }
+    }
+
+    /** db[dbOff + c] += Σ over the batch and the plane of dy[n, c, ·]: the gradient of a per-channel bias. */
+    public static void sumPerChannel(int batch, int channels, int plane, float[] dy, float[] db, int dbOff) {
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * plane;
+                for (int i = 0; i < plane; i++) sum += dy[base + i];
+            }
+            db[dbOff + c] += (float) sum;
+        }
+    }
 }

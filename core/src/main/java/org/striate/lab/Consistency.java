@@ -3,7 +3,7 @@ package org.striate.lab;
 import java.util.Random;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /**
@@ -19,7 +19,7 @@ public final class Consistency {
      * For image i, shifts[i] = {dy1, dx1, dy2, dx2}: the two placements compared. Shifts use zero fill.
      * Returns the share of images predicted the same way in both placements.
      */
-    public static double of(Sequential model, Dataset test, int[][] shifts) {
+    public static double of(Graph model, Dataset test, int[][] shifts) {
         if (shifts.length != test.size()) {
             throw new StriateException("Expected one shift pair per test image (" + test.size() + "); received " + shifts.length + ".");
         }
@@ -48,7 +48,7 @@ public final class Consistency {
         return s;
     }
 
-    public static double random(Sequential model, Dataset test, int maxShift, long seed) {
+    public static double random(Graph model, Dataset test, int maxShift, long seed) {
         Invariance.check(model, test, maxShift);
         return of(model, test, randomShifts(test.size(), maxShift, seed));
     }

@@ -5,9 +5,9 @@ import java.util.BitSet;
 import org.striate.StriateException;
 import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.Kernels;
-import org.striate.nn.Conv2d;
+import org.striate.nn.Filters;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * A convolution written as the fully connected layer it is: y = M·x + b with M the (outSize × inSize)
@@ -32,25 +32,36 @@ public final class ConvAsDense {
     }
 
     /** The dense form of layer {@code index} of a built model, which must be a Conv2d. */
-    public static ConvAsDense of(Sequential model, int index) {
+    public static ConvAsDense of(Graph model, int index) {
         if (index < 0 || index >= model.layers().size()) {
             throw new StriateException("Invalid layer index " + index + ". Expected 0 to " + (model.layers().size() - 1) + ".");
         }
         Layer layer = model.layer(index);
-        if (!(layer instanceof Conv2d c)) {
-            throw new StriateException("Layer " + index + " ('" + layer.name() + "') is a " + layer.type() + ". Expected a Conv2d; "
-                    + "conv layers of this model: " + convIndices(model) + ".");
+        Filters f = layer.filters();
+        if (f == null || !f.convolution()) {
+            throw new StriateException("Layer " + index + " ('" + layer.name() + "') is a " + layer.type() + ". Expected a convolution; "
+                    + "convolution layers of this model: " + convIndices(model) + ".");
         }
-        int off = c.paramOffset();
-        return new ConvAsDense(c.geometry(), model.params(), off, c.hasBias() ? model.params() : null, off + c.weightCount());
+        return new ConvAsDense(f.geometry(), f.params(), f.weightOffset(), f.hasBias() ? f.params() : null, f.biasOffset());
     }
 
-    static String convIndices(Sequential model) {
+    /** The indices of the layers that are convolutions, e.g. "0, 3", or "none". */
+    public static String convIndices(Graph model) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < model.layers().size(); i++) {
-            if (model.layer(i) instanceof Conv2d) b.append(b.length() == 0 ? "" : ", ").append(i);
+            Filters f = model.layer(i).filters();
+            if (f != null && f.convolution()) b.append(b.length() == 0 ? "" : ", ").append(i);
         }
         return b.length() == 0 ? "none" : b.toString();
+    }
+
+    /** The first convolution layer's index, or −1. */
+    public static int firstConv(Graph model) {
+        for (int i = 0; i < model.layers().size(); i++) {
+            Filters f = model.layer(i).filters();
+            if (f != null && f.convolution()) return i;
+        }
+        return -1;
     }
 
     public ConvGeometry geometry() { return g; }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.striate.StriateException;
 import org.striate.nn.Conv2d;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -34,11 +35,11 @@ public final class EdgeFilters {
     }
 
     /** A conv layer holding {@code filters} as its weights, for a grey image (1, h, w). */
-    public static Sequential model(List<Filter> filters, int h, int w, boolean samePadding) {
+    public static Graph model(List<Filter> filters, int h, int w, boolean samePadding) {
         if (filters.isEmpty()) throw new StriateException("No filters given. Expected at least one of " + names() + ".");
         Conv2d conv = new Conv2d(filters.size(), 3).bias(false);
         if (samePadding) conv.padding(Conv2d.SAME);
-        Sequential m = Sequential.builder(1, h, w).add(conv.named("edges")).build(0);
+        Graph m = Sequential.builder(1, h, w).add(conv.named("edges")).build(0);
         float[] p = m.params();
         for (int f = 0; f < filters.size(); f++) {
             float[][] k = filters.get(f).kernel();
@@ -52,7 +53,7 @@ public final class EdgeFilters {
         if (grey.rank() != 4 || grey.dim(0) != 1 || grey.dim(1) != 1) {
             throw new StriateException("Invalid image tensor of shape " + org.striate.tensor.Shapes.str(grey.shape()) + ". Expected (1, 1, H, W), one grey image.");
         }
-        Sequential m = model(filters, grey.dim(2), grey.dim(3), samePadding);
+        Graph m = model(filters, grey.dim(2), grey.dim(3), samePadding);
         Tensor y = m.forward(grey, false);
         int h = y.dim(2), w = y.dim(3);
         List<FeatureMap> maps = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.Evaluator;
 import org.striate.train.TrainOptions;
@@ -46,7 +46,7 @@ public final class Efficiency {
     /** One trained model: its name, training-set size, epochs run, test accuracy and training seconds. */
     public record Point(String model, int trainSize, int epochs, double testAccuracy, double trainAccuracy, double seconds) {}
 
-    public record NamedModel(String name, Supplier<Sequential> factory) {}
+    public record NamedModel(String name, Supplier<Graph> factory) {}
 
     /** Trains every model on every subset size; sizes larger than the training set are clamped to it. */
     public static List<Point> run(List<NamedModel> models, Dataset train, Dataset test, Options options, Consumer<Point> progress) {
@@ -58,7 +58,7 @@ public final class Efficiency {
             System.arraycopy(order, 0, idx, 0, n);
             Dataset subset = train.subset(idx);
             for (NamedModel m : models) {
-                Sequential model = m.factory().get();
+                Graph model = m.factory().get();
                 int epochs = options.epochsFor(n);
                 long start = System.nanoTime();
                 TrainOptions to = TrainOptions.builder().epochs(epochs).batchSize(Math.min(options.batchSize(), n))

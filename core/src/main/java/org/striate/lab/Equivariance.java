@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.striate.StriateException;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
+import org.striate.nn.Node;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -81,7 +82,7 @@ public final class Equivariance {
     private Equivariance() {}
 
     /** {@code n} inputs of the model's input shape, uniform in [0, 1), from {@code seed}. */
-    public static Tensor randomInputs(Sequential model, int n, long seed) {
+    public static Tensor randomInputs(Graph model, int n, long seed) {
         Tensor x = new Tensor(Shapes.withBatch(n, model.inputShape()));
         Random rng = new Random(seed);
         for (int i = 0; i < x.size(); i++) x.data[i] = rng.nextFloat();
@@ -89,7 +90,7 @@ public final class Equivariance {
     }
 
     /** Probes every layer of {@code model} on {@code inputs} (N, C, H, W), already normalised, for shifts 1..maxShift. */
-    public static Result probe(Sequential model, Tensor inputs, int maxShift, Padding padding) {
+    public static Result probe(Graph model, Tensor inputs, int maxShift, Padding padding) {
         int[] in = model.inputShape();
         if (in.length != 3) throw new ShapeException("The equivariance probe needs a model on images (C, H, W); its input is " + Shapes.str(in) + ".");
         if (inputs.rank() != 4 || !Shapes.equal(inputs.sampleShape(), in)) {
@@ -101,16 +102,16 @@ public final class Equivariance {
         }
         boolean circular = padding == Padding.CIRCULAR;
         List<ProbeStep> steps = steps(model);
-        List<Tensor> reference = run(steps, inputs, circular);
+        List<Tensor> reference = run(model, steps, inputs, circular);
         int layers = steps.size();
-        Geometry[] geo = geometry(steps, in);
+        Geometry[] geo = geometry(model, steps, in);
         double[][] diff = new double[layers][maxShift], ref = new double[layers][maxShift];
         long[][] cells = new long[layers][maxShift];
         for (int t = 1; t <= maxShift; t++) {
             for (int axis = 0; axis < 2; axis++) {
                 int dy = axis == 0 ? t : 0, dx = axis == 1 ? t : 0;
                 Tensor moved = circular ? Shifts.roll(inputs, dy, dx) : Shifts.shift(inputs, dy, dx);
-                List<Tensor> out = run(steps, moved, circular);
+                List<Tensor> out = run(model, steps, moved, circular);
                 for (int l = 0; l < layers; l++) {
                     double[] m = geo[l] == null ? Comparison.global(out.get(l), reference.get(l))
                             : Comparison.best(out.get(l), reference.get(l), axis, t, geo[l], circular);
@@ -138,24 +139,26 @@ public final class Equivariance {
         return new Result(padding, maxShift, inputs.batch(), results);
     }
 
-    private static List<ProbeStep> steps(Sequential model) {
+    /** One step per layer (layer i is node i + 1); a layer is spatial while some path to it stays spatial. */
+    private static List<ProbeStep> steps(Graph model) {
         List<ProbeStep> steps = new ArrayList<>();
-        boolean spatial = true;
-        for (int i = 0; i < model.layers().size(); i++) {
-            ProbeStep s = ProbeStep.of(model, i, spatial);
-            spatial = s.kind != ProbeStep.Kind.GLOBAL;
+        List<Node> nodes = model.nodes();
+        boolean[] spatial = new boolean[nodes.size()];
+        spatial[0] = true;
+        for (int i = 1; i < nodes.size(); i++) {
+            boolean before = false;
+            for (Node in : nodes.get(i).inputs()) before |= spatial[in.index()];
+            ProbeStep s = ProbeStep.of(nodes.get(i).layer(), before);
+            spatial[i] = s.kind != ProbeStep.Kind.GLOBAL;
             steps.add(s);
         }
         return steps;
     }
 
-    private static List<Tensor> run(List<ProbeStep> steps, Tensor x, boolean circular) {
-        List<Tensor> out = new ArrayList<>();
-        for (ProbeStep s : steps) {
-            x = s.forward(x, circular);
-            out.add(x);
-        }
-        return out;
+    /** Every layer's output, each step run its own way (step l is node l + 1). */
+    private static List<Tensor> run(Graph model, List<ProbeStep> steps, Tensor x, boolean circular) {
+        Tensor[] all = model.runNodes(x, (node, in) -> steps.get(node.index() - 1).forward(in, circular));
+        return List.of(all).subList(1, all.length);
     }
 
     /**
@@ -167,14 +170,26 @@ public final class Equivariance {
         boolean periodic = true;
     }
 
-    private static Geometry[] geometry(List<ProbeStep> steps, int[] input) {
-        Geometry[] out = new Geometry[steps.size()];
-        Geometry g = new Geometry();
-        g.inputSize[0] = input[1];
-        g.inputSize[1] = input[2];
-        for (int l = 0; l < steps.size(); l++) {
-            ProbeStep s = steps.get(l);
-            if (s.kind == ProbeStep.Kind.GLOBAL) break;
+    /** Per layer, from the geometry its inputs arrive with: the largest field over the paths, the jump of the first. */
+    private static Geometry[] geometry(Graph model, List<ProbeStep> steps, int[] input) {
+        List<Node> nodes = model.nodes();
+        Geometry[] at = new Geometry[nodes.size()];
+        Geometry g0 = new Geometry();
+        g0.inputSize[0] = input[1];
+        g0.inputSize[1] = input[2];
+        at[0] = g0;
+        for (int i = 1; i < nodes.size(); i++) {
+            ProbeStep s = steps.get(i - 1);
+            if (s.kind == ProbeStep.Kind.GLOBAL) continue;
+            Geometry g = null;
+            boolean periodic = true;
+            for (Node in : nodes.get(i).inputs()) {
+                Geometry f = at[in.index()];
+                if (f == null) continue;
+                periodic &= f.periodic;
+                if (g == null || f.field[0] * f.field[1] > g.field[0] * g.field[1]) g = f;
+            }
+            if (g == null) continue;
             Geometry next = new Geometry();
             System.arraycopy(g.inputSize, 0, next.inputSize, 0, 2);
             int[] extent = {s.extentH, s.extentW}, stride = {s.strideH, s.strideW}, pad = {s.padH, s.padW};
@@ -184,10 +199,9 @@ public final class Equivariance {
                 next.first[a] = g.first[a] - (window ? pad[a] * g.jump[a] : 0);
                 next.jump[a] = g.jump[a] * (window ? stride[a] : 1);
             }
-            next.periodic = g.periodic && s.periodic();
-            out[l] = next;
-            g = next;
+            next.periodic = periodic && s.periodic();
+            at[i] = next;
         }
-        return out;
+        return java.util.Arrays.copyOfRange(at, 1, at.length);
     }
 }

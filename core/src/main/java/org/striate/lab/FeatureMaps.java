@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.striate.StriateException;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.data.Normalization;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
@@ -30,29 +31,25 @@ public final class FeatureMaps {
      * Prepares an image (1, C, H, W) in [0, 1] for the model: resized to its input H×W, then normalised
      * with the model's per-channel mean and std.
      */
-    public static Tensor prepare(Sequential model, Tensor image) {
+    public static Tensor prepare(Graph model, Tensor image) {
         int[] in = model.inputShape();
         if (in.length != 3 || in[0] != image.dim(1)) {
             throw new StriateException("The model expects input " + Shapes.str(in) + " but the image has " + image.dim(1)
                     + " channel(s). Expected a (C, H, W) model with the image's channel count.");
         }
         Tensor x = MapImages.resize(image, in[1], in[2]).copy();
-        float[] mean = model.mean(), std = model.std();
-        int plane = in[1] * in[2];
-        for (int c = 0; c < in[0]; c++) {
-            float m = mean[Math.min(c, mean.length - 1)], s = std[Math.min(c, std.length - 1)];
-            for (int i = 0; i < plane; i++) x.data[c * plane + i] = (x.data[c * plane + i] - m) / s;
-        }
+        Normalization.applyInPlace(x, model.mean(), model.std());
         return x;
     }
 
-    /** Runs {@code x} (1, ...input) through the model layer by layer, keeping a copy of each output. */
-    public static List<Activation> run(Sequential model, Tensor x) {
+    /** Runs {@code x} (1, ...input) through the model node by node, keeping a copy of each output. */
+    public static List<Activation> run(Graph model, Tensor x) {
         List<Activation> out = new ArrayList<>();
+        Tensor[] all = model.activations(x);
         for (int i = 0; i < model.layers().size(); i++) {
             Layer layer = model.layer(i);
-            x = layer.forward(x, false);
-            out.add(new Activation(i, layer.name(), layer.type(), x.sampleShape(), x.copy().data, null));
+            Tensor y = all[i + 1];
+            out.add(new Activation(i, layer.name(), layer.type(), y.sampleShape(), y.data, null));
         }
         return out;
     }

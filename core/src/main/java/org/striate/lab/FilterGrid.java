@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.striate.kernels.ConvGeometry;
-import org.striate.nn.Conv2d;
+import org.striate.nn.Filters;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
- * The learned filters of every Conv2d of a model as one picture per layer: a tile per (filter, input
+ * The learned filters of every layer with filters (convolutions) of a model as one picture per layer: a tile per (filter, input
  * channel), mid grey for 0, lighter for positive and darker for negative weights (each tile scaled by
  * its own largest magnitude). First-layer filters of a trained network look like the hand-made edge
  * detectors: a light side next to a dark side.
@@ -26,12 +26,12 @@ public final class FilterGrid {
                         int rows, int columns, int width, int height, Path png, float[] weights) {}
 
     /** The tiles of one conv layer; filters with one input channel are laid out in a near-square grid. */
-    public static BufferedImage image(Sequential model, Conv2d conv) {
-        ConvGeometry g = conv.geometry();
+    public static BufferedImage image(Filters f) {
+        ConvGeometry g = f.geometry();
         int cg = g.inPerGroup(), per = g.kH() * g.kW();
         List<MapImages.Plane> tiles = new ArrayList<>();
         for (int o = 0; o < g.outC(); o++) {
-            for (int c = 0; c < cg; c++) tiles.add(new MapImages.Plane(model.params(), conv.paramOffset() + (o * cg + c) * per, g.kH(), g.kW()));
+            for (int c = 0; c < cg; c++) tiles.add(new MapImages.Plane(f.params(), f.weightOffset() + (o * cg + c) * per, g.kH(), g.kW()));
         }
         return MapImages.grid(tiles, columns(g), MapImages.Scale.SYMMETRIC, zoom(g), 2);
     }
@@ -41,20 +41,21 @@ public final class FilterGrid {
     /** Tiles of about 24 pixels whatever the kernel size. */
     static int zoom(ConvGeometry g) { return Math.max(1, 24 / Math.max(g.kH(), g.kW())); }
 
-    /** Writes DIR/filters-INDEX-NAME.png for every Conv2d of the model. */
-    public static List<Drawn> write(Sequential model, Path dir) {
+    /** Writes DIR/filters-INDEX-NAME.png for every layer of the model that has filters ({@link Layer#filters()}). */
+    public static List<Drawn> write(Graph model, Path dir) {
         List<Drawn> drawn = new ArrayList<>();
         for (int i = 0; i < model.layers().size(); i++) {
             Layer layer = model.layer(i);
-            if (!(layer instanceof Conv2d conv)) continue;
-            ConvGeometry g = conv.geometry();
-            BufferedImage img = image(model, conv);
+            Filters f = layer.filters();
+            if (f == null) continue;
+            ConvGeometry g = f.geometry();
+            BufferedImage img = image(f);
             Path file = dir.resolve(String.format("filters-%02d-%s.png", i, layer.name()));
             MapImages.writePng(img, file);
             int cols = columns(g), tiles = g.outC() * g.inPerGroup();
             drawn.add(new Drawn(i, layer.name(), g.outC(), g.inPerGroup(), g.kH(), g.kW(), (tiles + cols - 1) / cols, cols,
-                    img.getWidth(), img.getHeight(), file, java.util.Arrays.copyOfRange(model.params(), conv.paramOffset(),
-                            conv.paramOffset() + g.outC() * g.inPerGroup() * g.kH() * g.kW())));
+                    img.getWidth(), img.getHeight(), file, java.util.Arrays.copyOfRange(f.params(), f.weightOffset(),
+                            f.weightOffset() + g.outC() * g.inPerGroup() * g.kH() * g.kW())));
         }
         return drawn;
     }

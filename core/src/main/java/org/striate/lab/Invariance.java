@@ -2,7 +2,7 @@ package org.striate.lab;
 
 import org.striate.StriateException;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import org.striate.train.Evaluator;
@@ -33,7 +33,7 @@ public final class Invariance {
         public double at(int axis, int s) { return (axis == 0 ? vertical : horizontal)[s + maxShift]; }
     }
 
-    public static ShiftAccuracy accuracyVsShift(Sequential model, Dataset test, int maxShift) {
+    public static ShiftAccuracy accuracyVsShift(Graph model, Dataset test, int maxShift) {
         check(model, test, maxShift);
         double[] h = new double[2 * maxShift + 1], v = new double[2 * maxShift + 1];
         double base = accuracy(model, test.images(), test.labels());
@@ -48,7 +48,7 @@ public final class Invariance {
     }
 
     /** The predicted class of each image in [0, 1] (the model's normalisation is applied). */
-    public static int[] predictedClasses(Sequential model, Tensor images01) {
+    public static int[] predictedClasses(Graph model, Tensor images01) {
         Tensor p = Evaluator.predict(model, images01, 256);
         int k = p.dim(1);
         int[] out = new int[p.batch()];
@@ -60,14 +60,14 @@ public final class Invariance {
         return out;
     }
 
-    static double accuracy(Sequential model, Tensor images01, int[] labels) {
+    static double accuracy(Graph model, Tensor images01, int[] labels) {
         int[] p = predictedClasses(model, images01);
         int correct = 0;
         for (int i = 0; i < p.length; i++) if (p[i] == labels[i]) correct++;
         return (double) correct / p.length;
     }
 
-    static void check(Sequential model, Dataset test, int maxShift) {
+    static void check(Graph model, Dataset test, int maxShift) {
         if (test.size() == 0) throw new StriateException("Cannot measure invariance on an empty data set. Expected at least one test image.");
         int[] s = test.sampleShape();
         if (s.length != 3 || !Shapes.equal(s, model.inputShape())) {

@@ -1,9 +1,10 @@
 package org.striate.lab;
 
 import java.util.List;
+import org.striate.io.Json;
 
 /**
- * A small JSON object writer for the lab's --json output (the core has no dependencies). Nest objects
+ * Builds the lab's JSON objects field by field, writing every value with {@link Json}. Nest objects
  * with {@link #raw(String, String)} and {@link #array(List)}.
  */
 public final class JsonText {
@@ -25,32 +26,14 @@ public final class JsonText {
     public JsonText field(String name, long value) { key(name); b.append(value); return this; }
     public JsonText field(String name, boolean value) { key(name); b.append(value); return this; }
 
-    public JsonText field(String name, double value) {
-        key(name);
-        b.append(Double.isFinite(value) ? Double.toString(value) : "null");
-        return this;
-    }
+    public JsonText field(String name, double value) { key(name); b.append(Json.write(value)); return this; }
 
     /** Float values print with float precision (0.1f as 0.1, not 0.10000000149011612). */
-    public JsonText field(String name, float value) {
-        key(name);
-        b.append(Float.isFinite(value) ? Float.toString(value) : "null");
-        return this;
-    }
+    public JsonText field(String name, float value) { key(name); b.append(Json.write(value)); return this; }
 
-    public JsonText field(String name, int[] values) {
-        key(name).b.append('[');
-        for (int i = 0; i < values.length; i++) b.append(i == 0 ? "" : ", ").append(values[i]);
-        b.append(']');
-        return this;
-    }
+    public JsonText field(String name, int[] values) { key(name); b.append(Json.write(values)); return this; }
 
-    public JsonText field(String name, float[] values) {
-        key(name).b.append('[');
-        for (int i = 0; i < values.length; i++) b.append(i == 0 ? "" : ", ").append(Float.isFinite(values[i]) ? Float.toString(values[i]) : "null");
-        b.append(']');
-        return this;
-    }
+    public JsonText field(String name, float[] values) { key(name); b.append(Json.write(values)); return this; }
 
     /** A value that is already JSON (an object or array). */
     public JsonText raw(String name, String json) { key(name); b.append(json); return this; }
@@ -58,24 +41,7 @@ public final class JsonText {
     /** "[a, b, c]" from items that are already JSON. */
     public static String array(List<String> items) { return "[" + String.join(", ", items) + "]"; }
 
-    public static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20) q.append(String.format("\\u%04x", (int) c));
-                    else q.append(c);
-                }
-            }
-        }
-        return q.append('"').toString();
-    }
+    public static String quote(String s) { return Json.quote(s); }
 
     @Override
     public String toString() { return b.toString(); }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.Evaluator;
 import org.striate.train.TrainOptions;
@@ -48,12 +48,12 @@ public final class PositionTask {
     }
 
     /** The model of {@code spec} on PositionData images. */
-    public static Sequential build(String spec, long seed) {
+    public static Graph build(String spec, long seed) {
         return LayerSpecs.parse(spec, "position model", new int[] {1, PositionData.SIZE, PositionData.SIZE}).build(seed);
     }
 
     private static Outcome fit(String name, String spec, Dataset train, Dataset test, Options o) {
-        Sequential model = build(spec, o.seed());
+        Graph model = build(spec, o.seed());
         TrainOptions to = TrainOptions.builder().epochs(o.epochs()).batchSize(32).optimizer(new Adam(3e-3)).seed(o.seed()).build();
         double trainAcc = new Trainer(model, to).fit(train).last().trainAccuracy();
         return new Outcome(name, spec, model.paramCount(), trainAcc, Evaluator.evaluate(model, test).accuracy());

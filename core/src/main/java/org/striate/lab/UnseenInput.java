@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
+import org.striate.nn.Node;
+import org.striate.nn.Window;
 
 /**
  * Input rows or columns of a windowed layer that no output cell ever reads. With width 28, kernel 3,
@@ -17,14 +19,13 @@ import org.striate.nn.Sequential;
 public record UnseenInput(int layerIndex, String layerName, int inH, int inW, int[] rows, int[] columns) {
 
     /** Every windowed layer of {@code model} that leaves some input row or column unseen. */
-    public static List<UnseenInput> find(Sequential model) {
+    public static List<UnseenInput> find(Graph model) {
         List<UnseenInput> found = new ArrayList<>();
         for (int i = 0; i < model.layers().size(); i++) {
             Layer layer = model.layer(i);
             int[] in = layer.inputShape(), out = layer.outputShape();
-            Optional<LayerWindow> w = LayerWindow.of(layer);
-            if (w.isEmpty() || in.length != 3 || out.length != 3) continue;
-            LayerWindow g = w.get();
+            Window g = layer.window();
+            if (g.kind() != Window.Kind.SLIDING || in.length != 3 || out.length != 3) continue;
             int[] rows = unseen(in[1], out[1], g.kH(), g.strideH(), g.padH(), g.dilH());
             int[] cols = unseen(in[2], out[2], g.kW(), g.strideW(), g.padW(), g.dilW());
             if (rows.length > 0 || cols.length > 0) found.add(new UnseenInput(i, layer.name(), in[1], in[2], rows, cols));
@@ -33,31 +34,52 @@ public record UnseenInput(int layerIndex, String layerName, int inH, int inW, in
     }
 
     /**
-     * Pixels of the model's input that reach no output at all, through every layer: a row a later
+     * Pixels of the model's input that reach no output at all, through every path: a row a later
      * layer drops takes with it every input row that fed only that row. Index −1, name "model input";
      * empty when every pixel counts or the input is not (C, H, W).
      */
-    public static Optional<UnseenInput> modelInput(Sequential model) {
+    public static Optional<UnseenInput> modelInput(Graph model) {
         int[] input = model.inputShape();
         if (input.length != 3) return Optional.empty();
-        boolean[] rows = null, cols = null; // null: every index of the current layer's output is used
-        for (int i = model.layers().size() - 1; i >= 0; i--) {
-            Layer layer = model.layer(i);
-            int[] in = layer.inputShape(), out = layer.outputShape();
-            Optional<LayerWindow> w = LayerWindow.of(layer);
-            boolean spatial = in.length == 3 && out.length == 3;
-            if (spatial && w.isPresent()) {
-                LayerWindow g = w.get();
-                rows = reached(in[1], out[1], rows, g.kH(), g.strideH(), g.padH(), g.dilH());
-                cols = reached(in[2], out[2], cols, g.kW(), g.strideW(), g.padW(), g.dilW());
-            } else if (!(spatial && in[1] == out[1] && in[2] == out[2])) {
-                rows = null; // Flatten, Dense, global pooling: every input cell feeds some output
-                cols = null;
+        List<Node> nodes = model.nodes();
+        int n = nodes.size();
+        // per node: the rows and columns of its output that some path to the model output reads (null: all)
+        boolean[][] rows = new boolean[n][], cols = new boolean[n][];
+        boolean[] reachedAny = new boolean[n];
+        reachedAny[n - 1] = true;
+        for (int i = n - 1; i >= 1; i--) {
+            if (!reachedAny[i]) continue;
+            Layer layer = nodes.get(i).layer();
+            int[] out = layer.outputShape();
+            Window g = layer.window();
+            for (int k = 0; k < nodes.get(i).inputs().size(); k++) {
+                Node src = nodes.get(i).inputs().get(k);
+                int[] in = layer.inputShapes()[k];
+                boolean spatial = in.length == 3 && out.length == 3;
+                boolean[] r = null, c = null; // Flatten, Dense, global pooling, up-sampling: every input cell feeds some output
+                if (spatial && g.kind() == Window.Kind.SLIDING) {
+                    r = reached(in[1], out[1], rows[i], g.kH(), g.strideH(), g.padH(), g.dilH());
+                    c = reached(in[2], out[2], cols[i], g.kW(), g.strideW(), g.padW(), g.dilW());
+                } else if (spatial && g.kind() == Window.Kind.ELEMENTWISE && in[1] == out[1] && in[2] == out[2]) {
+                    r = rows[i];
+                    c = cols[i];
+                }
+                int s = src.index();
+                rows[s] = reachedAny[s] ? union(rows[s], r) : r;
+                cols[s] = reachedAny[s] ? union(cols[s], c) : c;
+                reachedAny[s] = true;
             }
         }
-        int[] r = unused(rows), c = unused(cols);
+        int[] r = unused(rows[0]), c = unused(cols[0]);
         if (r.length == 0 && c.length == 0) return Optional.empty();
         return Optional.of(new UnseenInput(-1, "model input", input[1], input[2], r, c));
+    }
+
+    private static boolean[] union(boolean[] a, boolean[] b) {
+        if (a == null || b == null) return null;
+        boolean[] u = a.clone();
+        for (int i = 0; i < u.length; i++) u[i] |= b[i];
+        return u;
     }
 
     /** Input indices read by the used outputs ({@code used} null: all of them). */

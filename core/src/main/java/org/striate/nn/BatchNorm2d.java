@@ -120,6 +120,9 @@ public class BatchNorm2d extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() {
         StringBuilder b = new StringBuilder("batchnorm");
         if (momentum != DEFAULT_MOMENTUM) b.append(" momentum=").append(momentum);

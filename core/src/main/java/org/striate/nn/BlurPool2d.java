@@ -105,6 +105,21 @@ public class BlurPool2d extends Layer {
     @Override
     public long macs() { return g.macs(); }
 
+    /** A depthwise window of size×size at the stride; with stride 1 it still blurs, so it is never element-wise. */
+    @Override
+    public Window window() { return Window.sliding(size, size, stride, stride, g.padH(), g.padW(), 1, 1); }
+
+    /** No parameters but, as a window that moves values, nothing kept for backward. */
+    @Override
+    public long backwardBytesPerSample() { return 0; }
+
+    @Override
+    public Tensor forwardPrepadded(Tensor padded) {
+        Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
+        Kernels.get().conv2dForward(Conv2d.unpadded(g), padded.batch(), padded.data, weights, 0, null, 0, out.data);
+        return out;
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder("blurpool");

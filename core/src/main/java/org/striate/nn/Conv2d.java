@@ -106,7 +106,7 @@ public class Conv2d extends Layer {
         return y;
     }
 
-    /** ReLU(forward(x)) in one pass; {@link Sequential} calls it for Conv2d → ReLU. */
+    /** ReLU(forward(x)) in one pass. */
     Tensor forwardRelu(Tensor x) {
         checkInput(x);
         this.x = x;
@@ -128,6 +128,32 @@ public class Conv2d extends Layer {
 
     @Override
     public long macs() { return g.macs(); }
+
+    @Override
+    public Window window() { return Window.sliding(kH, kW, g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilH(), g.dilW()); }
+
+    @Override
+    public Filters filters() { return new Filters(g, params, offset, bias ? offset + g.weightSize() : -1, true); }
+
+    /** The same window over an input larger by twice the padding, with no padding of its own. */
+    static ConvGeometry unpadded(ConvGeometry g) {
+        return new ConvGeometry(g.inC(), g.inH() + 2 * g.padH(), g.inW() + 2 * g.padW(), g.outC(), g.kH(), g.kW(),
+                g.strideH(), g.strideW(), 0, 0, g.dilH(), g.dilW(), g.groups());
+    }
+
+    @Override
+    public Tensor forwardPrepadded(Tensor padded) {
+        Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
+        Kernels.get().conv2dForward(unpadded(g), padded.batch(), padded.data, params, offset, bias ? params : null, offset + g.weightSize(), out.data);
+        return out;
+    }
+
+    /** Conv2d → ReLU runs as one pass (this package's own layers only: a subclass may change either). */
+    @Override
+    public boolean fusesForwardWith(Layer next) { return getClass() == Conv2d.class && next.getClass() == ReLU.class; }
+
+    @Override
+    public Tensor forwardFused(Layer next, Tensor x, boolean training) { return ((ReLU) next).passThrough(forwardRelu(x)); }
 
     @Override
     public String spec() {

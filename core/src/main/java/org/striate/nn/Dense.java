@@ -71,5 +71,8 @@ public class Dense extends Layer {
     public long macs() { return (long) in * units; }
 
     @Override
+    public Window window() { return Window.GLOBAL; }
+
+    @Override
     public String spec() { return "dense " + units + (bias ? "" : " bias=false"); }
 }

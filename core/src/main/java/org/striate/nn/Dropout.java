@@ -61,5 +61,8 @@ public class Dropout extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return "dropout " + p; }
 }

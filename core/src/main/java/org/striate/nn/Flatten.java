@@ -18,5 +18,8 @@ public class Flatten extends Layer {
     public Tensor backward(Tensor dy) { return dy.reshape(Shapes.withBatch(dy.batch(), inputShape)); }
 
     @Override
+    public Window window() { return Window.GLOBAL; }
+
+    @Override
     public String spec() { return "flatten"; }
 }

@@ -29,5 +29,8 @@ public class GlobalAvgPool2d extends Layer {
     }
 
     @Override
+    public Window window() { return Window.GLOBAL; }
+
+    @Override
     public String spec() { return "gap"; }
 }

@@ -21,6 +21,7 @@ import org.striate.tensor.Tensor;
 public abstract class Layer {
     private String name;
     protected int[] inputShape;
+    protected int[][] inputShapes;
     protected int[] outputShape;
     protected float[] params;
     protected float[] grads;
@@ -38,9 +39,20 @@ public abstract class Layer {
     boolean hasName() { return name != null; }
 
     /** Checks the per-sample input shape and returns the per-sample output shape. */
-    public final int[] build(int[] inputShape) {
-        this.inputShape = inputShape.clone();
-        this.outputShape = computeOutputShape(this.inputShape);
+    public final int[] build(int[] inputShape) { return build(new int[][] {inputShape}); }
+
+    /**
+     * Checks the per-sample shapes of all inputs (one for most layers; see {@link #minInputs()}) and
+     * returns the per-sample output shape.
+     */
+    public final int[] build(int[][] inputShapes) {
+        if (inputShapes.length < minInputs() || inputShapes.length > maxInputs()) {
+            throw new ShapeException("Layer '" + name() + "' (" + type() + ") takes " + arity() + " but was given " + inputShapes.length + ".");
+        }
+        this.inputShapes = new int[inputShapes.length][];
+        for (int i = 0; i < inputShapes.length; i++) this.inputShapes[i] = inputShapes[i].clone();
+        this.inputShape = this.inputShapes[0];
+        this.outputShape = computeOutputShape(this.inputShapes);
         for (int d : outputShape) {
             if (d <= 0) {
                 throw new ShapeException("Layer '" + name() + "' (" + type() + ") cannot take input of shape " + Shapes.str(inputShape)
@@ -51,8 +63,24 @@ public abstract class Layer {
         return outputShape.clone();
     }
 
+    private String arity() {
+        if (minInputs() == maxInputs()) return minInputs() == 1 ? "one input" : minInputs() + " inputs";
+        return maxInputs() == Integer.MAX_VALUE ? minInputs() + " or more inputs" : minInputs() + " to " + maxInputs() + " inputs";
+    }
+
+    /** The fewest inputs this layer takes: 1, or 2 for layers that merge (Add, Concat). */
+    public int minInputs() { return 1; }
+
+    /** The most inputs this layer takes. */
+    public int maxInputs() { return 1; }
+
+    /** The shape arithmetic for several inputs; layers with one input implement the one-shape form below. */
+    protected int[] computeOutputShape(int[][] inputShapes) { return computeOutputShape(inputShapes[0]); }
+
     /** The shape arithmetic alone; throws {@link ShapeException} naming this layer when impossible. */
-    protected abstract int[] computeOutputShape(int[] inputShape);
+    protected int[] computeOutputShape(int[] inputShape) {
+        throw new ShapeException("Layer '" + name() + "' (" + type() + ") takes " + arity() + ".");
+    }
 
     /** Number of trainable floats; known once built. */
     public int paramCount() { return 0; }
@@ -73,6 +101,20 @@ public abstract class Layer {
     /** dy is (N, ...outputShape); accumulates parameter gradients and returns dx (N, ...inputShape). */
     public abstract Tensor backward(Tensor dy);
 
+    /** Forward over all inputs; layers that take several override this (and {@link #backwardInputs}). */
+    public Tensor forward(Tensor[] inputs, boolean training) { return forward(inputs[0], training); }
+
+    /**
+     * The gradient with respect to every input, in order; the entries may be buffers the layer reuses,
+     * and may be one and the same tensor (Add passes dy to every input).
+     */
+    public Tensor[] backwardInputs(Tensor dy) {
+        single[0] = backward(dy);
+        return single;
+    }
+
+    private final Tensor[] single = new Tensor[1];
+
     /**
      * Whether {@code backward} must return dx. The first layer of a training step has no one to pass
      * it to, and for a convolution it is a third of the backward work; layers may then return null.
@@ -83,7 +125,7 @@ public abstract class Layer {
 
     /**
      * Whether each sample's forward and backward depend on that sample alone, so a batch may be cut
-     * into pieces that run apart ({@link DataParallel}). Not so for batch statistics or per-call random draws.
+     * into pieces that run apart ({@code org.striate.train.DataParallel}). Not so for batch statistics or per-call random draws.
      */
     public boolean samplesIndependent() { return true; }
 
@@ -105,8 +147,82 @@ public abstract class Layer {
     public void restoreRandomState(long[] state) {}
 
     public int[] inputShape() { return inputShape == null ? null : inputShape.clone(); }
+    /** The shapes of all inputs once built (one for most layers). */
+    public int[][] inputShapes() {
+        if (inputShapes == null) return null;
+        int[][] c = new int[inputShapes.length][];
+        for (int i = 0; i < c.length; i++) c[i] = inputShapes[i].clone();
+        return c;
+    }
     public int[] outputShape() { return outputShape == null ? null : outputShape.clone(); }
     public int paramOffset() { return offset; }
+
+    // ---- what a layer says about itself (summary, receptive field, probes, bench, thread split) ----
+
+    /**
+     * How this layer maps positions along H and W (see {@link Window}). The default is
+     * {@link Window#UNKNOWN}: a layer that does not say is never guessed at.
+     */
+    public Window window() { return Window.UNKNOWN; }
+
+    /**
+     * Bytes per sample this layer keeps alive for its backward pass: its input when it has parameters
+     * or maps values one by one (ReLU needs x to know where it was positive), nothing for layers that
+     * only move values. Layers that keep something else (max pooling's winner indices) say so.
+     */
+    public long backwardBytesPerSample() {
+        boolean keepsInput = paramCount() > 0 || Shapes.equal(inputShape, outputShape);
+        return keepsInput ? 4L * Shapes.size(inputShape) : 0;
+    }
+
+    /**
+     * A new, unbuilt layer with the same configuration, for another thread's replica of the model
+     * (it is then bound to the same parameters). The default reads {@link #spec()} back through the
+     * {@link LayerRegistry}; null when that is not possible (a keyword nobody registered), in which
+     * case models with this layer run on one replica.
+     */
+    public Layer copy() {
+        Layer c = LayerRegistry.tryParse(spec());
+        return c != null && c.getClass() == getClass() ? c : null;
+    }
+
+    /**
+     * Whether this layer's forward can run as one pass with {@code next}'s, when {@code next} reads
+     * this layer's output alone (Conv2d → ReLU). The model then calls {@link #forwardFused}.
+     */
+    public boolean fusesForwardWith(Layer next) { return false; }
+
+    /** This layer's forward followed by {@code next}'s, in one pass; returns {@code next}'s output. */
+    public Tensor forwardFused(Layer next, Tensor x, boolean training) {
+        throw new UnsupportedOperationException(type() + " does not fuse with " + next.type());
+    }
+
+    /**
+     * Whether this layer's backward can run as one pass with {@code previous}'s, when this layer reads
+     * {@code previous}'s output alone (ReLU → pooling). The model then calls {@link #backwardFused}.
+     */
+    public boolean fusesBackwardWith(Layer previous) { return false; }
+
+    /** The backward of this layer and then of {@code previous}; returns the gradient of {@code previous}'s input. */
+    public Tensor backwardFused(Layer previous, Tensor dy) {
+        throw new UnsupportedOperationException(type() + " does not fuse with " + previous.type());
+    }
+
+    /**
+     * For sliding-window layers: forward at inference over an input that the caller has already padded
+     * by {@link Window#padH()} and {@link Window#padW()} (with values of its choosing, e.g. wrapped
+     * around), sliding the window with no padding of its own. The output has this layer's output shape.
+     * The shift probes use it to run a layer on a torus.
+     */
+    public Tensor forwardPrepadded(Tensor padded) {
+        throw new UnsupportedOperationException("Layer '" + name() + "' (" + type() + ") cannot run over a pre-padded input.");
+    }
+
+    /**
+     * The layer's spatial filters, for pictures and the conv-as-dense lab; null for layers without
+     * any. Weights are read live from the model's parameter buffer.
+     */
+    public Filters filters() { return null; }
 
     // ---- helpers shared by layers ----
 
@@ -122,12 +238,7 @@ public abstract class Layer {
     }
 
     /** A buffer of shape (n, ...sample) that is reused while it is large enough. */
-    protected static Tensor reuse(Tensor buffer, int n, int[] sample) {
-        int[] shape = Shapes.withBatch(n, sample);
-        int size = Shapes.size(shape);
-        if (buffer != null && buffer.data.length >= size) return Tensor.of(buffer.data, shape);
-        return new Tensor(shape);
-    }
+    protected static Tensor reuse(Tensor buffer, int n, int[] sample) { return Tensor.reuse(buffer, n, sample); }
 
     /** He (Kaiming) normal: std = sqrt(2 / fanIn), for layers followed by ReLU. */
     protected final void heNormal(Random rng, int from, int count, int fanIn) {

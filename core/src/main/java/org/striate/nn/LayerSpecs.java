@@ -1,11 +1,9 @@
 package org.striate.nn;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.striate.StriateException;
 
@@ -163,135 +161,17 @@ public final class LayerSpecs {
         }
     }
 
-    private static final Map<String, Function<Line, Layer>> FACTORIES = new HashMap<>();
-
-    /** Registers a keyword; each layer family adds its own here. */
-    static void register(String keyword, Function<Line, Layer> factory) { FACTORIES.put(keyword, factory); }
-
-    static {
-        register("conv", l -> {
-            l.expectArgs(2, 2, "'conv FILTERS KxK [stride=S] [pad=P|same] [dilation=D] [groups=G] [bias=false]'");
-            int[] k = l.pairArg(1, "kernel");
-            Conv2d c = new Conv2d(l.intArg(0, "filters"), k[0], k[1]);
-            int[] s = l.pairOption("stride", new int[] {1, 1}, false);
-            c.stride(s[0], s[1]);
-            String pad = l.option("pad");
-            if ("same".equalsIgnoreCase(pad)) c.padding(Conv2d.SAME);
-            else { int[] p = l.pairOption("pad", new int[] {0, 0}, true); c.padding(p[0], p[1]); }
-            int[] d = l.pairOption("dilation", new int[] {1, 1}, false);
-            c.dilation(d[0], d[1]);
-            c.groups(l.intOption("groups", 1, false));
-            c.bias(l.boolOption("bias", true));
-            return c;
-        });
-        register("dense", l -> {
-            l.expectArgs(1, 1, "'dense UNITS [bias=false]'");
-            return new Dense(l.intArg(0, "units")).bias(l.boolOption("bias", true));
-        });
-        register("relu", l -> { l.expectArgs(0, 0, "'relu' with no arguments"); return new ReLU(); });
-        register("flatten", l -> { l.expectArgs(0, 0, "'flatten' with no arguments"); return new Flatten(); });
-        register("maxpool", l -> pool(l, MaxPool2d::new));
-        register("minpool", l -> pool(l, MinPool2d::new));
-        register("avgpool", l -> pool(l, AvgPool2d::new));
-        register("gap", l -> { l.expectArgs(0, 0, "'gap' with no arguments"); return new GlobalAvgPool2d(); });
-        register("leakyrelu", l -> {
-            l.expectArgs(0, 0, "'leakyrelu [alpha=0.01]'");
-            return new LeakyReLU(l.floatOption("alpha", LeakyReLU.DEFAULT_ALPHA));
-        });
-        register("sigmoid", l -> { l.expectArgs(0, 0, "'sigmoid' with no arguments"); return new Sigmoid(); });
-        register("tanh", l -> { l.expectArgs(0, 0, "'tanh' with no arguments"); return new Tanh(); });
-        register("softmax", l -> { l.expectArgs(0, 0, "'softmax' with no arguments"); return new Softmax(); });
-        register("dropout", l -> { l.expectArgs(1, 1, "'dropout RATE', e.g. 'dropout 0.5'"); return new Dropout(l.floatArg(0, "rate")); });
-        register("batchnorm", l -> {
-            l.expectArgs(0, 0, "'batchnorm [momentum=0.1] [eps=1e-5]'");
-            return new BatchNorm2d(l.floatOption("momentum", BatchNorm2d.DEFAULT_MOMENTUM), l.floatOption("eps", BatchNorm2d.DEFAULT_EPS));
-        });
-        register("lc", l -> {
-            l.expectArgs(2, 2, "'lc FILTERS KxK [stride=S] [pad=P|same] [bias=false]'");
-            int[] k = l.pairArg(1, "kernel");
-            LocallyConnected2d c = new LocallyConnected2d(l.intArg(0, "filters"), k[0], k[1]);
-            int[] s = l.pairOption("stride", new int[] {1, 1}, false);
-            c.stride(s[0], s[1]);
-            if (isSame(l)) c.padding(Conv2d.SAME);
-            else { int[] p = l.pairOption("pad", new int[] {0, 0}, true); c.padding(p[0], p[1]); }
-            return c.bias(l.boolOption("bias", true));
-        });
-        register("conv1d", l -> {
-            l.expectArgs(2, 2, "'conv1d FILTERS K [stride=S] [pad=P|same] [dilation=D] [groups=G] [bias=false]'");
-            Conv1d c = new Conv1d(l.intArg(0, "filters"), l.intArg(1, "kernel"));
-            c.stride(l.intOption("stride", 1, false));
-            c.padding(isSame(l) ? Conv2d.SAME : l.intOption("pad", 0, true));
-            c.dilation(l.intOption("dilation", 1, false));
-            c.groups(l.intOption("groups", 1, false));
-            return c.bias(l.boolOption("bias", true));
-        });
-        register("conv3d", l -> {
-            l.expectArgs(2, 2, "'conv3d FILTERS KxKxK [stride=S|SxSxS] [pad=P|PxPxP|same] [bias=false]'");
-            int[] k = l.tripleArg(1, "kernel");
-            Conv3d c = new Conv3d(l.intArg(0, "filters"), k[0], k[1], k[2]);
-            int[] s = l.tripleOption("stride", new int[] {1, 1, 1}, false);
-            c.stride(s[0], s[1], s[2]);
-            if (isSame(l)) c.padding(Conv2d.SAME);
-            else { int[] p = l.tripleOption("pad", new int[] {0, 0, 0}, true); c.padding(p[0], p[1], p[2]); }
-            return c.bias(l.boolOption("bias", true));
-        });
-        register("blurpool", BlurPool2d::fromSpec);
-    }
-
-    private static boolean isSame(Line l) {
-        String pad = l.options.get("pad");
-        if (!"same".equalsIgnoreCase(pad)) return false;
-        l.option("pad");
-        return true;
-    }
-
-    /** 'maxpool K [stride=S] [pad=P]': the stride defaults to the window size. */
-    private static Layer pool(Line l, BiFunction<Integer, Integer, Pool2d> make) {
-        l.expectArgs(1, 1, "'" + l.keyword + " K [stride=S] [pad=P]', e.g. '" + l.keyword + " 2'");
-        int[] k = l.pairArg(0, "pool size");
-        Pool2d p = make.apply(k[0], k[1]);
-        int[] s = l.pairOption("stride", null, false);
-        if (s != null) p.stride(s[0], s[1]);
-        int[] pad = l.pairOption("pad", new int[] {0, 0}, true);
-        return p.padding(pad[0], pad[1]);
-    }
+    /** Known keywords, sorted, for error messages and --help. */
+    public static List<String> keywords() { return LayerRegistry.keywords(); }
 
     /**
-     * Infers every shape once, as building the model will, so that an impossible shape is reported
-     * with the spec line that made it. Layers get the names the model will give them
-     * (type_k, counted per type) for the message, and lose them again afterwards.
+     * Parses a whole spec into a graph builder; an "input CxHxW" line is required unless
+     * {@code defaultInput} is given. A line reads the line above it unless it says {@code in=a,b};
+     * {@code name=} names its node (else "type_k", counted per type).
      */
-    private static void checkShapes(int[] input, List<Layer> layers, List<Line> lines) {
-        int[] shape = input;
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            String stem = layer.type().toLowerCase();
-            boolean autoName = !layer.hasName();
-            if (autoName) layer.named(stem + "_" + counts.merge(stem, 1, Integer::sum));
-            try {
-                shape = layer.build(shape);
-            } catch (StriateException e) {
-                throw lines.get(i).error(e.getMessage(), e);
-            } finally {
-                if (autoName) layer.named(null);
-            }
-        }
-    }
-
-    /** Known keywords, sorted, for error messages and --help. */
-    public static List<String> keywords() {
-        List<String> k = new ArrayList<>(FACTORIES.keySet());
-        k.add("input");
-        k.sort(null);
-        return k;
-    }
-
-    /** Parses a whole spec; an "input CxHxW" line is required unless {@code defaultInput} is given. */
-    public static Sequential.Builder parse(String text, String source, int[] defaultInput) {
-        int[] input = defaultInput;
-        List<Layer> layers = new ArrayList<>();
+    public static GraphBuilder parse(String text, String source, int[] defaultInput) {
         List<Line> layerLines = new ArrayList<>();
+        Line inputLine = null;
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String t = lines[i];
@@ -299,32 +179,101 @@ public final class LayerSpecs {
             if (hash >= 0) t = t.substring(0, hash);
             if (t.isBlank()) continue;
             Line line = new Line(source, i + 1, t);
-            if (line.keyword.equals("input")) {
-                line.expectArgs(1, 1, "'input CxHxW', e.g. 'input 1x28x28'");
-                String[] p = line.args.get(0).toLowerCase().split("x", -1);
-                input = new int[p.length];
-                for (int j = 0; j < p.length; j++) input[j] = line.positive(p[j], "input size");
-                continue;
+            if (!line.keyword.equals("input")) {
+                layerLines.add(line);
+            } else if (inputLine != null) {
+                throw line.error("a second 'input' line; a model takes one input (the first is on line " + inputLine.number + ")");
+            } else if (!layerLines.isEmpty()) {
+                throw line.error("the 'input' line must come before the layers");
+            } else {
+                inputLine = line;
             }
-            Function<Line, Layer> f = FACTORIES.get(line.keyword);
-            if (f == null) throw line.error("unknown layer; known layers are " + String.join(", ", keywords()));
-            Layer layer;
-            try {
-                layer = f.apply(line);
-            } catch (SpecException e) {
-                throw e;
-            } catch (StriateException e) {
-                throw line.error(e.getMessage(), e);
-            }
-            line.checkAllOptionsUsed();
-            layers.add(layer);
-            layerLines.add(line);
+        }
+        int[] input = defaultInput;
+        if (inputLine != null) {
+            inputLine.expectArgs(1, 1, "'input CxHxW', e.g. 'input 1x28x28'");
+            String[] p = inputLine.args.get(0).toLowerCase().split("x", -1);
+            input = new int[p.length];
+            for (int j = 0; j < p.length; j++) input[j] = inputLine.positive(p[j], "input size");
         }
         if (input == null) throw new SpecException(source + ": no 'input CxHxW' line; add one first, e.g. 'input 1x28x28'.");
-        if (layers.isEmpty()) throw new SpecException(source + ": no layers; write one layer per line, e.g. 'conv 32 3x3 pad=same'.");
-        checkShapes(input, layers, layerLines);
-        Sequential.Builder b = Sequential.builder(input);
-        for (Layer l : layers) b.add(l);
-        return b;
+        if (layerLines.isEmpty()) throw new SpecException(source + ": no layers; write one layer per line, e.g. 'conv 32 3x3 pad=same'.");
+        GraphBuilder g = Graph.builder();
+        Node last = g.input(input);
+        for (Line line : layerLines) last = addNode(g, line, last);
+        try {
+            g.checkedNodes();
+        } catch (StriateException e) {
+            throw new SpecException(source + ": " + e.getMessage(), e);
+        }
+        return g;
+    }
+
+    private static Node addNode(GraphBuilder g, Line line, Node previous) {
+        Function<Line, Layer> f = LayerRegistry.factory(line.keyword);
+        if (f == null) throw line.error("unknown layer; known layers are " + String.join(", ", keywords()));
+        String name = line.option("name");
+        String in = line.option("in");
+        Layer layer;
+        try {
+            layer = f.apply(line);
+        } catch (SpecException e) {
+            throw e;
+        } catch (StriateException e) {
+            throw line.error(e.getMessage(), e);
+        }
+        line.checkAllOptionsUsed();
+        if (name != null) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) throw line.error("name=" + name + " must start with a letter or '_' and hold only letters, digits, '_', '.' or '-'");
+            layer.named(name);
+        }
+        Node[] inputs = {previous};
+        if (in != null) {
+            String[] names = in.split(",", -1);
+            inputs = new Node[names.length];
+            for (int i = 0; i < names.length; i++) {
+                inputs[i] = g.node(names[i]);
+                if (inputs[i] == null) {
+                    throw line.error("in=" + in + " refers to '" + names[i] + "', which no line above defines (a node reads nodes above it; names so far: "
+                            + String.join(", ", namesOf(g)) + ")");
+                }
+            }
+        }
+        try {
+            return g.add(layer, inputs);
+        } catch (StriateException e) {
+            throw line.error(e.getMessage(), e);
+        }
+    }
+
+    private static List<String> namesOf(GraphBuilder g) {
+        List<String> names = new ArrayList<>();
+        for (Node n : g.nodes()) names.add(n.name());
+        return names;
+    }
+
+    /**
+     * The spec text of a model, which {@link #parse} reads back into the same graph: each node's
+     * {@link Layer#spec()} line, with {@code name=} where the name is not the one parsing would give
+     * and {@code in=} where the node does not read the line above. A plain stack is written as before
+     * graphs existed.
+     */
+    static String write(Graph model) {
+        StringBuilder b = new StringBuilder("input ").append(org.striate.tensor.Shapes.compact(model.inputShape())).append('\n');
+        GraphBuilder names = Graph.builder(); // replays the auto naming that parsing will do
+        names.input(model.inputShape());
+        List<Node> nodes = model.nodes();
+        for (int i = 1; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            b.append(n.layer.spec());
+            if (!n.name.equals(names.autoNameFor(n.layer.type(), n.name))) b.append(" name=").append(n.name);
+            boolean fromAbove = n.inputs.length == 1 && n.inputs[0].index == i - 1;
+            if (!fromAbove) {
+                b.append(" in=");
+                for (int k = 0; k < n.inputs.length; k++) b.append(k == 0 ? "" : ",").append(n.inputs[k].name);
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 }

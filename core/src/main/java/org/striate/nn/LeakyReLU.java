@@ -38,5 +38,8 @@ public class LeakyReLU extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return alpha == DEFAULT_ALPHA ? "leakyrelu" : "leakyrelu alpha=" + alpha; }
 }

@@ -5,6 +5,7 @@ import java.util.Random;
 import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.LocalKernels;
 import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
 /**
@@ -103,6 +104,16 @@ public class LocallyConnected2d extends Layer {
     /** As many multiply-adds as the convolution of the same geometry: only the sharing differs. */
     @Override
     public long macs() { return g.macs(); }
+
+    @Override
+    public Window window() { return Window.sliding(kH, kW, strideH, strideW, g.padH(), g.padW(), 1, 1); }
+
+    @Override
+    public Tensor forwardPrepadded(Tensor padded) {
+        Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
+        LocalKernels.forward(Conv2d.unpadded(g), padded.batch(), padded.data, params, offset, bias ? params : null, offset + weightCount(), out.data);
+        return out;
+    }
 
     @Override
     public String spec() {

@@ -2,6 +2,7 @@ package org.striate.nn;
 
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PoolGeometry;
+import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
 /**
@@ -72,13 +73,37 @@ public abstract class Pool2d extends Layer {
 
     /**
      * The backward of the ReLU before this layer and of this layer in one pass: dx is zero where
-     * {@code reluOut}, this layer's input, is not positive. {@link Sequential} calls it for ReLU → pool.
+     * {@code reluOut}, this layer's input, is not positive. The model calls it for ReLU → pool.
      */
     Tensor backwardThroughRelu(Tensor dy, Tensor reluOut) {
         dx = reuse(dx, dy.batch(), inputShape);
         Kernels.get().pool2dBackwardRelu(g, dy.batch(), dy.data, arg, reluOut.data, dx.data);
         return dx;
     }
+
+    @Override
+    public Window window() { return Window.sliding(kH, kW, strideH, strideW, padH, padW, 1, 1); }
+
+    /** Max and min pooling keep one int index per output (where the winner was); average pooling nothing. */
+    @Override
+    public long backwardBytesPerSample() { return kind == PoolGeometry.Kind.AVG ? 0 : (long) Integer.BYTES * Shapes.size(outputShape); }
+
+    @Override
+    public Tensor forwardPrepadded(Tensor padded) {
+        PoolGeometry u = new PoolGeometry(kind, g.channels(), g.inH() + 2 * padH, g.inW() + 2 * padW, kH, kW, strideH, strideW, 0, 0);
+        Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
+        Kernels.get().pool2dForward(u, padded.batch(), padded.data, out.data, new int[out.size()]);
+        return out;
+    }
+
+    /** ReLU → pooling runs backward as one pass (this package's own layers only). */
+    @Override
+    public boolean fusesBackwardWith(Layer previous) {
+        return getClass().getPackage() == Pool2d.class.getPackage() && previous.getClass() == ReLU.class;
+    }
+
+    @Override
+    public Tensor backwardFused(Layer previous, Tensor dy) { return backwardThroughRelu(dy, ((ReLU) previous).lastInput()); }
 
     @Override
     public String spec() {

@@ -40,5 +40,8 @@ public class ReLU extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return "relu"; }
 }

@@ -26,5 +26,8 @@ public class Sigmoid extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return "sigmoid"; }
 }

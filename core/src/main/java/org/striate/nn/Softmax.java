@@ -33,5 +33,8 @@ public class Softmax extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return "softmax"; }
 }

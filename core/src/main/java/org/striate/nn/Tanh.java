@@ -26,5 +26,8 @@ public class Tanh extends Layer {
     }
 
     @Override
+    public Window window() { return Window.ELEMENTWISE; }
+
+    @Override
     public String spec() { return "tanh"; }
 }

@@ -6,17 +6,24 @@ import java.util.Map;
 import org.striate.StriateException;
 
 /**
- * The built-in models, written in the spec format of {@link LayerSpecs} so that what {@code striate
- * summary} prints, what a spec file holds and what the zoo builds are one and the same text.
+ * The built-in models, one namespace for every command, written in the spec format of
+ * {@link LayerSpecs} so that what {@code striate summary} prints, what a spec file holds and what the
+ * zoo builds are one and the same text. The last layer has one output (or one map) per class.
  *
  * <ul>
  * <li>{@code lenet5}: LeCun's LeNet-5 with ReLU and max pooling, 61,706 parameters.</li>
  * <li>{@code fashion-cnn}: two 3×3 conv blocks and a 128-unit head, 421,642 parameters; the default
  *     Fashion-MNIST model. Both match {@code bench/torch_reference.py} layer for layer.</li>
- * <li>{@code mlp}: dense layers only, 418,060 parameters, about as many as fashion-cnn, for the
- *     CNN-versus-MLP comparisons.</li>
- * <li>{@code lc}: fashion-cnn with locally connected layers (no parameter sharing) in place of the
- *     convolutions.</li>
+ * <li>{@code mlp}: dense layers only, 418,060 parameters, about as many as fashion-cnn.</li>
+ * <li>{@code lc}: fashion-cnn with locally connected layers (no parameter sharing).</li>
+ * <li>{@code resnet8}: a residual network (BatchNorm after every convolution, identity and 1×1
+ *     stride-2 shortcuts, global average pooling), layer for layer the resnet8 of the peers' benchmark.</li>
+ * <li>{@code unet-small}: a 2-level U-Net, encoder maps concatenated into a decoder that up-samples
+ *     with transposed convolutions, ending in one map per class at the input resolution (H and W
+ *     divisible by 4).</li>
+ * <li>{@code small-cnn}, {@code small-cnn-blurpool}, {@code small-lc}, {@code small-mlp}: the lab's
+ *     small models, sized to train in seconds; they differ in one thing each (weight sharing, anti-aliased
+ *     pooling, windows at all).</li>
  * </ul>
  */
 public final class Zoo {
@@ -24,54 +31,82 @@ public final class Zoo {
 
     /** The input every built-in model takes unless told otherwise: one 28×28 grey channel. */
     private static final int[] DEFAULT_INPUT = {1, 28, 28};
-
-    /** (1, 28, 28), a fresh copy. */
-    public static int[] defaultInput() { return DEFAULT_INPUT.clone(); }
+    /** Classes unless told otherwise: Fashion-MNIST's ten. */
+    public static final int DEFAULT_CLASSES = 10;
+    private static final String CLASSES = "{classes}";
 
     private static final Map<String, String> SPECS = new LinkedHashMap<>();
 
+    private static void put(String name, String... lines) { SPECS.put(name, String.join("\n", lines)); }
+
     static {
-        SPECS.put("lenet5", String.join("\n",
-                "conv 6 5x5 pad=2", "relu", "maxpool 2",
-                "conv 16 5x5", "relu", "maxpool 2",
-                "flatten", "dense 120", "relu", "dense 84", "relu", "dense 10"));
-        SPECS.put("fashion-cnn", String.join("\n",
-                "conv 32 3x3 pad=1", "relu", "maxpool 2",
-                "conv 64 3x3 pad=1", "relu", "maxpool 2",
-                "flatten", "dense 128", "relu", "dense 10"));
-        SPECS.put("mlp", String.join("\n",
-                "flatten", "dense 500", "relu", "dense 50", "relu", "dense 10"));
-        SPECS.put("lc", String.join("\n",
-                "lc 32 3x3 pad=1", "relu", "maxpool 2",
-                "lc 64 3x3 pad=1", "relu", "maxpool 2",
-                "flatten", "dense 128", "relu", "dense 10"));
+        put("lenet5", "conv 6 5x5 pad=2", "relu", "maxpool 2", "conv 16 5x5", "relu", "maxpool 2",
+                "flatten", "dense 120", "relu", "dense 84", "relu", "dense " + CLASSES);
+        put("fashion-cnn", "conv 32 3x3 pad=1", "relu", "maxpool 2", "conv 64 3x3 pad=1", "relu", "maxpool 2",
+                "flatten", "dense 128", "relu", "dense " + CLASSES);
+        put("mlp", "flatten", "dense 500", "relu", "dense 50", "relu", "dense " + CLASSES);
+        put("lc", "lc 32 3x3 pad=1", "relu", "maxpool 2", "lc 64 3x3 pad=1", "relu", "maxpool 2",
+                "flatten", "dense 128", "relu", "dense " + CLASSES);
+        put("resnet8", "conv 32 3x3 pad=1", "batchnorm", "relu name=stem",
+                "conv 32 3x3 pad=1", "batchnorm", "relu", "conv 32 3x3 pad=1", "batchnorm name=res1",
+                "add in=res1,stem", "relu name=block1",
+                "conv 64 3x3 stride=2 pad=1", "batchnorm", "relu", "conv 64 3x3 pad=1", "batchnorm name=res2",
+                "conv 64 1x1 stride=2 in=block1", "batchnorm name=short2", "add in=res2,short2", "relu name=block2",
+                "conv 128 3x3 stride=2 pad=1", "batchnorm", "relu", "conv 128 3x3 pad=1", "batchnorm name=res3",
+                "conv 128 1x1 stride=2 in=block2", "batchnorm name=short3", "add in=res3,short3", "relu",
+                "gap", "dense " + CLASSES);
+        put("unet-small", "conv 16 3x3 pad=1", "batchnorm", "relu", "conv 16 3x3 pad=1", "batchnorm", "relu name=enc1",
+                "maxpool 2", "conv 32 3x3 pad=1", "batchnorm", "relu", "conv 32 3x3 pad=1", "batchnorm", "relu name=enc2",
+                "maxpool 2", "conv 64 3x3 pad=1", "batchnorm", "relu", "conv 64 3x3 pad=1", "batchnorm", "relu",
+                "convtranspose 32 2x2 stride=2 name=up2", "concat in=up2,enc2",
+                "conv 32 3x3 pad=1", "batchnorm", "relu", "conv 32 3x3 pad=1", "batchnorm", "relu",
+                "convtranspose 16 2x2 stride=2 name=up1", "concat in=up1,enc1",
+                "conv 16 3x3 pad=1", "batchnorm", "relu", "conv 16 3x3 pad=1", "batchnorm", "relu",
+                "conv " + CLASSES + " 1x1");
+        put("small-cnn", "conv 8 3x3 pad=same", "relu", "maxpool 2", "conv 16 3x3 pad=same", "relu", "maxpool 2",
+                "flatten", "dense " + CLASSES);
+        // anti-aliased pooling as in Zhang 2019: the max taken densely (3×3 at stride 1, padded so the map keeps
+        // its size and stays periodic), then a binomial blur subsampled by 2
+        put("small-cnn-blurpool", "conv 8 3x3 pad=same", "relu", "maxpool 3 stride=1 pad=1", "blurpool",
+                "conv 16 3x3 pad=same", "relu", "maxpool 3 stride=1 pad=1", "blurpool", "flatten", "dense " + CLASSES);
+        put("small-lc", "lc 8 3x3 pad=same", "relu", "maxpool 2", "lc 16 3x3 pad=same", "relu", "maxpool 2",
+                "flatten", "dense " + CLASSES);
+        put("small-mlp", "flatten", "dense 64", "relu", "dense " + CLASSES);
     }
+
+    /** (1, 28, 28), a fresh copy. */
+    public static int[] defaultInput() { return DEFAULT_INPUT.clone(); }
 
     /** The names of the built-in models, in a fixed order. */
     public static List<String> names() { return List.copyOf(SPECS.keySet()); }
 
     public static boolean has(String name) { return SPECS.containsKey(name); }
 
-    /** The layers of a built-in model in the spec format, without the input line. */
-    public static String layers(String name) {
+    /** The layers of a built-in model in the spec format, without the input line, ending in {@code classes} outputs. */
+    public static String layers(String name, int classes) {
         String s = SPECS.get(name);
         if (s == null) {
             throw new StriateException("Unknown model '" + name + "'. Expected one of " + String.join(", ", names())
                     + ", or the path of a spec file or model file.");
         }
-        return s + "\n";
+        if (classes < 1) throw new StriateException("Invalid number of classes " + classes + ". Expected at least 1.");
+        return s.replace(CLASSES, Integer.toString(classes)) + "\n";
     }
 
-    /** The full spec of a built-in model for the default input. */
+    public static String layers(String name) { return layers(name, DEFAULT_CLASSES); }
+
+    /** The full spec of a built-in model for the default input and ten classes. */
     public static String spec(String name) {
         return "input " + DEFAULT_INPUT[0] + "x" + DEFAULT_INPUT[1] + "x" + DEFAULT_INPUT[2] + "\n" + layers(name);
     }
 
-    /** A built-in model for the given per-sample input, weights initialised from {@code seed}. */
-    public static Sequential build(String name, int[] input, long seed) {
-        return LayerSpecs.parse(layers(name), "model " + name, input).build(seed);
+    /** A built-in model for the given per-sample input and classes, weights initialised from {@code seed}. */
+    public static Graph build(String name, int[] input, int classes, long seed) {
+        return LayerSpecs.parse(layers(name, classes), "model " + name, input).build(seed);
     }
 
+    public static Graph build(String name, int[] input, long seed) { return build(name, input, DEFAULT_CLASSES, seed); }
+
     /** A built-in model for 1×28×28 input. */
-    public static Sequential build(String name, long seed) { return build(name, DEFAULT_INPUT, seed); }
+    public static Graph build(String name, long seed) { return build(name, DEFAULT_INPUT, seed); }
 }

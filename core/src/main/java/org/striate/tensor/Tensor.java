@@ -45,6 +45,14 @@ public final class Tensor {
         return new Tensor(data, newShape.clone(), n);
     }
 
+    /** A tensor of shape (n, ...sample) on {@code buffer}'s array while it is large enough, else a new one. */
+    public static Tensor reuse(Tensor buffer, int n, int[] sample) {
+        int[] shape = Shapes.withBatch(n, sample);
+        int size = Shapes.size(shape);
+        if (buffer != null && buffer.data.length >= size) return Tensor.of(buffer.data, shape);
+        return new Tensor(shape);
+    }
+
     public int[] shape() { return shape.clone(); }
     public int dim(int i) { return shape[i]; }
     public int rank() { return shape.length; }

@@ -3,6 +3,7 @@ package org.striate.train;
 import java.util.Random;
 import org.striate.StriateException;
 import org.striate.data.Augmentation;
+import org.striate.data.Normalization;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -128,11 +129,7 @@ public final class BatchLoader {
                 in = dst;
                 from = to;
             }
-            for (int c = 0; c < channels; c++) {
-                float m = mean[mean.length == 1 ? 0 : c], d = std[std.length == 1 ? 0 : c];
-                int o = c * plane;
-                for (int i = 0; i < plane; i++) dst[to + o + i] = (in[from + o + i] - m) / d;
-            }
+            Normalization.normalizeSample(in, from, dst, to, channels, plane, mean, std);
         }
         return batch;
     }

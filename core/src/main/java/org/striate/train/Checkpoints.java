@@ -14,18 +14,18 @@ import org.striate.io.ModelFile;
 import org.striate.io.ModelFormatException;
 import org.striate.kernels.Kernels;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * The trainer's side of checkpoints: describes the run (what must match for a resume to give the same
  * weights), gathers the state through the model's and optimizer's public methods, and puts it back.
  */
 final class Checkpoints {
-    private final Sequential model;
+    private final Graph model;
     private final TrainOptions options;
     private final Map<String, String> run;
 
-    Checkpoints(Sequential model, TrainOptions options, Dataset train, int threads) {
+    Checkpoints(Graph model, TrainOptions options, Dataset train, int threads) {
         this.model = model;
         this.options = options;
         this.run = describe(model, options, train, threads);
@@ -36,7 +36,7 @@ final class Checkpoints {
     }
 
     /** Every value the trained weights depend on besides the state itself. */
-    private static Map<String, String> describe(Sequential model, TrainOptions o, Dataset train, int threads) {
+    private static Map<String, String> describe(Graph model, TrainOptions o, Dataset train, int threads) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("the architecture", model.spec().strip());
         m.put("the parameter count", String.valueOf(model.paramCount()));
@@ -93,7 +93,7 @@ final class Checkpoints {
     void restore(Checkpoint c, BatchLoader loader, SavableRandom shuffle, SavableRandom augment) {
         String source = "Checkpoint " + c.source();
         c.checkRun(run);
-        Sequential saved;
+        Graph saved;
         try {
             saved = ModelFile.fromBytes(c.model(), "the model inside the checkpoint");
         } catch (ModelFormatException e) {

@@ -2,8 +2,7 @@ package org.striate.train;
 
 import org.striate.StriateException;
 import org.striate.data.Dataset;
-import org.striate.nn.DataParallel;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /** Evaluation and prediction, batch by batch, in eval mode, with the model's normalisation applied. */
@@ -13,12 +12,12 @@ public final class Evaluator {
 
     private Evaluator() {}
 
-    public static Evaluation evaluate(Sequential model, Dataset data) {
+    public static Evaluation evaluate(Graph model, Dataset data) {
         return evaluate(model, data, DEFAULT_BATCH, new SoftmaxCrossEntropy());
     }
 
     /** Accuracy, mean loss (over samples) and the confusion matrix of {@code model} on {@code data}. */
-    public static Evaluation evaluate(Sequential model, Dataset data, int batchSize, Loss loss) {
+    public static Evaluation evaluate(Graph model, Dataset data, int batchSize, Loss loss) {
         return evaluate(model, new DataParallel(model), data, batchSize, loss);
     }
 
@@ -26,7 +25,7 @@ public final class Evaluator {
      * The same, with the batch split by a {@link DataParallel} of {@code model} that already exists:
      * training keeps one, and building the thread replicas again after every epoch would be waste.
      */
-    static Evaluation evaluate(Sequential model, DataParallel parallel, Dataset data, int batchSize, Loss loss) {
+    static Evaluation evaluate(Graph model, DataParallel parallel, Dataset data, int batchSize, Loss loss) {
         BatchLoader.checkShape(model.inputShape(), data.images());
         int outputs = outputWidth(model);
         loss.checkClasses(outputs, data.classes());
@@ -52,10 +51,10 @@ public final class Evaluator {
         return new Evaluation((double) correct / data.size(), lossSum / data.size(), confusion);
     }
 
-    public static Tensor predict(Sequential model, Tensor images01) { return predict(model, images01, DEFAULT_BATCH); }
+    public static Tensor predict(Graph model, Tensor images01) { return predict(model, images01, DEFAULT_BATCH); }
 
     /** Class probabilities (N, K): the softmax of the model's outputs for images in [0, 1]. */
-    public static Tensor predict(Sequential model, Tensor images01, int batchSize) {
+    public static Tensor predict(Graph model, Tensor images01, int batchSize) {
         BatchLoader.checkShape(model.inputShape(), images01);
         int k = outputWidth(model), n = images01.batch();
         Tensor probabilities = new Tensor(n, k);
@@ -70,7 +69,7 @@ public final class Evaluator {
         return probabilities;
     }
 
-    static int outputWidth(Sequential model) {
+    static int outputWidth(Graph model) {
         int w = 1;
         for (int d : model.outputShape()) w *= d;
         return w;

@@ -1,7 +1,7 @@
 package org.striate.train;
 
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Memory;
 
 /**
@@ -14,13 +14,13 @@ final class MemoryPlan {
     private MemoryPlan() {}
 
     /** Floats per sample: the input and every layer's output. */
-    static long activationsPerSample(Sequential model) {
+    static long activationsPerSample(Graph model) {
         double n = size(model.inputShape());
         for (Layer l : model.layers()) n += size(l.outputShape());
         return (long) Math.min(n, Long.MAX_VALUE / 64);
     }
 
-    static void check(Sequential model, int batch, boolean training, String what) {
+    static void check(Graph model, int batch, boolean training, String what) {
         long perSample = activationsPerSample(model);
         double bytes = 4.0 * batch * perSample * (training ? 3 : 2) + (training ? 4.0 * 2 * model.paramCount() : 0);
         Memory.require((long) Math.min(bytes, Long.MAX_VALUE), what + " with batches of " + batch + " ("

@@ -6,8 +6,7 @@ import org.striate.StriateException;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.data.SavableRandom;
-import org.striate.nn.DataParallel;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /**
@@ -23,10 +22,10 @@ import org.striate.tensor.Tensor;
  * weights of the fit that was never stopped.
  */
 public final class Trainer {
-    private final Sequential model;
+    private final Graph model;
     private final TrainOptions options;
 
-    public Trainer(Sequential model, TrainOptions options) {
+    public Trainer(Graph model, TrainOptions options) {
         this.model = model;
         this.options = options;
     }

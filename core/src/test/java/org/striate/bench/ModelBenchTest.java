@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.striate.nn.DataParallel;
+import org.striate.train.DataParallel;
 import org.striate.nn.Zoo;
 import org.striate.StriateException;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /** The benchmark's plumbing on a tiny model and very short timings (figures are not checked: speed is not tested). */
@@ -26,7 +26,7 @@ class ModelBenchTest {
 
     @Test
     void reportsEveryFigureAndEveryConvLayer() {
-        Sequential model = LayerSpecs.parse(TINY, "tiny", null).build(1);
+        Graph model = LayerSpecs.parse(TINY, "tiny", null).build(1);
         BenchOptions quick = new BenchOptions(0.02, 8, 16, 3, 5);
         BenchResult r = ModelBench.run("tiny", model, quick);
         assertTrue(r.trainImagesPerS() > 0 && r.inferImagesPerS() > 0 && r.latencyBatch1Us() > 0 && r.peakGflops() > 0, r.toText());
@@ -42,7 +42,7 @@ class ModelBenchTest {
 
     @Test
     void trainingStepLowersTheLossOnItsBatch() {
-        Sequential model = LayerSpecs.parse(TINY, "tiny", null).build(2);
+        Graph model = LayerSpecs.parse(TINY, "tiny", null).build(2);
         Tensor x = ModelBench.randomBatch(new java.util.Random(4), 8, model.inputShape());
         int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
         Tensor d = new Tensor(8, 3);

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 /** What the fuzz tests share: a scratch file for readers that take a path, and one forward pass. */
@@ -37,7 +37,7 @@ public final class FuzzInputs {
      * Runs one zero sample through a model that was read without error, in evaluation mode: a model
      * the reader accepted must either run or be refused with a {@link StriateException}.
      */
-    public static void runOneSample(Sequential model) {
+    public static void runOneSample(Graph model) {
         long values = model.paramCount();
         for (Layer l : model.layers()) values += size(l.outputShape());
         if (values + size(model.inputShape()) > MAX_VALUES) return;

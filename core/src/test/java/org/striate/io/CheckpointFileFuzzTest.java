@@ -8,7 +8,7 @@ import org.striate.StriateException;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 import org.striate.train.Adam;
 import org.striate.train.Checkpoint;
@@ -52,7 +52,7 @@ class CheckpointFileFuzzTest {
     }
 
     /** The run of the seed checkpoints: dropout, BatchNorm, augmentation, 12 samples in batches of 4. */
-    static Sequential model() {
+    static Graph model() {
         return LayerSpecs.parse("input 1x4x4\nconv 2 3x3 pad=same\nbatchnorm\nrelu\nflatten\ndropout 0.5\ndense 2\n", "fuzz", null).build(1);
     }
 
@@ -60,12 +60,16 @@ class CheckpointFileFuzzTest {
         return TrainOptions.builder().epochs(2).batchSize(4).optimizer(new Adam(1e-2)).seed(3).augmentation(Augmentation.parse("flip"));
     }
 
-    static void run(Sequential model, TrainOptions.Builder options) {
+    static void run(Graph model, TrainOptions.Builder options) {
         Random r = new Random(5);
         Tensor x = new Tensor(12, 1, 4, 4);
         for (int i = 0; i < x.size(); i++) x.data[i] = r.nextFloat();
         int[] labels = new int[12];
         for (int i = 0; i < 12; i++) labels[i] = i % 2;
-        model.fit(new Dataset(x, labels, new String[] {"a", "b"}), options.build());
+        fit(model, new Dataset(x, labels, new String[] {"a", "b"}), options.build());
+    }
+
+    static org.striate.train.History fit(Graph model, org.striate.data.Dataset data, org.striate.train.TrainOptions options) {
+        return new org.striate.train.Trainer(model, options).fit(data);
     }
 }

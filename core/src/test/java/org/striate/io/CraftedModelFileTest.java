@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 
 /**
@@ -66,12 +67,12 @@ class CraftedModelFileTest {
 
     @Test
     void theHandMadeEncoderMatchesTheWriter() throws IOException {
-        Sequential m = Sequential.builder(1, 2, 2).add(new org.striate.nn.Flatten()).add(new org.striate.nn.Dense(1)).build(3);
+        Graph m = Sequential.builder(1, 2, 2).add(new org.striate.nn.Flatten()).add(new org.striate.nn.Dense(1)).build(3);
         Path f = dir.resolve("m");
         ModelFile.save(m.classNames("x"), f);
         byte[] params = ints(Float.floatToRawIntBits(m.params()[0]), Float.floatToRawIntBits(m.params()[1]),
                 Float.floatToRawIntBits(m.params()[2]), Float.floatToRawIntBits(m.params()[3]), Float.floatToRawIntBits(m.params()[4]));
-        byte[] expected = file(1, "ARCH", text(m.spec()), "NORM", ints(1, 0, Float.floatToRawIntBits(1f)),
+        byte[] expected = file(ModelFile.VERSION, "ARCH", text(m.spec()), "NORM", ints(1, 0, Float.floatToRawIntBits(1f)),
                 "CLAS", concat(ints(1, 1), text("x")), "PARM", concat(ints(5), params), "STAT", ints(2, 0, 0));
         assertArrayEquals(expected, Files.readAllBytes(f));
     }
@@ -109,7 +110,7 @@ class CraftedModelFileTest {
         assertTrue(load(file(1, "ARCH", text("input 1x1x1\nflatten\n"), "PARM", ints(0), "PARM", ints(0))).contains("appears twice"));
         assertTrue(load(file(1, "ARCH", text("input 1x1x1\nflatten\n"), "PARM", ints(0), "NORM", ints(1, 0, 0))).contains("normalisation"));
         assertTrue(load(file(0, "ARCH", text("input 1x1x1\nflatten\n"), "PARM", ints(0))).contains("version 0"));
-        assertTrue(load(file(2, "ARCH", text("input 1x1x1\nflatten\n"), "PARM", ints(0))).contains("Upgrade Striate"));
+        assertTrue(load(file(ModelFile.VERSION + 1, "ARCH", text("input 1x1x1\nflatten\n"), "PARM", ints(0))).contains("Upgrade Striate"));
     }
 
     @Test
@@ -117,7 +118,7 @@ class CraftedModelFileTest {
         Path f = dir.resolve("extra.striate");
         Files.write(f, file(1, "XTRA", text("written by a later minor revision"), "ARCH", text("input 1x1x2\nflatten\ndense 1\n"),
                 "PARM", ints(3, Float.floatToRawIntBits(0.5f), Float.floatToRawIntBits(-2f), Float.floatToRawIntBits(0.25f))));
-        Sequential m = ModelFile.load(f);
+        Graph m = ModelFile.load(f);
         assertArrayEquals(new float[] {0.5f, -2f, 0.25f}, m.params());
         assertArrayEquals(new float[] {0f}, m.mean());
         assertEquals(0, m.classNames().length);

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 import org.striate.train.Adam;
 import org.striate.train.Checkpoint;
@@ -35,7 +35,7 @@ public final class KillChild {
                 : "input 1x8x8\nconv 4 3x3 pad=same\nrelu\nmaxpool 2\nflatten\ndense 16\nrelu\ndense 2\n";
         String[] stop = args[2].split("=");
         int at = stop.length == 2 ? Integer.parseInt(stop[1]) : -1;
-        Sequential model = LayerSpecs.parse(spec, "child", null).build(3).normalization(new float[] {0.3f}, new float[] {0.3f}).classNames("a", "b");
+        Graph model = LayerSpecs.parse(spec, "child", null).build(3).normalization(new float[] {0.3f}, new float[] {0.3f}).classNames("a", "b");
         Path ckpt = Checkpoint.besideModel(out);
         int[] checkpoints = {0};
         if (stop[0].equals("write")) {
@@ -68,7 +68,7 @@ public final class KillChild {
                 .schedule(LearningRateSchedule.cosine(EPOCHS, 1e-4)).augmentation(Augmentation.parse("shift=1,flip"))
                 .listener(listener).checkpoint(ckpt, EVERY);
         if (args.length > 3 && args[3].equals("resume")) options.resume(Checkpoint.load(ckpt));
-        model.fit(data(), options.build());
+        fit(model, data(), options.build());
         ModelFile.save(model, out);
         System.out.println("DONE");
     }
@@ -100,4 +100,8 @@ public final class KillChild {
         return new Dataset(x, labels, new String[] {"row", "column"});
     }
 
+
+    static org.striate.train.History fit(Graph model, org.striate.data.Dataset data, org.striate.train.TrainOptions options) {
+        return new org.striate.train.Trainer(model, options).fit(data);
+    }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 import org.striate.tensor.Tensor;
 
@@ -42,7 +42,7 @@ class ModelFileLayersTest {
     void batchNormStatisticsAndPoolingSurviveTheRoundTrip() throws IOException {
         assumeTrue(LayerSpecs.keywords().containsAll(List.of("batchnorm", "maxpool", "avgpool", "dropout")),
                 "these layers are not available in this build");
-        Sequential model = LayerSpecs.parse(SPEC, "test", null).build(11);
+        Graph model = LayerSpecs.parse(SPEC, "test", null).build(11);
         // a few training-mode passes move the running statistics away from their initial values
         for (int i = 0; i < 3; i++) model.forward(ModelFileTest.randomBatch(6, model.inputShape(), 100 + i), true);
         Layer bn = model.layer(1);
@@ -52,7 +52,7 @@ class ModelFileLayersTest {
 
         Path f = dir.resolve("bn.striate");
         ModelFile.save(model, f);
-        Sequential loaded = ModelFile.load(f);
+        Graph loaded = ModelFile.load(f);
         assertArrayEquals(ModelFileTest.bits(model.params(), model.paramCount()), ModelFileTest.bits(loaded.params(), loaded.paramCount()));
         for (int i = 0; i < model.layers().size(); i++) {
             float[] s = model.layer(i).state();
@@ -71,7 +71,7 @@ class ModelFileLayersTest {
         }
 
         // without the STAT section the statistics would be the initial ones and predictions would differ
-        Sequential fresh = LayerSpecs.parse(SPEC, "test", null).build(11);
+        Graph fresh = LayerSpecs.parse(SPEC, "test", null).build(11);
         System.arraycopy(model.params(), 0, fresh.params(), 0, model.paramCount());
         Tensor c = fresh.forward(x.copy(), false);
         assertFalse(Arrays.equals(ModelFileTest.bits(a.data, a.size()), ModelFileTest.bits(c.data, c.size())));
@@ -82,7 +82,7 @@ class ModelFileLayersTest {
     @ParameterizedTest
     @MethodSource("zoo")
     void everyBuiltInModelRoundTripsBitIdentically(String name) throws IOException {
-        Sequential built;
+        Graph built;
         try {
             built = Zoo.build(name, 5);
         } catch (org.striate.nn.SpecException e) {
@@ -90,11 +90,11 @@ class ModelFileLayersTest {
             org.junit.jupiter.api.Assumptions.abort("zoo model " + name + " does not build: " + e.getMessage());
             return;
         }
-        Sequential model = built.classNames(org.striate.data.MnistFiles.FASHION_MNIST_CLASSES)
+        Graph model = built.classNames(org.striate.data.MnistFiles.FASHION_MNIST_CLASSES)
                 .normalization(new float[] {0.2860f}, new float[] {0.3530f});
         Path f = dir.resolve(name + ModelFile.EXTENSION);
         ModelFile.save(model, f);
-        Sequential loaded = ModelFile.load(f);
+        Graph loaded = ModelFile.load(f);
         assertEquals(model.spec(), loaded.spec());
         assertArrayEquals(model.classNames(), loaded.classNames());
         assertArrayEquals(ModelFileTest.bits(model.params(), model.paramCount()), ModelFileTest.bits(loaded.params(), loaded.paramCount()));
@@ -107,10 +107,10 @@ class ModelFileLayersTest {
     @Test
     void aModelWithBlurPoolRoundTrips() throws IOException {
         String spec = "input 1x12x12\nconv 4 3x3 pad=same\nrelu\nmaxpool 2 stride=1\nblurpool size=5\nconv 4 3x3 pad=same\nblurpool stride=3\nflatten\ndense 3\n";
-        Sequential model = LayerSpecs.parse(spec, "test", null).build(13);
+        Graph model = LayerSpecs.parse(spec, "test", null).build(13);
         Path f = dir.resolve("blur" + ModelFile.EXTENSION);
         ModelFile.save(model, f);
-        Sequential loaded = ModelFile.load(f);
+        Graph loaded = ModelFile.load(f);
         assertEquals(spec, loaded.spec());
         assertEquals("BlurPool2d", loaded.layer(3).type());
         Tensor x = ModelFileTest.randomBatch(2, model.inputShape(), 3);

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import org.striate.fuzz.FuzzInputs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /**
  * Fuzzes the model file reader. The checksum would stop almost every mutation at the CRC, so each
@@ -20,7 +20,7 @@ class ModelFileReaderFuzzTest {
     }
 
     private static void read(byte[] bytes) {
-        Sequential model;
+        Graph model;
         try {
             model = ModelFile.fromBytes(bytes, "fuzzed.striate");
         } catch (ModelFormatException expected) {

@@ -21,13 +21,14 @@ import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
 import org.striate.nn.Layer;
 import org.striate.nn.ReLU;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
 class ModelFileTest {
     @TempDir Path dir;
 
-    static Sequential smallModel(long seed) {
+    static Graph smallModel(long seed) {
         return Sequential.builder(2, 7, 6)
                 .add(new Conv2d(3, 3).padding(Conv2d.SAME)).add(new ReLU())
                 .add(new Conv2d(2, 3, 2).stride(2)).add(new ReLU())
@@ -68,10 +69,10 @@ class ModelFileTest {
 
     @Test
     void roundTripGivesBitIdenticalParametersAndPredictions() throws IOException {
-        Sequential model = smallModel(7);
+        Graph model = smallModel(7);
         Path f = dir.resolve("m" + ModelFile.EXTENSION);
         ModelFile.save(model, f);
-        Sequential loaded = ModelFile.load(f);
+        Graph loaded = ModelFile.load(f);
         assertEquals(model.spec(), loaded.spec());
         assertArrayEquals(bits(model.params(), model.paramCount()), bits(loaded.params(), loaded.paramCount()));
         assertArrayEquals(model.mean(), loaded.mean());
@@ -99,7 +100,7 @@ class ModelFileTest {
 
     @Test
     void bytesInMemoryAreTheFileBytes() throws IOException {
-        Sequential model = smallModel(9);
+        Graph model = smallModel(9);
         Path f = dir.resolve("m");
         ModelFile.save(model, f);
         byte[] bytes = ModelFile.toBytes(model);
@@ -190,7 +191,7 @@ class ModelFileTest {
         Path f = dir.resolve("model.striate");
         ModelFile.save(smallModel(5), f);
         byte[] before = Files.readAllBytes(f);
-        Sequential other = smallModel(6);
+        Graph other = smallModel(6);
         for (long limit = 0; limit < before.length; limit += 7) {
             long l = limit;
             IOException e = assertThrows(IOException.class, () -> ModelFileWriter.save(other, f, out -> failingAfter(out, l)));
@@ -217,7 +218,7 @@ class ModelFileTest {
         Path f = dir.resolve("model.striate");
         ModelFile.save(smallModel(5), f);
         byte[] before = Files.readAllBytes(f);
-        Sequential failing = Sequential.builder(2, 7, 6).add(new Flatten()).add(new Dense(3)).add(new FailingStateLayer()).build(1);
+        Graph failing = Sequential.builder(2, 7, 6).add(new Flatten()).add(new Dense(3)).add(new FailingStateLayer()).build(1);
         assertThrows(IllegalStateException.class, () -> ModelFile.save(failing, f));
         assertArrayEquals(before, Files.readAllBytes(f));
         assertOnlyFile(dir, f);

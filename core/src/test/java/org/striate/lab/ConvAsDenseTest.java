@@ -10,6 +10,7 @@ import org.striate.StriateException;
 import org.striate.kernels.ConvGeometry;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -33,7 +34,7 @@ class ConvAsDenseTest {
             String spec = "input " + inC + "x" + h + "x" + w + "\nconv " + filters + " " + (1 + rng.nextInt(4)) + "x" + (1 + rng.nextInt(4))
                     + " stride=" + (1 + rng.nextInt(3)) + "x" + (1 + rng.nextInt(3)) + " pad=" + rng.nextInt(3) + "x" + rng.nextInt(3)
                     + " dilation=" + (1 + rng.nextInt(3)) + "x" + (1 + rng.nextInt(3)) + " groups=" + groups + " bias=" + rng.nextBoolean();
-            Sequential m;
+            Graph m;
             try {
                 m = ReceptiveFieldTest.model(spec);
             } catch (StriateException tooSmall) {
@@ -62,11 +63,11 @@ class ConvAsDenseTest {
     /** The matrix loaded into an actual Dense layer gives the convolution's output on a batch. */
     @Test
     void aDenseLayerHoldingTheMatrixComputesTheConvolution() {
-        Sequential conv = ReceptiveFieldTest.model("input 4x7x6\nconv 6 3x2 stride=2x1 pad=1 dilation=1x2 groups=2");
+        Graph conv = ReceptiveFieldTest.model("input 4x7x6\nconv 6 3x2 stride=2x1 pad=1 dilation=1x2 groups=2");
         Random rng = new Random(5);
         for (int i = 0; i < conv.params().length; i++) conv.params()[i] = (float) rng.nextGaussian();
         ConvAsDense d = ConvAsDense.of(conv, 0);
-        Sequential dense = Sequential.builder(4, 7, 6).add(new Flatten()).add(new Dense(d.rows())).build(1);
+        Graph dense = Sequential.builder(4, 7, 6).add(new Flatten()).add(new Dense(d.rows())).build(1);
         float[] matrix = d.matrix();
         System.arraycopy(matrix, 0, dense.params(), 0, matrix.length);
         for (int r = 0; r < d.rows(); r++) dense.params()[matrix.length + r] = d.rowBias(r);
@@ -80,7 +81,7 @@ class ConvAsDenseTest {
     /** 4x4 input, one 3x3 filter, no padding: 4 rows, each a shifted copy of the same nine weights. */
     @Test
     void patternShowsBandsOfTheSameNineWeights() {
-        Sequential m = ReceptiveFieldTest.model("input 1x4x4\nconv 1 3x3");
+        Graph m = ReceptiveFieldTest.model("input 1x4x4\nconv 1 3x3");
         String expected = """
                 abc.def.ghi.....
                 .abc.def.ghi....
@@ -116,9 +117,9 @@ class ConvAsDenseTest {
 
     @Test
     void nonConvLayerIsRejectedWithTheConvIndices() {
-        Sequential m = ReceptiveFieldTest.model("input 1x6x6\nconv 2 3x3\nrelu\nconv 2 3x3");
+        Graph m = ReceptiveFieldTest.model("input 1x6x6\nconv 2 3x3\nrelu\nconv 2 3x3");
         StriateException e = assertThrows(StriateException.class, () -> ConvAsDense.of(m, 1));
-        assertEquals("Layer 1 ('relu_1') is a ReLU. Expected a Conv2d; conv layers of this model: 0, 2.", e.getMessage());
+        assertEquals("Layer 1 ('relu_1') is a ReLU. Expected a convolution; convolution layers of this model: 0, 2.", e.getMessage());
         assertThrows(StriateException.class, () -> ConvAsDense.of(m, 3));
     }
 }

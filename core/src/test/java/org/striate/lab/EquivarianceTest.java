@@ -16,13 +16,14 @@ import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.ReLU;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
 class EquivarianceTest {
     private static final int K = 5;
 
-    private static Sequential stride1() {
+    private static Graph stride1() {
         return Sequential.builder(2, 16, 16)
                 .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU())
                 .add(new Conv2d(3, 5).padding(2))
@@ -31,7 +32,7 @@ class EquivarianceTest {
 
     @Test
     void stride1ConvolutionWithCircularPaddingIsEquivariantForEveryShift() {
-        Sequential model = stride1();
+        Graph model = stride1();
         Result r = Equivariance.probe(model, Equivariance.randomInputs(model, 4, 1), K, Padding.CIRCULAR);
         for (LayerResult l : r.layers()) {
             assertEquals(1, l.jumpH());
@@ -47,7 +48,7 @@ class EquivarianceTest {
 
     @Test
     void stride1ConvolutionIsEquivariantAwayFromTheBorders() {
-        Sequential model = stride1();
+        Graph model = stride1();
         Result r = Equivariance.probe(model, Equivariance.randomInputs(model, 4, 2), K, Padding.ZERO_MARGIN);
         LayerResult last = r.layers().get(2);
         assertEquals(7, last.fieldH(), "3x3 then 5x5: field 7");
@@ -62,7 +63,7 @@ class EquivarianceTest {
     @Test
     void zeroPaddingWithoutTheMarginIsNotEquivariant() {
         // the same model with the whole map compared (circular comparison on a zero-padded model) shows the border error
-        Sequential model = stride1();
+        Graph model = stride1();
         Tensor x = Equivariance.randomInputs(model, 2, 3);
         Tensor moved = Shifts.shift(x, 0, 2);
         Tensor a = model.forward(moved, false).copy();
@@ -72,7 +73,7 @@ class EquivarianceTest {
         assertTrue(Math.sqrt(d / n) > 1e-3, "borders break exact equivariance: " + Math.sqrt(d / n));
     }
 
-    private static Sequential strided(BlurPoolOrStride down) {
+    private static Graph strided(BlurPoolOrStride down) {
         Sequential.Builder b = Sequential.builder(2, 16, 16).add(new Conv2d(6, 3).padding(Conv2d.SAME)).add(new ReLU());
         if (down == BlurPoolOrStride.STRIDE) b.add(new Conv2d(6, 3).stride(2).padding(1));
         else b.add(new Conv2d(6, 3).padding(1)).add(new BlurPool2d(2, down == BlurPoolOrStride.BLUR5 ? 5 : 1));
@@ -83,7 +84,7 @@ class EquivarianceTest {
 
     @Test
     void afterAStride2LayerOnlyEvenShiftsStayEquivariant() {
-        Sequential model = strided(BlurPoolOrStride.STRIDE);
+        Graph model = strided(BlurPoolOrStride.STRIDE);
         Result r = Equivariance.probe(model, Equivariance.randomInputs(model, 4, 4), 4, Padding.CIRCULAR);
         LayerResult down = r.layers().get(2);
         assertEquals(2, down.jumpH());
@@ -105,7 +106,7 @@ class EquivarianceTest {
 
     @Test
     void blurPoolLowersTheOddShiftError() {
-        Sequential plain = strided(BlurPoolOrStride.SUBSAMPLE), blurred = strided(BlurPoolOrStride.BLUR5);
+        Graph plain = strided(BlurPoolOrStride.SUBSAMPLE), blurred = strided(BlurPoolOrStride.BLUR5);
         Tensor x = smoothInputs(plain);
         for (Padding p : Padding.values()) {
             Result a = Equivariance.probe(plain, x, 3, p), b = Equivariance.probe(blurred, x, 3, p);
@@ -123,8 +124,8 @@ class EquivarianceTest {
     @Test
     void maxBlurPoolLowersTheOddShiftErrorOfMaxPooling() {
         // Zhang 2019: max pooling with stride 2 = dense max (stride 1) then subsampling; blur before subsampling
-        Sequential max = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2\n", "t", new int[] {2, 16, 16}).build(8);
-        Sequential blur = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2 stride=1\nblurpool size=5\n", "t", new int[] {2, 16, 16}).build(8);
+        Graph max = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2\n", "t", new int[] {2, 16, 16}).build(8);
+        Graph blur = LayerSpecs.parse("conv 6 3x3 pad=same\nrelu\nmaxpool 2 stride=1\nblurpool size=5\n", "t", new int[] {2, 16, 16}).build(8);
         Tensor x = smoothInputs(max);
         Result a = Equivariance.probe(max, x, 3, Padding.CIRCULAR), b = Equivariance.probe(blur, x, 3, Padding.CIRCULAR);
         LayerResult pooled = a.layers().get(2), blurred = b.layers().get(3);
@@ -140,7 +141,7 @@ class EquivarianceTest {
 
     @Test
     void aLocallyConnectedLayerIsNotEquivariantEvenAwayFromTheBorders() {
-        Sequential lc = LayerSpecs.parse("lc 4 3x3 pad=same\n", "t", new int[] {1, 12, 12}).build(3);
+        Graph lc = LayerSpecs.parse("lc 4 3x3 pad=same\n", "t", new int[] {1, 12, 12}).build(3);
         Result r = Equivariance.probe(lc, Equivariance.randomInputs(lc, 4, 2), 2, Padding.ZERO_MARGIN);
         LayerResult l = r.layers().get(0);
         assertTrue(l.comparable()[0] && l.cells()[0] > 0);
@@ -151,7 +152,7 @@ class EquivarianceTest {
 
     @Test
     void globalAveragePoolingIsInvariantToCircularShifts() {
-        Sequential m = LayerSpecs.parse("conv 4 3x3 pad=same\nrelu\ngap\ndense 3\n", "t", new int[] {1, 12, 12}).build(4);
+        Graph m = LayerSpecs.parse("conv 4 3x3 pad=same\nrelu\ngap\ndense 3\n", "t", new int[] {1, 12, 12}).build(4);
         Result r = Equivariance.probe(m, Equivariance.randomInputs(m, 3, 1), 3, Padding.CIRCULAR);
         assertFalse(r.layers().get(2).spatial());
         for (int t = 0; t < 3; t++) {
@@ -162,7 +163,7 @@ class EquivarianceTest {
 
     @Test
     void globalLayersReportTheInvarianceError() {
-        Sequential model = Sequential.builder(1, 12, 12).add(new Conv2d(2, 3).padding(Conv2d.SAME)).add(new Flatten()).add(new Dense(3)).build(2);
+        Graph model = Sequential.builder(1, 12, 12).add(new Conv2d(2, 3).padding(Conv2d.SAME)).add(new Flatten()).add(new Dense(3)).build(2);
         Result r = Equivariance.probe(model, Equivariance.randomInputs(model, 2, 5), 2, Padding.CIRCULAR);
         LayerResult flat = r.layers().get(1);
         assertFalse(flat.spatial());
@@ -172,7 +173,7 @@ class EquivarianceTest {
 
     @Test
     void rejectsBadShifts() {
-        Sequential model = stride1();
+        Graph model = stride1();
         Tensor x = Equivariance.randomInputs(model, 1, 1);
         StriateException e = assertThrows(StriateException.class, () -> Equivariance.probe(model, x, 0, Padding.CIRCULAR));
         assertTrue(e.getMessage().contains("max-shift=0"), e.getMessage());
@@ -181,7 +182,7 @@ class EquivarianceTest {
     }
 
     /** Low-frequency images (sums of a few smooth waves), closer to photographs than white noise. */
-    static Tensor smoothInputs(Sequential model) {
+    static Tensor smoothInputs(Graph model) {
         int[] s = model.inputShape();
         Tensor x = new Tensor(4, s[0], s[1], s[2]);
         java.util.Random rng = new java.util.Random(9);

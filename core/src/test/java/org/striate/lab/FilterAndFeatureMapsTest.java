@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.StriateException;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 class FilterAndFeatureMapsTest {
@@ -28,7 +28,7 @@ class FilterAndFeatureMapsTest {
      */
     @Test
     void filterGridPerConvLayerHasTheTileLayout(@TempDir Path dir) throws IOException {
-        Sequential m = ReceptiveFieldTest.model(SPEC);
+        Graph m = ReceptiveFieldTest.model(SPEC);
         List<FilterGrid.Drawn> drawn = FilterGrid.write(m, dir);
         assertEquals(2, drawn.size());
         assertEquals(dir.resolve("filters-00-conv2d_1.png"), drawn.get(0).png());
@@ -41,23 +41,23 @@ class FilterAndFeatureMapsTest {
         }
         assertEquals(4, drawn.get(1).rows());
         assertEquals(6, drawn.get(1).columns());
-        assertTrue(FilterGrid.json(drawn).contains("\"grid\": [4, 6]"));
+        assertTrue(FilterGrid.json(drawn).contains("\"grid\": [4,6]"));
         // the numbers behind the picture: conv 2's 4·6·5·5 weights, in the order of the tiles
         float[] w = drawn.get(1).weights();
         assertEquals(4 * 6 * 25, w.length);
         int offset = ((org.striate.nn.Conv2d) m.layer(2)).paramOffset();
         for (int i = 0; i < w.length; i++) assertEquals(m.params()[offset + i], w[i], 0, "weight " + i);
-        assertTrue(FilterGrid.json(drawn.subList(0, 1)).contains("\"weights\": [" + m.params()[0] + ", " + m.params()[1] + ", "),
+        assertTrue(FilterGrid.json(drawn.subList(0, 1)).contains("\"weights\": [" + m.params()[0] + "," + m.params()[1] + ","),
                 FilterGrid.json(drawn.subList(0, 1)));
     }
 
     /** Symmetric scale: 0 is mid grey, the largest magnitude is black or white, whatever its sign. */
     @Test
     void filterTilesShowTheSignOfEachWeight() {
-        Sequential m = ReceptiveFieldTest.model("input 1x5x5\nconv 1 3x3 bias=false");
+        Graph m = ReceptiveFieldTest.model("input 1x5x5\nconv 1 3x3 bias=false");
         float[] w = {-2, 0, 2, -1, 0, 1, -2, 0, 1};
         System.arraycopy(w, 0, m.params(), 0, 9);
-        BufferedImage img = FilterGrid.image(m, (org.striate.nn.Conv2d) m.layer(0));
+        BufferedImage img = FilterGrid.image(m.layer(0).filters());
         assertEquals(24, img.getWidth());
         int[] expected = {0, 128, 255, 64, 128, 191, 0, 128, 191};
         for (int k = 0; k < 9; k++) assertEquals(expected[k], img.getRaster().getSample((k % 3) * 8 + 4, (k / 3) * 8 + 4, 0), "weight " + k);
@@ -65,7 +65,7 @@ class FilterAndFeatureMapsTest {
 
     @Test
     void featureMapsForEveryLayerOfOneImage(@TempDir Path dir) throws IOException {
-        Sequential m = ReceptiveFieldTest.model(SPEC);
+        Graph m = ReceptiveFieldTest.model(SPEC);
         Tensor image = EdgeFiltersTest.step(24, 24, 12, false); // resized to the model's 12x12
         List<FeatureMaps.Activation> acts = FeatureMaps.write(FeatureMaps.run(m, FeatureMaps.prepare(m, image)), dir);
         assertEquals(6, acts.size());
@@ -93,7 +93,7 @@ class FilterAndFeatureMapsTest {
 
     @Test
     void largeFlatOutputsAreNotDrawn(@TempDir Path dir) {
-        Sequential m = ReceptiveFieldTest.model("input 1x28x28\nconv 1 1x1\nflatten");
+        Graph m = ReceptiveFieldTest.model("input 1x28x28\nconv 1 1x1\nflatten");
         List<FeatureMaps.Activation> acts = FeatureMaps.write(FeatureMaps.run(m, new Tensor(1, 1, 28, 28)), dir);
         assertNotNull(acts.get(0).png());
         assertNull(acts.get(1).png());
@@ -101,7 +101,7 @@ class FilterAndFeatureMapsTest {
 
     @Test
     void imageWithTheWrongChannelCountIsRejected() {
-        Sequential m = ReceptiveFieldTest.model(SPEC);
+        Graph m = ReceptiveFieldTest.model(SPEC);
         StriateException e = assertThrows(StriateException.class, () -> FeatureMaps.prepare(m, new Tensor(1, 3, 12, 12)));
         assertTrue(e.getMessage().startsWith("The model expects input (1, 12, 12) but the image has 3 channel(s)."), e.getMessage());
     }

@@ -9,6 +9,7 @@ import org.striate.StriateException;
 import org.striate.data.Dataset;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -16,8 +17,8 @@ class InvarianceTest {
     private static final int SIDE = 10;
 
     /** Logit 0 is a constant {@code threshold}; logit 1 is Σ weight[p]·x[p]. */
-    private static Sequential linearReader(float threshold, float[] weight) {
-        Sequential m = Sequential.builder(1, SIDE, SIDE).add(new Flatten()).add(new Dense(2)).build(1);
+    private static Graph linearReader(float threshold, float[] weight) {
+        Graph m = Sequential.builder(1, SIDE, SIDE).add(new Flatten()).add(new Dense(2)).build(1);
         float[] p = m.params();
         int n = SIDE * SIDE;
         java.util.Arrays.fill(p, 0f);
@@ -27,14 +28,14 @@ class InvarianceTest {
     }
 
     /** Sums every pixel: the same answer wherever the content is, as long as it stays in the frame. */
-    private static Sequential sumOfEverything() {
+    private static Graph sumOfEverything() {
         float[] ones = new float[SIDE * SIDE];
         java.util.Arrays.fill(ones, 1f);
         return linearReader(5f, ones);
     }
 
     /** Reads one pixel, (4, 4): any move of the content changes its answer. */
-    private static Sequential onePixel() {
+    private static Graph onePixel() {
         float[] w = new float[SIDE * SIDE];
         w[4 * SIDE + 4] = 1f;
         return linearReader(0.5f, w);
@@ -65,7 +66,7 @@ class InvarianceTest {
 
     @Test
     void aSumOverEverythingModelKeepsItsAccuracyAndIsPerfectlyConsistent() {
-        Sequential m = sumOfEverything();
+        Graph m = sumOfEverything();
         Dataset d = blocks(20);
         Invariance.ShiftAccuracy a = Invariance.accuracyVsShift(m, d, 2);
         assertArrayEquals(new int[] {-2, -1, 0, 1, 2}, a.shifts());
@@ -109,7 +110,7 @@ class InvarianceTest {
 
     @Test
     void rejectsMismatchedInputs() {
-        Sequential m = onePixel();
+        Graph m = onePixel();
         StriateException e = assertThrows(StriateException.class, () -> Invariance.accuracyVsShift(m, pixels(), 10));
         assertEquals(true, e.getMessage().contains("max-shift=10"), e.getMessage());
         assertThrows(StriateException.class, () -> Consistency.of(m, pixels(), new int[3][4]));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.nn.Zoo;
 
@@ -102,7 +103,7 @@ class ModelSummaryTest {
 
     @Test
     void flatInputModelHasGlobalFieldsAndNoWarnings() {
-        Sequential mlp = Sequential.builder(784).add(new org.striate.nn.Dense(32)).add(new org.striate.nn.ReLU()).build(1);
+        Graph mlp = Sequential.builder(784).add(new org.striate.nn.Dense(32)).add(new org.striate.nn.ReLU()).build(1);
         ModelSummary s = ModelSummary.of(mlp);
         assertEquals(ReceptiveField.Kind.GLOBAL, s.rows().get(0).field().kind());
         assertEquals(-1, s.rows().get(0).denseWeights());

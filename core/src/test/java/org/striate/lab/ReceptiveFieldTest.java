@@ -8,13 +8,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 import org.striate.tensor.Tensor;
 
 class ReceptiveFieldTest {
 
-    static Sequential model(String spec) { return LayerSpecs.parse(spec, "test", null).build(1); }
+    static Graph model(String spec) { return LayerSpecs.parse(spec, "test", null).build(1); }
 
     static void assertField(ReceptiveField f, int sizeH, int sizeW, int jumpH, int jumpW, double startH, double startW) {
         assertEquals(ReceptiveField.Kind.LOCAL, f.kind(), "kind");
@@ -39,7 +39,7 @@ class ReceptiveFieldTest {
      */
     @Test
     void dilatedStridedPaddedStackMatchesHandArithmetic() {
-        Sequential m = model("""
+        Graph m = model("""
                 input 1x32x32
                 conv 4 3x3 pad=1
                 conv 4 3x3 dilation=2 pad=2
@@ -95,7 +95,7 @@ class ReceptiveFieldTest {
                 spec.append("conv 1 ").append(k).append('x').append(1 + rng.nextInt(3))
                         .append(" stride=").append(s).append(" dilation=").append(d).append(" pad=").append(p).append(" bias=false\n");
             }
-            Sequential m;
+            Graph m;
             try {
                 m = model(spec.toString());
             } catch (RuntimeException tooSmall) {
@@ -182,7 +182,7 @@ class ReceptiveFieldTest {
 
     @Test
     void elementWiseLayersPassTheFieldThrough() {
-        Sequential m = model("input 2x9x9\nconv 3 3x3\nrelu");
+        Graph m = model("input 2x9x9\nconv 3 3x3\nrelu");
         List<ReceptiveField> f = ReceptiveField.of(m);
         assertEquals(f.get(0), f.get(1));
         Layer relu = m.layer(1);

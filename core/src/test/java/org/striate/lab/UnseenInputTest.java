@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
 class UnseenInputTest {
 
-    static Sequential model(String spec) { return ReceptiveFieldTest.model(spec); }
+    static Graph model(String spec) { return ReceptiveFieldTest.model(spec); }
 
     @Test
     void width28Kernel3Stride2WithoutPaddingDropsTheLastColumn() {
@@ -66,7 +66,7 @@ class UnseenInputTest {
      */
     @Test
     void modelInputPixelsLostThroughSeveralLayers() {
-        Sequential m = model("input 1x28x28\nconv 8 3x3 stride=2\nrelu\nmaxpool 2\nflatten\ndense 10");
+        Graph m = model("input 1x28x28\nconv 8 3x3 stride=2\nrelu\nmaxpool 2\nflatten\ndense 10");
         UnseenInput u = UnseenInput.modelInput(m).orElseThrow();
         assertArrayEquals(new int[] {25, 26, 27}, u.rows());
         assertArrayEquals(new int[] {25, 26, 27}, u.columns());
@@ -89,7 +89,7 @@ class UnseenInputTest {
                         .append(1 + rng.nextInt(3)).append(" pad=").append(rng.nextInt(2)).append(" bias=false\n");
             }
             spec.append("flatten\ndense 1 bias=false\n");
-            Sequential m;
+            Graph m;
             try {
                 m = model(spec.toString());
             } catch (RuntimeException tooSmall) {
@@ -135,7 +135,7 @@ class UnseenInputTest {
             int kh = 1 + rng.nextInt(4), kw = 1 + rng.nextInt(4);
             String spec = "input 1x" + h + "x" + w + "\nconv 1 " + kh + "x" + kw + " stride=" + (1 + rng.nextInt(3)) + "x" + (1 + rng.nextInt(3))
                     + " pad=" + rng.nextInt(2) + "x" + rng.nextInt(2) + " dilation=" + (1 + rng.nextInt(4) / 3) + "x" + (1 + rng.nextInt(4) / 3) + " bias=false";
-            Sequential m;
+            Graph m;
             try {
                 m = model(spec);
             } catch (RuntimeException tooSmall) {

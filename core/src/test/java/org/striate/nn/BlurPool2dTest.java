@@ -22,7 +22,7 @@ class BlurPool2dTest {
 
     @Test
     void forwardMatchesNaiveBlurThenSubsample() {
-        Sequential model = Sequential.builder(2, 7, 8).add(new BlurPool2d(2, 5)).build(1);
+        Graph model = Sequential.builder(2, 7, 8).add(new BlurPool2d(2, 5)).build(1);
         Tensor x = random(new Random(3), 3, 2, 7, 8);
         Tensor y = model.forward(x, false);
         assertArrayEquals(new int[] {3, 2, 4, 4}, y.shape());
@@ -47,7 +47,7 @@ class BlurPool2dTest {
 
     @Test
     void aConstantImageStaysConstantAwayFromTheBorder() {
-        Sequential model = Sequential.builder(1, 8, 8).add(new BlurPool2d()).build(1);
+        Graph model = Sequential.builder(1, 8, 8).add(new BlurPool2d()).build(1);
         Tensor x = new Tensor(1, 1, 8, 8);
         x.fill(3f);
         Tensor y = model.forward(x, false);
@@ -61,7 +61,7 @@ class BlurPool2dTest {
         Random rng = new Random(7);
         for (int[] cfg : new int[][] {{2, 3}, {2, 5}, {3, 4}, {1, 3}}) {
             BlurPool2d layer = new BlurPool2d(cfg[0], cfg[1]);
-            Sequential model = Sequential.builder(2, 9, 10).add(layer).build(1);
+            Graph model = Sequential.builder(2, 9, 10).add(layer).build(1);
             Tensor x = random(rng, 2, 2, 9, 10);
             Tensor y = model.forward(x, true).copy();
             Tensor r = random(rng, y.shape());
@@ -81,13 +81,13 @@ class BlurPool2dTest {
 
     @Test
     void hasNoTrainableParameters() {
-        Sequential model = Sequential.builder(3, 8, 8).add(new BlurPool2d()).build(1);
+        Graph model = Sequential.builder(3, 8, 8).add(new BlurPool2d()).build(1);
         assertEquals(0, model.paramCount());
     }
 
     @Test
     void specRoundTrips() {
-        Sequential model = LayerSpecs.parse("input 2x12x12\nblurpool stride=3 size=5\nblurpool\n", "test", null).build(1);
+        Graph model = LayerSpecs.parse("input 2x12x12\nblurpool stride=3 size=5\nblurpool\n", "test", null).build(1);
         assertEquals("input 2x12x12\nblurpool stride=3 size=5\nblurpool\n", model.spec());
         assertArrayEquals(new int[] {2, 2, 2}, model.outputShape());
     }

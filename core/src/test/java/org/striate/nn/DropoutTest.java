@@ -56,7 +56,7 @@ class DropoutTest {
         assertFalse(Arrays.equals(a, c), "another seed draws other masks");
     }
 
-    private static Sequential model(long seed) {
+    private static Graph model(long seed) {
         return Sequential.builder(N).add(new Dropout(0.5f)).build(seed);
     }
 }

@@ -12,7 +12,7 @@ import org.striate.kernels.Kernels;
 import org.striate.kernels.ScalarKernels;
 import org.striate.tensor.Tensor;
 
-/** Sequential runs Conv2d → ReLU and ReLU → pooling as single passes; the results must not change. */
+/** Graph runs Conv2d → ReLU and ReLU → pooling as single passes; the results must not change. */
 class FusedPassesTest {
     private static final String SPEC = """
             input 2x12x10
@@ -48,8 +48,8 @@ class FusedPassesTest {
             Tensor x = new Tensor(batch, 2, 12, 10), dy = new Tensor(batch, 4);
             for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
             for (int i = 0; i < dy.size(); i++) dy.data[i] = (float) rng.nextGaussian();
-            Sequential fused = LayerSpecs.parse(SPEC, "test", null).build(3);
-            Sequential plain = LayerSpecs.parse(SPEC, "test", null).build(3);
+            Graph fused = LayerSpecs.parse(SPEC, "test", null).build(3);
+            Graph plain = LayerSpecs.parse(SPEC, "test", null).build(3);
 
             fused.zeroGrad();
             float[] out = fused.forward(x, true).data.clone();

@@ -62,8 +62,8 @@ class InitializationTest {
     @Test
     void theSeedAloneDecidesEveryInitialWeight() {
         String spec = "input 3x12x12\nconv 4 3x3 groups=1\nbatchnorm\nrelu\nlc 2 3x3\nrelu\nflatten\ndense 10\n";
-        Sequential a = LayerSpecs.parse(spec, "t", null).build(5), b = LayerSpecs.parse(spec, "t", null).build(5);
-        Sequential c = LayerSpecs.parse(spec, "t", null).build(6);
+        Graph a = LayerSpecs.parse(spec, "t", null).build(5), b = LayerSpecs.parse(spec, "t", null).build(5);
+        Graph c = LayerSpecs.parse(spec, "t", null).build(6);
         int[] bitsA = new int[a.paramCount()], bitsB = new int[b.paramCount()];
         for (int i = 0; i < bitsA.length; i++) {
             bitsA[i] = Float.floatToRawIntBits(a.params()[i]);

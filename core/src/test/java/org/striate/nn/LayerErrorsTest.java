@@ -104,7 +104,7 @@ class LayerErrorsTest {
 
     @org.junit.jupiter.api.Test
     void aBatchOfTheWrongShapeNamesTheLayerAndBothShapes() {
-        Sequential m = Sequential.builder(1, 8, 8).add(new Conv2d(2, 3)).add(new Flatten()).add(new Dense(3)).build(1);
+        Graph m = Sequential.builder(1, 8, 8).add(new Conv2d(2, 3)).add(new Flatten()).add(new Dense(3)).build(1);
         ShapeException e = assertThrows(ShapeException.class, () -> m.forward(new org.striate.tensor.Tensor(2, 1, 9, 8), false));
         assertTrue(e.getMessage().contains("'conv2d_1' (Conv2d)") && e.getMessage().contains("(N, 1, 8, 8)")
                 && e.getMessage().contains("(2, 1, 9, 8)"), e.getMessage());

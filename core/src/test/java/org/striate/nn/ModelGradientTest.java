@@ -37,8 +37,8 @@ class ModelGradientTest {
                 """, 2, 3, 4, 4);
     }
 
-    private static void check(String spec, int... sample) {
-        Sequential model = LayerSpecs.parse(spec, "model.spec", null).build(3);
+    static void check(String spec, int... sample) {
+        Graph model = LayerSpecs.parse(spec, "model.spec", null).build(3);
         Random rng = new Random(4);
         float[] params = model.params();
         for (int i = 0; i < params.length; i++) params[i] += (float) (rng.nextGaussian() * 0.3);
@@ -61,7 +61,7 @@ class ModelGradientTest {
         assertTrue(worst <= GradientCheck.TOLERANCE, spec + " relative error " + worst);
     }
 
-    private static double worstError(Sequential model, Tensor x, Tensor r, float[] values, float[] analytic) {
+    private static double worstError(Graph model, Tensor x, Tensor r, float[] values, float[] analytic) {
         double worst = 0, h = 0.02;
         for (int i = 0; i < analytic.length; i++) {
             float orig = values[i];

@@ -65,9 +65,9 @@ class SpecRoundTripTest {
     @TestFactory
     Stream<DynamicTest> specsRoundTrip() {
         return Stream.of(IMAGES, SEQUENCES, VOLUMES, OPTIONS).map(text -> dynamicTest(text.lines().skip(1).findFirst().orElseThrow(), () -> {
-            Sequential model = LayerSpecs.parse(text, "test.spec", null).build(1);
+            Graph model = LayerSpecs.parse(text, "test.spec", null).build(1);
             assertEquals(text, model.spec(), "spec() writes the text back as written");
-            Sequential again = LayerSpecs.parse(model.spec(), "again.spec", null).build(1);
+            Graph again = LayerSpecs.parse(model.spec(), "again.spec", null).build(1);
             assertEquals(model.spec(), again.spec());
             assertEquals(model.paramCount(), again.paramCount());
             assertEquals(List.of(model.outputShape()[0]), List.of(again.outputShape()[0]));

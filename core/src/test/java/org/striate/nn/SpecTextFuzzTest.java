@@ -18,7 +18,7 @@ class SpecTextFuzzTest {
         "groups=", "bias=false", "same", "momentum=", "eps=", "alpha=", "size=", "3x3", "1x28x28", "2147483647"})
     void specText(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
-        Sequential model;
+        Graph model;
         try {
             model = LayerSpecs.parse(text, "fuzzed.spec", new int[] {1, 8, 8}).build(1);
         } catch (StriateException expected) {

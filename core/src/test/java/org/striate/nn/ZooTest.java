@@ -31,7 +31,7 @@ class ZooTest {
 
     @Test
     void mlpIsDenseOnlyWithAboutTheCnnsParameterCount() {
-        Sequential mlp = Zoo.build("mlp", 1);
+        Graph mlp = Zoo.build("mlp", 1);
         assertTrue(types(mlp).stream().noneMatch(t -> t.startsWith("Conv") || t.contains("Pool")), types(mlp)::toString);
         double ratio = mlp.paramCount() / (double) Zoo.build("fashion-cnn", 1).paramCount();
         assertTrue(ratio > 0.95 && ratio < 1.05, "mlp/fashion-cnn parameters " + ratio);
@@ -39,7 +39,7 @@ class ZooTest {
 
     @Test
     void lcIsFashionCnnWithoutParameterSharing() {
-        Sequential cnn = Zoo.build("fashion-cnn", 1), lc = Zoo.build("lc", 1);
+        Graph cnn = Zoo.build("fashion-cnn", 1), lc = Zoo.build("lc", 1);
         List<String> expected = types(cnn).stream().map(t -> t.equals("Conv2d") ? "LocallyConnected2d" : t).toList();
         assertEquals(expected, types(lc));
         for (int i = 0; i < cnn.layers().size(); i++) assertArrayEquals(cnn.layer(i).outputShape(), lc.layer(i).outputShape());
@@ -50,10 +50,27 @@ class ZooTest {
     @Test
     void everyBuiltInModelRunsOnItsDefaultInput() {
         for (String name : Zoo.names()) {
-            Sequential m = Zoo.build(name, 3);
-            assertArrayEquals(new int[] {10}, m.outputShape(), name);
+            Graph m = Zoo.build(name, 3);
+            int[] out = m.outputShape();
+            if (name.equals("unet-small")) assertArrayEquals(new int[] {10, 28, 28}, out, "one map per class at the input resolution");
+            else assertArrayEquals(new int[] {10}, out, name);
+            m.forward(new org.striate.tensor.Tensor(2, 1, 28, 28), false);
             assertEquals(Zoo.spec(name), m.spec(), name + " spec round trip");
         }
+    }
+
+    @Test
+    void resnet8HasThePyTorchParameterCount() {
+        // stem 320 + 64 BN; block 1: 2·(9,248 + 64); block 2: 18,496 + 36,928 + 2,112 + 3·128;
+        // block 3: 73,856 + 147,584 + 8,320 + 3·256; head 1,290
+        long expected = 320 + 64 + 2 * (9_248 + 64) + 18_496 + 36_928 + 2_112 + 3 * 128 + 73_856 + 147_584 + 8_320 + 3 * 256 + 1_290;
+        assertEquals(expected, Zoo.build("resnet8", 1).paramCount());
+    }
+
+    @Test
+    void builtInModelsTakeTheirClassCount() {
+        assertArrayEquals(new int[] {3}, Zoo.build("lenet5", new int[] {1, 28, 28}, 3, 1).outputShape());
+        assertArrayEquals(new int[] {11, 32, 32}, Zoo.build("unet-small", new int[] {1, 32, 32}, 11, 1).outputShape());
     }
 
     @Test
@@ -62,5 +79,5 @@ class ZooTest {
         assertTrue(e.getMessage().contains("'vgg'") && e.getMessage().contains("fashion-cnn"), e.getMessage());
     }
 
-    private static List<String> types(Sequential m) { return m.layers().stream().map(Layer::type).toList(); }
+    private static List<String> types(Graph m) { return m.layers().stream().map(Layer::type).toList(); }
 }

@@ -17,7 +17,7 @@ import org.striate.data.Dataset;
 import org.striate.io.ModelFile;
 import org.striate.io.ModelFormatException;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 
 /** Resuming from any checkpoint of a run ends with the bytes of the run that never stopped. */
 class CheckpointResumeTest {
@@ -25,7 +25,7 @@ class CheckpointResumeTest {
     /** Batch statistics, dropout masks, augmentation and a schedule: every piece of state a resume must restore. */
     private static final String SPEC = "input 1x" + Bars.SIZE + "x" + Bars.SIZE + "\nconv 4 3x3 pad=same\nbatchnorm\nrelu\nmaxpool 2\nflatten\ndropout 0.3\ndense 2\n";
 
-    static Sequential model() {
+    static Graph model() {
         return LayerSpecs.parse(SPEC, "test", null).build(7).normalization(new float[] {0.3f}, new float[] {0.35f}).classNames("a", "b");
     }
 
@@ -37,14 +37,14 @@ class CheckpointResumeTest {
     @Test
     void resumingFromEveryCheckpointGivesTheUninterruptedWeights(@TempDir Path dir) throws IOException {
         for (Optimizer opt : new Optimizer[] {new Adam(1e-2), new Sgd(0.05).momentum(0.9)}) {
-            Sequential plain = model();
-            plain.fit(TRAIN, options(opt).build());
+            Graph plain = model();
+            fit(plain, TRAIN, options(opt).build());
             byte[] expected = ModelFile.toBytes(plain);
 
             Path ckpt = dir.resolve("m.striate.ckpt");
             List<Path> copies = new ArrayList<>();
-            Sequential saving = model();
-            History full = saving.fit(TRAIN, options(opt).checkpoint(ckpt, 4).listener(new TrainingListener() {
+            Graph saving = model();
+            History full = fit(saving, TRAIN, options(opt).checkpoint(ckpt, 4).listener(new TrainingListener() {
                 @Override
                 public void onCheckpoint(Path file, int epoch, int step) {
                     Path copy = dir.resolve("copy-" + copies.size());
@@ -62,8 +62,8 @@ class CheckpointResumeTest {
             assertTrue(Files.exists(Checkpoint.previous(ckpt)), "the checkpoint before is kept as .ckpt.1");
 
             for (Path copy : copies) {
-                Sequential resumed = model();
-                History h = resumed.fit(TRAIN, options(opt).resume(Checkpoint.load(copy)).build());
+                Graph resumed = model();
+                History h = fit(resumed, TRAIN, options(opt).resume(Checkpoint.load(copy)).build());
                 assertArrayEquals(expected, ModelFile.toBytes(resumed), "resumed from " + copy + " with " + opt.describe());
                 assertEquals(full.last().trainLoss(), h.last().trainLoss());
                 assertEquals(3, h.size());
@@ -74,23 +74,23 @@ class CheckpointResumeTest {
     @Test
     void aCheckpointOfAnotherRunIsRefusedNamingWhatDiffers(@TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("m.ckpt");
-        model().fit(TRAIN, options(new Adam(1e-2)).checkpoint(ckpt, 5).build());
+        fit(model(), TRAIN, options(new Adam(1e-2)).checkpoint(ckpt, 5).build());
         Checkpoint c = Checkpoint.load(ckpt);
         CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
-                () -> model().fit(TRAIN, options(new Adam(1e-2)).batchSize(8).resume(c).build()));
+                () -> fit(model(), TRAIN, options(new Adam(1e-2)).batchSize(8).resume(c).build()));
         assertTrue(e.getMessage().contains("the batch size is 16 in the checkpoint but 8 now"), e.getMessage());
-        Sequential other = LayerSpecs.parse(SPEC.replace("conv 4", "conv 5"), "test", null).build(7)
+        Graph other = LayerSpecs.parse(SPEC.replace("conv 4", "conv 5"), "test", null).build(7)
                 .normalization(new float[] {0.3f}, new float[] {0.35f}).classNames("a", "b");
-        e = assertThrows(CheckpointMismatchException.class, () -> other.fit(TRAIN, options(new Adam(1e-2)).resume(c).build()));
+        e = assertThrows(CheckpointMismatchException.class, () -> fit(other, TRAIN, options(new Adam(1e-2)).resume(c).build()));
         assertTrue(e.getMessage().contains("the architecture differs at line 2: 'conv 4 3x3"), e.getMessage());
-        e = assertThrows(CheckpointMismatchException.class, () -> model().fit(Bars.make(100, 9), options(new Adam(1e-2)).resume(c).build()));
+        e = assertThrows(CheckpointMismatchException.class, () -> fit(model(), Bars.make(100, 9), options(new Adam(1e-2)).resume(c).build()));
         assertTrue(e.getMessage().contains("the training data is 100 samples with fingerprint"), e.getMessage());
     }
 
     @Test
     void aDamagedCheckpointIsRefused(@TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("m.ckpt");
-        model().fit(TRAIN, options(new Adam(1e-2)).epochs(1).checkpoint(ckpt, 0).build());
+        fit(model(), TRAIN, options(new Adam(1e-2)).epochs(1).checkpoint(ckpt, 0).build());
         byte[] b = Files.readAllBytes(ckpt);
         b[b.length / 2] ^= 1;
         Files.write(ckpt, b);
@@ -98,5 +98,9 @@ class CheckpointResumeTest {
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
         Files.write(ckpt, java.util.Arrays.copyOf(b, 40));
         assertThrows(ModelFormatException.class, () -> Checkpoint.load(ckpt));
+    }
+
+    static History fit(Graph model, org.striate.data.Dataset data, TrainOptions options) {
+        return new Trainer(model, options).fit(data);
     }
 }

@@ -12,11 +12,11 @@ import org.striate.kernels.Kernels;
 import org.striate.kernels.Parallel;
 import org.striate.kernels.ScalarKernels;
 import org.striate.nn.Conv2d;
-import org.striate.nn.DataParallel;
 import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
 import org.striate.nn.Layer;
 import org.striate.nn.ReLU;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -59,7 +59,7 @@ class CustomLayerTrainingTest {
     @AfterAll
     static void restore() { KernelProvider.use(previous instanceof ScalarKernels ? new ScalarKernels() : previous); }
 
-    private static Sequential model(Layer extra) {
+    private static Graph model(Layer extra) {
         Sequential.Builder b = Sequential.builder(1, Bars.SIZE, Bars.SIZE).add(new Conv2d(3, 3)).add(new ReLU());
         if (extra != null) b.add(extra);
         return b.add(new Flatten()).add(new Dense(2)).build(4);
@@ -71,7 +71,7 @@ class CustomLayerTrainingTest {
             assertEquals(2, new DataParallel(model(null), pool).threads());
             assertEquals(1, new DataParallel(model(new Double()), pool).threads());
         }
-        Sequential m = model(new Double());
+        Graph m = model(new Double());
         Dataset train = Bars.make(64, 1);
         History h = new Trainer(m, TrainOptions.builder().epochs(2).batchSize(16).optimizer(new Adam(0.01)).seed(1).build()).fit(train);
         assertEquals(2, h.epochs().size());

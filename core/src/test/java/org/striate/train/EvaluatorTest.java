@@ -14,19 +14,20 @@ import org.striate.nn.Dense;
 import org.striate.nn.Flatten;
 import org.striate.nn.MaxPool2d;
 import org.striate.nn.ReLU;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Tensor;
 
 class EvaluatorTest {
     private static final Dataset DATA = Bars.make(100, 4);
-    private static Sequential model;
+    private static Graph model;
 
     /** Half-trained, so that the confusion matrix has errors off the diagonal. */
     @BeforeAll
     static void partlyTrain() {
         model = TrainerTest.smallCnn(3);
-        model.fit(Bars.make(64, 8), TrainerTest.options(1).epochs(2).build());
+        new Trainer(model, TrainerTest.options(1).epochs(2).build()).fit(Bars.make(64, 8));
     }
 
     @Test
@@ -46,7 +47,7 @@ class EvaluatorTest {
 
     @Test
     void predictGivesSoftmaxOfNormalisedEvalOutputs() {
-        Tensor p = model.predict(DATA.images());
+        Tensor p = Evaluator.predict(model, DATA.images());
         assertArrayEquals(new int[] {100, 2}, p.shape());
         // by hand: normalise, run the whole set at once, softmax
         Tensor x = DATA.images().copy();
@@ -61,32 +62,32 @@ class EvaluatorTest {
             assertEquals(1.0, p.data[2 * i] + p.data[2 * i + 1], 1e-6);
             if ((p.data[2 * i + 1] > p.data[2 * i] ? 1 : 0) == DATA.labels()[i]) correct++;
         }
-        assertEquals(model.evaluate(DATA).accuracy(), correct / 100.0, 1e-15);
-        assertArrayEquals(new int[] {0, 2}, model.predict(new Tensor(0, 1, Bars.SIZE, Bars.SIZE)).shape());
+        assertEquals(Evaluator.evaluate(model, DATA).accuracy(), correct / 100.0, 1e-15);
+        assertArrayEquals(new int[] {0, 2}, Evaluator.predict(model, new Tensor(0, 1, Bars.SIZE, Bars.SIZE)).shape());
     }
 
     @Test
     void mismatchedModelsAndDataAreRejected() {
-        Sequential threeClasses = Sequential.builder(1, Bars.SIZE, Bars.SIZE).add(new Flatten()).add(new Dense(3)).build(1);
-        StriateException e = assertThrows(StriateException.class, () -> threeClasses.evaluate(DATA));
+        Graph threeClasses = Sequential.builder(1, Bars.SIZE, Bars.SIZE).add(new Flatten()).add(new Dense(3)).build(1);
+        StriateException e = assertThrows(StriateException.class, () -> Evaluator.evaluate(threeClasses, DATA));
         assertTrue(e.getMessage().contains("3 values") && e.getMessage().contains("2 classes"), e.getMessage());
-        assertThrows(StriateException.class, () -> threeClasses.fit(DATA, TrainOptions.builder().build()));
-        Sequential wrongInput = Sequential.builder(1, 6, 6).add(new Flatten()).add(new Dense(2)).build(1);
-        assertThrows(ShapeException.class, () -> wrongInput.predict(DATA.images()));
-        assertThrows(ShapeException.class, () -> model.fit(DATA, TrainOptions.builder().validation(
-                new Dataset(new Tensor(1, 1, 6, 6), new int[] {0}, DATA.classNames())).build()));
+        assertThrows(StriateException.class, () -> new Trainer(threeClasses, TrainOptions.builder().build()).fit(DATA));
+        Graph wrongInput = Sequential.builder(1, 6, 6).add(new Flatten()).add(new Dense(2)).build(1);
+        assertThrows(ShapeException.class, () -> Evaluator.predict(wrongInput, DATA.images()));
+        assertThrows(ShapeException.class, () -> new Trainer(model, TrainOptions.builder().validation(
+                new Dataset(new Tensor(1, 1, 6, 6), new int[] {0}, DATA.classNames())).build()).fit(DATA));
         assertThrows(StriateException.class, () -> TrainOptions.builder().epochs(0).build());
         assertThrows(StriateException.class, () -> TrainOptions.builder().batchSize(0).build());
     }
 
     @Test
     void binaryCrossEntropyTrainsOneOutputForTwoClasses() {
-        Sequential m = Sequential.builder(1, Bars.SIZE, Bars.SIZE)
+        Graph m = Sequential.builder(1, Bars.SIZE, Bars.SIZE)
                 .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU())
                 .add(new MaxPool2d(2)).add(new Flatten()).add(new Dense(1)).build(3)
                 .normalization(new float[] {0.3f}, new float[] {0.35f});
         BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
-        m.fit(Bars.make(256, 1), TrainerTest.options(11).epochs(15).loss(bce).build());
+        new Trainer(m, TrainerTest.options(11).epochs(15).loss(bce).build()).fit(Bars.make(256, 1));
         Evaluation e = Evaluator.evaluate(m, Bars.make(200, 2), 64, bce);
         assertTrue(e.accuracy() >= 0.98, e.toString());
     }

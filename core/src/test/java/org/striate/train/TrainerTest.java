@@ -26,6 +26,7 @@ import org.striate.nn.Dropout;
 import org.striate.nn.Flatten;
 import org.striate.nn.MaxPool2d;
 import org.striate.nn.ReLU;
+import org.striate.nn.Graph;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Tensor;
 
@@ -49,7 +50,7 @@ class TrainerTest {
     static void restoreKernels() { KernelProvider.configure(previousKind, previousThreads); }
 
     /** Conv → ReLU → MaxPool → Flatten → Dense. */
-    static Sequential smallCnn(long seed) {
+    static Graph smallCnn(long seed) {
         return Sequential.builder(1, Bars.SIZE, Bars.SIZE)
                 .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU()).add(new MaxPool2d(2))
                 .add(new Flatten()).add(new Dense(2))
@@ -58,7 +59,7 @@ class TrainerTest {
     }
 
     /** The same with dropout, whose masks come from the model's seed too. */
-    static Sequential smallCnnWithDropout(long seed) {
+    static Graph smallCnnWithDropout(long seed) {
         return Sequential.builder(1, Bars.SIZE, Bars.SIZE)
                 .add(new Conv2d(4, 3).padding(Conv2d.SAME)).add(new ReLU()).add(new MaxPool2d(2))
                 .add(new Flatten()).add(new Dropout(0.25f)).add(new Dense(2))
@@ -72,11 +73,11 @@ class TrainerTest {
 
     @Test
     void smallCnnLearnsBarsToFullAccuracy() {
-        Sequential model = smallCnn(3);
-        assertTrue(model.evaluate(TEST).accuracy() < 0.9, "the untrained model must not already solve the task");
-        History h = model.fit(TRAIN, options(11).epochs(15).validation(TEST).build());
+        Graph model = smallCnn(3);
+        assertTrue(Evaluator.evaluate(model, TEST).accuracy() < 0.9, "the untrained model must not already solve the task");
+        History h = new Trainer(model, options(11).epochs(15).validation(TEST).build()).fit(TRAIN);
         assertEquals(15, h.size());
-        Evaluation e = model.evaluate(TEST);
+        Evaluation e = Evaluator.evaluate(model, TEST);
         assertEquals(1.0, e.accuracy(), "held-out accuracy after 240 steps; history " + h.epochs());
         assertEquals(1.0, h.last().validationAccuracy());
         assertEquals(e.loss(), h.last().validationLoss(), 1e-12);
@@ -85,25 +86,25 @@ class TrainerTest {
 
     @Test
     void sameSeedGivesBitIdenticalWeights() {
-        Sequential a = smallCnn(3), b = smallCnn(3), c = smallCnn(4);
+        Graph a = smallCnn(3), b = smallCnn(3), c = smallCnn(4);
         assertArrayEquals(a.params(), b.params(), "same initialisation seed");
         assertFalse(Arrays.equals(a.params(), c.params()), "other initialisation seed");
-        a.fit(TRAIN, options(11).epochs(3).build());
-        b.fit(TRAIN, options(11).epochs(3).build());
+        new Trainer(a, options(11).epochs(3).build()).fit(TRAIN);
+        new Trainer(b, options(11).epochs(3).build()).fit(TRAIN);
         assertTrue(Arrays.equals(a.params(), b.params()), "same seeds, same trained weights");
-        Sequential otherShuffle = smallCnn(3);
-        otherShuffle.fit(TRAIN, options(12).epochs(3).build());
+        Graph otherShuffle = smallCnn(3);
+        new Trainer(otherShuffle, options(12).epochs(3).build()).fit(TRAIN);
         assertFalse(Arrays.equals(a.params(), otherShuffle.params()), "another shuffling seed");
-        c.fit(TRAIN, options(11).epochs(3).build());
+        new Trainer(c, options(11).epochs(3).build()).fit(TRAIN);
         assertFalse(Arrays.equals(a.params(), c.params()), "another initialisation seed");
     }
 
     @Test
     void dropoutMasksFollowTheModelSeed() {
-        Sequential a = smallCnnWithDropout(3), b = smallCnnWithDropout(3), c = smallCnnWithDropout(4);
-        a.fit(TRAIN, options(11).epochs(2).build());
-        b.fit(TRAIN, options(11).epochs(2).build());
-        c.fit(TRAIN, options(11).epochs(2).build());
+        Graph a = smallCnnWithDropout(3), b = smallCnnWithDropout(3), c = smallCnnWithDropout(4);
+        new Trainer(a, options(11).epochs(2).build()).fit(TRAIN);
+        new Trainer(b, options(11).epochs(2).build()).fit(TRAIN);
+        new Trainer(c, options(11).epochs(2).build()).fit(TRAIN);
         assertArrayEquals(a.params(), b.params());
         assertFalse(Arrays.equals(a.params(), c.params()));
     }
@@ -111,18 +112,18 @@ class TrainerTest {
     @Test
     void augmentationChangesTrainingAndFollowsTheSeed() {
         Augmentation aug = new Augmentation(1, true);
-        Sequential plain = smallCnn(3), a = smallCnn(3), b = smallCnn(3), c = smallCnn(3);
-        plain.fit(TRAIN, options(11).epochs(2).build());
-        a.fit(TRAIN, options(11).epochs(2).augmentation(aug).build());
-        b.fit(TRAIN, options(11).epochs(2).augmentation(aug).build());
-        c.fit(TRAIN, options(12).epochs(2).augmentation(aug).build());
+        Graph plain = smallCnn(3), a = smallCnn(3), b = smallCnn(3), c = smallCnn(3);
+        new Trainer(plain, options(11).epochs(2).build()).fit(TRAIN);
+        new Trainer(a, options(11).epochs(2).augmentation(aug).build()).fit(TRAIN);
+        new Trainer(b, options(11).epochs(2).augmentation(aug).build()).fit(TRAIN);
+        new Trainer(c, options(12).epochs(2).augmentation(aug).build()).fit(TRAIN);
         assertArrayEquals(a.params(), b.params(), "same seed, same augmented batches");
         assertFalse(Arrays.equals(a.params(), plain.params()), "augmentation reached the batches");
         assertFalse(Arrays.equals(a.params(), c.params()), "another seed, other shifts and flips");
         // bars stay bars when shifted or mirrored: the task is still learned
-        Sequential d = smallCnn(3);
-        d.fit(TRAIN, options(11).epochs(15).augmentation(Augmentation.parse("shift=1,flip")).build());
-        assertTrue(d.evaluate(TEST).accuracy() >= 0.98, "accuracy " + d.evaluate(TEST).accuracy());
+        Graph d = smallCnn(3);
+        new Trainer(d, options(11).epochs(15).augmentation(Augmentation.parse("shift=1,flip")).build()).fit(TRAIN);
+        assertTrue(Evaluator.evaluate(d, TEST).accuracy() >= 0.98, "accuracy " + Evaluator.evaluate(d, TEST).accuracy());
     }
 
     @Test
@@ -130,9 +131,9 @@ class TrainerTest {
         assumeTrue(KernelProvider.simdUnavailableReason() == null, "SIMD kernels not available here");
         try {
             KernelProvider.use(KernelProvider.simd(2));
-            Sequential a = smallCnn(3), b = smallCnn(3);
-            a.fit(TRAIN, options(11).epochs(3).build());
-            b.fit(TRAIN, options(11).epochs(3).build());
+            Graph a = smallCnn(3), b = smallCnn(3);
+            new Trainer(a, options(11).epochs(3).build()).fit(TRAIN);
+            new Trainer(b, options(11).epochs(3).build()).fit(TRAIN);
             assertArrayEquals(a.params(), b.params());
         } finally {
             KernelProvider.use(new ScalarKernels());
@@ -145,9 +146,9 @@ class TrainerTest {
         float m = 0.3f, s = 0.35f;
         Dataset pre = Bars.make(256, 1);
         for (int i = 0; i < pre.images().size(); i++) pre.images().data[i] = (pre.images().data[i] - m) / s;
-        Sequential raw = smallCnn(5), normalised = smallCnn(5).normalization(new float[] {0f}, new float[] {1f});
-        raw.fit(TRAIN, options(1).epochs(1).build());
-        normalised.fit(pre, options(1).epochs(1).build());
+        Graph raw = smallCnn(5), normalised = smallCnn(5).normalization(new float[] {0f}, new float[] {1f});
+        new Trainer(raw, options(1).epochs(1).build()).fit(TRAIN);
+        new Trainer(normalised, options(1).epochs(1).build()).fit(pre);
         assertArrayEquals(raw.params(), normalised.params());
     }
 
@@ -169,8 +170,8 @@ class TrainerTest {
             public void onEpoch(EpochStats stats) { events.add("epoch " + stats.epoch()); lastRate[0] = stats.learningRate(); }
         };
         // 40 samples in batches of 16: 16, 16, 8
-        History h = smallCnn(1).fit(TRAIN.head(40), options(1).epochs(2).listener(l)
-                .schedule(LearningRateSchedule.step(1, 0.5)).build());
+        History h = new Trainer(smallCnn(1), options(1).epochs(2).listener(l)
+                .schedule(LearningRateSchedule.step(1, 0.5)).build()).fit(TRAIN.head(40));
         assertEquals(List.of("begin 2 3 40", "1.1/3", "1.2/3", "1.3/3", "epoch 1", "2.1/3", "2.2/3", "2.3/3", "epoch 2"), events);
         assertEquals(0.005, lastRate[0], 1e-15);
         assertFalse(h.last().hasValidation());
@@ -180,10 +181,10 @@ class TrainerTest {
     @Test
     void fitAllocatesNothingPerStepBeyondTheModelItself() {
         Dataset data = Bars.make(250, 6); // 16 steps of 16, the last one of 10
-        Sequential model = smallCnn(3);
-        model.fit(data, options(1).epochs(3).build()); // compiled, buffers made
-        long twoEpochs = Allocations.measure(() -> model.fit(data, options(1).epochs(2).build()));
-        long twelveEpochs = Allocations.measure(() -> model.fit(data, options(1).epochs(12).build()));
+        Graph model = smallCnn(3);
+        new Trainer(model, options(1).epochs(3).build()).fit(data); // compiled, buffers made
+        long twoEpochs = Allocations.measure(() -> new Trainer(model, options(1).epochs(2).build()).fit(data));
+        long twelveEpochs = Allocations.measure(() -> new Trainer(model, options(1).epochs(12).build()).fit(data));
         double perStep = (twelveEpochs - twoEpochs) / (10.0 * 16);
         // what the layers allocate on their own (tensor views) for the same forward and backward
         Tensor x = new Tensor(16, 1, Bars.SIZE, Bars.SIZE), dy = new Tensor(16, 2);
@@ -196,9 +197,9 @@ class TrainerTest {
 
     @Test
     void hugeLearningRateStopsWithTypedException() {
-        Sequential model = smallCnn(3);
+        Graph model = smallCnn(3);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> model.fit(TRAIN, options(1).optimizer(new Sgd(1e30)).build()));
+                () -> new Trainer(model, options(1).optimizer(new Sgd(1e30)).build()).fit(TRAIN));
         assertTrue(e.getMessage().contains("lower learning rate") && e.getMessage().contains("epoch " + e.epoch()), e.getMessage());
         assertTrue(e.step() >= 1 && e.step() <= 8, "step " + e.step());
     }
@@ -208,7 +209,7 @@ class TrainerTest {
         Dataset data = Bars.make(32, 9);
         data.images().data[5] = Float.NaN;
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> smallCnn(3).fit(data, options(1).batchSize(32).build()));
+                () -> new Trainer(smallCnn(3), options(1).batchSize(32).build()).fit(data));
         assertEquals(1, e.epoch());
         assertEquals(1, e.step());
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());

@@ -7,9 +7,8 @@ import org.striate.cli.ModelSource;
 import org.striate.cli.StriateCommand;
 import org.striate.lab.ConvAsDense;
 import org.striate.lab.JsonText;
-import org.striate.nn.Conv2d;
 import org.striate.nn.LayerSpecs;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +43,7 @@ public final class ConvAsDenseCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
-        Sequential m;
+        Graph m;
         int index;
         Random rng = new Random(seed);
         if (model != null) {
@@ -61,7 +60,7 @@ public final class ConvAsDenseCommand extends StriateCommand {
         float[] x = new float[dense.columns()];
         for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
         ConvAsDense.Report r = dense.compare(x);
-        boolean bias = ((Conv2d) m.layer(index)).hasBias();
+        boolean bias = m.layer(index).filters().hasBias();
         boolean small = dense.rows() <= 64 && dense.columns() <= 120;
         if (json) {
             JsonText j = new JsonText().open().field("layer", m.layer(index).name()).field("index", index)
@@ -80,8 +79,9 @@ public final class ConvAsDenseCommand extends StriateCommand {
         return ExitCode.OK;
     }
 
-    private static int firstConv(Sequential m) {
-        for (int i = 0; i < m.layers().size(); i++) if (m.layer(i) instanceof Conv2d) return i;
-        throw new StriateException("The model has no Conv2d layer. Expected a model with at least one conv layer.");
+    private static int firstConv(Graph m) {
+        int first = ConvAsDense.firstConv(m);
+        if (first >= 0) return first;
+        throw new StriateException("The model has no convolution layer. Expected a model with at least one conv layer.");
     }
 }

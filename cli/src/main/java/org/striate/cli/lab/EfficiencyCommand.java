@@ -1,5 +1,7 @@
 package org.striate.cli.lab;
 
+import org.striate.io.Json;
+import org.striate.cli.ModelSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.striate.StriateException;
 import org.striate.cli.ExitCode;
-import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
 import org.striate.cli.report.Charts;
 import org.striate.cli.report.ModelAndData;
@@ -38,8 +39,8 @@ public final class EfficiencyCommand extends StriateCommand {
             description = "Training-set sizes (default: ${DEFAULT-VALUE}; the full set is 60000).")
     int[] sizes;
 
-    @Option(names = "--models", defaultValue = "cnn,mlp,lc", split = ",", paramLabel = "A,B,...",
-            description = "Lab models (cnn, cnn-blurpool, lc, mlp), built-in models or spec files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models", defaultValue = "small-cnn,small-mlp,small-lc", split = ",", paramLabel = "A,B,...",
+            description = "Built-in models (" + ModelSource.BUILT_IN + ") or spec files (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
     @Option(names = "--min-seen", defaultValue = "3000", paramLabel = "N",

@@ -1,18 +1,19 @@
 package org.striate.cli.lab;
 
+import org.striate.io.Json;
+import org.striate.cli.ModelSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.striate.cli.ExitCode;
-import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
 import org.striate.cli.report.ModelAndData;
 import org.striate.lab.Equivariance;
 import org.striate.lab.Equivariance.LayerResult;
 import org.striate.lab.Equivariance.Padding;
 import org.striate.lab.Equivariance.Result;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -26,12 +27,12 @@ import picocli.CommandLine.Option;
                         + "not a multiple of the jump (marked *) are compared with the nearer whole-cell shift.",
                 "zero: the model as built, comparing only cells whose receptive field stays inside the image; "
                         + "circular: every window wraps around, so there are no borders."},
-        footer = {"", "Examples:", "  striate lab equivariance --model cnn", "  striate lab equivariance --model cnn-blurpool --max-shift 6 --json",
+        footer = {"", "Examples:", "  striate lab equivariance --model small-cnn", "  striate lab equivariance --model small-cnn-blurpool --max-shift 6 --json",
                 "  striate lab equivariance --model my.spec --inputs test --padding circular"})
 public final class EquivarianceCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
-            description = "Lab model (cnn, cnn-blurpool, lc, mlp), built-in model, spec file or trained model file.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or trained model file.")
     String model;
 
     @Option(names = "--max-shift", defaultValue = "4", paramLabel = "K", description = "Largest shift in pixels (default: ${DEFAULT-VALUE}).")
@@ -59,7 +60,7 @@ public final class EquivarianceCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
-        Sequential m = ModelAndData.model(model, seed);
+        Graph m = ModelAndData.model(model, seed);
         Tensor x = ModelAndData.probeInputs(m, inputs, samples, data, seed);
         List<Result> results = new ArrayList<>();
         for (Padding p : ModelAndData.paddings(padding)) results.add(Equivariance.probe(m, x, maxShift, p));

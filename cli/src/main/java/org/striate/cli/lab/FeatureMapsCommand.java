@@ -8,7 +8,7 @@ import org.striate.cli.StriateCommand;
 import org.striate.lab.FeatureMaps;
 import org.striate.lab.JsonText;
 import org.striate.lab.MapImages;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -41,7 +41,7 @@ public final class FeatureMapsCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
-        Sequential m = ModelSource.load(model, null, seed);
+        Graph m = ModelSource.load(model, null, seed);
         int[] in = m.inputShape();
         Tensor picture = MapImages.read(image, in.length == 3 ? in[0] : 1);
         Tensor x = FeatureMaps.prepare(m, picture);

@@ -8,7 +8,7 @@ import org.striate.cli.ModelSource;
 import org.striate.cli.StriateCommand;
 import org.striate.lab.FilterGrid;
 import org.striate.lab.JsonText;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +35,7 @@ public final class FiltersCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
-        Sequential m = ModelSource.load(model, null, seed);
+        Graph m = ModelSource.load(model, null, seed);
         List<FilterGrid.Drawn> drawn = FilterGrid.write(m, out);
         if (drawn.isEmpty()) throw new StriateException("Model '" + model + "' has no Conv2d layer. Expected a model with at least one conv layer.");
         if (json) {

@@ -1,5 +1,7 @@
 package org.striate.cli.lab;
 
+import org.striate.io.Json;
+import org.striate.cli.ModelSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.striate.StriateException;
 import org.striate.cli.ExitCode;
-import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
 import org.striate.cli.report.Charts;
 import org.striate.cli.report.ModelAndData;
@@ -16,7 +17,7 @@ import org.striate.data.TrainTestSplit;
 import org.striate.lab.Consistency;
 import org.striate.lab.Invariance;
 import org.striate.lab.Invariance.ShiftAccuracy;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.TrainOptions;
 import org.striate.train.Trainer;
@@ -30,11 +31,11 @@ import picocli.CommandLine.Option;
                 + "-K..K pixels (horizontally, then vertically; zero fill) and the consistency: the share of test images "
                 + "whose predicted class is the same under two random shifts in [-K, K]^2.",
                 "Writes invariance-horizontal.png and invariance-vertical.png to --out."},
-        footer = {"", "Examples:", "  striate lab invariance", "  striate lab invariance --models cnn,mlp --max-shift 6 --json"})
+        footer = {"", "Examples:", "  striate lab invariance", "  striate lab invariance --models small-cnn,small-mlp --max-shift 6 --json"})
 public final class InvarianceCommand extends StriateCommand {
 
-    @Option(names = "--models", defaultValue = "cnn,mlp,lc,cnn-blurpool", split = ",", paramLabel = "A,B,...",
-            description = "Lab models (cnn, cnn-blurpool, lc, mlp), built-in models or spec files, trained here; "
+    @Option(names = "--models", defaultValue = "small-cnn,small-mlp,small-lc,small-cnn-blurpool", split = ",", paramLabel = "A,B,...",
+            description = "Built-in models (" + ModelSource.BUILT_IN + ") or spec files, trained here; "
                     + "or trained model files, used as they are (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
@@ -77,7 +78,7 @@ public final class InvarianceCommand extends StriateCommand {
         testSize = test.size();
         List<Row> rows = new ArrayList<>();
         for (String name : models) {
-            Sequential m = ModelAndData.model(name, seed, split.train());
+            Graph m = ModelAndData.model(name, seed, split.train());
             if (!ModelAndData.isModelFile(name)) {
                 TrainOptions to = TrainOptions.builder().epochs(epochs).batchSize(32).optimizer(new Adam(1e-3)).seed(seed).build();
                 new Trainer(m, to).fit(train);

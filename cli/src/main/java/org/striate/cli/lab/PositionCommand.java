@@ -1,10 +1,10 @@
 package org.striate.cli.lab;
 
+import org.striate.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.striate.cli.ExitCode;
-import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
 import org.striate.lab.PositionData;
 import org.striate.lab.PositionTask;

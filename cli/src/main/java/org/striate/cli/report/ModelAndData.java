@@ -9,11 +9,11 @@ import org.striate.cli.DataLocation;
 import org.striate.cli.ModelSource;
 import org.striate.data.Dataset;
 import org.striate.data.TrainTestSplit;
+import org.striate.data.Normalization;
 import org.striate.io.ModelFile;
 import org.striate.lab.Equivariance;
 import org.striate.lab.Equivariance.Padding;
-import org.striate.lab.LabModels;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 import org.striate.tensor.Tensor;
 
@@ -24,31 +24,25 @@ public final class ModelAndData {
     /** The input of the lab models and of Fashion-MNIST. */
     public static final int[] IMAGE = {1, 28, 28};
 
-    /** A lab model name (weights from {@code seed}), a trained model file, else a built-in name or a spec file. */
-    public static Sequential model(String ref, long seed) throws IOException { return model(ref, seed, IMAGE, 10); }
+    /** A built-in model (weights from {@code seed}), a trained model file, or a spec file. */
+    public static Graph model(String ref, long seed) throws IOException { return model(ref, seed, IMAGE, 10); }
 
     /**
-     * A model for the images and classes of {@code data}: a lab model is built for both, a built-in
-     * model for the image shape (its classes are fixed), a spec file or model file as it is.
+     * A model for the images and classes of {@code data}: a built-in model is built for both, a spec
+     * file or model file is taken as it is.
      */
-    public static Sequential model(String ref, long seed, Dataset data) throws IOException {
+    public static Graph model(String ref, long seed, Dataset data) throws IOException {
         return model(ref, seed, data.sampleShape(), data.classes());
     }
 
-    private static Sequential model(String ref, long seed, int[] image, int classes) throws IOException {
-        if (LabModels.has(ref)) return LabModels.build(ref, image, classes, seed);
-        if (Zoo.has(ref)) return ModelSource.load(ref, image, seed);
-        if (isModelFile(ref)) return ModelFile.load(Path.of(ref));
-        if (!Files.isRegularFile(Path.of(ref))) {
-            throw new StriateException("Unknown model '" + ref + "'. Expected a lab model (" + String.join(", ", LabModels.names())
-                    + "), a built-in model (" + String.join(", ", Zoo.names()) + "), or the path of an existing spec file or model file.");
-        }
+    private static Graph model(String ref, long seed, int[] image, int classes) throws IOException {
+        if (Zoo.has(ref)) return Zoo.build(ref, image, classes, seed);
         return ModelSource.load(ref, null, seed);
     }
 
-    /** True for an existing file with the model-file extension: trained weights, nothing to train. */
-    public static boolean isModelFile(String ref) {
-        return ref.endsWith(ModelFile.EXTENSION) && Files.isRegularFile(Path.of(ref));
+    /** True for a model file (by its magic bytes): trained weights, nothing to train. */
+    public static boolean isModelFile(String ref) throws IOException {
+        return !Zoo.has(ref) && ModelFile.isModelFile(Path.of(ref));
     }
 
     /** The train and test sets of --data (default: the Fashion-MNIST package). */
@@ -65,7 +59,7 @@ public final class ModelAndData {
     }
 
     /** {@code n} probe inputs: uniform random, or the first test images, normalised as the model expects. */
-    public static Tensor probeInputs(Sequential model, String kind, int n, Path dataDir, long seed) throws IOException {
+    public static Tensor probeInputs(Graph model, String kind, int n, Path dataDir, long seed) throws IOException {
         if (n <= 0) throw new StriateException("Invalid value for option '--samples'. Expected a strictly positive value. Received " + n + ".");
         switch (kind.toLowerCase()) {
             case "random":
@@ -79,17 +73,9 @@ public final class ModelAndData {
     }
 
     /** (x − mean[c]) / std[c] per channel, a copy, as the model sees images in [0, 1]. */
-    public static Tensor normalised(Sequential model, Tensor images01) {
+    public static Tensor normalised(Graph model, Tensor images01) {
         Tensor x = images01.copy();
-        float[] mean = model.mean(), std = model.std();
-        int c = x.dim(1), plane = x.sampleSize() / c;
-        for (int n = 0; n < x.batch(); n++) {
-            for (int ch = 0; ch < c; ch++) {
-                float m = mean[mean.length == 1 ? 0 : ch], s = std[std.length == 1 ? 0 : ch];
-                int base = (n * c + ch) * plane;
-                for (int i = 0; i < plane; i++) x.data[base + i] = (x.data[base + i] - m) / s;
-            }
-        }
+        Normalization.applyInPlace(x, model.mean(), model.std());
         return x;
     }
 }

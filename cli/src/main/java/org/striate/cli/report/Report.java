@@ -21,9 +21,9 @@ import org.striate.lab.FilterGrid;
 import org.striate.lab.Invariance;
 import org.striate.lab.MapImages;
 import org.striate.lab.ModelSummary;
-import org.striate.nn.Conv2d;
+import org.striate.nn.Filters;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 import org.striate.train.Evaluation;
@@ -41,7 +41,7 @@ public final class Report {
      * What the page is made from: {@code metrics} and {@code test} may be null (their sections then say
      * so); the feature maps use the first {@code sampleImages} test images.
      */
-    public record Inputs(String title, Sequential model, MetricsTable metrics, Dataset test, int maxShift, int sampleImages, long seed) {}
+    public record Inputs(String title, Graph model, MetricsTable metrics, Dataset test, int maxShift, int sampleImages, long seed) {}
 
     /** Writes DIR/index.html and returns its path. */
     public static Path write(Inputs in, Path dir) throws IOException {
@@ -62,7 +62,7 @@ public final class Report {
         return page;
     }
 
-    private static void summary(HtmlPage page, Sequential model) {
+    private static void summary(HtmlPage page, Graph model) {
         ModelSummary s = ModelSummary.of(model);
         page.heading(2, "Summary");
         page.paragraph("Input " + Shapes.compact(model.inputShape()) + ", " + String.format("%,d", s.totalParams()) + " parameters, "
@@ -93,15 +93,16 @@ public final class Report {
         }
     }
 
-    private static void filters(HtmlPage page, Sequential model) {
+    private static void filters(HtmlPage page, Graph model) {
         page.heading(2, "Learned filters");
         boolean any = false;
         for (Layer l : model.layers()) {
-            if (!(l instanceof Conv2d conv)) continue;
+            Filters f = l.filters();
+            if (f == null) continue;
             any = true;
-            BufferedImage img = FilterGrid.image(model, conv);
-            page.figure(png(img), l.name() + ": " + conv.geometry().outC() + " filters of " + conv.geometry().inPerGroup() + "x"
-                    + conv.geometry().kH() + "x" + conv.geometry().kW() + " (grey 0, light positive, dark negative)",
+            BufferedImage img = FilterGrid.image(f);
+            page.figure(png(img), l.name() + ": " + f.count() + " filters of " + f.channelsPerFilter() + "x"
+                    + f.geometry().kH() + "x" + f.geometry().kW() + " (grey 0, light positive, dark negative)",
                     Math.min(720, Math.max(120, img.getWidth() * 2)), true);
         }
         if (!any) page.note("The model has no convolution layer.");
@@ -109,7 +110,7 @@ public final class Report {
 
     private static void featureMaps(HtmlPage page, Inputs in) {
         page.heading(2, "Feature maps");
-        Sequential model = in.model();
+        Graph model = in.model();
         if (model.inputShape().length != 3) {
             page.note("The model does not take images.");
             return;
@@ -156,7 +157,7 @@ public final class Report {
 
     private static void probes(HtmlPage page, Inputs in) {
         page.heading(2, "Translation probes");
-        Sequential model = in.model();
+        Graph model = in.model();
         int[] s = model.inputShape();
         if (s.length != 3 || Math.min(s[1], s[2]) <= in.maxShift()) {
             page.note("The model does not take images large enough for shifts of " + in.maxShift() + " pixels.");

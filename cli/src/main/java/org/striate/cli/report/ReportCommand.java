@@ -1,15 +1,15 @@
 package org.striate.cli.report;
 
+import org.striate.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.striate.StriateException;
 import org.striate.cli.DataLocation;
 import org.striate.cli.ExitCode;
-import org.striate.cli.Json;
 import org.striate.cli.StriateCommand;
 import org.striate.data.Dataset;
-import org.striate.nn.Sequential;
+import org.striate.nn.Graph;
 import org.striate.tensor.Shapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +61,7 @@ public final class ReportCommand extends StriateCommand {
             throw new StriateException("Invalid sizes. Expected --test-size, --samples and --max-shift > 0. Received "
                     + testSize + ", " + samples + ", " + maxShift + ".");
         }
-        Sequential m = ModelAndData.model(model, seed);
+        Graph m = ModelAndData.model(model, seed);
         Path csv = metrics != null ? metrics : Files.isRegularFile(Path.of(model)) ? MetricsTable.besideModel(Path.of(model)) : null;
         if (metrics != null && !Files.isRegularFile(metrics)) {
             throw new StriateException("Metrics file " + metrics + " does not exist. Expected the CSV the train command writes beside the model.");

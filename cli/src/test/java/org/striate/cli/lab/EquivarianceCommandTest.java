@@ -16,7 +16,7 @@ class EquivarianceCommandTest {
 
     @Test
     void namesThePoolingAfterWhichOnlyMultiplesOfTheStrideStayEquivariant() {
-        LabRun r = LabRun.run(new EquivarianceCommand(), "--model", "cnn", "--max-shift", "3");
+        LabRun r = LabRun.run(new EquivarianceCommand(), "--model", "small-cnn", "--max-shift", "3");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("Zero padding") && r.out().contains("Circular padding"), r.out());
         assertTrue(r.out().contains("From maxpool2d_1 (MaxPool2d, jump 2) on, only shifts that are multiples"), r.out());
@@ -31,13 +31,14 @@ class EquivarianceCommandTest {
         assertTrue(json.startsWith("{") && json.endsWith("}"), json);
         assertTrue(json.contains("\"padding\":\"circular\""), json);
         assertTrue(json.contains("\"errors\":[0.0,0.0]"), json);
+        assertTrue(json.contains("\"comparable\":[true,true]") && !json.contains("[Z@"), json);
         assertTrue(json.contains("\"aliasing_layer\":null"), json);
     }
 
     @Test
     void testImagesComeFromTheDataDirectory(@TempDir Path dir) throws Exception {
         LabRun.writeIdx(dir, 20, 10);
-        LabRun r = LabRun.run(new EquivarianceCommand(), "--model", "cnn-blurpool", "--inputs", "test", "--samples", "4",
+        LabRun r = LabRun.run(new EquivarianceCommand(), "--model", "small-cnn-blurpool", "--inputs", "test", "--samples", "4",
                 "--data", dir.toString(), "--padding", "circular", "--max-shift", "2", "--json");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("\"samples\":4") && r.out().contains("\"aliasing_layer\":\"blurpool2d_1\""), r.out());
@@ -45,16 +46,16 @@ class EquivarianceCommandTest {
 
     @Test
     void badInputIsExitCode2WithOneLine() {
-        LabRun shift = LabRun.run(new EquivarianceCommand(), "--model", "cnn", "--max-shift", "0");
+        LabRun shift = LabRun.run(new EquivarianceCommand(), "--model", "small-cnn", "--max-shift", "0");
         assertEquals(2, shift.code(), shift.toString());
         assertTrue(shift.err().contains("max-shift=0"), shift.err());
-        LabRun padding = LabRun.run(new EquivarianceCommand(), "--model", "cnn", "--padding", "reflect");
+        LabRun padding = LabRun.run(new EquivarianceCommand(), "--model", "small-cnn", "--padding", "reflect");
         assertEquals(2, padding.code(), padding.toString());
         assertTrue(padding.err().contains("Expected zero, circular or both"), padding.err());
         LabRun model = LabRun.run(new EquivarianceCommand(), "--model", "no-such-model");
         assertEquals(2, model.code(), model.toString());
-        assertTrue(model.err().contains("Unknown model 'no-such-model'. Expected a lab model (cnn, "), model.err());
-        assertTrue(model.err().contains("cnn-blurpool") && model.err().contains("fashion-cnn"), model.err());
+        assertTrue(model.err().contains("Unknown model 'no-such-model'. Expected one of lenet5, "), model.err());
+        assertTrue(model.err().contains("small-cnn-blurpool") && model.err().contains("resnet8"), model.err());
         assertEquals(1, model.err().strip().lines().count(), model.err());
     }
 

@@ -22,11 +22,11 @@ class ExperimentCommandsTest {
     void invarianceTrainsEachModelAndPlotsAccuracyAgainstShift(@TempDir Path dir) throws Exception {
         Path data = LabRun.writeIdx(dir.resolve("data"), 100, 40);
         Path plots = dir.resolve("plots");
-        LabRun r = LabRun.run(new InvarianceCommand(), "--models", "cnn,mlp", "--data", data.toString(), "--train-size", "100",
+        LabRun r = LabRun.run(new InvarianceCommand(), "--models", "small-cnn,small-mlp", "--data", data.toString(), "--train-size", "100",
                 "--test-size", "40", "--epochs", "1", "--max-shift", "2", "--out", plots.toString(), "--json");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("\"shifts\":[-2,-1,0,1,2]"), r.out());
-        assertTrue(r.out().contains("\"model\":\"cnn\"") && r.out().contains("\"model\":\"mlp\"") && r.out().contains("\"consistency\":"), r.out());
+        assertTrue(r.out().contains("\"model\":\"small-cnn\"") && r.out().contains("\"model\":\"small-mlp\"") && r.out().contains("\"consistency\":"), r.out());
         assertPng(plots.resolve("invariance-horizontal.png"));
         assertPng(plots.resolve("invariance-vertical.png"));
     }
@@ -34,7 +34,7 @@ class ExperimentCommandsTest {
     @Test
     void invarianceTableListsEveryShift(@TempDir Path dir) throws Exception {
         Path data = LabRun.writeIdx(dir.resolve("data"), 50, 20);
-        LabRun r = LabRun.run(new InvarianceCommand(), "--models", "mlp", "--data", data.toString(), "--train-size", "50",
+        LabRun r = LabRun.run(new InvarianceCommand(), "--models", "small-mlp", "--data", data.toString(), "--train-size", "50",
                 "--test-size", "20", "--epochs", "1", "--max-shift", "1", "--out", dir.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("Accuracy at each horizontal shift") && r.out().contains("    -1      0     +1"), r.out());
@@ -43,7 +43,7 @@ class ExperimentCommandsTest {
     @Test
     void efficiencyGivesOnePointPerModelAndSize(@TempDir Path dir) throws Exception {
         Path data = LabRun.writeIdx(dir.resolve("data"), 60, 30);
-        LabRun r = LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--sizes", "20,60", "--models", "mlp,cnn",
+        LabRun r = LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--sizes", "20,60", "--models", "small-mlp,small-cnn",
                 "--test-size", "30", "--out", dir.toString(), "--json");
         assertEquals(0, r.code(), r.toString());
         assertEquals(4, r.out().split("\"train_size\"").length - 1, r.out());

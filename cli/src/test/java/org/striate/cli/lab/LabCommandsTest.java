@@ -1,5 +1,6 @@
 package org.striate.cli.lab;
 
+import org.striate.nn.Graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class LabCommandsTest {
         LabCli r = LabCli.run("lab", "conv-as-dense", "--conv", "dense 4", "--input", "4");
         assertEquals(2, r.code(), r::toString);
         assertEquals(1, r.err().lines().filter(l -> !l.isBlank()).count(), r::toString);
-        assertTrue(r.err().contains("Expected a Conv2d"), r::toString);
+        assertTrue(r.err().contains("Expected a convolution"), r::toString);
     }
 
     @Test
@@ -85,7 +86,7 @@ class LabCommandsTest {
     /** A saved model file draws its own weights: the first tile's grey level follows the stored first weight. */
     @Test
     void filtersOfAModelFile() throws Exception {
-        org.striate.nn.Sequential m = org.striate.nn.Zoo.build("fashion-cnn", 3);
+        org.striate.nn.Graph m = org.striate.nn.Zoo.build("fashion-cnn", 3);
         java.util.Arrays.fill(m.params(), 0, 9, 0f);
         m.params()[0] = 1f; // filter 0: only its top-left weight, positive → white; the rest mid grey
         Path file = tmp.resolve("m.striate");
@@ -93,7 +94,7 @@ class LabCommandsTest {
         Path out = tmp.resolve("filters");
         LabCli r = LabCli.run("lab", "filters", "--model", file.toString(), "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r::toString);
-        assertTrue(r.out().contains("\"filters\": 32, \"channels_per_filter\": 1, \"kernel\": [3, 3], \"grid\": [6, 6]"), r::toString);
+        assertTrue(r.out().contains("\"filters\": 32, \"channels_per_filter\": 1, \"kernel\": [3,3], \"grid\": [6,6]"), r::toString);
         BufferedImage img = ImageIO.read(out.resolve("filters-00-conv2d_1.png").toFile());
         assertEquals(255, img.getRaster().getSample(4, 4, 0));
         assertEquals(128, img.getRaster().getSample(12, 4, 0));

@@ -39,11 +39,11 @@ class SummaryLabColumnsTest {
         LabCli j = LabCli.run("summary", "--model", spec.toString(), "--json", "--dense-compare", "3x480x640:128");
         assertEquals(0, j.code(), j::toString);
         // conv 3x3 stride 2 on 1x28x28: field 3, jump 2, first centre at 1; output 4x13x13 = 676 floats, keeps its 784-float input
-        assertTrue(j.out().contains("\"name\":\"conv2d_1\",\"type\":\"Conv2d\",\"output_shape\":[4,13,13],\"params\":40,\"macs\":6084,"
-                + "\"receptive_field\":[3,3],\"receptive_field_kind\":\"local\",\"jump\":[2,2],\"start\":[1.0,1.0],"
+        assertTrue(j.out().contains("\"name\":\"conv2d_1\",\"type\":\"Conv2d\",\"inputs\":[\"input\"],\"output_shape\":[4,13,13],\"params\":40,\"macs\":6084,"
+                + "\"receptive_field\":[3,3],\"receptive_field_kind\":\"local\",\"jump\":[2.0,2.0],\"start\":[1.0,1.0],"
                 + "\"activation_bytes\":{\"forward\":2704,\"training\":3136},\"dense_weights\":529984,\"dense_ratio\":13249.6}"), j::toString);
         // after flatten every output sees the whole 28x28 image: no jump or start
-        assertTrue(j.out().contains("\"name\":\"flatten_1\",\"type\":\"Flatten\",\"output_shape\":[676],\"params\":0,\"macs\":0,"
+        assertTrue(j.out().contains("\"name\":\"flatten_1\",\"type\":\"Flatten\",\"inputs\":[\"conv2d_1\"],\"output_shape\":[676],\"params\":0,\"macs\":0,"
                 + "\"receptive_field\":[28,28],\"receptive_field_kind\":\"global\",\"jump\":null,\"start\":null,"
                 + "\"activation_bytes\":{\"forward\":2704,\"training\":0}}"), j::toString);
         assertTrue(j.out().contains("\"activation_bytes\":{\"forward\":" + (784 + 676 + 676 + 10) * 4 + ",\"training\":" + (784 + 676) * 4 + "}"), j::toString);

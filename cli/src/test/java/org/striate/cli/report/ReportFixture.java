@@ -10,8 +10,8 @@ import org.striate.cli.lab.GeneratedIdx;
 import org.striate.data.MnistFiles;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
-import org.striate.lab.LabModels;
-import org.striate.nn.Sequential;
+import org.striate.nn.Zoo;
+import org.striate.nn.Graph;
 import org.striate.train.Adam;
 import org.striate.train.TrainOptions;
 import org.striate.train.Trainer;
@@ -22,7 +22,7 @@ record ReportFixture(Path model, Path data, Path out) {
     static ReportFixture create(Path dir) throws IOException {
         Path data = GeneratedIdx.write(dir.resolve("data"), 120, 60);
         TrainTestSplit split = MnistFiles.load(data);
-        Sequential m = LabModels.build("cnn", new int[] {1, 28, 28}, 10, 3);
+        Graph m = Zoo.build("small-cnn", new int[] {1, 28, 28}, 10, 3);
         new Trainer(m, TrainOptions.builder().epochs(2).batchSize(16).optimizer(new Adam(3e-3)).build()).fit(split.train());
         Path model = dir.resolve("model" + ModelFile.EXTENSION);
         ModelFile.save(m, model);

@@ -1,4 +1,4 @@
-package org.striate.cli;
+package org.striate.io;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the one JSON object a command prints with --json. Values may be null, strings, numbers,
- * booleans, int[]/long[]/float[]/double[] arrays, lists and maps (keys kept in insertion order).
+ * The one JSON writer: what a command prints with --json, and the lab's JSON files. Values may be
+ * null, strings, numbers, booleans, int[]/long[]/float[]/double[]/boolean[] arrays, lists and maps
+ * (keys kept in insertion order); non-finite numbers are written as null. Any other type is a
+ * programming error and fails, rather than printing a Java object's identity.
  */
 public final class Json {
     private Json() {}
@@ -49,6 +51,10 @@ public final class Json {
             b.append('[');
             for (int i = 0; i < a.length; i++) { if (i > 0) b.append(','); append(b, a[i]); }
             b.append(']');
+        } else if (v instanceof boolean[] a) {
+            b.append('[');
+            for (int i = 0; i < a.length; i++) b.append(i == 0 ? "" : ",").append(a[i]);
+            b.append(']');
         } else if (v instanceof Object[] a) {
             append(b, List.of(a));
         } else if (v instanceof Iterable<?> it) {
@@ -68,8 +74,15 @@ public final class Json {
             }
             b.append('}');
         } else {
-            string(b, v.toString());
+            throw new IllegalArgumentException("No JSON form for " + v.getClass().getName() + "; convert it to a number, string, array, list or map.");
         }
+    }
+
+    /** {@code s} as a JSON string literal, quotes included. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder();
+        string(b, s);
+        return b.toString();
     }
 
     private static void string(StringBuilder b, String s) {

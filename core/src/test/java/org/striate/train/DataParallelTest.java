@@ -1,5 +1,6 @@
 package org.striate.nn;
 
+import org.striate.train.DataParallel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,14 +40,14 @@ class DataParallelTest {
         return t;
     }
 
-    private static Sequential model() { return LayerSpecs.parse(SPEC, "test", null).build(7); }
+    private static Graph model() { return LayerSpecs.parse(SPEC, "test", null).build(7); }
 
     @Test
     void splitBatchGivesTheOutputsAndGradientsOfTheWholeBatch() {
         for (int batch : new int[] {1, 2, 3, 5, 8, 13, 50, 101}) {
             Random rng = new Random(batch);
             Tensor x = random(rng, batch, 2, 9, 11), dy = random(rng, batch, 3);
-            Sequential whole = model(), split = model();
+            Graph whole = model(), split = model();
             whole.zeroGrad();
             float[] expected = whole.forward(x, true).data.clone();
             whole.backwardParameters(dy);
@@ -69,7 +70,7 @@ class DataParallelTest {
     void replicasReadTheModelsWeightsAsTheyChange() {
         Random rng = new Random(3);
         Tensor x = random(rng, 6, 2, 9, 11);
-        Sequential model = model();
+        Graph model = model();
         DataParallel parallel = new DataParallel(model, pool);
         float[] before = parallel.forward(x, false).data.clone();
         for (int i = 0; i < model.params().length; i++) model.params()[i] *= 0.5f;
@@ -90,7 +91,7 @@ class DataParallelTest {
     private static float[] train() {
         Random rng = new Random(11);
         Tensor x = random(rng, 10, 2, 9, 11), dy = random(rng, 10, 3);
-        Sequential model = model();
+        Graph model = model();
         DataParallel parallel = new DataParallel(model, pool);
         for (int step = 0; step < 5; step++) {
             model.zeroGrad();

@@ -1,6 +1,8 @@
-package org.striate.nn;
+package org.striate.train;
 
 import org.striate.kernels.Kernels;
+import org.striate.nn.Graph;
+import org.striate.nn.Layer;
 import org.striate.kernels.Parallel;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -11,45 +13,49 @@ import org.striate.tensor.Tensor;
  * call at a time (a training step is hundreds of calls, each a hand-off and a wait); whole passes on
  * separate samples need one hand-off per direction.
  *
- * <p>Thread {@code t} runs its own {@link Sequential#replica replica} of the layers (reading the
+ * <p>Thread {@code t} runs its own {@link Graph#replica replica} of the layers (reading the
  * model's one parameter buffer; thread 0's is the model itself) on a fixed contiguous slice of the
  * batch, accumulating into a gradient buffer of its own; these are added to the model's in thread
  * order. So results are bit-identical run to run for a given thread count. Kernel calls inside a
  * pass find the pool busy and run in the calling thread.
  *
  * <p>Models with a layer whose samples are not independent (BatchNorm2d's batch statistics,
- * Dropout's masks) or a layer of the user's own run unsplit, with the kernels splitting each call.
+ * Dropout's masks) or a layer that cannot copy itself ({@link Layer#copy()}) run unsplit, with the
+ * kernels splitting each call.
  */
 public final class DataParallel {
-    private final Sequential model;
+    private final Graph model;
     private final Parallel pool;
-    private final Sequential[] replicas;
+    private final Graph[] replicas;
     private final Tensor[] inputs, outputGradients;
     private Tensor output;
     private int batch;
 
     /** Uses the pool of the kernels in use; one thread when they have none. */
-    public DataParallel(Sequential model) { this(model, Kernels.get().pool()); }
+    public DataParallel(Graph model) { this(model, Kernels.get().pool()); }
 
-    public DataParallel(Sequential model, Parallel pool) {
+    public DataParallel(Graph model, Parallel pool) {
         this.model = model;
         int threads = pool != null && splittable(model) ? pool.threads() : 1;
-        this.pool = threads > 1 ? pool : null;
-        this.replicas = new Sequential[threads];
-        replicas[0] = model;
-        for (int t = 1; t < threads; t++) replicas[t] = model.replica(new float[model.grads().length]);
+        Graph[] r = new Graph[threads];
+        r[0] = model;
+        for (int t = 1; t < threads; t++) {
+            r[t] = model.replica(new float[model.grads().length]);
+            if (r[t] == null) { // a layer cannot copy itself: one replica, and the kernels split each call
+                r = new Graph[] {model};
+                break;
+            }
+        }
+        this.replicas = r;
+        this.pool = replicas.length > 1 ? pool : null;
         this.inputs = new Tensor[threads];
         this.outputGradients = new Tensor[threads];
     }
 
-    /**
-     * Whether a batch can be cut into pieces without changing what each sample computes, and the
-     * layers can be copied: replicas are built from the spec text, which only this package's layers
-     * read back.
-     */
-    static boolean splittable(Sequential model) {
+    /** Whether a batch can be cut into pieces without changing what each sample computes. */
+    static boolean splittable(Graph model) {
         for (Layer layer : model.layers()) {
-            if (!layer.samplesIndependent() || !Sequential.builtIn(layer, Layer.class)) return false;
+            if (!layer.samplesIndependent()) return false;
         }
         return true;
     }
@@ -57,15 +63,15 @@ public final class DataParallel {
     /** Threads the batch is split over (1 when it is not split). */
     public int threads() { return replicas.length; }
 
-    /** Like {@link Sequential#forward}; the result is a buffer reused by the next call. */
+    /** Like {@link Graph#forward}; the result is a buffer reused by the next call. */
     public Tensor forward(Tensor x, boolean training) {
         if (pool == null) return model.forward(x, training);
         batch = x.batch();
         int[] sample = model.inputShape(), out = model.outputShape();
-        output = Layer.reuse(output, batch, out);
+        output = Tensor.reuse(output, batch, out);
         int inSize = Shapes.size(sample), outSize = Shapes.size(out);
         forEachSlice((t, lo, hi) -> {
-            inputs[t] = Layer.reuse(inputs[t], hi - lo, sample);
+            inputs[t] = Tensor.reuse(inputs[t], hi - lo, sample);
             System.arraycopy(x.data, lo * inSize, inputs[t].data, 0, (hi - lo) * inSize);
             Tensor y = replicas[t].forward(inputs[t], training);
             System.arraycopy(y.data, 0, output.data, lo * outSize, (hi - lo) * outSize);
@@ -74,7 +80,7 @@ public final class DataParallel {
     }
 
     /**
-     * Like {@link Sequential#backwardParameters} for the batch of the last forward: accumulates
+     * Like {@link Graph#backwardParameters} for the batch of the last forward: accumulates
      * every sample's parameter gradient into the model's gradient buffer.
      */
     public void backwardParameters(Tensor dy) {
@@ -86,7 +92,7 @@ public final class DataParallel {
         int outSize = Shapes.size(out);
         forEachSlice((t, lo, hi) -> {
             if (t > 0) replicas[t].zeroGrad();
-            outputGradients[t] = Layer.reuse(outputGradients[t], hi - lo, out);
+            outputGradients[t] = Tensor.reuse(outputGradients[t], hi - lo, out);
             System.arraycopy(dy.data, lo * outSize, outputGradients[t].data, 0, (hi - lo) * outSize);
             replicas[t].backwardParameters(outputGradients[t]);
         });

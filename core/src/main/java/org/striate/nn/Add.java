@@ -1,0 +1,58 @@
+package org.striate.nn;
+
+import org.striate.kernels.MergeKernels;
+import org.striate.tensor.ShapeException;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * The element-wise sum of two or more tensors of one shape: a residual block's shortcut joins its
+ * output here. Backward hands dy unchanged to every input.
+ */
+public class Add extends Layer {
+    private Tensor y;
+    private Tensor[] dxs = new Tensor[0];
+
+    @Override public int minInputs() { return 2; }
+    @Override public int maxInputs() { return Integer.MAX_VALUE; }
+
+    @Override
+    protected int[] computeOutputShape(int[][] in) {
+        for (int i = 1; i < in.length; i++) {
+            if (!Shapes.equal(in[0], in[i])) {
+                throw new ShapeException("Layer '" + name() + "' (Add) needs inputs of one shape but received " + Shapes.str(in[0])
+                        + " and " + Shapes.str(in[i]) + " (input " + (i + 1) + "). Use a 1x1 convolution (with a stride) on the shortcut to match them.");
+            }
+        }
+        return in[0].clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        throw new ShapeException("Layer '" + name() + "' (" + type() + ") takes two or more inputs; apply it to nodes of a Graph.");
+    }
+
+    @Override
+    public Tensor forward(Tensor[] xs, boolean training) {
+        for (Tensor x : xs) checkInput(x);
+        int n = xs[0].batch();
+        y = reuse(y, n, outputShape);
+        MergeKernels.add(y.size(), xs[0].data, xs[1].data, y.data);
+        for (int i = 2; i < xs.length; i++) MergeKernels.accumulate(y.size(), xs[i].data, y.data);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) { return dy; }
+
+    @Override
+    public Tensor[] backwardInputs(Tensor dy) {
+        if (dxs.length != inputShapes.length) dxs = new Tensor[inputShapes.length];
+        java.util.Arrays.fill(dxs, dy);
+        return dxs;
+    }
+
+    @Override public Window window() { return Window.ELEMENTWISE; }
+    @Override public long backwardBytesPerSample() { return 0; }
+    @Override public String spec() { return "add"; }
+}

@@ -1,0 +1,284 @@
+package org.striate.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.striate.StriateException;
+import org.striate.kernels.MergeKernels;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * A model: a directed acyclic graph of named nodes, each a layer applied to one or more earlier nodes,
+ * from one input to one output ({@link GraphBuilder}, {@link Sequential} for plain stacks). All
+ * parameters live in one flat {@code float[]} and all gradients in a twin with the same layout, node
+ * by node in graph order, so an optimizer (or an all-reduce) sees one array.
+ *
+ * <p>Forward runs the nodes in order. Backward runs them in reverse; a tensor that feeds several
+ * nodes receives the sum of their gradients. A layer whose output only one other layer reads may run
+ * as one pass with it when the layers say they fuse ({@link Layer#fusesForwardWith}, e.g. Conv2d →
+ * ReLU; {@link Layer#fusesBackwardWith}, e.g. ReLU → pooling).
+ *
+ * <p>Training, evaluation and prediction live in {@code org.striate.train} ({@code Trainer},
+ * {@code Evaluator}), which builds on this package and not the other way round.
+ */
+public class Graph {
+    private final Node[] nodes;
+    private final int[][] inputsOf;
+    private final int[] consumers;
+    /** forwardInto[i] = j when node i runs fused with its only reader j, else −1; backwardFrom likewise. */
+    private final int[] forwardInto, backwardInto;
+    private final boolean[] skipForward, skipBackward;
+    private final float[] params, grads;
+    private final Tensor[] values, gradients, ownGradients;
+    private final boolean[] owned;
+    private final Tensor[][] args;
+    private float[] mean = {0f};
+    private float[] std = {1f};
+    private String[] classNames = new String[0];
+
+    public static GraphBuilder builder() { return new GraphBuilder(); }
+
+    /** Binds built nodes to new buffers, or to shared ones for a {@link #replica}. */
+    Graph(List<Node> nodeList, float[] sharedParams, float[] sharedGrads) {
+        this.nodes = nodeList.toArray(new Node[0]);
+        int n = nodes.length;
+        inputsOf = new int[n][];
+        consumers = new int[n];
+        for (int i = 0; i < n; i++) {
+            inputsOf[i] = new int[nodes[i].inputs.length];
+            for (int k = 0; k < inputsOf[i].length; k++) {
+                inputsOf[i][k] = nodes[i].inputs[k].index;
+                consumers[inputsOf[i][k]]++;
+            }
+        }
+        long total = 0;
+        for (Layer layer : layers()) total += layer.paramCount();
+        if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
+        if (sharedParams == null) org.striate.tensor.Memory.require(8 * total, "The model's " + total + " parameters and their gradients");
+        params = sharedParams != null ? sharedParams : new float[(int) total];
+        grads = sharedGrads != null ? sharedGrads : new float[(int) total];
+        int offset = 0;
+        for (Layer layer : layers()) {
+            layer.bind(params, grads, offset);
+            offset += layer.paramCount();
+        }
+        forwardInto = new int[n];
+        backwardInto = new int[n];
+        skipForward = new boolean[n];
+        skipBackward = new boolean[n];
+        Arrays.fill(forwardInto, -1);
+        Arrays.fill(backwardInto, -1);
+        planFusions();
+        values = new Tensor[n];
+        gradients = new Tensor[n];
+        ownGradients = new Tensor[n];
+        owned = new boolean[n];
+        args = new Tensor[n][];
+        for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
+    }
+
+    /** Pairs a node with its only reader where the two layers say they run as one pass. */
+    private void planFusions() {
+        int out = nodes.length - 1;
+        for (int j = 1; j < nodes.length; j++) {
+            if (inputsOf[j].length != 1) continue;
+            int i = inputsOf[j][0];
+            if (i == 0 || i == out || consumers[i] != 1) continue;
+            if (!skipForward[i] && forwardInto[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[j].layer)) {
+                forwardInto[i] = j;
+                skipForward[j] = true;
+            }
+            if (backwardInto[j] < 0 && !skipBackward[j] && nodes[j].layer.fusesBackwardWith(nodes[i].layer)) {
+                backwardInto[j] = i;
+                skipBackward[i] = true;
+            }
+        }
+    }
+
+    /**
+     * A second copy of the layers ({@link Layer#copy}) bound to this model's parameter buffer (not a
+     * copy of it) and to the given gradient buffer: it sees every weight update at once, keeps
+     * activations of its own, and accumulates into {@code gradients}. Null when a layer cannot be copied.
+     */
+    public Graph replica(float[] gradients) {
+        GraphBuilder b = new GraphBuilder();
+        Node[] copies = new Node[nodes.length];
+        copies[0] = b.input(inputShape());
+        for (int i = 1; i < nodes.length; i++) {
+            Layer c = nodes[i].layer.copy();
+            if (c == null) return null;
+            Node[] in = new Node[inputsOf[i].length];
+            for (int k = 0; k < in.length; k++) in[k] = copies[inputsOf[i][k]];
+            copies[i] = b.add(c.named(nodes[i].name), in);
+        }
+        Graph r = new Graph(b.checkedNodes(), params, gradients);
+        for (int i = 1; i < nodes.length; i++) copies[i].layer.loadState(nodes[i].layer.state());
+        return r;
+    }
+
+    /** Re-initialises every parameter from {@code seed}, layer by layer in order. */
+    public void initParams(long seed) {
+        Random rng = new Random(seed);
+        for (Layer layer : layers()) layer.initParams(rng);
+    }
+
+    /** Runs the batch through every node; {@code training} switches Dropout and BatchNorm. */
+    public Tensor forward(Tensor x, boolean training) {
+        values[0] = x;
+        for (int i = 1; i < nodes.length; i++) {
+            if (skipForward[i]) continue;
+            Layer layer = nodes[i].layer;
+            int j = forwardInto[i];
+            if (j >= 0) {
+                values[j] = layer.forwardFused(nodes[j].layer, values[inputsOf[i][0]], training);
+            } else if (inputsOf[i].length == 1) {
+                values[i] = layer.forward(values[inputsOf[i][0]], training);
+            } else {
+                Tensor[] a = args[i];
+                for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
+                values[i] = layer.forward(a, training);
+            }
+        }
+        Tensor y = values[nodes.length - 1];
+        Arrays.fill(values, null); // the model keeps no reference to the caller's batch
+        return y;
+    }
+
+    /** What to compute at one node in {@link #runNodes}: its output from its inputs' outputs. */
+    public interface NodeRun { Tensor apply(Node node, Tensor[] inputs); }
+
+    /**
+     * Runs the graph node by node, with {@code run} in place of each layer's forward and no fusion,
+     * and returns every node's output (index = node index; 0 is {@code x}). The lab uses it to look
+     * at each layer's output, or to run layers differently (e.g. on a torus).
+     */
+    public Tensor[] runNodes(Tensor x, NodeRun run) {
+        Tensor[] out = new Tensor[nodes.length];
+        out[0] = x;
+        for (int i = 1; i < nodes.length; i++) {
+            Tensor[] in = new Tensor[inputsOf[i].length];
+            for (int k = 0; k < in.length; k++) in[k] = out[inputsOf[i][k]];
+            out[i] = run.apply(nodes[i], in);
+        }
+        return out;
+    }
+
+    /** Every node's output at inference, each a copy the caller may keep (index = node index). */
+    public Tensor[] activations(Tensor x) {
+        return runNodes(x, (node, in) -> node.layer.forward(in, false).copy());
+    }
+
+    /** Back-propagates dy through every node, accumulating into {@link #grads()}; returns dx. */
+    public Tensor backward(Tensor dy) {
+        Arrays.fill(gradients, null);
+        gradients[nodes.length - 1] = dy;
+        for (int i = nodes.length - 1; i >= 1; i--) {
+            if (skipBackward[i] || gradients[i] == null) continue;
+            Layer layer = nodes[i].layer;
+            int p = backwardInto[i];
+            if (p >= 0) {
+                receive(inputsOf[p][0], layer.backwardFused(nodes[p].layer, gradients[i]));
+            } else if (inputsOf[i].length == 1) {
+                receive(inputsOf[i][0], layer.backward(gradients[i]));
+            } else {
+                Tensor[] d = layer.backwardInputs(gradients[i]);
+                for (int k = 0; k < d.length; k++) receive(inputsOf[i][k], d[k]);
+            }
+        }
+        Tensor dx = gradients[0];
+        Arrays.fill(gradients, null);
+        return dx;
+    }
+
+    /** Adds a gradient for node k's output; a second one is summed into a buffer of the model's own. */
+    private void receive(int k, Tensor g) {
+        if (g == null) return;
+        if (gradients[k] == null) {
+            gradients[k] = g;
+            owned[k] = false;
+            return;
+        }
+        if (!owned[k]) {
+            Tensor own = Layer.reuse(ownGradients[k], g.batch(), nodes[k].shape);
+            ownGradients[k] = own;
+            System.arraycopy(gradients[k].data, 0, own.data, 0, own.size());
+            gradients[k] = own;
+            owned[k] = true;
+        }
+        MergeKernels.accumulate(g.size(), g.data, gradients[k].data);
+    }
+
+    /**
+     * Back-propagates for a training step: accumulates parameter gradients like {@link #backward} but
+     * lets the layers that read only the model input skip their input gradient, which nothing reads.
+     */
+    public void backwardParameters(Tensor dy) {
+        List<Layer> first = new ArrayList<>();
+        for (int i = 1; i < nodes.length; i++) {
+            boolean onlyInput = true;
+            for (int k : inputsOf[i]) onlyInput &= k == 0;
+            if (onlyInput) first.add(nodes[i].layer);
+        }
+        for (Layer l : first) l.inputGradientNeeded(false);
+        try {
+            backward(dy);
+        } finally {
+            for (Layer l : first) l.inputGradientNeeded(true);
+        }
+    }
+
+    public void zeroGrad() { Arrays.fill(grads, 0f); }
+
+    /** Every node, the input first, each after all of its inputs. */
+    public List<Node> nodes() { return List.of(nodes); }
+
+    /** The layers in graph order (every node but the input). */
+    public List<Layer> layers() {
+        List<Layer> l = new ArrayList<>(nodes.length - 1);
+        for (int i = 1; i < nodes.length; i++) l.add(nodes[i].layer);
+        return Collections.unmodifiableList(l);
+    }
+
+    public Layer layer(int i) { return nodes[i + 1].layer; }
+    /** The node of layer i (node i + 1: node 0 is the input). */
+    public Node nodeOf(int layerIndex) { return nodes[layerIndex + 1]; }
+    public float[] params() { return params; }
+    public float[] grads() { return grads; }
+    public int paramCount() { return params.length; }
+    public int[] inputShape() { return nodes[0].shape.clone(); }
+    public int[] outputShape() { return nodes[nodes.length - 1].shape.clone(); }
+
+    /** True when every node reads the one before it: a plain stack. */
+    public boolean isChain() {
+        for (int i = 1; i < nodes.length; i++) if (inputsOf[i].length != 1 || inputsOf[i][0] != i - 1) return false;
+        return true;
+    }
+
+    /** Input normalisation x' = (x − mean[c]) / std[c], per channel (one value applies to all channels). */
+    public Graph normalization(float[] mean, float[] std) {
+        if (mean.length != std.length || mean.length == 0) {
+            throw new StriateException("Invalid normalisation. Expected mean and std of the same non-zero length. Received "
+                    + mean.length + " and " + std.length + ".");
+        }
+        for (float s : std) if (!(s > 0) || !Float.isFinite(s)) throw new StriateException("Invalid normalisation std " + s + ". Expected finite values > 0.");
+        for (float m : mean) if (!Float.isFinite(m)) throw new StriateException("Invalid normalisation mean " + m + ". Expected finite values.");
+        this.mean = mean.clone();
+        this.std = std.clone();
+        return this;
+    }
+
+    public float[] mean() { return mean.clone(); }
+    public float[] std() { return std.clone(); }
+
+    public Graph classNames(String... names) { this.classNames = names.clone(); return this; }
+    public String[] classNames() { return classNames.clone(); }
+
+    /** The architecture in the spec format (see {@link LayerSpecs}): an "input CxHxW" line, then one node per line. */
+    public String spec() { return LayerSpecs.write(this); }
+
+    @Override
+    public String toString() { return "Graph" + Shapes.str(inputShape()) + " -> " + Shapes.str(outputShape()) + ", " + (nodes.length - 1) + " layers"; }
+}
