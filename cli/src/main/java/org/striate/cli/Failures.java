@@ -37,6 +37,17 @@ final class Failures {
         return code;
     }
 
+    /** The line for an OutOfMemoryError: the inputs of the command were too large for the heap (or, for threads, the system). */
+    static String outOfMemory(OutOfMemoryError e, java.util.List<String> args) {
+        String what = String.join(" ", args);
+        if (String.valueOf(e.getMessage()).contains("native thread")) {
+            return "The system refused to start another thread for '" + what + "' (" + e.getMessage() + "). Expected fewer --threads.";
+        }
+        return "Ran out of memory for '" + what + "': the model, batch or data given need more than this JVM may use ("
+                + org.striate.tensor.Memory.human(Runtime.getRuntime().maxMemory()) + "). Expected a smaller model, batch or input;"
+                + " or give Java more memory (e.g. JAVA_TOOL_OPTIONS=-Xmx16g).";
+    }
+
     /** Errors are one line: a multi-line message is joined so scripts can grep it. */
     static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();

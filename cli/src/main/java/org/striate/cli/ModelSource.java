@@ -1,10 +1,10 @@
 package org.striate.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.striate.StriateException;
+import org.striate.data.TextFiles;
 import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
@@ -39,7 +39,7 @@ public final class ModelSource {
             }
             return Onnx.isOnnxFile(p) ? Onnx.load(p) : ModelFile.load(p);
         }
-        String text = Files.readString(p, StandardCharsets.UTF_8);
+        String text = specText(p);
         if (input != null) text = withoutInputLines(text);
         return LayerSpecs.parse(text, p.toString(), input == null ? Zoo.defaultInput() : input).build(seed);
     }
@@ -52,8 +52,14 @@ public final class ModelSource {
         if (Zoo.has(ref)) return true;
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p) || isModelFile(p) || Onnx.isOnnxFile(p)) return false;
-        return Files.readString(p, StandardCharsets.UTF_8).lines().noneMatch(ModelSource::isInputLine);
+        return specText(p).lines().noneMatch(ModelSource::isInputLine);
     }
+
+    /** Spec files are small UTF-8 text: anything else is refused naming the file and the first bad byte. */
+    private static String specText(Path p) throws IOException { return TextFiles.read(p, "spec file", MAX_SPEC_BYTES); }
+
+    /** Far more than any architecture needs (a line per layer). */
+    static final long MAX_SPEC_BYTES = 1 << 20;
 
     private static boolean isInputLine(String line) { return line.trim().toLowerCase().matches("input(\\s.*)?"); }
 

@@ -91,6 +91,8 @@ public final class PredictCommand extends StriateCommand {
         }
         images = PredictInputs.expand(images);
         int per = Shapes.size(in);
+        org.striate.tensor.Memory.require(4L * images.size() * Shapes.size(in),
+                images.size() + " image(s) at the model's input size " + Shapes.str(in));
         Tensor x = new Tensor(Shapes.withBatch(images.size(), in));
         for (int i = 0; i < images.size(); i++) {
             ImageReader.read(images.get(i), in[0], in[1], in[2], Resize.AREA, x.data, i * per);

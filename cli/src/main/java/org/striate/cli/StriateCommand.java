@@ -38,6 +38,10 @@ public abstract class StriateCommand implements Callable<Integer> {
             return run();
         } catch (Exception e) {
             return Failures.report(e, commandName(), err(), verbose);
+        } catch (OutOfMemoryError e) {
+            // the checks before large allocations missed this one: still one line, naming the inputs
+            return Failures.report(new org.striate.tensor.TooLargeException(Failures.outOfMemory(e, spec.commandLine().getParseResult().originalArgs())),
+                    commandName(), err(), verbose);
         }
     }
 

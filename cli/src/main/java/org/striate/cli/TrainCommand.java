@@ -14,6 +14,7 @@ import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
 import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
+import org.striate.io.AtomicFile;
 import org.striate.io.ModelFile;
 import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
@@ -24,6 +25,7 @@ import org.striate.train.EarlyStopping;
 import org.striate.train.LearningRateSchedule;
 import org.striate.train.Listeners;
 import org.striate.train.SoftmaxCrossEntropy;
+import org.striate.train.Checkpoint;
 import org.striate.train.EpochStats;
 import org.striate.train.Evaluation;
 import org.striate.train.Evaluator;
@@ -53,7 +55,9 @@ import picocli.CommandLine.Option;
                 "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)",
                 "  striate train --data photos --split 0.8         (photos/cat/1.png ...: 80% of each class to train on)",
                 "  striate train --val-split 0.1 --early-stop 3 --save-best --lr-schedule cosine,warmup=1 --dashboard",
-                "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate"})
+                "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate",
+                "  striate train --checkpoint-every 500            (then, after a crash or kill, the same command with",
+                "                                                   --resume models/fashion-cnn.striate.ckpt)"})
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
@@ -98,6 +102,16 @@ public final class TrainCommand extends StriateCommand {
             description = "Model file to write (default: models/<model>.striate, or models/<model>-2.striate, -3, ... when that exists).")
     Path out;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Write a checkpoint to <out>.ckpt every N optimizer steps and after each epoch (0: after each epoch only);"
+                    + " the one before is kept as <out>.ckpt.1.")
+    Integer checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Go on from a checkpoint of a run with the same model, data and options (and thread count):"
+                    + " the final model is bit-identical to that of the run had it not stopped. Checkpoints go on being written.")
+    Path resume;
+
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
 
@@ -124,6 +138,9 @@ public final class TrainCommand extends StriateCommand {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         if (limit != null && limit <= 0) throw new StriateException("Invalid value for option '--limit'. Expected a strictly positive value. Received " + limit + ".");
+        if (checkpointEvery != null && checkpointEvery < 0) {
+            throw new StriateException("Invalid value for option '--checkpoint-every'. Expected a number of steps >= 0. Received " + checkpointEvery + ".");
+        }
         boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
         controls.validate(modelGiven, input != null);
         Optimizer opt = optimizer();
@@ -131,6 +148,16 @@ public final class TrainCommand extends StriateCommand {
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(controls.labelSmoothing);
         String name = controls.initFrom != null ? baseName(controls.initFrom.toString()) : baseName(model);
         ModelTarget target = ModelTarget.choose(out, name, controls.overwrite);
+        if (Files.isDirectory(target.model())) {
+            throw new StriateException("--out " + target.model() + " is a directory. Expected a file name, e.g. "
+                    + target.model().resolve(name + ModelFile.EXTENSION) + ".");
+        }
+        // every file the run will write is checked now, not after hours of training
+        Path checkpointFile = checkpointEvery != null || resume != null ? Checkpoint.besideModel(target.model()) : null;
+        AtomicFile.checkTarget(target.model(), "--out");
+        AtomicFile.checkTarget(target.metrics(), "The metrics file");
+        if (checkpointFile != null) AtomicFile.checkTarget(checkpointFile, "The checkpoint file");
+        Checkpoint resumed = resume == null ? null : Checkpoint.load(resume);
 
         Augmentation augmentation = augmentation();
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
@@ -165,10 +192,17 @@ public final class TrainCommand extends StriateCommand {
         EarlyStopping stop = controls.earlyStopping();
         BestWeights best = controls.bestWeights(net);
         final Dataset trainSet = train;
-        try (EpochProgress progress = new EpochProgress(err(), bar, epochs);
-             MetricsCsv csv = new MetricsCsv(target.metrics(), valName)) {
+        try (EpochProgress progress = new EpochProgress(err(), bar, epochs)) {
             TrainingListener watching = watch.start(net, name, batch, opt.learningRate(), schedule, validation, valName, err());
             TrainingListener listener = new TrainingListener() {
+                @Override
+                public void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
+                    // called once the checkpoint has been checked against this run and restored
+                    if (resumed == null) return;
+                    lines.printf(Locale.ROOT, "resuming from %s: epoch %d/%d, step %d%n", resume, Math.min(resumed.epoch() + 1, epochs), epochs, resumed.step());
+                    lines.flush();
+                }
+
                 @Override
                 public void onBatch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
                     if (step == 1) progress.startEpoch(epoch, trainSet.size());
@@ -178,14 +212,14 @@ public final class TrainCommand extends StriateCommand {
                 @Override
                 public void onEpoch(EpochStats s) {
                     progress.endEpochBar();
-                    csv.row(s, progress.seconds());
                     lines.println(EpochProgress.epochLine(s, epochs, valName, progress.elapsed()));
                     lines.flush();
                 }
             };
             History history = new Trainer(net, TrainOptions.builder().epochs(epochs).batchSize(batch).optimizer(opt).seed(seed)
                     .schedule(schedule).loss(loss).validation(validation).listener(Listeners.of(listener, stop, best, watching))
-                    .augmentation(augmentation).build()).fit(train);
+                    .augmentation(augmentation).checkpoint(checkpointFile, checkpointEvery == null ? 0 : checkpointEvery).resume(resumed)
+                    .build()).fit(train);
             if (stop != null && stop.stopped()) lines.println(stop.describe());
             if (best != null) {
                 best.restore();
@@ -199,6 +233,7 @@ public final class TrainCommand extends StriateCommand {
             Path written = target.model();
             Files.createDirectories(written.toAbsolutePath().getParent());
             ModelFile.save(net, written);
+            MetricsCsv.write(target.metrics(), history, valName);
             double seconds = progress.seconds();
             int ran = history.size();
             if (json) {

@@ -2,7 +2,6 @@ package org.striate.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +52,8 @@ public final class Cifar10 {
     /** The non-blank lines of {@code batches.meta.txt}, trimmed. */
     public static String[] readClassNames(Path meta) throws IOException {
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(meta, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) names.add(line.trim());
+        for (String line : TextFiles.read(meta, "class-name file", 1 << 20).split("\r?\n")) {
+            if (!line.isBlank()) names.add(ClassNames.check(line.trim(), meta.toString()));
         }
         if (names.isEmpty()) {
             throw new DataFormatException(meta + " holds no class names. Expected one name per line (airplane, automobile, …).");
@@ -69,6 +68,7 @@ public final class Cifar10 {
         if (records * PIXELS > Integer.MAX_VALUE - 8) {
             throw new DataFormatException(files + " hold " + records + " images, more than one array can hold. Load fewer batches.");
         }
+        org.striate.tensor.Memory.require(4 * records * PIXELS, files + " (" + records + " images of 3x32x32 as floats)");
         Tensor x = new Tensor((int) records, CHANNELS, SIZE, SIZE);
         int[] labels = new int[(int) records];
         int n = 0;

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
+import org.striate.tensor.Memory;
 
 /**
  * Reads and writes IDX files of unsigned bytes, the format of MNIST and Fashion-MNIST, raw or
@@ -33,6 +34,8 @@ public final class IdxFiles {
     /** The largest payload one Java array can hold. */
     static final long MAX_BYTES = Integer.MAX_VALUE - 8;
     private static final String REMEDY = " Re-download or reinstall the data set.";
+    /** The most deflate can compress: 258-byte matches in 2 bits, i.e. about 1032:1. */
+    static final long MAX_GZIP_RATIO = 1032;
 
     private IdxFiles() {}
 
@@ -74,11 +77,18 @@ public final class IdxFiles {
                 throw new DataFormatException(where + " declares " + describe(dims, noun) + ", more than one array can hold."
                         + " The header is corrupt." + REMEDY);
             }
+            // deflate cannot compress more than 1032:1, so a gzip file that small cannot hold what the header says
+            if (gzip && payload > MAX_GZIP_RATIO * fileSize) {
+                throw new DataFormatException(where + " declares " + declared + " but its " + fileSize + " compressed bytes can hold at most "
+                        + MAX_GZIP_RATIO * fileSize + ". The header is corrupt." + REMEDY);
+            }
             if (!gzip && header + payload != fileSize) {
                 String what = header + payload > fileSize ? " is truncated" : " has " + (fileSize - header - payload) + " bytes too many";
                 throw new DataFormatException(where + what + ": header declares " + declared + " but the file has "
                         + fileSize + " bytes." + REMEDY);
             }
+            // the bytes, then the floats the data set is made of
+            Memory.require(5 * payload, where + " (" + describe(dims, noun) + ", read as floats)");
             byte[] values = gzip ? readBounded(in, (int) payload, where, header, declared) : in.readNBytes((int) payload);
             if (values.length != payload) {
                 throw new DataFormatException(where + " is truncated: header declares " + declared + " but the file ended after "
@@ -118,7 +128,11 @@ public final class IdxFiles {
                         + expectedDims + "." + REMEDY);
             }
             long d = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-            if (d > Integer.MAX_VALUE || (i > 0 && d == 0)) {
+            if (d == 0) {
+                throw new DataFormatException(where + " declares " + (i == 0 ? "0 " + noun : "a dimension of size 0") + "; expected at least one "
+                        + (i == 0 ? noun.replaceAll("s$", "") : "value per dimension") + "." + REMEDY);
+            }
+            if (d > Integer.MAX_VALUE) {
                 throw new DataFormatException(where + " declares dimension " + (i + 1) + " = " + d + ", which is impossible."
                         + " The header is corrupt." + REMEDY);
             }

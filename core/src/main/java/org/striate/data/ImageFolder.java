@@ -35,7 +35,7 @@ public final class ImageFolder {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int c = 0; c < names.length; c++) {
-            names[c] = classDirs.get(c).getFileName().toString();
+            names[c] = ClassNames.check(classDirs.get(c).getFileName().toString(), root.toString());
             List<Path> images = list(classDirs.get(c), ImageFolder::isImage);
             if (images.isEmpty()) {
                 throw new DataFormatException(classDirs.get(c) + " holds no images. Expected files ending in " + EXTENSIONS

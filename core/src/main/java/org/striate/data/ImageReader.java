@@ -24,6 +24,7 @@ public final class ImageReader {
 
     /** A new (channels, height, width) array. */
     public static float[] read(Path file, int channels, int height, int width, Resize resize) {
+        org.striate.tensor.Memory.require(4L * channels * height * width, "Reading " + file + " at " + channels + "x" + height + "x" + width);
         float[] out = new float[channels * height * width];
         read(file, channels, height, width, resize, out, 0);
         return out;
@@ -37,6 +38,7 @@ public final class ImageReader {
         if (height <= 0 || width <= 0) {
             throw new DataFormatException("Invalid image size " + height + "x" + width + " for " + file + ". Expected sizes > 0.");
         }
+        org.striate.tensor.Memory.require(4L * channels * height * width, "Resizing " + file + " to " + channels + "x" + height + "x" + width);
         BufferedImage img = decode(file);
         int h = img.getHeight(), w = img.getWidth();
         float[][] planes = planes(img);

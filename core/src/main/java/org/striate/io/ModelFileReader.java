@@ -138,7 +138,17 @@ final class ModelFileReader {
         parm.floats(model.params(), count);
         parm.end();
         if (sections.containsKey(ModelFile.NORM)) normalization(model, new Cursor(sections.get(ModelFile.NORM), ModelFile.NORM, source));
-        if (sections.containsKey(ModelFile.CLAS)) model.classNames(classNames(new Cursor(sections.get(ModelFile.CLAS), ModelFile.CLAS, source)));
+        if (sections.containsKey(ModelFile.CLAS)) {
+            String[] names = classNames(new Cursor(sections.get(ModelFile.CLAS), ModelFile.CLAS, source));
+            // one output per class, one channel per class (a class for each pixel), or one output for two classes
+            int[] out = model.outputShape();
+            long outputs = 1;
+            for (int d : out) outputs *= d;
+            if (names.length != 0 && names.length != outputs && names.length != out[0] && !(outputs == 1 && names.length == 2)) {
+                throw damaged(source, "it names " + names.length + " classes but the model has " + outputs + " outputs");
+            }
+            model.classNames(names);
+        }
         if (sections.containsKey(ModelFile.STAT)) states(model, new Cursor(sections.get(ModelFile.STAT), ModelFile.STAT, source));
         return model;
     }
@@ -160,6 +170,12 @@ final class ModelFileReader {
         c.floats(mean, channels);
         c.floats(std, channels);
         c.end();
+        for (int i = 0; i < channels; i++) {
+            if (!Float.isFinite(mean[i]) || !Float.isFinite(std[i]) || !(std[i] > 0)) {
+                throw damaged(c.source, "its input normalisation of channel " + i + " is mean " + mean[i] + ", std " + std[i]
+                        + " (expected finite values and std > 0)");
+            }
+        }
         try {
             model.normalization(mean, std);
         } catch (StriateException e) {
@@ -169,7 +185,14 @@ final class ModelFileReader {
 
     private static String[] classNames(Cursor c) {
         String[] names = new String[c.count(4)];
-        for (int i = 0; i < names.length; i++) names[i] = c.string();
+        for (int i = 0; i < names.length; i++) {
+            names[i] = c.string();
+            try {
+                org.striate.data.ClassNames.check(names[i], c.source);
+            } catch (StriateException e) {
+                throw damaged(c.source, "class name " + (i + 1) + " holds a control character");
+            }
+        }
         c.end();
         return names;
     }

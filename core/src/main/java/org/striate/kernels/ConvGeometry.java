@@ -19,11 +19,16 @@ public record ConvGeometry(int inC, int inH, int inW, int outC, int kH, int kW,
             throw new StriateException("Invalid value for argument `groups`. Expected a divisor of both input channels (" + inC
                     + ") and output channels (" + outC + "). Received groups=" + groups + ".");
         }
+        String layer = "convolution of " + inC + "x" + inH + "x" + inW + " by " + outC + " filters of " + kH + "x" + kW + " (stride " + strideH + "x"
+                + strideW + ", padding " + padH + "x" + padW + ", dilation " + dilH + "x" + dilW + ")";
+        Extents.check(layer, "padded input", (long) inH + 2L * padH, (long) inW + 2L * padW, inC);
+        Extents.check(layer, "output", outC, Extents.out(inH, kH, strideH, padH, dilH), Extents.out(inW, kW, strideW, padW, dilW));
+        Extents.check(layer, "weights", outC, inC / groups, kH, kW);
     }
 
     /** Output size along one axis: ⌊(in + 2p − d·(k−1) − 1) / s⌋ + 1; may be ≤ 0 for impossible shapes. */
     public static int outSize(int in, int k, int stride, int pad, int dil) {
-        return Math.floorDiv(in + 2 * pad - dil * (k - 1) - 1, stride) + 1;
+        return Extents.clamp(Extents.out(in, k, stride, pad, dil));
     }
 
     public int outH() { return outSize(inH, kH, strideH, padH, dilH); }

@@ -50,7 +50,7 @@ public final class KernelProvider {
                 LOG.log(System.Logger.Level.WARNING, "Ignoring striate.threads=" + t + ": expected a positive integer.");
             }
         }
-        if (threads < 1) threads = 1;
+        threads = Math.min(Math.max(threads, 1), maxThreads());
         if (!kind.equals("scalar") && !kind.equals("simd") && !kind.equals("auto")) {
             LOG.log(System.Logger.Level.WARNING, "Ignoring striate.kernels=" + kind + ": expected auto, scalar or simd.");
             kind = "auto";
@@ -69,13 +69,17 @@ public final class KernelProvider {
         if (!k.equals("auto") && !k.equals("scalar") && !k.equals("simd")) {
             throw new KernelsUnavailableException("Invalid value for argument `kernels`. Expected auto, scalar or simd. Received kernels=" + kind + ".");
         }
-        if (threads < 1) {
-            throw new KernelsUnavailableException("Invalid value for argument `threads`. Expected a strictly positive value. Received threads=" + threads + ".");
+        if (threads < 1 || threads > maxThreads()) {
+            throw new KernelsUnavailableException("Invalid value for argument `threads`. Expected 1 to " + maxThreads()
+                    + " (four times the " + Runtime.getRuntime().availableProcessors() + " processors, at least 64). Received threads=" + threads + ".");
         }
         Kernels chosen = choose(k, threads, true);
         use(chosen);
         return chosen;
     }
+
+    /** More threads than this only cost memory (a replica of the model's buffers each) and thread start-up. */
+    public static int maxThreads() { return Math.max(64, 4 * Runtime.getRuntime().availableProcessors()); }
 
     /** Why the SIMD kernels are not in use, or null when they are (or were never asked for). */
     public static String fallbackReason() { return fallbackReason; }

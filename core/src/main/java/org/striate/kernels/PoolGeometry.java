@@ -25,13 +25,17 @@ public record PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, in
             throw new StriateException("Invalid pooling padding. Expected padding at most half the window. Received window "
                     + kH + "x" + kW + ", padding " + padH + "x" + padW + ".");
         }
+        String layer = "pooling of " + channels + "x" + inH + "x" + inW + " by " + kH + "x" + kW + " windows (stride " + strideH + "x" + strideW
+                + ", padding " + padH + "x" + padW + ")";
+        Extents.check(layer, "padded input", (long) inH + 2L * padH, (long) inW + 2L * padW, channels);
+        Extents.check(layer, "output", channels, Extents.out(inH, kH, strideH, padH, 1), Extents.out(inW, kW, strideW, padW, 1));
     }
 
     /** The divisor of an average whose window has {@code inside} cells inside the input. */
     public int divisor(int inside) { return countPad ? kH * kW : inside; }
 
-    public int outH() { return Math.floorDiv(inH + 2 * padH - kH, strideH) + 1; }
-    public int outW() { return Math.floorDiv(inW + 2 * padW - kW, strideW) + 1; }
+    public int outH() { return Extents.clamp(Extents.out(inH, kH, strideH, padH, 1)); }
+    public int outW() { return Extents.clamp(Extents.out(inW, kW, strideW, padW, 1)); }
     public int inSize() { return channels * inH * inW; }
     public int outSize() { return channels * outH() * outW(); }
 }

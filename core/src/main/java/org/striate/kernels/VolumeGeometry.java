@@ -15,11 +15,17 @@ public record VolumeGeometry(int inC, int inD, int inH, int inW, int outC, int k
                 || strideD <= 0 || strideH <= 0 || strideW <= 0 || padD < 0 || padH < 0 || padW < 0) {
             throw new StriateException("Invalid volume convolution geometry " + this + ": sizes and strides must be > 0, padding >= 0.");
         }
+        String layer = "volume convolution of " + inC + "x" + inD + "x" + inH + "x" + inW + " by " + outC + " filters of " + kD + "x" + kH + "x" + kW
+                + " (padding " + padD + "x" + padH + "x" + padW + ")";
+        Extents.check(layer, "padded input", (long) inD + 2L * padD, (long) inH + 2L * padH, (long) inW + 2L * padW, inC);
+        Extents.check(layer, "output", outC, Extents.out(inD, kD, strideD, padD, 1), Extents.out(inH, kH, strideH, padH, 1),
+                Extents.out(inW, kW, strideW, padW, 1));
+        Extents.check(layer, "weights", outC, inC, kD, kH, kW);
     }
 
-    public int outD() { return Math.floorDiv(inD + 2 * padD - kD, strideD) + 1; }
-    public int outH() { return Math.floorDiv(inH + 2 * padH - kH, strideH) + 1; }
-    public int outW() { return Math.floorDiv(inW + 2 * padW - kW, strideW) + 1; }
+    public int outD() { return Extents.clamp(Extents.out(inD, kD, strideD, padD, 1)); }
+    public int outH() { return Extents.clamp(Extents.out(inH, kH, strideH, padH, 1)); }
+    public int outW() { return Extents.clamp(Extents.out(inW, kW, strideW, padW, 1)); }
     public int inSize() { return inC * inD * inH * inW; }
     public int outSize() { return outC * outD() * outH() * outW(); }
     public int filterSize() { return inC * kD * kH * kW; }

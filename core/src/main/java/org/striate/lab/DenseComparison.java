@@ -21,6 +21,14 @@ public record DenseComparison(int[] input, int units, int kernel) {
         if (units <= 0) throw new StriateException("Invalid value for `units`. Expected a strictly positive value. Received units=" + units + ".");
         if (kernel <= 0) throw new StriateException("Invalid value for `kernel`. Expected a strictly positive value. Received kernel=" + kernel + ".");
         input = input.clone();
+        try {
+            long weights = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) input[0], input[1]), input[2]), units);
+            Math.addExact(weights, units);
+            Math.addExact(Math.multiplyExact(Math.multiplyExact((long) kernel * kernel, input[0]), units), units);
+        } catch (ArithmeticException e) {
+            throw new StriateException("Invalid dense comparison " + input[0] + "x" + input[1] + "x" + input[2] + ":" + units + ":" + kernel
+                    + ": the parameter counts would not fit in 64 bits. Expected smaller sizes.");
+        }
     }
 
     /** Weights of a dense layer from {@code in} inputs to {@code out} outputs (biases not counted). */

@@ -46,7 +46,7 @@ public class Conv1d extends Layer {
         Arguments.expectRank(this, in, 2, "(C, L)", "Use Conv2d for images and Conv3d for volumes.");
         if (same) {
             if (k % 2 == 0) throw new ShapeException("Layer '" + name() + "' (Conv1d): 'same' padding needs an odd kernel, received " + k + ".");
-            pad = dilation * (k - 1) / 2;
+            pad = Math.toIntExact(Math.min(Integer.MAX_VALUE, (long) dilation * (k - 1) / 2));
         }
         if (in[0] % groups != 0 || filters % groups != 0) {
             throw new ShapeException("Layer '" + name() + "' (Conv1d): groups=" + groups + " must divide input channels (" + in[0]

@@ -73,8 +73,8 @@ public class Conv2d extends Layer {
             if (kH % 2 == 0 || kW % 2 == 0) {
                 throw new ShapeException("Layer '" + name() + "' (Conv2d): 'same' padding needs an odd kernel, received " + kH + "x" + kW + ".");
             }
-            padH = dilH * (kH - 1) / 2;
-            padW = dilW * (kW - 1) / 2;
+            padH = Math.toIntExact(Math.min(Integer.MAX_VALUE, (long) dilH * (kH - 1) / 2));
+            padW = Math.toIntExact(Math.min(Integer.MAX_VALUE, (long) dilW * (kW - 1) / 2));
         }
         if (in[0] % groups != 0 || filters % groups != 0) {
             throw new ShapeException("Layer '" + name() + "' (Conv2d): groups=" + groups + " must divide input channels (" + in[0]

@@ -1,6 +1,7 @@
 package org.striate.nn;
 
 import java.util.Random;
+import org.striate.data.SavableRandom;
 import org.striate.kernels.ActivationKernels;
 import org.striate.tensor.Tensor;
 
@@ -15,7 +16,7 @@ public class Dropout extends Layer {
     public boolean samplesIndependent() { return false; }
 
     private final float p;
-    private Random rng = new Random(0);
+    private SavableRandom rng = new SavableRandom(0);
     private boolean masked;
     private Tensor mask, y, dx;
 
@@ -31,7 +32,13 @@ public class Dropout extends Layer {
 
     /** Draws one long from the model's generator: the seed of this layer's own mask generator. */
     @Override
-    public void initParams(Random modelRng) { rng = new Random(modelRng.nextLong()); }
+    public void initParams(Random modelRng) { rng = new SavableRandom(modelRng.nextLong()); }
+
+    @Override
+    public long[] randomState() { return rng.state(); }
+
+    @Override
+    public void restoreRandomState(long[] state) { rng.restore(state); }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {

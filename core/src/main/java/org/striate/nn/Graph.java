@@ -57,6 +57,7 @@ public class Graph {
         long total = 0;
         for (Layer layer : layers()) total += layer.paramCount();
         if (total > Integer.MAX_VALUE - 8) throw new StriateException("The model has " + total + " parameters; at most 2^31 fit in one buffer.");
+        if (sharedParams == null) org.striate.tensor.Memory.require(8 * total, "The model's " + total + " parameters and their gradients");
         params = sharedParams != null ? sharedParams : new float[(int) total];
         grads = sharedGrads != null ? sharedGrads : new float[(int) total];
         int offset = 0;

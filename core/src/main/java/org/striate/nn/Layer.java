@@ -60,6 +60,7 @@ public abstract class Layer {
                         + ": its output shape would be " + Shapes.str(outputShape) + ". Use a smaller kernel or stride, more padding, or a larger input.");
             }
         }
+        Shapes.size(outputShape);   // throws when one sample's output would not fit in an array
         return outputShape.clone();
     }
 
@@ -139,6 +140,12 @@ public abstract class Layer {
     public float[] state() { return new float[0]; }
 
     public void loadState(float[] state) {}
+
+    /** The state of the layer's own random generator (Dropout's masks), for checkpoints; empty for layers that draw nothing. */
+    public long[] randomState() { return new long[0]; }
+
+    /** Sets what {@link #randomState()} returned, so a resumed run draws what the uninterrupted one would. */
+    public void restoreRandomState(long[] state) {}
 
     public int[] inputShape() { return inputShape == null ? null : inputShape.clone(); }
     /** The shapes of all inputs once built (one for most layers). */

@@ -113,7 +113,7 @@ public final class LayerSpecs {
         public int[] pairOption(String key, int[] dflt, boolean allowZero) {
             String v = option(key);
             if (v == null) return dflt;
-            String[] p = v.toLowerCase().split("x");
+            String[] p = v.toLowerCase().split("x", -1);
             if (p.length < 1 || p.length > 2) throw error(key + "=" + v + " must be N or NxM");
             int a = parseInt(p[0], key), b = p.length == 2 ? parseInt(p[1], key) : a;
             if (a < (allowZero ? 0 : 1) || b < (allowZero ? 0 : 1)) throw error(key + "=" + v + " must be " + (allowZero ? ">= 0" : "> 0"));
@@ -140,13 +140,13 @@ public final class LayerSpecs {
         }
 
         int[] pair(String s, String what) {
-            String[] p = s.toLowerCase().split("x");
+            String[] p = s.toLowerCase().split("x", -1);
             if (p.length < 1 || p.length > 2) throw error(what + " must be N or NxM, received " + s);
             return new int[] {positive(p[0], what), p.length == 2 ? positive(p[1], what) : positive(p[0], what)};
         }
 
         int[] triple(String s, String what, boolean allowZero) {
-            String[] p = s.toLowerCase().split("x");
+            String[] p = s.toLowerCase().split("x", -1);
             if (p.length != 1 && p.length != 3) throw error(what + " must be N or NxNxN, received " + s);
             int[] t = new int[3];
             for (int i = 0; i < 3; i++) {
@@ -192,7 +192,7 @@ public final class LayerSpecs {
         int[] input = defaultInput;
         if (inputLine != null) {
             inputLine.expectArgs(1, 1, "'input CxHxW', e.g. 'input 1x28x28'");
-            String[] p = inputLine.args.get(0).toLowerCase().split("x");
+            String[] p = inputLine.args.get(0).toLowerCase().split("x", -1);
             input = new int[p.length];
             for (int j = 0; j < p.length; j++) input[j] = inputLine.positive(p[j], "input size");
         }

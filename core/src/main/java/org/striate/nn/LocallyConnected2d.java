@@ -61,6 +61,11 @@ public class LocallyConnected2d extends Layer {
             padW = (kW - 1) / 2;
         }
         g = new ConvGeometry(in[0], in[1], in[2], filters, kH, kW, strideH, strideW, padH, padW, 1, 1, 1);
+        long weights = (long) g.outSize() * g.inC() * kH * kW + g.outSize();
+        if (g.outH() > 0 && g.outW() > 0 && weights > Integer.MAX_VALUE - 8) {
+            throw new ShapeException("Layer '" + name() + "' (LocallyConnected2d) would need " + weights + " parameters for input "
+                    + org.striate.tensor.Shapes.str(in) + ", more than one buffer holds (2^31). Use fewer filters, a larger stride or a smaller input.");
+        }
         return new int[] {filters, g.outH(), g.outW()};
     }
 

@@ -81,6 +81,21 @@ public final class BatchLoader {
         }
     }
 
+    /** The current order of the samples (a copy): shuffles go on from it, so a checkpoint keeps it. */
+    public int[] order() { return order.clone(); }
+
+    /** Puts back an order {@link #order()} returned. */
+    public void restoreOrder(int[] saved) {
+        boolean[] seen = new boolean[samples];
+        boolean ok = saved.length == samples;
+        for (int i = 0; ok && i < samples; i++) {
+            ok = saved[i] >= 0 && saved[i] < samples && !seen[saved[i]];
+            if (ok) seen[saved[i]] = true;
+        }
+        if (!ok) throw new StriateException("Invalid sample order: expected a permutation of 0.." + (samples - 1) + ".");
+        System.arraycopy(saved, 0, order, 0, samples);
+    }
+
     /** Batch {@code step} (from 0), normalised, in the reused buffer; its labels are in {@link #labels()}. */
     public Tensor load(int step) { return load(step, Augmentation.none(), null); }
 

@@ -30,6 +30,7 @@ public final class Evaluator {
         int outputs = outputWidth(model);
         loss.checkClasses(outputs, data.classes());
         if (data.size() == 0) throw new StriateException("Cannot evaluate on an empty data set. Expected at least one sample.");
+        MemoryPlan.check(model, Math.min(batchSize, data.size()), false, "Evaluating the model");
         BatchLoader loader = new BatchLoader(data.images(), data.labels(), batchSize, model.mean(), model.std());
         int k = Math.max(data.classes(), outputs == 1 ? 2 : outputs);
         int[][] confusion = new int[k][k];
@@ -81,6 +82,7 @@ public final class Evaluator {
         int k = outputWidth(model), n = images01.batch();
         Tensor probabilities = new Tensor(n, k);
         if (n == 0) return probabilities;
+        MemoryPlan.check(model, Math.min(batchSize, n), false, "Running the model");
         BatchLoader loader = new BatchLoader(images01, null, batchSize, model.mean(), model.std());
         int row = 0;
         for (int s = 0; s < loader.steps(); s++) {

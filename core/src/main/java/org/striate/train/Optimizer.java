@@ -56,6 +56,20 @@ public interface Optimizer {
     /** e.g. "sgd lr=0.1 momentum=0.9 nesterov". */
     String describe();
 
+    /**
+     * A copy of what the optimizer has learned so far (step count, moments, velocity), for checkpoints;
+     * null when it cannot say, and then a run with it cannot be checkpointed.
+     */
+    default State state() { return null; }
+
+    /** Sets the state {@link #state()} returned for a model with {@code paramCount} parameters. */
+    default void restore(State state, int paramCount) {
+        throw new StriateException("The optimizer " + describe() + " cannot restore a checkpoint's state. Expected one that implements Optimizer.state() and restore().");
+    }
+
+    /** Steps taken and the optimizer's per-parameter buffers; empty buffers before the first step. */
+    record State(long steps, float[][] buffers) {}
+
     static double checkRate(double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new StriateException("Invalid value for argument `learning_rate`. Expected a finite value > 0. Received learning_rate=" + lr + ".");

@@ -1,5 +1,6 @@
 package org.striate.train;
 
+import java.nio.file.Path;
 import org.striate.StriateException;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
@@ -15,7 +16,8 @@ import org.striate.data.Dataset;
  * }</pre>
  */
 public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, LearningRateSchedule schedule, Loss loss,
-                           long seed, Dataset validation, TrainingListener listener, Augmentation augmentation) {
+                           long seed, Dataset validation, TrainingListener listener, Augmentation augmentation,
+                           Path checkpointFile, int checkpointEvery, Checkpoint resume) {
 
     public TrainOptions {
         if (epochs <= 0) throw new StriateException("Invalid value for argument `epochs`. Expected a strictly positive value. Received epochs=" + epochs + ".");
@@ -25,6 +27,8 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         if (loss == null) loss = new SoftmaxCrossEntropy();
         if (listener == null) listener = TrainingListener.NONE;
         if (augmentation == null) augmentation = Augmentation.none();
+        if (checkpointEvery < 0) throw new StriateException("Invalid value for argument `checkpoint_every`. Expected a number of steps >= 0 (0: at each epoch's end only). Received " + checkpointEvery + ".");
+        if (checkpointFile != null) org.striate.io.AtomicFile.checkTarget(checkpointFile, "Checkpoint file");
     }
 
     public static Builder builder() { return new Builder(); }
@@ -38,6 +42,9 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         private Dataset validation;
         private TrainingListener listener;
         private Augmentation augmentation;
+        private Path checkpointFile;
+        private int checkpointEvery;
+        private Checkpoint resume;
 
         public Builder epochs(int n) { epochs = n; return this; }
         public Builder batchSize(int n) { batchSize = n; return this; }
@@ -51,8 +58,21 @@ public record TrainOptions(int epochs, int batchSize, Optimizer optimizer, Learn
         /** Random shift (zero-padded crop) and horizontal flip of each training image, from the seed. */
         public Builder augmentation(Augmentation a) { augmentation = a; return this; }
 
+        /**
+         * Writes a {@link Checkpoint} to {@code file} every {@code everySteps} optimizer steps (0: none
+         * between) and at the end of each epoch, keeping the one before as {@code <file>.1}.
+         */
+        public Builder checkpoint(Path file, int everySteps) { checkpointFile = file; checkpointEvery = everySteps; return this; }
+        /**
+         * Goes on from {@code checkpoint}, which must come from a run with the same model, data and
+         * options (thread count and kernels too): the trained weights are then bit-identical to those
+         * of the run that was never stopped.
+         */
+        public Builder resume(Checkpoint checkpoint) { resume = checkpoint; return this; }
+
         public TrainOptions build() {
-            return new TrainOptions(epochs, batchSize, optimizer == null ? new Adam(1e-3) : optimizer, schedule, loss, seed, validation, listener, augmentation);
+            return new TrainOptions(epochs, batchSize, optimizer == null ? new Adam(1e-3) : optimizer, schedule, loss, seed, validation, listener, augmentation,
+                    checkpointFile, checkpointEvery, resume);
         }
     }
 }

@@ -2,10 +2,10 @@ package org.striate.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.striate.StriateException;
 import org.striate.data.Augmentation;
 import org.striate.data.Dataset;
+import org.striate.data.SavableRandom;
 import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
 
@@ -17,7 +17,9 @@ import org.striate.tensor.Tensor;
  *
  * <p>Each batch is split over the kernels' threads ({@link DataParallel}). Each fit starts with fresh
  * optimizer state. With the same thread count, the same initial weights, data and options give
- * bit-identical trained weights.
+ * bit-identical trained weights. With a checkpoint file it saves every state the loop depends on
+ * ({@link Checkpoint}) every N steps and after each epoch; a fit resumed from one ends with the
+ * weights of the fit that was never stopped.
  */
 public final class Trainer {
     private final Graph model;
@@ -37,25 +39,48 @@ public final class Trainer {
         Dataset validation = options.validation();
         if (validation != null) BatchLoader.checkShape(model.inputShape(), validation.images());
 
+        MemoryPlan.check(model, Math.min(options.batchSize(), train.size()), true, "Training the model");
         BatchLoader loader = new BatchLoader(train.images(), train.labels(), options.batchSize(), model.mean(), model.std());
         Optimizer optimizer = options.optimizer();
         optimizer.reset();
         TrainingListener listener = options.listener();
-        Random rng = new Random(options.seed());
-        Random augmentRng = new Random(~options.seed());
+        SavableRandom rng = new SavableRandom(options.seed());
+        SavableRandom augmentRng = new SavableRandom(~options.seed());
         Augmentation augmentation = options.augmentation();
-        int steps = loader.steps(), epochs = options.epochs();
+        int steps = loader.steps(), epochs = options.epochs(), every = options.checkpointEvery();
         float[] params = model.params(), grads = model.grads();
         DataParallel parallel = new DataParallel(model);
+        Checkpoints checkpoints = options.checkpointFile() == null && options.resume() == null ? null
+                : new Checkpoints(model, options, train, parallel.threads());
+        boolean saving = options.checkpointFile() != null;
         List<EpochStats> history = new ArrayList<>(epochs);
+        int firstEpoch = 0, firstStep = 0;
+        double lossSum = 0, lr = 0, secondsBefore = 0;
+        long correct = 0, seen = 0;
+        Checkpoint resume = options.resume();
+        if (resume != null) {
+            checkpoints.restore(resume, loader, rng, augmentRng);
+            history.addAll(resume.history());
+            firstEpoch = resume.epoch();
+            firstStep = resume.step();
+            lossSum = resume.lossSum();
+            correct = resume.correct();
+            seen = resume.seen();
+            lr = resume.learningRate();
+            secondsBefore = resume.epochSeconds();
+        }
         listener.onTrainBegin(epochs, steps, train.size());
 
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
             long start = System.nanoTime();
-            loader.shuffle(rng);
-            double lossSum = 0, lr = 0;
-            int correct = 0, seen = 0;
-            for (int step = 0; step < steps; step++) {
+            if (epoch > firstEpoch || firstStep == 0) {
+                loader.shuffle(rng);
+                lossSum = 0;
+                correct = 0;
+                seen = 0;
+                secondsBefore = 0;
+            }
+            for (int step = epoch == firstEpoch ? firstStep : 0; step < steps; step++) {
                 Tensor x = loader.load(step, augmentation, augmentRng);
                 int[] labels = loader.labels();
                 int n = x.batch();
@@ -71,17 +96,23 @@ public final class Trainer {
 
                 lossSum += batchLoss * n;
                 seen += n;
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
                 listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, (double) correct / seen, seconds > 0 ? seen / seconds : 0);
+                // between epochs the epoch-end checkpoint below is the one
+                if (saving && every > 0 && step + 1 < steps && ((long) epoch * steps + step + 1) % every == 0) {
+                    checkpoints.save(epoch, step + 1, loader, rng, augmentRng, lossSum, correct, seen, lr, seconds, history);
+                }
             }
             // a last step can still turn the weights non-finite; the next loss would show it, but there may be none
             for (float p : params) if (!Float.isFinite(p)) throw TrainingDivergedException.weights(epoch + 1, steps, steps, lr);
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, parallel, validation, options.batchSize(), loss);
             if (val != null) listener.onValidation(epoch + 1, val);
             EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen,
-                    val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), lr, (System.nanoTime() - start) / 1e9);
+                    val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), lr,
+                    secondsBefore + (System.nanoTime() - start) / 1e9);
             history.add(stats);
             listener.onEpoch(stats);
+            if (saving) checkpoints.save(epoch + 1, 0, loader, rng, augmentRng, 0, 0, 0, lr, 0, history);
             if (listener.stopTraining()) break;
         }
         return new History(history);

@@ -21,5 +21,8 @@ public interface TrainingListener {
     /** Asked after each {@link #onEpoch}: true ends the fit there (early stopping). */
     default boolean stopTraining() { return false; }
 
+    /** After a checkpoint was written; {@code epoch} and {@code step} (from 1) are the last step it holds. */
+    default void onCheckpoint(java.nio.file.Path file, int epoch, int step) {}
+
     TrainingListener NONE = new TrainingListener() {};
 }

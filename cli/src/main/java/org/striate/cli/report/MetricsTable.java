@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.striate.StriateException;
+import org.striate.data.TextFiles;
 
 /**
  * The per-epoch metrics the train command writes beside a model: a CSV with a header line and one
@@ -16,12 +17,19 @@ import org.striate.StriateException;
  * reads as NaN (e.g. validation figures when there was no validation data).
  */
 public record MetricsTable(Path file, Map<String, double[]> columns) {
+    /** Bounds for a file from anywhere: train writes 8 columns and a line of about 60 bytes per epoch. */
+    static final int MAX_COLUMNS = 64;
+    static final long MAX_BYTES = 16 << 20;
 
     public static MetricsTable read(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) if (!l.isBlank()) lines.add(l);
+        for (String l : TextFiles.read(file, "metrics file", MAX_BYTES).split("\r?\n")) if (!l.isBlank()) lines.add(l);
         if (lines.isEmpty()) throw new StriateException("Metrics file " + file + " is empty. Expected a header line, then one line per epoch.");
         String[] header = lines.get(0).split(",", -1);
+        if (header.length > MAX_COLUMNS) {
+            throw new StriateException("Metrics file " + file + " has " + header.length + " columns; at most " + MAX_COLUMNS
+                    + " are read. Expected the CSV 'striate train' writes (8 columns).");
+        }
         int rows = lines.size() - 1;
         double[][] values = new double[header.length][rows];
         for (int r = 0; r < rows; r++) {
