@@ -16,6 +16,7 @@ import org.striate.data.Normalization;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.nn.Graph;
+import org.striate.tasks.Task;
 import org.striate.train.Adam;
 import org.striate.train.EpochStats;
 import org.striate.train.Evaluator;
@@ -41,15 +42,30 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  striate train", "  striate train --model lenet5 --epochs 3 --out models/lenet5.striate",
                 "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
                 "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
-                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)"})
+                "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)",
+                "  striate train --task segment --data scenes --epochs 4", "  striate train --task upscale", "  striate train --task detect"})
 public final class TrainCommand extends StriateCommand {
 
-    @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + "), a spec file, or a trained model or .onnx file to fine-tune. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", paramLabel = "NAME|SPECFILE",
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), a spec file, or a trained model or .onnx file to fine-tune. "
+                    + "Default: fashion-cnn, and for --task segment unet-small, upscale sr-small, detect det-small.")
     String model;
 
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "TASK",
+            description = "classify (one class per image), segment (a class per pixel on fashion-scenes), upscale (2x super-resolution "
+                    + "of the data's images) or detect (boxes on fashion-scenes). Default: ${DEFAULT-VALUE}.")
+    String task;
+
+    @Option(names = "--scenes", defaultValue = "20000", paramLabel = "N",
+            description = "Training scenes of fashion-scenes (segment, detect). Default: ${DEFAULT-VALUE}.")
+    int scenes;
+
+    @Option(names = "--test-scenes", defaultValue = "2000", paramLabel = "N", description = "Test scenes (segment, detect). Default: ${DEFAULT-VALUE}.")
+    int testScenes;
+
     @Option(names = "--data", paramLabel = "DIR",
-            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (default: " + DataLocation.PACKAGE_DIR + ").")
+            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (default: " + DataLocation.PACKAGE_DIR + "). "
+                    + "For segment and detect, the garments of the scenes ('scenes' or none: Fashion-MNIST).")
     Path data;
 
     @Option(names = "--input", paramLabel = "CxHxW",
@@ -105,6 +121,8 @@ public final class TrainCommand extends StriateCommand {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
         if (batch <= 0) throw new StriateException("Invalid value for option '--batch'. Expected a strictly positive value. Received " + batch + ".");
         if (limit != null && limit <= 0) throw new StriateException("Invalid value for option '--limit'. Expected a strictly positive value. Received " + limit + ".");
+        Task kind = Task.parse(task);
+        if (model == null) model = kind.defaultModel();
         Optimizer opt = optimizer();
         Path target = out != null ? out : Path.of("models", baseName(model) + ModelFile.EXTENSION);
         if (Files.isDirectory(target)) {
@@ -112,6 +130,10 @@ public final class TrainCommand extends StriateCommand {
         }
 
         Augmentation augmentation = augmentation();
+        if (kind != Task.CLASSIFY) {
+            if (!augmentation.isNone()) throw new StriateException("--augment applies to classification only. Expected no --augment with --task " + task + ".");
+            return TaskTraining.run(this, kind, target);
+        }
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         Graph net = ModelSource.load(model, shape, seed);
         TrainTestSplit split = DataLocation.load(data, net.inputShape());
@@ -184,7 +206,7 @@ public final class TrainCommand extends StriateCommand {
         }
     }
 
-    private Optimizer optimizer() {
+    Optimizer optimizer() {
         switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam":
                 return new Adam(lr == null ? 1e-3 : lr);

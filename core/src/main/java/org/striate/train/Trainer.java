@@ -32,12 +32,15 @@ public final class Trainer {
         BatchLoader.checkShape(model.inputShape(), train.images());
         int outputs = Evaluator.outputWidth(model);
         Loss loss = options.loss();
-        loss.checkClasses(outputs, train.classes());
+        boolean dense = train.hasTargets();
+        if (dense) loss.checkTargets(model.outputShape(), train.targets().sampleShape());
+        else loss.checkClasses(outputs, train.classes());
         if (train.size() == 0) throw new StriateException("Cannot train on an empty data set. Expected at least one sample.");
         Dataset validation = options.validation();
         if (validation != null) BatchLoader.checkShape(model.inputShape(), validation.images());
 
-        BatchLoader loader = new BatchLoader(train.images(), train.labels(), options.batchSize(), model.mean(), model.std());
+        BatchLoader loader = new BatchLoader(train.images(), dense ? null : train.labels(), dense ? train.targets() : null,
+                options.batchSize(), model.mean(), model.std());
         Optimizer optimizer = options.optimizer();
         optimizer.reset();
         TrainingListener listener = options.listener();
@@ -54,30 +57,33 @@ public final class Trainer {
             long start = System.nanoTime();
             loader.shuffle(rng);
             double lossSum = 0, lr = 0;
-            int correct = 0, seen = 0;
+            double correct = 0;
+            int seen = 0;
             for (int step = 0; step < steps; step++) {
                 Tensor x = loader.load(step, augmentation, augmentRng);
                 int[] labels = loader.labels();
                 int n = x.batch();
                 model.zeroGrad();
                 Tensor out = parallel.forward(x, true);
-                double batchLoss = loss.forward(out, labels);
+                Tensor targets = loader.targets();
+                double batchLoss = dense ? loss.forward(out, targets) : loss.forward(out, labels);
                 lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
                 // count before backward: the outputs may live in a buffer a layer reuses
-                for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
+                if (dense) correct += loss.accuracy(out, targets) * n;
+                else for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
                 parallel.backwardParameters(loss.backward());
                 optimizer.step(params, grads, lr);
 
                 lossSum += batchLoss * n;
                 seen += n;
                 double seconds = (System.nanoTime() - start) / 1e9;
-                listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, (double) correct / seen, seconds > 0 ? seen / seconds : 0);
+                listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, correct / seen, seconds > 0 ? seen / seconds : 0);
             }
             // a last step can still turn the weights non-finite; the next loss would show it, but there may be none
             for (float p : params) if (!Float.isFinite(p)) throw TrainingDivergedException.weights(epoch + 1, steps, steps, lr);
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, parallel, validation, options.batchSize(), loss);
-            EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen,
+            EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, correct / seen,
                     val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), lr, (System.nanoTime() - start) / 1e9);
             history.add(stats);
             listener.onEpoch(stats);
