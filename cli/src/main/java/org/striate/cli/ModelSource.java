@@ -16,7 +16,7 @@ public final class ModelSource {
     private ModelSource() {}
 
     /** The built-in models for --help texts (a constant, as annotations need one); a test keeps it equal to {@link Zoo#names()}. */
-    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp";
+    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, sr-small, det-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp";
 
     /** True when {@code ref} names a built-in model rather than a file. */
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
@@ -25,8 +25,11 @@ public final class ModelSource {
      * A zoo model, a spec file (both untrained, weights from {@code seed}), a trained model file or an ONNX file (by its extension);
      * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
-    public static Graph load(String ref, int[] input, long seed) throws IOException {
-        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput() : input, seed);
+    public static Graph load(String ref, int[] input, long seed) throws IOException { return load(ref, input, Zoo.DEFAULT_CLASSES, seed); }
+
+    /** The same, a built-in model ending in {@code classes} outputs (or maps). */
+    public static Graph load(String ref, int[] input, int classes, long seed) throws IOException {
+        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput() : input, classes, seed);
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
             throw new StriateException("Unknown model '" + ref + "'" + DidYouMean.suffix(ref, Zoo.names()) + ". Expected one of " + String.join(", ", Zoo.names())

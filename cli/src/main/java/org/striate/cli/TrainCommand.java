@@ -18,6 +18,7 @@ import org.striate.io.AtomicFile;
 import org.striate.io.ModelFile;
 import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
+import org.striate.tasks.Task;
 import org.striate.train.Adam;
 import org.striate.train.AdamW;
 import org.striate.train.BestWeights;
@@ -57,15 +58,30 @@ import picocli.CommandLine.Option;
                 "  striate train --val-split 0.1 --early-stop 3 --save-best --lr-schedule cosine,warmup=1 --dashboard",
                 "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate",
                 "  striate train --checkpoint-every 500            (then, after a crash or kill, the same command with",
-                "                                                   --resume models/fashion-cnn.striate.ckpt)"})
+                "                                                   --resume models/fashion-cnn.striate.ckpt)",
+                "  striate train --task segment --data scenes --epochs 4", "  striate train --task upscale", "  striate train --task detect"})
 public final class TrainCommand extends StriateCommand {
 
-    @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + "), a spec file, or a trained model or .onnx file to fine-tune. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", paramLabel = "NAME|SPECFILE",
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), a spec file, or a trained model or .onnx file to fine-tune. "
+                    + "Default: fashion-cnn, and for --task segment unet-small, upscale sr-small, detect det-small.")
     String model;
 
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "TASK",
+            description = "classify (one class per image), segment (a class per pixel on fashion-scenes), upscale (2x super-resolution "
+                    + "of the data's images) or detect (boxes on fashion-scenes). Default: ${DEFAULT-VALUE}.")
+    String task;
+
+    @Option(names = "--scenes", defaultValue = "20000", paramLabel = "N",
+            description = "Training scenes of fashion-scenes (segment, detect). Default: ${DEFAULT-VALUE}.")
+    int scenes;
+
+    @Option(names = "--test-scenes", defaultValue = "2000", paramLabel = "N", description = "Test scenes (segment, detect). Default: ${DEFAULT-VALUE}.")
+    int testScenes;
+
     @Option(names = "--data", paramLabel = "DIR",
-            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (default: " + DataLocation.PACKAGE_DIR + ").")
+            description = "The four IDX files, CIFAR-10 batches, or image folders train/ and test/ (default: " + DataLocation.PACKAGE_DIR + "). "
+                    + "For segment and detect, the garments of the scenes ('scenes' or none: Fashion-MNIST).")
     Path data;
 
     @Option(names = "--input", paramLabel = "CxHxW",
@@ -141,7 +157,9 @@ public final class TrainCommand extends StriateCommand {
         if (checkpointEvery != null && checkpointEvery < 0) {
             throw new StriateException("Invalid value for option '--checkpoint-every'. Expected a number of steps >= 0. Received " + checkpointEvery + ".");
         }
-        boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
+        Task kind = Task.parse(task);
+        boolean modelGiven = model != null;
+        if (model == null) model = kind.defaultModel();
         controls.validate(modelGiven, input != null);
         Optimizer opt = optimizer();
         LearningRateSchedule schedule = controls.schedule(epochs);
@@ -160,6 +178,10 @@ public final class TrainCommand extends StriateCommand {
         Checkpoint resumed = resume == null ? null : Checkpoint.load(resume);
 
         Augmentation augmentation = augmentation();
+        if (kind != Task.CLASSIFY) {
+            if (!augmentation.isNone()) throw new StriateException("--augment applies to classification only. Expected no --augment with --task " + task + ".");
+            return TaskTraining.run(this, kind, target.model());
+        }
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         if (TrainControls.architectureOnly(model) && controls.initFrom == null) err().println(TrainControls.architectureNote(model, seed));
         Graph net = controls.model(model, shape, Zoo.DEFAULT_CLASSES, seed);
@@ -274,7 +296,7 @@ public final class TrainCommand extends StriateCommand {
         }
     }
 
-    private Optimizer optimizer() {
+    Optimizer optimizer() {
         switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam":
                 return new Adam(lr == null ? 1e-3 : lr).weightDecay(decay(0));

@@ -279,6 +279,23 @@ public class Graph {
     /** The architecture in the spec format (see {@link LayerSpecs}): an "input CxHxW" line, then one node per line. */
     public String spec() { return LayerSpecs.write(this); }
 
+    /**
+     * The same layers, weights, state and normalisation for input of another shape: fully convolutional
+     * models (segmentation, upscaling) run on images of any size this way.
+     */
+    public Graph resized(int[] input) {
+        StringBuilder text = new StringBuilder();
+        for (String line : spec().split("\n")) if (!line.trim().toLowerCase().matches("input(\\s.*)?")) text.append(line).append('\n');
+        Graph g = LayerSpecs.parse(text.toString(), "the model at input " + Shapes.str(input), input).build(0);
+        if (g.params.length != params.length) {
+            throw new StriateException("The model has " + params.length + " parameters at input " + Shapes.str(inputShape()) + " but " + g.params.length
+                    + " at " + Shapes.str(input) + ". Expected a fully convolutional model (no dense layer) to change its input size.");
+        }
+        System.arraycopy(params, 0, g.params, 0, params.length);
+        for (int i = 1; i < nodes.length; i++) g.nodes[i].layer.loadState(nodes[i].layer.state());
+        return g.normalization(mean, std).classNames(classNames);
+    }
+
     @Override
     public String toString() { return "Graph" + Shapes.str(inputShape()) + " -> " + Shapes.str(outputShape()) + ", " + (nodes.length - 1) + " layers"; }
 }

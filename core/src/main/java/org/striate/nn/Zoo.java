@@ -21,6 +21,12 @@ import org.striate.StriateException;
  * <li>{@code unet-small}: a 2-level U-Net, encoder maps concatenated into a decoder that up-samples
  *     with transposed convolutions, ending in one map per class at the input resolution (H and W
  *     divisible by 4).</li>
+ * <li>{@code sr-small}: 2× super-resolution, SRCNN-style on a bilinear base: the input up-sampled
+ *     bilinearly plus a residual from three convolutions at the large size (9-5-5 style, here 5-3-3);
+ *     its output has the input's channels (the class count does not apply).</li>
+ * <li>{@code det-small}: a single-shot grid detector (YOLO v1 style, {@code tasks.GridDetector}):
+ *     three conv-pool stages to stride 8, two more convolutions, and a 1×1 convolution to 5 + classes
+ *     maps per cell.</li>
  * <li>{@code small-cnn}, {@code small-cnn-blurpool}, {@code small-lc}, {@code small-mlp}: the lab's
  *     small models, sized to train in seconds; they differ in one thing each (weight sharing, anti-aliased
  *     pooling, windows at all).</li>
@@ -34,6 +40,10 @@ public final class Zoo {
     /** Classes unless told otherwise: Fashion-MNIST's ten. */
     public static final int DEFAULT_CLASSES = 10;
     private static final String CLASSES = "{classes}";
+    /** A grid detector's channels per cell: 5 box channels and one per class. */
+    /** The input's channel count, for models whose output is an image like their input. */
+    private static final String CHANNELS = "{channels}";
+    private static final String DETECTION = "{classes+5}";
 
     private static final Map<String, String> SPECS = new LinkedHashMap<>();
 
@@ -63,6 +73,11 @@ public final class Zoo {
                 "convtranspose 16 2x2 stride=2 name=up1", "concat in=up1,enc1",
                 "conv 16 3x3 pad=1", "batchnorm", "relu", "conv 16 3x3 pad=1", "batchnorm", "relu",
                 "conv " + CLASSES + " 1x1");
+        put("sr-small", "upsample 2 mode=bilinear name=base", "conv 32 5x5 pad=2", "relu", "conv 16 3x3 pad=1", "relu",
+                "conv {channels} 3x3 pad=1 name=residual", "add in=residual,base");
+        put("det-small", "conv 16 3x3 pad=1", "batchnorm", "relu", "maxpool 2", "conv 32 3x3 pad=1", "batchnorm", "relu", "maxpool 2",
+                "conv 64 3x3 pad=1", "batchnorm", "relu", "maxpool 2", "conv 64 3x3 pad=1", "batchnorm", "relu",
+                "conv 64 3x3 pad=1", "batchnorm", "relu", "conv " + DETECTION + " 1x1");
         put("small-cnn", "conv 8 3x3 pad=same", "relu", "maxpool 2", "conv 16 3x3 pad=same", "relu", "maxpool 2",
                 "flatten", "dense " + CLASSES);
         // anti-aliased pooling as in Zhang 2019: the max taken densely (3×3 at stride 1, padded so the map keeps
@@ -83,14 +98,18 @@ public final class Zoo {
     public static boolean has(String name) { return SPECS.containsKey(name); }
 
     /** The layers of a built-in model in the spec format, without the input line, ending in {@code classes} outputs. */
-    public static String layers(String name, int classes) {
+    public static String layers(String name, int classes) { return layers(name, classes, DEFAULT_INPUT[0]); }
+
+    /** The same for input of {@code channels} channels (which fixes the output of an image-to-image model). */
+    public static String layers(String name, int classes, int channels) {
         String s = SPECS.get(name);
         if (s == null) {
             throw new StriateException("Unknown model '" + name + "'. Expected one of " + String.join(", ", names())
                     + ", or the path of a spec file or model file.");
         }
         if (classes < 1) throw new StriateException("Invalid number of classes " + classes + ". Expected at least 1.");
-        return s.replace(CLASSES, Integer.toString(classes)) + "\n";
+        return s.replace(DETECTION, Integer.toString(classes + 5)).replace(CLASSES, Integer.toString(classes))
+                .replace(CHANNELS, Integer.toString(channels)) + "\n";
     }
 
     public static String layers(String name) { return layers(name, DEFAULT_CLASSES); }
@@ -102,7 +121,8 @@ public final class Zoo {
 
     /** A built-in model for the given per-sample input and classes, weights initialised from {@code seed}. */
     public static Graph build(String name, int[] input, int classes, long seed) {
-        return LayerSpecs.parse(layers(name, classes), "model " + name, input).build(seed);
+        if (input.length < 1) throw new StriateException("Invalid input shape for model " + name + ". Expected (C, H, W) or another shape with channels first.");
+        return LayerSpecs.parse(layers(name, classes, input[0]), "model " + name, input).build(seed);
     }
 
     public static Graph build(String name, int[] input, long seed) { return build(name, input, DEFAULT_CLASSES, seed); }

@@ -14,6 +14,7 @@ import org.striate.tensor.Tensor;
  * channel on the way. {@link #load} allocates nothing: the full-size batch and the shorter last batch
  * are views made in the constructor. With an {@link Augmentation} each image is shifted and flipped
  * before it is normalised, so the uncovered border is black, as torchvision pads before it normalises.
+ * Target tensors of dense tasks, when given, are copied batch by batch in the same order, unnormalised.
  */
 public final class BatchLoader {
     private final Tensor images;
@@ -23,6 +24,8 @@ public final class BatchLoader {
     private final int[] order;
     private final int[] batchLabels;
     private final Tensor full, last;
+    private final Tensor targets, fullTargets, lastTargets;
+    private Tensor batchTargets;
     private final int[] sample;
     private float[] scratch;
 
@@ -32,6 +35,11 @@ public final class BatchLoader {
      * @param mean per channel (length 1 or the first dimension of the sample shape), as {@code std}
      */
     public BatchLoader(Tensor images, int[] labels, int batchSize, float[] mean, float[] std) {
+        this(images, labels, null, batchSize, mean, std);
+    }
+
+    /** The same, with a target tensor (N, ...) per image (may be null) loaded beside each batch. */
+    public BatchLoader(Tensor images, int[] labels, Tensor targets, int batchSize, float[] mean, float[] std) {
         if (batchSize <= 0) throw new StriateException("Invalid value for argument `batch_size`. Expected a strictly positive value. Received batch_size=" + batchSize + ".");
         this.images = images;
         this.labels = labels;
@@ -56,6 +64,15 @@ public final class BatchLoader {
         this.full = Tensor.of(buffer, Shapes.withBatch(this.batchSize, sample));
         int rest = samples % this.batchSize;
         this.last = rest == 0 ? full : Tensor.of(buffer, Shapes.withBatch(rest, sample));
+        this.targets = targets;
+        if (targets != null) {
+            int[] t = targets.sampleShape();
+            float[] tb = new float[this.batchSize * targets.sampleSize()];
+            this.fullTargets = Tensor.of(tb, Shapes.withBatch(this.batchSize, t));
+            this.lastTargets = rest == 0 ? fullTargets : Tensor.of(tb, Shapes.withBatch(rest, t));
+        } else {
+            this.fullTargets = this.lastTargets = null;
+        }
     }
 
     /** Checks the images fit the model's per-sample input shape. */
@@ -105,6 +122,10 @@ public final class BatchLoader {
      */
     public Tensor load(int step, Augmentation augmentation, Random rng) {
         boolean augment = !augmentation.isNone();
+        if (augment && targets != null) {
+            throw new StriateException("Augmentation is not supported with target tensors (segmentation, upscaling, detection): "
+                    + "a shifted image would no longer match its target. Expected no augmentation for a dense task.");
+        }
         if (augment && sample.length != 3) {
             throw new StriateException("Augmentation expects images of shape (C, H, W) but the samples have shape " + Shapes.str(sample)
                     + ". Expected no augmentation for data that are not images.");
@@ -115,11 +136,16 @@ public final class BatchLoader {
                     + " samples in batches of " + batchSize + ".");
         }
         Tensor batch = step == steps() - 1 ? last : full;
+        batchTargets = step == steps() - 1 ? lastTargets : fullTargets;
         int n = batch.batch(), first = step * batchSize;
         float[] src = images.data, dst = batch.data;
         for (int b = 0; b < n; b++) {
             int s = order[first + b];
             if (labels != null) batchLabels[b] = labels[s];
+            if (targets != null) {
+                int per = targets.sampleSize();
+                System.arraycopy(targets.data, s * per, fullTargets.data, b * per, per);
+            }
             int to = b * sampleSize;
             float[] in = src;
             int from = s * sampleSize;
@@ -136,4 +162,7 @@ public final class BatchLoader {
 
     /** Labels of the batch last loaded, in its first n entries. */
     public int[] labels() { return batchLabels; }
+
+    /** Targets of the batch last loaded (null without targets), in a reused buffer. */
+    public Tensor targets() { return batchTargets; }
 }

@@ -27,6 +27,7 @@ public final class Evaluator {
      */
     static Evaluation evaluate(Graph model, DataParallel parallel, Dataset data, int batchSize, Loss loss) {
         BatchLoader.checkShape(model.inputShape(), data.images());
+        if (data.hasTargets()) return evaluateDense(model, parallel, data, batchSize, loss);
         int outputs = outputWidth(model);
         loss.checkClasses(outputs, data.classes());
         if (data.size() == 0) throw new StriateException("Cannot evaluate on an empty data set. Expected at least one sample.");
@@ -51,30 +52,44 @@ public final class Evaluator {
         return new Evaluation((double) correct / data.size(), lossSum / data.size(), confusion);
     }
 
+    /** Mean loss and the loss's own accuracy ({@link Loss#accuracy}) against target tensors; no confusion matrix. */
+    private static Evaluation evaluateDense(Graph model, DataParallel parallel, Dataset data, int batchSize, Loss loss) {
+        loss.checkTargets(model.outputShape(), data.targets().sampleShape());
+        if (data.size() == 0) throw new StriateException("Cannot evaluate on an empty data set. Expected at least one sample.");
+        BatchLoader loader = new BatchLoader(data.images(), null, data.targets(), batchSize, model.mean(), model.std());
+        double lossSum = 0, correct = 0;
+        for (int s = 0; s < loader.steps(); s++) {
+            Tensor out = parallel.forward(loader.load(s), false);
+            int n = out.batch();
+            lossSum += loss.forward(out, loader.targets()) * n;
+            correct += loss.accuracy(out, loader.targets()) * n;
+        }
+        return new Evaluation(correct / data.size(), lossSum / data.size(), new int[0][0]);
+    }
+
+    /** The same in batches of {@code batchSize}, each split over the kernels' threads ({@link DataParallel}). */
+    public static Tensor outputs(Graph model, Tensor images01, int batchSize) {
+        BatchLoader.checkShape(model.inputShape(), images01);
+        int n = images01.batch(), per = outputWidth(model);
+        Tensor all = new Tensor(org.striate.tensor.Shapes.withBatch(n, model.outputShape()));
+        if (n == 0) return all;
+        DataParallel parallel = new DataParallel(model);
+        BatchLoader loader = new BatchLoader(images01, null, batchSize, model.mean(), model.std());
+        for (int s = 0, row = 0; s < loader.steps(); s++) {
+            Tensor out = parallel.forward(loader.load(s), false);
+            System.arraycopy(out.data, 0, all.data, row * per, out.batch() * per);
+            row += out.batch();
+        }
+        return all;
+    }
+
     public static Tensor predict(Graph model, Tensor images01) { return predict(model, images01, DEFAULT_BATCH); }
 
     /**
      * The model's raw outputs (N, ...output shape) for inputs shaped like its input, batch first, after
      * its input normalisation and nothing else: what an ONNX export of the model computes.
      */
-    public static Tensor outputs(Graph model, Tensor inputs) {
-        BatchLoader.checkShape(model.inputShape(), inputs);
-        int n = inputs.batch();
-        int[] shape = model.outputShape();
-        int[] full = new int[shape.length + 1];
-        full[0] = n;
-        System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor y = new Tensor(full);
-        if (n == 0) return y;
-        BatchLoader loader = new BatchLoader(inputs, null, DEFAULT_BATCH, model.mean(), model.std());
-        int at = 0;
-        for (int s = 0; s < loader.steps(); s++) {
-            Tensor out = model.forward(loader.load(s), false);
-            System.arraycopy(out.data, 0, y.data, at, out.size());
-            at += out.size();
-        }
-        return y;
-    }
+    public static Tensor outputs(Graph model, Tensor inputs) { return outputs(model, inputs, DEFAULT_BATCH); }
 
     /** Class probabilities (N, K): the softmax of the model's outputs for images in [0, 1]. */
     public static Tensor predict(Graph model, Tensor images01, int batchSize) {

@@ -34,13 +34,16 @@ public final class Trainer {
         BatchLoader.checkShape(model.inputShape(), train.images());
         int outputs = Evaluator.outputWidth(model);
         Loss loss = options.loss();
-        loss.checkClasses(outputs, train.classes());
+        boolean dense = train.hasTargets();
+        if (dense) loss.checkTargets(model.outputShape(), train.targets().sampleShape());
+        else loss.checkClasses(outputs, train.classes());
         if (train.size() == 0) throw new StriateException("Cannot train on an empty data set. Expected at least one sample.");
         Dataset validation = options.validation();
         if (validation != null) BatchLoader.checkShape(model.inputShape(), validation.images());
 
         MemoryPlan.check(model, Math.min(options.batchSize(), train.size()), true, "Training the model");
-        BatchLoader loader = new BatchLoader(train.images(), train.labels(), options.batchSize(), model.mean(), model.std());
+        BatchLoader loader = new BatchLoader(train.images(), dense ? null : train.labels(), dense ? train.targets() : null,
+                options.batchSize(), model.mean(), model.std());
         Optimizer optimizer = options.optimizer();
         optimizer.reset();
         TrainingListener listener = options.listener();
@@ -56,7 +59,8 @@ public final class Trainer {
         List<EpochStats> history = new ArrayList<>(epochs);
         int firstEpoch = 0, firstStep = 0;
         double lossSum = 0, lr = 0, secondsBefore = 0;
-        long correct = 0, seen = 0;
+        double correct = 0; // a whole count in classification; a sum of per-sample accuracies for dense targets
+        long seen = 0;
         Checkpoint resume = options.resume();
         if (resume != null) {
             checkpoints.restore(resume, loader, rng, augmentRng);
@@ -86,11 +90,13 @@ public final class Trainer {
                 int n = x.batch();
                 model.zeroGrad();
                 Tensor out = parallel.forward(x, true);
-                double batchLoss = loss.forward(out, labels);
+                Tensor targets = loader.targets();
+                double batchLoss = dense ? loss.forward(out, targets) : loss.forward(out, labels);
                 lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
                 // count before backward: the outputs may live in a buffer a layer reuses
-                for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
+                if (dense) correct += loss.accuracy(out, targets) * n;
+                else for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
                 parallel.backwardParameters(loss.backward());
                 optimizer.step(params, grads, lr);
 
@@ -100,7 +106,7 @@ public final class Trainer {
                 listener.onBatch(epoch + 1, step + 1, steps, lossSum / seen, (double) correct / seen, seconds > 0 ? seen / seconds : 0);
                 // between epochs the epoch-end checkpoint below is the one
                 if (saving && every > 0 && step + 1 < steps && ((long) epoch * steps + step + 1) % every == 0) {
-                    checkpoints.save(epoch, step + 1, loader, rng, augmentRng, lossSum, correct, seen, lr, seconds, history);
+                    checkpoints.save(epoch, step + 1, loader, rng, augmentRng, lossSum, (long) correct, seen, lr, seconds, history);
                 }
             }
             // a last step can still turn the weights non-finite; the next loss would show it, but there may be none

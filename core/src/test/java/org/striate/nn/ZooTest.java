@@ -52,8 +52,12 @@ class ZooTest {
         for (String name : Zoo.names()) {
             Graph m = Zoo.build(name, 3);
             int[] out = m.outputShape();
-            if (name.equals("unet-small")) assertArrayEquals(new int[] {10, 28, 28}, out, "one map per class at the input resolution");
-            else assertArrayEquals(new int[] {10}, out, name);
+            switch (name) {
+                case "unet-small" -> assertArrayEquals(new int[] {10, 28, 28}, out, "one map per class at the input resolution");
+                case "sr-small" -> assertArrayEquals(new int[] {1, 56, 56}, out, "the input's channels at twice its size");
+                case "det-small" -> assertArrayEquals(new int[] {15, 3, 3}, out, "5 box channels and one per class for each cell of stride 8");
+                default -> assertArrayEquals(new int[] {10}, out, name);
+            }
             m.forward(new org.striate.tensor.Tensor(2, 1, 28, 28), false);
             assertEquals(Zoo.spec(name), m.spec(), name + " spec round trip");
         }

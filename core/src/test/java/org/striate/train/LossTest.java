@@ -15,7 +15,7 @@ class LossTest {
     private static final int N = 5, K = 4;
 
     /** Central differences of the loss (computed in double) against backward(), element by element. */
-    private static void checkGradient(Loss loss, Tensor z, ToDoubleFunction<Tensor> forward) {
+    static void checkGradient(Loss loss, Tensor z, ToDoubleFunction<Tensor> forward) {
         forward.applyAsDouble(z);
         float[] analytic = loss.backward().data.clone();
         float h = 1e-2f;
