@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPEC|FILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or model file. Default: ${DEFAULT-VALUE}.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file, model file or .onnx file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Training batch size. Default: ${DEFAULT-VALUE}.")

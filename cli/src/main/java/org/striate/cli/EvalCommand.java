@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 "  striate eval --model models/lenet5.striate --data /path/to/mnist --json"})
 public final class EvalCommand extends StriateCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train'.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
     Path model;
 
     @Option(names = "--data", paramLabel = "DIR",

@@ -9,8 +9,9 @@ import org.striate.io.ModelFile;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
+import org.striate.onnx.Onnx;
 
-/** Resolves what a user passes to --model: a built-in name, a spec file or a trained model file. */
+/** Resolves what a user passes to --model: a built-in name, a spec file, a trained model file or an ONNX file. */
 public final class ModelSource {
     private ModelSource() {}
 
@@ -21,7 +22,7 @@ public final class ModelSource {
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
 
     /**
-     * A zoo model, a spec file (both untrained, weights from {@code seed}) or a trained model file;
+     * A zoo model, a spec file (both untrained, weights from {@code seed}), a trained model file or an ONNX file (by its extension);
      * {@code input} (may be null) overrides the input shape of a zoo model or spec.
      */
     public static Graph load(String ref, int[] input, long seed) throws IOException {
@@ -29,14 +30,14 @@ public final class ModelSource {
         Path p = Path.of(ref);
         if (!Files.isRegularFile(p)) {
             throw new StriateException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names())
-                    + ", or the path of an existing spec file or model file.");
+                    + ", or the path of an existing spec file, model file or .onnx file.");
         }
-        if (isModelFile(p)) {
+        if (isModelFile(p) || Onnx.isOnnxFile(p)) {
             if (input != null) {
                 throw new StriateException("--input cannot change the input of the trained model " + p
                         + ". Expected --input only with a built-in model or a spec file.");
             }
-            return ModelFile.load(p);
+            return Onnx.isOnnxFile(p) ? Onnx.load(p) : ModelFile.load(p);
         }
         String text = specText(p);
         if (input != null) text = withoutInputLines(text);
@@ -50,7 +51,7 @@ public final class ModelSource {
     static boolean inputFollowsData(String ref) throws IOException {
         if (Zoo.has(ref)) return true;
         Path p = Path.of(ref);
-        if (!Files.isRegularFile(p) || isModelFile(p)) return false;
+        if (!Files.isRegularFile(p) || isModelFile(p) || Onnx.isOnnxFile(p)) return false;
         return specText(p).lines().noneMatch(ModelSource::isInputLine);
     }
 
@@ -62,12 +63,12 @@ public final class ModelSource {
 
     private static boolean isInputLine(String line) { return line.trim().toLowerCase().matches("input(\\s.*)?"); }
 
-    /** A trained model file: given by the path, and the file must then be one. */
+    /** A trained model: a model file, or an ONNX file (by its extension). */
     static Graph trained(Path p) throws IOException {
         if (!Files.isRegularFile(p)) {
-            throw new StriateException("Model file " + p + " does not exist. Expected a file written by 'striate train' (e.g. models/fashion-cnn.striate).");
+            throw new StriateException("Model file " + p + " does not exist. Expected a file written by 'striate train' (e.g. models/fashion-cnn.striate) or an .onnx file.");
         }
-        return ModelFile.load(p);
+        return Onnx.isOnnxFile(p) ? Onnx.load(p) : ModelFile.load(p);
     }
 
     /** A model file, told by its magic bytes ({@link ModelFile#isModelFile}); spec files are text. */

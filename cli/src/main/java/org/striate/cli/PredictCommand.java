@@ -1,6 +1,7 @@
 package org.striate.cli;
 
 import org.striate.io.Json;
+import org.striate.io.Npy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +25,22 @@ import picocli.CommandLine.Parameters;
                 "Each image is converted to the model's channels and resized to its input size."},
         footer = {"", "Fashion-MNIST images are light garments on a black background; use --invert for dark objects on white.",
                 "", "Examples:", "  striate predict --model models/fashion-cnn.striate shoe.png shirt.png",
-                "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg"})
+                "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg",
+                "  striate predict --model model.onnx --input x.npy --out y.npy"})
 public final class PredictCommand extends StriateCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train'.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
     Path model;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files to classify.")
-    List<Path> images;
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files to classify.")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = "--input", paramLabel = "X.npy",
+            description = "Instead of images: a NumPy float32 array shaped like the model's input, batch first, run as it is (only the model's own normalisation applies); needs --out.")
+    Path inputNpy;
+
+    @Option(names = "--out", paramLabel = "Y.npy", description = "With --input: where to write the model's raw outputs (float32, batch first).")
+    Path outNpy;
 
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "How many classes to show per image. Default: ${DEFAULT-VALUE}.")
     int top;
@@ -51,7 +60,25 @@ public final class PredictCommand extends StriateCommand {
     @Override
     protected int run() throws Exception {
         if (top <= 0) throw new StriateException("Invalid value for option '--top'. Expected a strictly positive value. Received " + top + ".");
+        if ((inputNpy == null) != (outNpy == null)) throw new StriateException("--input and --out go together. Expected both (x.npy in, y.npy out) or image files.");
+        if (inputNpy == null && images.isEmpty()) throw new StriateException("Nothing to predict. Expected image files, or --input X.npy --out Y.npy.");
+        if (inputNpy != null && !images.isEmpty()) throw new StriateException("Expected image files or --input X.npy, not both.");
         Graph net = ModelSource.trained(model);
+        if (inputNpy != null) {
+            Tensor y = Evaluator.outputs(net, Npy.read(inputNpy));
+            Npy.write(y, outNpy);
+            if (json) {
+                Map<String, Object> o = Json.object();
+                o.put("model", model.toString());
+                o.put("out", outNpy.toString());
+                o.put("shape", y.shape());
+                out().println(Json.write(o));
+            } else {
+                out().println(inputNpy + " -> " + outNpy + " " + Shapes.str(y.shape()));
+            }
+            out().flush();
+            return ExitCode.OK;
+        }
         int[] in = net.inputShape();
         if (in.length != 3) {
             throw new StriateException("The model " + model + " takes input of shape " + Shapes.str(in) + ". Expected a model for images (C, H, W).");

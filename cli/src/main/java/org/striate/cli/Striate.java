@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
+                ImportCommand.class,
+                ExportCommand.class,
                 org.striate.cli.lab.LabCommand.class,
                 org.striate.cli.report.ReportCommand.class,
         })

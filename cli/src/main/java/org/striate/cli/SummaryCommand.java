@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 public final class SummaryCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|SPEC|FILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or model file.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file, model file or .onnx file.")
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW", description = "Input shape per sample, overriding the model's (e.g. 3x32x32).")

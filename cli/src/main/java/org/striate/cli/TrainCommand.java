@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand extends StriateCommand {
 
     @Option(names = "--model", defaultValue = "fashion-cnn", paramLabel = "NAME|SPECFILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + ") or a spec file. Default: ${DEFAULT-VALUE}.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), a spec file, or a trained model or .onnx file to fine-tune. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--data", paramLabel = "DIR",

@@ -3,11 +3,17 @@ package org.striate.kernels;
 import org.striate.StriateException;
 
 /**
- * A 2-D pooling window over (N, C, inH, inW). Padding cells never win a max or min and are not counted
- * in an average (the average is over the cells of the window that lie inside the input).
+ * A 2-D pooling window over (N, C, inH, inW). Padding cells never win a max or min. An average is over
+ * the cells of the window that lie inside the input, or, with {@code countPad} (PyTorch's
+ * count_include_pad=True, ONNX's count_include_pad=1), over the whole window, padding zeros included.
  */
 public record PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, int kW,
-                           int strideH, int strideW, int padH, int padW) {
+                           int strideH, int strideW, int padH, int padW, boolean countPad) {
+
+    /** Padding not counted in averages. */
+    public PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, int kW, int strideH, int strideW, int padH, int padW) {
+        this(kind, channels, inH, inW, kH, kW, strideH, strideW, padH, padW, false);
+    }
 
     public enum Kind { MAX, MIN, AVG }
 
@@ -24,6 +30,9 @@ public record PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, in
         Extents.check(layer, "padded input", (long) inH + 2L * padH, (long) inW + 2L * padW, channels);
         Extents.check(layer, "output", channels, Extents.out(inH, kH, strideH, padH, 1), Extents.out(inW, kW, strideW, padW, 1));
     }
+
+    /** The divisor of an average whose window has {@code inside} cells inside the input. */
+    public int divisor(int inside) { return countPad ? kH * kW : inside; }
 
     public int outH() { return Extents.clamp(Extents.out(inH, kH, strideH, padH, 1)); }
     public int outW() { return Extents.clamp(Extents.out(inW, kW, strideW, padW, 1)); }

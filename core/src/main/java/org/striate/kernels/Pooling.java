@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Pooling on one (sample, channel) plane at a time, so planes can be split over threads; same rules
  * as {@link ScalarKernels}, written independently of it (tap by tap where the reference goes cell by
  * cell), so the tests that compare the two compare two implementations: padding never wins, averages
- * count only cells inside the input, ties go to the first cell in window order. The common 2×2
+ * count only cells inside the input unless the geometry counts padding, ties go to the first cell in window order. The common 2×2
  * stride-2 max pool is in {@link SimdPool}.
  */
 final class Pooling {
@@ -45,7 +45,7 @@ final class Pooling {
             if (kind == PoolGeometry.Kind.AVG) {
                 int rows = insideCount(i, g.strideH(), g.padH(), g.kH(), g.inH());
                 for (int j = 0; j < ow; j++) {
-                    int count = rows * insideCount(j, g.strideW(), g.padW(), g.kW(), inW);
+                    int count = g.divisor(rows * insideCount(j, g.strideW(), g.padW(), g.kW(), inW));
                     y[row + j] = count == 0 ? 0 : y[row + j] / count;
                 }
             }
@@ -90,7 +90,7 @@ final class Pooling {
                 for (int m = g.kW() - 1; m >= 0; m--) {
                     int shift = m - g.padW(), j0 = firstColumn(shift, g.strideW()), j1 = Math.min(ow - 1, Math.floorDiv(g.inW() - 1 - shift, g.strideW()));
                     for (int j = j0; j <= j1; j++) {
-                        int count = rows * insideCount(j, g.strideW(), g.padW(), g.kW(), g.inW());
+                        int count = g.divisor(rows * insideCount(j, g.strideW(), g.padW(), g.kW(), g.inW()));
                         dx[nc * plane + r * g.inW() + j * g.strideW() + shift] += dy[yBase + i * ow + j] / count;
                     }
                 }

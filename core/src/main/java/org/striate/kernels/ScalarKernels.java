@@ -189,7 +189,7 @@ public class ScalarKernels implements Kernels, AutoCloseable {
                     }
                     int yi = (nc * oh + i) * ow + j;
                     if (g.kind() == PoolGeometry.Kind.AVG) {
-                        y[yi] = count == 0 ? 0 : sum / count;
+                        y[yi] = count == 0 ? 0 : sum / g.divisor(count);
                     } else {
                         y[yi] = best;
                         arg[yi] = at;
@@ -215,7 +215,7 @@ public class ScalarKernels implements Kernels, AutoCloseable {
                     int c0 = Math.max(0, j * g.strideW() - g.padW()), c1 = Math.min(g.inW(), j * g.strideW() - g.padW() + g.kW());
                     int count = (r1 - r0) * (c1 - c0);
                     if (count <= 0) continue;
-                    float share = dy[yi] / count;
+                    float share = dy[yi] / g.divisor(count);
                     for (int r = r0; r < r1; r++) {
                         for (int col = c0; col < c1; col++) dx[nc * plane + r * g.inW() + col] += share;
                     }

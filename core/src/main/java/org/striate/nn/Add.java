@@ -54,5 +54,9 @@ public class Add extends Layer {
 
     @Override public Window window() { return Window.ELEMENTWISE; }
     @Override public long backwardBytesPerSample() { return 0; }
+    /** ONNX Add for two inputs, Sum for more. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node(in.length == 2 ? "Add" : "Sum", name(), in); }
+
     @Override public String spec() { return "add"; }
 }

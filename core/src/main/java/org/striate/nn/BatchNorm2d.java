@@ -122,6 +122,18 @@ public class BatchNorm2d extends Layer {
     @Override
     public Window window() { return Window.ELEMENTWISE; }
 
+    public float momentum() { return momentum; }
+    public float epsilon() { return eps; }
+
+    /** ONNX BatchNormalization (inference form); ONNX's momentum is the weight of the old estimate, 1 − ours. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        String n = name();
+        return out.node("BatchNormalization", n, new String[] {in[0], out.floats(n + ".weight", params, offset, channels),
+                out.floats(n + ".bias", params, offset + channels, channels), out.floats(n + ".running_mean", runningMean, 0, channels),
+                out.floats(n + ".running_var", runningVar, 0, channels)}, "epsilon", eps, "momentum", 1 - momentum);
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder("batchnorm");

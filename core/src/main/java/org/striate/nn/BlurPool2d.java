@@ -120,6 +120,15 @@ public class BlurPool2d extends Layer {
         return out;
     }
 
+    /** ONNX Conv with the fixed binomial filter, one group per channel, no bias. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        int c = inputShape[0], p = g.padH();
+        String w = out.floats(name() + ".filter", weights, 0, c, 1, size, size);
+        return out.node("Conv", name(), new String[] {in[0], w}, "kernel_shape", new int[] {size, size}, "strides", new int[] {stride, stride},
+                "pads", new int[] {p, p, p, p}, "group", c);
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder("blurpool");

@@ -78,5 +78,8 @@ public class Concat extends Layer {
 
     @Override public Window window() { return Window.ELEMENTWISE; }
     @Override public long backwardBytesPerSample() { return 0; }
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Concat", name(), in, "axis", 1); }
+
     @Override public String spec() { return "concat"; }
 }

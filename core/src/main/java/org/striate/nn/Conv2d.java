@@ -155,6 +155,15 @@ public class Conv2d extends Layer {
     @Override
     public Tensor forwardFused(Layer next, Tensor x, boolean training) { return ((ReLU) next).passThrough(forwardRelu(x)); }
 
+    /** ONNX Conv: weights (outC, C/groups, kH, kW), the optional bias, padding on both sides. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        String w = out.floats(name() + ".weight", params, offset, filters, g.inPerGroup(), kH, kW);
+        String[] inputs = bias ? new String[] {in[0], w, out.floats(name() + ".bias", params, offset + g.weightSize(), filters)} : new String[] {in[0], w};
+        return out.node("Conv", name(), inputs, "kernel_shape", new int[] {kH, kW}, "strides", new int[] {g.strideH(), g.strideW()},
+                "pads", new int[] {g.padH(), g.padW(), g.padH(), g.padW()}, "dilations", new int[] {g.dilH(), g.dilW()}, "group", g.groups());
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder("conv ").append(filters).append(' ').append(kH).append('x').append(kW);

@@ -133,6 +133,16 @@ public class ConvTranspose2d extends Layer {
         return new Filters(conv, params, offset, bias ? offset + conv.weightSize() : -1, false);
     }
 
+    /** ONNX ConvTranspose: weights (C, outC/groups, kH, kW) as in PyTorch, output padding at the end. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        String w = out.floats(name() + ".weight", params, offset, inputShape[0], filters / groups, kH, kW);
+        String[] inputs = bias ? new String[] {in[0], w, out.floats(name() + ".bias", params, offset + conv.weightSize(), filters)} : new String[] {in[0], w};
+        return out.node("ConvTranspose", name(), inputs, "kernel_shape", new int[] {kH, kW}, "strides", new int[] {strideH, strideW},
+                "pads", new int[] {padH, padW, padH, padW}, "dilations", new int[] {dilH, dilW}, "group", groups,
+                "output_padding", new int[] {outPadH, outPadW});
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder("convtranspose ").append(filters).append(' ').append(kH).append('x').append(kW);

@@ -73,6 +73,14 @@ public class Dense extends Layer {
     @Override
     public Window window() { return Window.GLOBAL; }
 
+    /** ONNX Gemm with transB = 1: W is (units, in), as here. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] inputs) {
+        String w = out.floats(name() + ".weight", params, offset, units, in);
+        String[] args = bias ? new String[] {inputs[0], w, out.floats(name() + ".bias", params, offset + units * in, units)} : new String[] {inputs[0], w};
+        return out.node("Gemm", name(), args, "transB", 1);
+    }
+
     @Override
     public String spec() { return "dense " + units + (bias ? "" : " bias=false"); }
 }

@@ -63,6 +63,10 @@ public class Dropout extends Layer {
     @Override
     public Window window() { return Window.ELEMENTWISE; }
 
+    /** ONNX Dropout with its ratio (a no-op at inference, as here). */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Dropout", name(), new String[] {in[0], out.floats(name() + ".ratio", new float[] {p}, 0)}); }
+
     @Override
     public String spec() { return "dropout " + p; }
 }

@@ -21,5 +21,8 @@ public class Flatten extends Layer {
     public Window window() { return Window.GLOBAL; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Flatten", name(), in, "axis", 1); }
+
+    @Override
     public String spec() { return "flatten"; }
 }

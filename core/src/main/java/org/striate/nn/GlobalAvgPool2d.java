@@ -31,6 +31,12 @@ public class GlobalAvgPool2d extends Layer {
     @Override
     public Window window() { return Window.GLOBAL; }
 
+    /** ONNX GlobalAveragePool keeps 1×1 maps; the Flatten after it gives this layer's (C,). */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        return out.node("Flatten", name() + "_flatten", new String[] {out.node("GlobalAveragePool", name(), in)}, "axis", 1);
+    }
+
     @Override
     public String spec() { return "gap"; }
 }

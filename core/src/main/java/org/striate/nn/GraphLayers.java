@@ -10,5 +10,6 @@ final class GraphLayers {
         LayerRegistry.register("identity", l -> { l.expectArgs(0, 0, "'identity' with no arguments"); return new Identity(); });
         LayerRegistry.register("upsample", Upsample::fromSpec);
         LayerRegistry.register("convtranspose", ConvTranspose2d::fromSpec);
+        LayerRegistry.register("zeropad", ZeroPad2d::fromSpec);
     }
 }

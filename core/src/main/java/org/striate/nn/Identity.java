@@ -15,5 +15,7 @@ public class Identity extends Layer {
     @Override public Tensor backward(Tensor dy) { return dy; }
     @Override public Window window() { return Window.ELEMENTWISE; }
     @Override public long backwardBytesPerSample() { return 0; }
+    @Override public String toOnnx(OnnxOps out, String[] in) { return out.node("Identity", name(), in); }
+
     @Override public String spec() { return "identity"; }
 }

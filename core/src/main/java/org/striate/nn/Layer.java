@@ -1,6 +1,7 @@
 package org.striate.nn;
 
 import java.util.Random;
+import org.striate.StriateException;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -223,6 +224,16 @@ public abstract class Layer {
      * any. Weights are read live from the model's parameter buffer.
      */
     public Filters filters() { return null; }
+
+    /**
+     * Writes this layer as ONNX operators reading the tensors named {@code inputs} and returns the name
+     * of the tensor it produces (export). A layer without an ONNX equivalent refuses, naming itself.
+     */
+    public String toOnnx(OnnxOps out, String[] inputs) {
+        throw new StriateException("Layer '" + name() + "' (" + type() + ") has no ONNX equivalent, so the model cannot be written as ONNX."
+                + " Expected only layers that ONNX has an operator for (convolutions, pooling, dense, activations, BatchNorm, Add, Concat, ...);"
+                + " replace this one (e.g. a locally connected layer by a conv) to export.");
+    }
 
     // ---- helpers shared by layers ----
 

@@ -91,7 +91,7 @@ public final class LayerRegistry {
         register("flatten", l -> { l.expectArgs(0, 0, "'flatten' with no arguments"); return new Flatten(); });
         register("maxpool", l -> pool(l, MaxPool2d::new));
         register("minpool", l -> pool(l, MinPool2d::new));
-        register("avgpool", l -> pool(l, AvgPool2d::new));
+        register("avgpool", l -> ((AvgPool2d) pool(l, AvgPool2d::new)).countPadding(l.boolOption("count_pad", false)));
         register("gap", l -> { l.expectArgs(0, 0, "'gap' with no arguments"); return new GlobalAvgPool2d(); });
         register("leakyrelu", l -> {
             l.expectArgs(0, 0, "'leakyrelu [alpha=0.01]'");

@@ -41,5 +41,8 @@ public class LeakyReLU extends Layer {
     public Window window() { return Window.ELEMENTWISE; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("LeakyRelu", name(), in, "alpha", alpha); }
+
+    @Override
     public String spec() { return alpha == DEFAULT_ALPHA ? "leakyrelu" : "leakyrelu alpha=" + alpha; }
 }

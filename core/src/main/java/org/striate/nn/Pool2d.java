@@ -8,13 +8,14 @@ import org.striate.tensor.Tensor;
 /**
  * Shared body of max, min and average pooling over (N, C, H, W): a kH×kW window moved by the
  * stride (the window size unless set), with optional padding that never wins a max or min and is
- * not counted in an average. Pooling keeps the channels and shrinks H and W, which also shrinks the
+ * not counted in an average unless the average pooling is told to count it. Pooling keeps the channels and shrinks H and W, which also shrinks the
  * activations kept for the backward pass.
  */
 public abstract class Pool2d extends Layer {
     private final PoolGeometry.Kind kind;
     private final int kH, kW;
     private int strideH, strideW, padH, padW;
+    private boolean countPad;
     private PoolGeometry g;
     private Tensor y, dx;
     private int[] arg = new int[0];
@@ -46,10 +47,19 @@ public abstract class Pool2d extends Layer {
         padH = ph; padW = pw; return this;
     }
 
+    /** Average pooling only: divide by the whole window, padding included (PyTorch's count_include_pad=True). */
+    protected final void countPad(boolean on) { countPad = on; }
+
+    /** The window size, stride and padding (rows, columns). */
+    public int[] poolSize() { return new int[] {kH, kW}; }
+    public int[] strides() { return new int[] {strideH, strideW}; }
+    public int[] pads() { return new int[] {padH, padW}; }
+    public boolean countsPadding() { return countPad; }
+
     @Override
     protected int[] computeOutputShape(int[] in) {
         Arguments.expectRank(this, in, 3, "(C, H, W)", "");
-        g = new PoolGeometry(kind, in[0], in[1], in[2], kH, kW, strideH, strideW, padH, padW);
+        g = new PoolGeometry(kind, in[0], in[1], in[2], kH, kW, strideH, strideW, padH, padW, countPad);
         return new int[] {in[0], g.outH(), g.outW()};
     }
 
@@ -90,7 +100,7 @@ public abstract class Pool2d extends Layer {
 
     @Override
     public Tensor forwardPrepadded(Tensor padded) {
-        PoolGeometry u = new PoolGeometry(kind, g.channels(), g.inH() + 2 * padH, g.inW() + 2 * padW, kH, kW, strideH, strideW, 0, 0);
+        PoolGeometry u = new PoolGeometry(kind, g.channels(), g.inH() + 2 * padH, g.inW() + 2 * padW, kH, kW, strideH, strideW, 0, 0, countPad);
         Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
         Kernels.get().pool2dForward(u, padded.batch(), padded.data, out.data, new int[out.size()]);
         return out;
@@ -105,11 +115,27 @@ public abstract class Pool2d extends Layer {
     @Override
     public Tensor backwardFused(Layer previous, Tensor dy) { return backwardThroughRelu(dy, ((ReLU) previous).lastInput()); }
 
+    /** ONNX MaxPool or AveragePool; min pooling as −MaxPool(−x). */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        Object[] attrs = {"kernel_shape", new int[] {kH, kW}, "strides", new int[] {strideH, strideW}, "pads", new int[] {padH, padW, padH, padW}};
+        return switch (kind) {
+            case MAX -> out.node("MaxPool", name(), in, attrs);
+            case AVG -> out.node("AveragePool", name(), in, "kernel_shape", attrs[1], "strides", attrs[3], "pads", attrs[5], "count_include_pad", countPad ? 1 : 0);
+            case MIN -> {
+                String negated = out.node("Neg", name() + "_neg", in);
+                String max = out.node("MaxPool", name() + "_max", new String[] {negated}, attrs);
+                yield out.node("Neg", name(), new String[] {max});
+            }
+        };
+    }
+
     @Override
     public String spec() {
         StringBuilder b = new StringBuilder(keyword()).append(' ').append(Arguments.pair(kH, kW));
         if (strideH != kH || strideW != kW) b.append(" stride=").append(Arguments.pair(strideH, strideW));
         if (padH != 0 || padW != 0) b.append(" pad=").append(Arguments.pair(padH, padW));
+        if (countPad) b.append(" count_pad=true");
         return b.toString();
     }
 }

@@ -43,5 +43,8 @@ public class ReLU extends Layer {
     public Window window() { return Window.ELEMENTWISE; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Relu", name(), in); }
+
+    @Override
     public String spec() { return "relu"; }
 }

@@ -29,5 +29,8 @@ public class Sigmoid extends Layer {
     public Window window() { return Window.ELEMENTWISE; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Sigmoid", name(), in); }
+
+    @Override
     public String spec() { return "sigmoid"; }
 }

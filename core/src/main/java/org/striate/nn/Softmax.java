@@ -36,5 +36,8 @@ public class Softmax extends Layer {
     public Window window() { return Window.ELEMENTWISE; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Softmax", name(), in, "axis", 1); }
+
+    @Override
     public String spec() { return "softmax"; }
 }

@@ -29,5 +29,8 @@ public class Tanh extends Layer {
     public Window window() { return Window.ELEMENTWISE; }
 
     @Override
+    public String toOnnx(OnnxOps out, String[] in) { return out.node("Tanh", name(), in); }
+
+    @Override
     public String spec() { return "tanh"; }
 }

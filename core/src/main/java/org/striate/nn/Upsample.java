@@ -78,6 +78,17 @@ public class Upsample extends Layer {
 
     @Override public long backwardBytesPerSample() { return 0; }
 
+    /** ONNX Resize by (1, 1, scale, scale): nearest as PyTorch writes it (asymmetric, floor), bilinear with half_pixel. */
+    @Override
+    public String toOnnx(OnnxOps out, String[] in) {
+        String scales = out.floats(name() + ".scales", new float[] {1, 1, scale, scale}, 0, 4);
+        String[] inputs = {in[0], "", scales};
+        if (mode == Mode.NEAREST) {
+            return out.node("Resize", name(), inputs, "mode", "nearest", "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor");
+        }
+        return out.node("Resize", name(), inputs, "mode", "linear", "coordinate_transformation_mode", "half_pixel");
+    }
+
     @Override
     public String spec() { return "upsample " + scale + (mode == Mode.NEAREST ? "" : " mode=bilinear"); }
 }

@@ -1,5 +1,8 @@
 package org.striate.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.striate.StriateException;
 
 /**
@@ -75,22 +78,25 @@ public class Adam implements Optimizer {
     @Override
     public void reset() { m = null; v = null; t = 0; }
 
+    /** The step count, then the first and second moments. */
     @Override
-    public State state() {
-        return new State(t, m == null ? new float[0][] : new float[][] {m.clone(), v.clone()});
+    public void saveState(DataOutput out) throws IOException {
+        out.writeLong(t);
+        Optimizer.writeFloats(out, m);
+        Optimizer.writeFloats(out, v);
     }
 
     @Override
-    public void restore(State s, int paramCount) {
-        reset();
-        if (s.buffers().length == 0 && s.steps() == 0) return;
-        if (s.buffers().length != 2 || s.buffers()[0].length != paramCount || s.buffers()[1].length != paramCount || s.steps() <= 0) {
-            throw new StriateException("Invalid " + name() + " state: expected two moment buffers of " + paramCount + " values after at least one step. Received "
-                    + s.buffers().length + " buffer(s) after " + s.steps() + " step(s).");
+    public void loadState(DataInput in) throws IOException {
+        long steps = in.readLong();
+        float[] first = Optimizer.readFloats(in), second = Optimizer.readFloats(in);
+        if (steps < 0 || (first == null) != (second == null) || (first != null && first.length != second.length)) {
+            throw new StriateException("Invalid Adam state: " + steps + " steps, moments of lengths " + (first == null ? "none" : first.length)
+                    + " and " + (second == null ? "none" : second.length) + ". Expected steps >= 0 and two moments of one length.");
         }
-        m = s.buffers()[0].clone();
-        v = s.buffers()[1].clone();
-        t = s.steps();
+        t = steps;
+        m = first;
+        v = second;
     }
 
     @Override

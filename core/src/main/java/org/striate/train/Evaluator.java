@@ -53,6 +53,29 @@ public final class Evaluator {
 
     public static Tensor predict(Graph model, Tensor images01) { return predict(model, images01, DEFAULT_BATCH); }
 
+    /**
+     * The model's raw outputs (N, ...output shape) for inputs shaped like its input, batch first, after
+     * its input normalisation and nothing else: what an ONNX export of the model computes.
+     */
+    public static Tensor outputs(Graph model, Tensor inputs) {
+        BatchLoader.checkShape(model.inputShape(), inputs);
+        int n = inputs.batch();
+        int[] shape = model.outputShape();
+        int[] full = new int[shape.length + 1];
+        full[0] = n;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Tensor y = new Tensor(full);
+        if (n == 0) return y;
+        BatchLoader loader = new BatchLoader(inputs, null, DEFAULT_BATCH, model.mean(), model.std());
+        int at = 0;
+        for (int s = 0; s < loader.steps(); s++) {
+            Tensor out = model.forward(loader.load(s), false);
+            System.arraycopy(out.data, 0, y.data, at, out.size());
+            at += out.size();
+        }
+        return y;
+    }
+
     /** Class probabilities (N, K): the softmax of the model's outputs for images in [0, 1]. */
     public static Tensor predict(Graph model, Tensor images01, int batchSize) {
         BatchLoader.checkShape(model.inputShape(), images01);

@@ -1,5 +1,8 @@
 package org.striate.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.striate.StriateException;
 
 /**
@@ -20,22 +23,39 @@ public interface Optimizer {
     /** Forgets all state (momentum, moments, step count), as if freshly made. */
     void reset();
 
-    /** e.g. "sgd lr=0.1 momentum=0.9 nesterov". */
-    String describe();
-
     /**
-     * A copy of what the optimizer has learned so far (step count, moments, velocity), for checkpoints;
-     * null when it cannot say, and then a run with it cannot be checkpointed.
+     * Writes the state (momentum, moments, step count) that {@link #loadState} restores, so that a run
+     * resumed from a checkpoint takes exactly the steps it would have taken. An optimizer with state
+     * overrides both; the default refuses, naming the optimizer.
      */
-    default State state() { return null; }
-
-    /** Sets the state {@link #state()} returned for a model with {@code paramCount} parameters. */
-    default void restore(State state, int paramCount) {
-        throw new StriateException("The optimizer " + describe() + " cannot restore a checkpoint's state. Expected one that implements Optimizer.state() and restore().");
+    default void saveState(DataOutput out) throws IOException {
+        throw new StriateException("The optimizer '" + describe() + "' cannot save its state. Expected an optimizer that overrides saveState and loadState.");
     }
 
-    /** Steps taken and the optimizer's per-parameter buffers; empty buffers before the first step. */
-    record State(long steps, float[][] buffers) {}
+    /** Restores what {@link #saveState} wrote. */
+    default void loadState(DataInput in) throws IOException {
+        throw new StriateException("The optimizer '" + describe() + "' cannot load a saved state. Expected an optimizer that overrides saveState and loadState.");
+    }
+
+    /** Writes a buffer as its length then its values; null as length −1. */
+    static void writeFloats(DataOutput out, float[] values) throws IOException {
+        out.writeInt(values == null ? -1 : values.length);
+        if (values != null) for (float v : values) out.writeFloat(v);
+    }
+
+    /** Reads what {@link #writeFloats} wrote. */
+    static float[] readFloats(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < -1) throw new StriateException("Invalid optimizer state: a buffer of length " + n + ". Expected a length >= 0, or -1 for none.");
+        if (n == -1) return null;
+        org.striate.tensor.Memory.require(4L * n, "An optimizer state buffer of " + n + " values");
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) values[i] = in.readFloat();
+        return values;
+    }
+
+    /** e.g. "sgd lr=0.1 momentum=0.9 nesterov". */
+    String describe();
 
     static double checkRate(double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {

@@ -1,5 +1,8 @@
 package org.striate.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.striate.StriateException;
 
 /**
@@ -53,19 +56,12 @@ public final class Sgd implements Optimizer {
     @Override
     public void reset() { velocity = null; }
 
+    /** The momentum buffer (none before the first step or without momentum). */
     @Override
-    public State state() { return new State(0, velocity == null ? new float[0][] : new float[][] {velocity.clone()}); }
+    public void saveState(DataOutput out) throws IOException { Optimizer.writeFloats(out, velocity); }
 
     @Override
-    public void restore(State s, int paramCount) {
-        reset();
-        if (s.buffers().length == 0) return;
-        if (s.buffers().length != 1 || s.buffers()[0].length != paramCount) {
-            throw new StriateException("Invalid sgd state: expected one velocity buffer of " + paramCount + " values. Received "
-                    + s.buffers().length + " buffer(s).");
-        }
-        velocity = s.buffers()[0].clone();
-    }
+    public void loadState(DataInput in) throws IOException { velocity = Optimizer.readFloats(in); }
 
     @Override
     public String describe() {

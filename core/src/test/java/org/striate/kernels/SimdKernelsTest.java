@@ -156,7 +156,7 @@ class SimdKernelsTest {
             int pad = t % 3 == 0 ? 0 : r.nextInt(k / 2 + 1);
             int channels = 1 + r.nextInt(6), inH = k + r.nextInt(12), inW = k + r.nextInt(12) + (t % 5 == 0 ? 20 + r.nextInt(30) : 0);
             int batch = 1 + r.nextInt(5) + (t % 25 == 0 ? 40 : 0);
-            PoolGeometry g = new PoolGeometry(kind, channels, inH, inW, k, k, stride, stride, pad, pad);
+            PoolGeometry g = new PoolGeometry(kind, channels, inH, inW, k, k, stride, stride, pad, pad, t % 7 == 1);
             float[] x = random(r, batch * g.inSize());
             if (t % 4 == 0) for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2); // ties
             float[] ye = new float[batch * g.outSize()], ya = new float[ye.length];

@@ -1,5 +1,6 @@
 package org.striate.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -29,7 +30,22 @@ class GraphLayersGradientTest {
                         GradientCheck.of(new ConvTranspose2d(2, 3, 2).stride(2, 1).dilation(2).outputPadding(1, 0).padding(1, 0), 2, 3, 3).eps(0.25).run()),
                 dynamicTest("upsample 2 nearest", () -> GradientCheck.of(new Upsample(2), 2, 3, 4).eps(0.25).run()),
                 dynamicTest("upsample 3 bilinear", () -> GradientCheck.of(new Upsample(3, Upsample.Mode.BILINEAR), 2, 3, 4).batch(2).eps(0.25).run()),
-                dynamicTest("upsample 2 bilinear, one-pixel rows", () -> GradientCheck.of(new Upsample(2, Upsample.Mode.BILINEAR), 1, 1, 5).eps(0.25).run()));
+                dynamicTest("upsample 2 bilinear, one-pixel rows", () -> GradientCheck.of(new Upsample(2, Upsample.Mode.BILINEAR), 1, 1, 5).eps(0.25).run()),
+                dynamicTest("zeropad 0,2,1,0", () -> GradientCheck.of(new ZeroPad2d(0, 2, 1, 0), 2, 3, 4).batch(2).eps(0.25).run()),
+                dynamicTest("avgpool 3 stride 2 pad 1 count_pad", () -> GradientCheck.of(new AvgPool2d(3).countPadding(true).stride(2).padding(1), 2, 5, 6).batch(2).run()));
+    }
+
+    @Test
+    void zeroPaddingAndCountedPaddingReadBackFromTheirSpecLines() {
+        Graph g = LayerSpecs.parse("input 1x3x3\nzeropad 1,0,0,2\navgpool 3 stride=1 pad=1 count_pad=true\n", "t", null).build(1);
+        assertEquals("input 1x3x3\nzeropad 1,0,0,2\navgpool 3 stride=1 pad=1 count_pad=true\n", g.spec());
+        Tensor x = new Tensor(1, 1, 3, 3);
+        java.util.Arrays.fill(x.data, 9f);
+        Tensor y = g.forward(x, false);
+        assertArrayEquals(new int[] {1, 1, 4, 5}, y.shape());
+        // the corner window: the pooling's padding row and column, the zeropad's top row, and two cells of 9; divided by all 9 cells
+        assertEquals(2f, y.data[0], 1e-6f);
+        assertEquals(6f, y.data[5 + 1], 1e-6f); // row 1, column 1: six cells of 9
     }
 
     /** Small on purpose: the model-level check runs in float, and its rounding grows with the model. */

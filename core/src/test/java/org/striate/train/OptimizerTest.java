@@ -1,10 +1,12 @@
 package org.striate.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
 
@@ -107,5 +109,33 @@ class OptimizerTest {
         StriateException e = assertThrows(StriateException.class, () -> new Sgd(0.1).nesterov(true).step(new float[1], new float[1]));
         assertTrue(e.getMessage().contains("momentum"), e.getMessage());
         assertThrows(StriateException.class, () -> new Sgd(0.1).step(new float[2], new float[3]));
+    }
+
+    @Test
+    void aRestoredStateTakesTheSameStepsAsAnUninterruptedRun() throws Exception {
+        for (java.util.function.Supplier<Optimizer> make : List.<java.util.function.Supplier<Optimizer>>of(
+                () -> new Sgd(0.1).momentum(0.9), () -> new Adam(1e-2), () -> new AdamW(1e-2).weightDecay(0.1))) {
+            float[] p = {1f, -2f, 3f}, g = {0.3f, -0.1f, 0.7f};
+            Optimizer first = make.get();
+            for (int i = 0; i < 3; i++) first.step(p, g);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            first.saveState(new java.io.DataOutputStream(bytes));
+            Optimizer resumed = make.get();
+            resumed.loadState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            float[] q = p.clone();
+            for (int i = 0; i < 3; i++) {
+                first.step(p, g);
+                resumed.step(q, g);
+            }
+            assertArrayEquals(p, q, first.describe());
+        }
+        Optimizer custom = new Optimizer() {
+            public double learningRate() { return 1; }
+            public void step(float[] params, float[] grads, double lr) {}
+            public void reset() {}
+            public String describe() { return "mine"; }
+        };
+        StriateException e = assertThrows(StriateException.class, () -> custom.saveState(new java.io.DataOutputStream(new java.io.ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("'mine'"), e.getMessage());
     }
 }

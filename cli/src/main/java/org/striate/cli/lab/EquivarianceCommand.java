@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 public final class EquivarianceCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
-            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file or trained model file.")
+            description = "Built-in model (" + ModelSource.BUILT_IN + "), spec file, trained model file or .onnx file.")
     String model;
 
     @Option(names = "--max-shift", defaultValue = "4", paramLabel = "K", description = "Largest shift in pixels (default: ${DEFAULT-VALUE}).")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 public final class FeatureMapsCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|SPEC|FILE",
-            description = "Trained model file, or a built-in name or spec file (random weights).")
+            description = "Trained model file or .onnx file, or a built-in name or spec file (random weights).")
     String model;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "A PNG, JPEG, GIF or BMP file, resized to the model's input.")

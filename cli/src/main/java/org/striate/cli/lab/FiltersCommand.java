@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 public final class FiltersCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "NAME|SPEC|FILE",
-            description = "Trained model file, or a built-in name or spec file (random, untrained filters).")
+            description = "Trained model file or .onnx file, or a built-in name or spec file (random, untrained filters).")
     String model;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for filters-INDEX-LAYER.png.")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 public final class ReportCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "Trained model file (a built-in name or spec file gives a report on untrained weights).")
+            description = "Trained model file or .onnx file (a built-in name or spec file gives a report on untrained weights).")
     String model;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write index.html into.")

@@ -1,0 +1,35 @@
+package org.striate.onnx;
+
+import org.striate.nn.Node;
+
+/** What an ONNX tensor name stands for while a graph is imported. */
+sealed interface Value {
+    /** The batch size inside a folded shape: unknown until run time, kept as a marker. */
+    long BATCH = Long.MIN_VALUE;
+
+    /**
+     * A tensor known at import time: floats or int64 values (shape arithmetic, where {@link #BATCH} may
+     * appear), row-major with {@code dims}.
+     */
+    record Const(long[] dims, float[] floats, long[] longs) implements Value {
+        int size() { return floats != null ? floats.length : longs.length; }
+    }
+
+    /**
+     * Activations: the output of a Striate node, with the per-sample shape ONNX gives them; the two
+     * differ only by unit axes (global average pooling keeps 1×1 maps in ONNX).
+     */
+    record Act(Node node, int[] shape) implements Value {}
+
+    /** Zeros to add around an activation, kept pending so a following convolution or average pooling can take them as its own padding. */
+    record Padded(Act source, int top, int bottom, int left, int right, String name) implements Value {}
+
+    /** A MatMul by constant weights (units × features), kept pending so a following Add of a bias makes one dense layer. */
+    record MatMul(Act source, float[] weights, int units, String name) implements Value {}
+
+    /** −x, pending: only a MaxPool may follow (−MaxPool(−x) is min pooling, as Striate exports it), then another Neg. */
+    record Negated(Act source) implements Value {}
+
+    /** The output of a node that could not be imported (already reported). */
+    record Failed() implements Value {}
+}

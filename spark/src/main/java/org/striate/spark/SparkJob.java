@@ -1,0 +1,221 @@
+package org.striate.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.striate.StriateException;
+import org.striate.data.DataDirectory;
+import org.striate.data.Dataset;
+import org.striate.data.MnistFiles;
+import org.striate.data.Normalization;
+import org.striate.data.Resize;
+import org.striate.data.TrainTestSplit;
+import org.striate.io.ModelFile;
+import org.striate.kernels.Kernels;
+import org.striate.nn.LayerSpecs;
+import org.striate.nn.Graph;
+import org.striate.nn.Zoo;
+import org.striate.train.Adam;
+
+/**
+ * The example job: {@code train} a model on k Spark workers, save it and score the test set with it,
+ * or {@code score} the test set with a saved model. Runs on {@code --master local[2]} unless told
+ * otherwise (or unless spark-submit gives a master).
+ *
+ * <pre>
+ * spark/job train --model fashion-cnn --workers 2 --epochs 1
+ * spark/job score --model models/spark-fashion-cnn.striate --score-out runs/scores --format csv
+ * </pre>
+ */
+public final class SparkJob {
+    private static final Set<String> OPTIONS = Set.of("--master", "--data", "--model", "--workers", "--epochs", "--batch", "--lr", "--seed",
+            "--limit", "--out", "--checkpoint-dir", "--resume", "--score-out", "--format", "--fail-once", "--exchange", "--score-batch");
+    private static final String USAGE = """
+            usage: spark/job train|score [options]
+              --master URL          Spark master (default local[2], or the one spark-submit gives)
+              --data DIR            IDX, CIFAR-10 or image folders (default /usr/share/datasets/fashion-mnist)
+              --model M             built-in name, spec file or model file (train: default fashion-cnn; score: a model file)
+              --workers K           training tasks in the barrier stage (default 2)
+              --epochs E --batch B --lr X --seed S --limit N   as striate train (B is the global batch, split over K)
+              --out FILE            where train saves the model (default models/spark-<model>.striate)
+              --checkpoint-dir DIR  checkpoint after each epoch (default runs/spark-checkpoint); --resume continues from it
+              --score-out DIR --format parquet|csv   write the scored test set there
+              --fail-once E:S:R     make worker R fail once before step S of epoch E (shows the stage retry)
+              --exchange peers|barrier   gradient exchange (default peers)
+            """;
+
+    private final Map<String, String> opts;
+    private final PrintStream out;
+
+    private SparkJob(Map<String, String> opts, PrintStream out) {
+        this.opts = opts;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (StriateException e) {
+            System.err.println("spark job: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Runs the job; returns the exit code (0 done, 2 bad usage). */
+    static int run(String[] args, PrintStream out) throws StriateException {
+        if (args.length == 0 || !(args[0].equals("train") || args[0].equals("score"))) {
+            System.err.print(USAGE);
+            return 2;
+        }
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!OPTIONS.contains(args[i])) throw new SparkInputException("Unknown option '" + args[i] + "'. Expected one of " + String.join(", ", OPTIONS.stream().sorted().toList()) + ".");
+            if (args[i].equals("--resume")) { opts.put("--resume", "true"); continue; }
+            if (i + 1 >= args.length) throw new SparkInputException("Option " + args[i] + " needs a value.");
+            opts.put(args[i], args[++i]);
+        }
+        SparkJob job = new SparkJob(opts, out);
+        SparkSession.Builder b = SparkSession.builder().appName("striate " + args[0]).config("spark.ui.showConsoleProgress", "false");
+        String master = opts.getOrDefault("--master", System.getProperty("spark.master", "local[2]"));
+        SparkSession spark = b.master(master).getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        try {
+            if (args[0].equals("train")) job.train(spark); else job.score(spark, null);
+            return 0;
+        } catch (IOException e) {
+            throw new StriateException("Reading or writing failed: " + e.getMessage() + ". Expected readable data and a writable output path.", e);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private void train(SparkSession spark) throws IOException {
+        String ref = opts.getOrDefault("--model", "fashion-cnn");
+        long seed = number("--seed", 42);
+        Dataset all = data(shapeOf(ref)).train();
+        Dataset train = opts.containsKey("--limit") ? all.head((int) number("--limit", 0)) : all;
+        Graph model = model(ref, train.sampleShape(), seed);
+        if (!isModelFile(ref)) {
+            Normalization.ChannelStats s = Normalization.perChannel(train);
+            model.normalization(s.mean(), s.std()).classNames(train.classNames());
+        }
+        int k = (int) number("--workers", 2);
+        double lr = Double.parseDouble(opts.getOrDefault("--lr", "0.001"));
+        int[] fail = failOnce();
+        SparkTrainer trainer = new SparkTrainer().workers(k).epochs((int) number("--epochs", 1)).batchSize((int) number("--batch", 64))
+                .seed(seed).optimizer(() -> new Adam(lr)).checkpointDir(Path.of(opts.getOrDefault("--checkpoint-dir", "runs/spark-checkpoint")))
+                .resume(opts.containsKey("--resume")).exchange(SparkTrainer.Exchange.valueOf(opts.getOrDefault("--exchange", "peers").toUpperCase(Locale.ROOT)));
+        if (fail != null) trainer.failOnce(fail[0], fail[1], fail[2]);
+        int epochs = (int) number("--epochs", 1);
+        int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d worker%s, global batch %s, %,d images, %s kernels with %d thread%s per task%n",
+                ref, model.paramCount(), spark.sparkContext().master(), k, k == 1 ? "" : "s", opts.getOrDefault("--batch", "64"), train.size(),
+                Kernels.get().name().split(" ")[0], taskCpus, taskCpus == 1 ? "" : "s");
+        trainer.listener(r -> {
+            double other = r.stats().seconds() - r.computeSeconds() - r.allReduceSeconds() - r.optimizerSeconds();
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  train accuracy %.4f  %.1f s  %.0f img/s  (compute %.1f s, all-reduce %.1f s, "
+                            + "optimizer %.1f s, scheduling and start-up %.1f s)%s  replicas identical: %s%n",
+                    r.stats().epoch(), epochs, r.stats().trainLoss(), r.stats().trainAccuracy(), r.stats().seconds(),
+                    train.size() / r.stats().seconds(), r.computeSeconds(), r.allReduceSeconds(),
+                    r.optimizerSeconds(), other, r.stageAttempts() > 1 ? "  stage attempts " + r.stageAttempts() : "",
+                    r.replicaHashes().get(0).substring(0, 12) + " x" + r.replicaHashes().size());
+        });
+        SparkTrainer.Result result = trainer.fit(spark, model, train);
+        Path file = Path.of(opts.getOrDefault("--out", "models/spark-" + Path.of(ref).getFileName().toString().replaceAll("\\.(spec|striate)$", "") + ".striate"));
+        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        ModelFile.save(result.model(), file);
+        out.println("saved " + file);
+        score(spark, result.model());
+    }
+
+    private void score(SparkSession spark, Graph trained) throws IOException {
+        Graph model = trained;
+        if (model == null) {
+            String ref = opts.get("--model");
+            if (ref == null || !isModelFile(ref)) throw new SparkInputException("score needs --model FILE, a model file written by train or striate train.");
+            model = ModelFile.load(Path.of(ref));
+        }
+        Dataset test = data(model.inputShape()).test();
+        org.apache.spark.sql.Dataset<Row> frame = ImageFrames.of(spark, test).cache();
+        frame.count();
+        try (SparkScorer scorer = SparkScorer.of(spark, model).allProbabilities(true).batchSize((int) number("--score-batch", SparkScorer.DEFAULT_BATCH))) {
+            long start = System.nanoTime();
+            org.apache.spark.sql.Dataset<Row> scored = scorer.score(frame).cache();
+            long correct = scored.filter(functions.col(ImageFrames.LABEL).equalTo(functions.col(SparkScorer.PREDICTION))).count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "scored %,d test images in %.1f s (%.0f img/s) on %s: accuracy %.4f (%d of %d)%n", test.size(), seconds,
+                    test.size() / seconds, spark.sparkContext().master(), (double) correct / test.size(), correct, test.size());
+            String dir = opts.get("--score-out");
+            if (dir != null) {
+                String format = opts.getOrDefault("--format", "parquet");
+                SparkScorer.write(scored.orderBy(ImageFrames.INDEX), dir, format);
+                out.println("wrote " + dir + " (" + format + ")");
+            }
+            scored.unpersist();
+        } finally {
+            frame.unpersist();
+        }
+    }
+
+    private TrainTestSplit data(int[] shape) throws IOException {
+        Path dir = Path.of(opts.getOrDefault("--data", MnistFiles.FASHION_MNIST_SYSTEM_DIR.toString()));
+        return DataDirectory.load(dir, shape, Resize.AREA);
+    }
+
+    /** The input shape a model reference states (for image folders), or the built-in default. */
+    private static int[] shapeOf(String ref) throws IOException {
+        if (Zoo.has(ref)) return Zoo.defaultInput();
+        return model(ref, Zoo.defaultInput(), 0).inputShape();
+    }
+
+    private static Graph model(String ref, int[] dataShape, long seed) throws IOException {
+        if (Zoo.has(ref)) return Zoo.build(ref, dataShape, seed);
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p)) {
+            throw new SparkInputException("Unknown model '" + ref + "'. Expected one of " + String.join(", ", Zoo.names()) + ", or a spec file or model file.");
+        }
+        if (isModelFile(ref)) return ModelFile.load(p);
+        return LayerSpecs.parse(Files.readString(p, StandardCharsets.UTF_8), p.toString(), dataShape).build(seed);
+    }
+
+    private static boolean isModelFile(String ref) throws IOException {
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p)) return false;
+        try (var in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(5);
+            return head.length == 5 && (head[0] & 0xff) == 0x89 && head[1] == 'S' && head[2] == 'T' && head[3] == 'R' && head[4] == 'M';
+        }
+    }
+
+    private long number(String option, long fallback) {
+        String v = opts.get(option);
+        if (v == null) return fallback;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new SparkInputException("Invalid value for " + option + ": '" + v + "'. Expected an integer.");
+        }
+    }
+
+    private int[] failOnce() {
+        String v = opts.get("--fail-once");
+        if (v == null) return null;
+        List<String> parts = List.of(v.split(":"));
+        try {
+            if (parts.size() == 3) return new int[] {Integer.parseInt(parts.get(0)), Integer.parseInt(parts.get(1)), Integer.parseInt(parts.get(2))};
+        } catch (NumberFormatException ignored) {
+            // falls through to the message
+        }
+        throw new SparkInputException("Invalid value for --fail-once: '" + v + "'. Expected EPOCH:STEP:RANK, e.g. 1:100:1.");
+    }
+}
