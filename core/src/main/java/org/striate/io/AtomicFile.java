@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Writes a file so that it is either the old one or the complete new one, never a part: into a
- * temporary file beside it (".NAME.RANDOM.tmp"), forced to disk, then renamed over it. Only regular
+ * temporary file beside it (".NAME.RANDOM.tmp"), forced to disk, then renamed over it (model files,
+ * checkpoints, metrics, ONNX exports). Only regular
  * files (or new paths) are written: a device such as /dev/null is refused, not replaced.
  *
  * <pre>{@code
@@ -28,7 +29,7 @@ public final class AtomicFile {
 
     private AtomicFile() {}
 
-    /** What goes into the file; the stream is buffered by the caller if it wants. */
+    /** What goes into the file, written to a buffered stream. */
     public interface Body {
         void write(OutputStream out) throws IOException;
     }
@@ -71,7 +72,7 @@ public final class AtomicFile {
             // CREATE_NEW keeps the usual permissions (umask), unlike Files.createTempFile's owner-only ones
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 keepPermissions(target, tmp);
-                OutputStream out = wrap.apply(Channels.newOutputStream(channel));
+                OutputStream out = new java.io.BufferedOutputStream(wrap.apply(Channels.newOutputStream(channel)), 1 << 16);
                 body.write(out);
                 out.flush();
                 channel.force(true);

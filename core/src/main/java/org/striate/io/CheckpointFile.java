@@ -19,7 +19,6 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.striate.train.Checkpoint;
 import org.striate.train.EpochStats;
-import org.striate.train.Optimizer;
 
 /**
  * The checkpoint file: magic "\x89STRC\r\n\x1A", u32 version, u64 total length, the fields of a
@@ -57,12 +56,8 @@ public final class CheckpointFile {
             out.write(c.model());
             out.writeInt(c.layerRandom().length);
             for (long[] r : c.layerRandom()) longs(out, r);
-            out.writeLong(c.optimizer().steps());
-            out.writeInt(c.optimizer().buffers().length);
-            for (float[] b : c.optimizer().buffers()) {
-                out.writeInt(b.length);
-                for (float f : b) out.writeInt(Float.floatToRawIntBits(f));
-            }
+            out.writeInt(c.optimizer().length);
+            out.write(c.optimizer());
             out.writeInt(c.epoch());
             out.writeInt(c.step());
             out.writeInt(c.order().length);
@@ -125,10 +120,7 @@ public final class CheckpointFile {
         byte[] model = r.bytes();
         long[][] layerRandom = new long[r.count(4)][];
         for (int i = 0; i < layerRandom.length; i++) layerRandom[i] = r.longs();
-        r.need(8);
-        long steps = r.in.getLong();
-        float[][] buffers = new float[r.count(4)][];
-        for (int i = 0; i < buffers.length; i++) buffers[i] = r.floats();
+        byte[] optimizer = r.bytes();
         int epoch = r.nonNegative("epoch"), step = r.nonNegative("step");
         int[] order = r.ints();
         long[] shuffle = r.longs(), augment = r.longs();
@@ -142,7 +134,7 @@ public final class CheckpointFile {
             history.add(new EpochStats(e, r.in.getDouble(), r.in.getDouble(), r.in.getDouble(), r.in.getDouble(), r.in.getDouble(), r.in.getDouble()));
         }
         if (r.in.hasRemaining()) throw damaged(source, r.in.remaining() + " bytes follow its last field");
-        return new Checkpoint(run, model, layerRandom, new Optimizer.State(steps, buffers), epoch, step, order, shuffle, augment,
+        return new Checkpoint(run, model, layerRandom, optimizer, epoch, step, order, shuffle, augment,
                 lossSum, correct, seen, lr, seconds, history, source);
     }
 
@@ -179,12 +171,6 @@ public final class CheckpointFile {
         int[] ints() {
             int[] a = new int[count(4)];
             for (int i = 0; i < a.length; i++) a[i] = in.getInt();
-            return a;
-        }
-
-        float[] floats() {
-            float[] a = new float[count(4)];
-            for (int i = 0; i < a.length; i++) a[i] = Float.intBitsToFloat(in.getInt());
             return a;
         }
 

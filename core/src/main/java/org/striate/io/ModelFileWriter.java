@@ -1,6 +1,5 @@
 package org.striate.io;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,9 +24,9 @@ final class ModelFileWriter {
     /** {@code wrap} lets tests put a failing stream under the writer, as a full disk would. */
     static void save(Graph model, Path file, UnaryOperator<OutputStream> wrap) throws IOException {
         Content content = new Content(model);
-        AtomicFile.write(file, raw -> {
+        AtomicFile.write(file, stream -> {
             CRC32 crc = new CRC32();
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(stream, crc));
             content.write(out);
             out.writeInt((int) crc.getValue());
             out.flush();

@@ -100,24 +100,6 @@ public class Adam implements Optimizer {
     }
 
     @Override
-    public State state() {
-        return new State(t, m == null ? new float[0][] : new float[][] {m.clone(), v.clone()});
-    }
-
-    @Override
-    public void restore(State s, int paramCount) {
-        reset();
-        if (s.buffers().length == 0 && s.steps() == 0) return;
-        if (s.buffers().length != 2 || s.buffers()[0].length != paramCount || s.buffers()[1].length != paramCount || s.steps() <= 0) {
-            throw new StriateException("Invalid " + name() + " state: expected two moment buffers of " + paramCount + " values after at least one step. Received "
-                    + s.buffers().length + " buffer(s) after " + s.steps() + " step(s).");
-        }
-        m = s.buffers()[0].clone();
-        v = s.buffers()[1].clone();
-        t = s.steps();
-    }
-
-    @Override
     public String describe() {
         return name() + " lr=" + learningRate + " betas=" + beta1 + "," + beta2 + (weightDecay != 0 ? " weight_decay=" + weightDecay : "");
     }

@@ -19,11 +19,12 @@ import org.striate.io.CheckpointFile;
  * TrainOptions.builder()...resume(Checkpoint.load(Path.of("m.striate.ckpt"))).build();    // same options, goes on
  * }</pre>
  *
+ * @param optimizer what {@link Optimizer#saveState} wrote
  * @param epoch the epoch to go on with, from 0
  * @param step the step within it to go on with, from 0 (0: the epoch starts, with its shuffle)
  * @param source names the checkpoint in messages (its file)
  */
-public record Checkpoint(Map<String, String> run, byte[] model, long[][] layerRandom, Optimizer.State optimizer, int epoch, int step,
+public record Checkpoint(Map<String, String> run, byte[] model, long[][] layerRandom, byte[] optimizer, int epoch, int step,
                          int[] order, long[] shuffleRandom, long[] augmentRandom, double lossSum, long correct, long seen,
                          double learningRate, double epochSeconds, List<EpochStats> history, String source) {
 

@@ -18,7 +18,8 @@ import org.striate.nn.Graph;
 
 /**
  * The trainer's side of checkpoints: describes the run (what must match for a resume to give the same
- * weights), gathers the state through the model's and optimizer's public methods, and puts it back.
+ * weights), gathers the state through the model's, layers' and optimizer's public methods
+ * ({@code params()}, {@code state()}, {@code randomState()}, {@code saveState}), and puts it back.
  */
 final class Checkpoints {
     private final Graph model;
@@ -29,10 +30,6 @@ final class Checkpoints {
         this.model = model;
         this.options = options;
         this.run = describe(model, options, train, threads);
-        if (options.checkpointFile() != null && options.optimizer().state() == null) {
-            throw new StriateException("The optimizer " + options.optimizer().describe() + " cannot say its state, so the run cannot be checkpointed."
-                    + " Expected an optimizer that implements Optimizer.state() and restore() (Sgd, Adam and AdamW do).");
-        }
     }
 
     /** Every value the trained weights depend on besides the state itself. */
@@ -77,7 +74,13 @@ final class Checkpoints {
         List<Layer> layers = model.layers();
         long[][] random = new long[layers.size()][];
         for (int i = 0; i < random.length; i++) random[i] = layers.get(i).randomState();
-        Checkpoint c = new Checkpoint(run, ModelFile.toBytes(model), random, options.optimizer().state(), epoch, step, loader.order(),
+        java.io.ByteArrayOutputStream optimizer = new java.io.ByteArrayOutputStream();
+        try {
+            options.optimizer().saveState(new java.io.DataOutputStream(optimizer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // a ByteArrayOutputStream does not fail
+        }
+        Checkpoint c = new Checkpoint(run, ModelFile.toBytes(model), random, optimizer.toByteArray(), epoch, step, loader.order(),
                 shuffle.state(), augment.state(), lossSum, correct, seen, lr, epochSeconds, history, options.checkpointFile().toString());
         try {
             java.nio.file.Path dir = options.checkpointFile().toAbsolutePath().getParent();
@@ -110,7 +113,14 @@ final class Checkpoints {
             layers.get(i).loadState(from.get(i).state());
             if (c.layerRandom()[i].length > 0) layers.get(i).restoreRandomState(c.layerRandom()[i]);
         }
-        options.optimizer().restore(c.optimizer(), model.paramCount());
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(c.optimizer()));
+            options.optimizer().loadState(in);
+            if (in.available() > 0) throw new java.io.EOFException(in.available() + " bytes left over");
+        } catch (IOException e) {
+            throw new ModelFormatException(source + " is damaged: its optimizer state cannot be read (" + e.getMessage() + ")."
+                    + " Resume from the previous checkpoint (<out>.ckpt.1) or start afresh.");
+        }
         loader.restoreOrder(c.order());
         shuffle.restore(c.shuffleRandom());
         augment.restore(c.augmentRandom());

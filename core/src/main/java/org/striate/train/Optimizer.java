@@ -48,6 +48,7 @@ public interface Optimizer {
         int n = in.readInt();
         if (n < -1) throw new StriateException("Invalid optimizer state: a buffer of length " + n + ". Expected a length >= 0, or -1 for none.");
         if (n == -1) return null;
+        org.striate.tensor.Memory.require(4L * n, "An optimizer state buffer of " + n + " values");
         float[] values = new float[n];
         for (int i = 0; i < n; i++) values[i] = in.readFloat();
         return values;
@@ -55,20 +56,6 @@ public interface Optimizer {
 
     /** e.g. "sgd lr=0.1 momentum=0.9 nesterov". */
     String describe();
-
-    /**
-     * A copy of what the optimizer has learned so far (step count, moments, velocity), for checkpoints;
-     * null when it cannot say, and then a run with it cannot be checkpointed.
-     */
-    default State state() { return null; }
-
-    /** Sets the state {@link #state()} returned for a model with {@code paramCount} parameters. */
-    default void restore(State state, int paramCount) {
-        throw new StriateException("The optimizer " + describe() + " cannot restore a checkpoint's state. Expected one that implements Optimizer.state() and restore().");
-    }
-
-    /** Steps taken and the optimizer's per-parameter buffers; empty buffers before the first step. */
-    record State(long steps, float[][] buffers) {}
 
     static double checkRate(double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {

@@ -64,20 +64,6 @@ public final class Sgd implements Optimizer {
     public void loadState(DataInput in) throws IOException { velocity = Optimizer.readFloats(in); }
 
     @Override
-    public State state() { return new State(0, velocity == null ? new float[0][] : new float[][] {velocity.clone()}); }
-
-    @Override
-    public void restore(State s, int paramCount) {
-        reset();
-        if (s.buffers().length == 0) return;
-        if (s.buffers().length != 1 || s.buffers()[0].length != paramCount) {
-            throw new StriateException("Invalid sgd state: expected one velocity buffer of " + paramCount + " values. Received "
-                    + s.buffers().length + " buffer(s).");
-        }
-        velocity = s.buffers()[0].clone();
-    }
-
-    @Override
     public String describe() {
         return "sgd lr=" + learningRate + (momentum != 0 ? " momentum=" + momentum : "") + (nesterov ? " nesterov" : "")
                 + (weightDecay != 0 ? " weight_decay=" + weightDecay : "");
