@@ -140,11 +140,12 @@ final class ModelFileReader {
         if (sections.containsKey(ModelFile.NORM)) normalization(model, new Cursor(sections.get(ModelFile.NORM), ModelFile.NORM, source));
         if (sections.containsKey(ModelFile.CLAS)) {
             String[] names = classNames(new Cursor(sections.get(ModelFile.CLAS), ModelFile.CLAS, source));
-            // one output per class, one channel per class (a class for each pixel), or one output for two classes
+            // a classifier has one output per class, or one output for two classes; maps (segmentation, detection
+            // grids, super-resolution) use their names in ways of their own
             int[] out = model.outputShape();
             long outputs = 1;
             for (int d : out) outputs *= d;
-            if (names.length != 0 && names.length != outputs && names.length != out[0] && !(outputs == 1 && names.length == 2)) {
+            if (out.length == 1 && names.length != 0 && names.length != outputs && !(outputs == 1 && names.length == 2)) {
                 throw damaged(source, "it names " + names.length + " classes but the model has " + outputs + " outputs");
             }
             model.classNames(names);
