@@ -165,6 +165,7 @@ public final class TrainCommand extends StriateCommand {
         LearningRateSchedule schedule = controls.schedule(epochs);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(controls.labelSmoothing);
         String name = controls.initFrom != null ? baseName(controls.initFrom.toString()) : baseName(model);
+        if (out != null) AtomicFile.checkTarget(out, "--out"); // a device or a path under a file is refused before 'exists'
         ModelTarget target = ModelTarget.choose(out, name, controls.overwrite);
         if (Files.isDirectory(target.model())) {
             throw new StriateException("--out " + target.model() + " is a directory. Expected a file name, e.g. "

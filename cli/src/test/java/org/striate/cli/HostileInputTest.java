@@ -89,7 +89,7 @@ class HostileInputTest {
         assertEquals(ExitCode.OK, Cli.run(train(linear, out)).code());
         Path csv = tmp.resolve("m.metrics.csv");
         byte[] model = Files.readAllBytes(out), metrics = Files.readAllBytes(csv);
-        refused(train(linear, out, "--lr", "1e38", "--optimizer", "sgd", "--batch", "8"), "diverged");
+        refused(train(linear, out, "--overwrite", "--lr", "1e38", "--optimizer", "sgd", "--batch", "8"), "diverged");
         assertArrayEquals(model, Files.readAllBytes(out));
         assertArrayEquals(metrics, Files.readAllBytes(csv));
     }
