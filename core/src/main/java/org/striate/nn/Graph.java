@@ -34,6 +34,8 @@ public class Graph {
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
     private final boolean[] owned;
+    /** The layers that read the model input alone: a training step needs no input gradient from them. */
+    private final Layer[] readsOnlyInput;
     private final Tensor[][] args;
     private float[] mean = {0f};
     private float[] std = {1f};
@@ -78,6 +80,13 @@ public class Graph {
         owned = new boolean[n];
         args = new Tensor[n][];
         for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
+        List<Layer> first = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            boolean onlyInput = true;
+            for (int k : inputsOf[i]) onlyInput &= k == 0;
+            if (onlyInput) first.add(nodes[i].layer);
+        }
+        readsOnlyInput = first.toArray(new Layer[0]);
     }
 
     /** Pairs a node with its only reader where the two layers say they run as one pass. */
@@ -216,17 +225,11 @@ public class Graph {
      * lets the layers that read only the model input skip their input gradient, which nothing reads.
      */
     public void backwardParameters(Tensor dy) {
-        List<Layer> first = new ArrayList<>();
-        for (int i = 1; i < nodes.length; i++) {
-            boolean onlyInput = true;
-            for (int k : inputsOf[i]) onlyInput &= k == 0;
-            if (onlyInput) first.add(nodes[i].layer);
-        }
-        for (Layer l : first) l.inputGradientNeeded(false);
+        for (Layer l : readsOnlyInput) l.inputGradientNeeded(false);
         try {
             backward(dy);
         } finally {
-            for (Layer l : first) l.inputGradientNeeded(true);
+            for (Layer l : readsOnlyInput) l.inputGradientNeeded(true);
         }
     }
 
