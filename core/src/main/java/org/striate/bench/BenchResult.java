@@ -1,20 +1,33 @@
 package org.striate.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.striate.io.Json;
 
 /**
  * What {@code striate bench} reports for one model, with the JSON keys of {@link #toJson()}:
- * train_images_per_s (batch 64: forward, loss gradient, backward, SGD update), infer_images_per_s
- * (batch 256), latency_batch1_us, peak_gflops (FMA loop, all threads), and per Conv2d layer its
- * forward and backward GFLOP/s. {@code steps} says where a training step's time goes.
+ * train_images_per_s (batch 64: the training step of {@code striate train}), infer_images_per_s
+ * (batch 256), latency_batch1_us, each with the slowest, median and fastest of its windows;
+ * peak_gflops (FMA loop, all threads), and per convolution-like layer its forward and backward
+ * GFLOP/s. {@code steps} says where a training step's time goes.
  */
 public record BenchResult(String model, String kernels, int threads,
-                          double trainImagesPerS, double inferImagesPerS, double latencyBatch1Us, double peakGflops,
+                          Spread train, Spread infer, Spread latency, double peakGflops,
                           List<ConvFigures> layers, List<StepShare> steps) {
 
+    /** Relative spread of a figure's windows above which the machine is called busy. */
+    public static final double BUSY_SPREAD = 0.15;
+
+    /** A figure: its mean over the measuring time, and its slowest, median and fastest window. */
+    public record Spread(double mean, double min, double median, double max) {
+        /** (max − min) / median: 0 on a quiet machine, tens of percent when other work takes the cores. */
+        public double relative() { return median > 0 ? (max - min) / median : 0; }
+    }
+
     /**
-     * One Conv2d layer timed alone at the training batch. Shares are of the FMA-loop windows taken
+     * One layer timed alone at the training batch. Shares are of the FMA-loop windows taken
      * alongside each pass, which on a drifting machine may be below {@link #peakGflops()}, the best
      * window of the whole run.
      */
@@ -24,43 +37,66 @@ public record BenchResult(String model, String kernels, int threads,
     /** Milliseconds per training batch spent in one layer's forward and backward. */
     public record StepShare(String name, double forwardMs, double backwardMs) {}
 
+    public double trainImagesPerS() { return train.mean(); }
+    public double inferImagesPerS() { return infer.mean(); }
+    public double latencyBatch1Us() { return latency.mean(); }
+
+    /** Whether any figure's windows spread more than {@link #BUSY_SPREAD}: other work took the cores. */
+    public boolean busy() { return Math.max(train.relative(), Math.max(infer.relative(), latency.relative())) > BUSY_SPREAD; }
+
     public String toJson() {
-        StringBuilder b = new StringBuilder("{");
-        b.append("\"model\":").append(quote(model)).append(',');
-        b.append("\"kernels\":").append(quote(kernels)).append(',');
-        b.append("\"threads\":").append(threads).append(',');
-        b.append("\"train_images_per_s\":").append(num(trainImagesPerS)).append(',');
-        b.append("\"infer_images_per_s\":").append(num(inferImagesPerS)).append(',');
-        b.append("\"latency_batch1_us\":").append(num(latencyBatch1Us)).append(',');
-        b.append("\"peak_gflops\":").append(num(peakGflops)).append(',');
-        b.append("\"layers\":[");
-        for (int i = 0; i < layers.size(); i++) {
-            ConvFigures l = layers.get(i);
-            if (i > 0) b.append(',');
-            b.append("{\"name\":").append(quote(l.name())).append(",\"geometry\":").append(quote(l.geometry()))
-                    .append(",\"forward_gflops\":").append(num(l.forwardGflops()))
-                    .append(",\"backward_gflops\":").append(num(l.backwardGflops()))
-                    .append(",\"forward_share_of_peak\":").append(num(l.forwardShareOfPeak()))
-                    .append(",\"backward_share_of_peak\":").append(num(l.backwardShareOfPeak())).append('}');
+        Map<String, Object> o = Json.object();
+        o.put("model", model);
+        o.put("kernels", kernels);
+        o.put("threads", threads);
+        o.put("train_images_per_s", train.mean());
+        o.put("infer_images_per_s", infer.mean());
+        o.put("latency_batch1_us", latency.mean());
+        Map<String, Object> spread = Json.object(); // each figure's slowest, median and fastest window
+        spread.put("train_images_per_s", minMedianMax(train));
+        spread.put("infer_images_per_s", minMedianMax(infer));
+        spread.put("latency_batch1_us", minMedianMax(latency));
+        o.put("spread", spread);
+        o.put("busy", busy());
+        o.put("peak_gflops", peakGflops);
+        List<Object> convs = new ArrayList<>();
+        for (ConvFigures l : layers) {
+            Map<String, Object> c = Json.object();
+            c.put("name", l.name());
+            c.put("geometry", l.geometry());
+            c.put("forward_gflops", l.forwardGflops());
+            c.put("backward_gflops", l.backwardGflops());
+            c.put("forward_share_of_peak", l.forwardShareOfPeak());
+            c.put("backward_share_of_peak", l.backwardShareOfPeak());
+            convs.add(c);
         }
-        b.append("],\"step_ms\":[");
-        for (int i = 0; i < steps.size(); i++) {
-            StepShare s = steps.get(i);
-            if (i > 0) b.append(',');
-            b.append("{\"name\":").append(quote(s.name())).append(",\"forward_ms\":").append(num(s.forwardMs()))
-                    .append(",\"backward_ms\":").append(num(s.backwardMs())).append('}');
+        o.put("layers", convs);
+        List<Object> shares = new ArrayList<>();
+        for (StepShare s : steps) {
+            Map<String, Object> m = Json.object();
+            m.put("name", s.name());
+            m.put("forward_ms", s.forwardMs());
+            m.put("backward_ms", s.backwardMs());
+            shares.add(m);
         }
-        return b.append("]}").toString();
+        o.put("step_ms", shares);
+        return Json.write(o);
     }
+
+    private static double[] minMedianMax(Spread s) { return new double[] {s.min(), s.median(), s.max()}; }
 
     /** Human-readable lines, one figure per line. */
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "model %s, kernels %s%n", model, kernels));
-        b.append(String.format(Locale.ROOT, "train_images_per_s %.0f img/s (batch 64)%n", trainImagesPerS));
-        b.append(String.format(Locale.ROOT, "infer_images_per_s %.0f img/s (batch 256)%n", inferImagesPerS));
-        b.append(String.format(Locale.ROOT, "latency_batch1_us %.0f us%n", latencyBatch1Us));
+        b.append(line("train_images_per_s", train, "img/s (batch 64, SGD momentum 0.9)", "%.0f"));
+        b.append(line("infer_images_per_s", infer, "img/s (batch 256)", "%.0f"));
+        b.append(line("latency_batch1_us", latency, "us", "%.0f"));
         b.append(String.format(Locale.ROOT, "peak_gflops %.1f GFLOP/s%n", peakGflops));
+        if (busy()) {
+            b.append(String.format(Locale.ROOT, "warning: the windows of a figure differ by more than %.0f%%: other work was using the cores; measure again on a quiet machine%n",
+                    100 * BUSY_SPREAD));
+        }
         for (ConvFigures l : layers) {
             b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of the peak alongside), backward %.1f GFLOP/s (%.0f%%)%n",
                     l.name(), l.geometry(), l.forwardGflops(), 100 * l.forwardShareOfPeak(),
@@ -72,12 +108,9 @@ public record BenchResult(String model, String kernels, int threads,
         return b.toString();
     }
 
-    private static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
-        return String.format(Locale.ROOT, "%.4g", v);
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    private static String line(String key, Spread s, String unit, String number) {
+        String f = String.format(Locale.ROOT, number, s.mean()) + " " + unit + "  (windows min/median/max "
+                + String.format(Locale.ROOT, number + "/" + number + "/" + number, s.min(), s.median(), s.max()) + ")";
+        return key + " " + f + System.lineSeparator();
     }
 }

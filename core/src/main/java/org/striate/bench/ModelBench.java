@@ -5,18 +5,31 @@ import java.util.List;
 import java.util.Random;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
-import org.striate.train.DataParallel;
-import org.striate.nn.Layer;
 import org.striate.nn.Graph;
+import org.striate.nn.Layer;
+import org.striate.nn.Node;
+import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
+import org.striate.train.BatchLoader;
+import org.striate.train.DataParallel;
+import org.striate.train.Loss;
+import org.striate.train.MeanSquaredError;
+import org.striate.train.Sgd;
+import org.striate.train.SoftmaxCrossEntropy;
+import org.striate.train.TrainingStep;
 
 /**
- * Times a Graph model with the kernels in use: training throughput (forward, softmax
- * cross-entropy gradient, backward, plain SGD update), inference throughput, batch-1 latency, the
- * machine's FP32 peak and each Conv2d layer's GFLOP/s. Random inputs: speed does not depend on values.
+ * Times a Graph model with the kernels in use: training throughput (the step {@code striate train}
+ * takes: its batch loader, loss, thread split and optimizer, here SGD with momentum 0.9), inference
+ * throughput, batch-1 latency, the machine's FP32 peak and each convolution-like layer's GFLOP/s.
+ * Random inputs: speed does not depend on values. A model whose output is one vector per sample is
+ * trained on class labels with softmax cross-entropy; one with maps (segmentation, super-resolution)
+ * on random targets with mean squared error.
  */
 public final class ModelBench {
-    private static final float LEARNING_RATE = 0.01f;
+    static final double LEARNING_RATE = 0.01, MOMENTUM = 0.9;
+    /** Distinct batches the loader cycles through, so the step reads fresh memory as in an epoch. */
+    private static final int BATCHES = 4;
 
     private ModelBench() {}
 
@@ -24,21 +37,16 @@ public final class ModelBench {
         Kernels k = Kernels.get();
         int threads = k.pool() == null ? 1 : k.pool().threads();
         Random rng = new Random(o.seed());
-        int classes = model.outputShape()[0];
 
-        Tensor trainX = randomBatch(rng, o.trainBatch(), model.inputShape());
-        int[] labels = new int[o.trainBatch()];
-        for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(classes);
-        Tensor dLogits = new Tensor(o.trainBatch(), classes);
+        Runnable step = trainingStep(model, o.trainBatch(), rng);
+        Timing.Rate train = Timing.perSecond(step, o.seconds()).times(o.trainBatch());
+
         DataParallel parallel = new DataParallel(model);
-        Runnable step = () -> trainStep(model, parallel, trainX, labels, dLogits);
-        double train = o.trainBatch() * Timing.perSecond(step, o.seconds());
-
         Tensor inferX = randomBatch(rng, o.inferBatch(), model.inputShape());
-        double infer = o.inferBatch() * Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds());
+        Timing.Rate infer = Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds()).times(o.inferBatch());
 
         Tensor one = randomBatch(rng, 1, model.inputShape());
-        double latencyUs = 1e6 / Timing.perSecond(() -> model.forward(one, false), o.seconds());
+        Timing.Rate latency = Timing.perSecond(() -> model.forward(one, false), o.seconds()).inverse(1e6);
 
         double peak;
         List<ConvBench.Measured> measured = new ArrayList<>();
@@ -55,73 +63,62 @@ public final class ModelBench {
             peak = Math.max(peak, m.peakSeen());
             convs.add(m.figures());
         }
-        List<BenchResult.StepShare> steps = profileStep(model, trainX, labels, dLogits, Math.max(3, (int) (train / o.trainBatch() * o.seconds() / 4)));
-        return new BenchResult(modelName, k.name(), threads, train, infer, latencyUs, peak, convs, steps);
+        int profiled = Math.max(3, (int) (train.mean() / o.trainBatch() * o.seconds() / 4));
+        List<BenchResult.StepShare> steps = profile(model, step, profiled);
+        return new BenchResult(modelName, k.name(), threads, spread(train), spread(infer), spread(latency), peak, convs, steps);
     }
 
-    /** One SGD step on a batch; the gradient of the mean softmax cross-entropy is computed inline. */
-    static void trainStep(Graph model, DataParallel parallel, Tensor x, int[] labels, Tensor dLogits) {
-        model.zeroGrad();
-        Tensor logits = parallel.forward(x, true);
-        softmaxCrossEntropyGradient(logits, labels, dLogits);
-        parallel.backwardParameters(dLogits);
-        sgd(model.params(), model.grads());
+    /**
+     * The training step as {@code striate train} runs it, on {@value #BATCHES} random batches taken in
+     * turn through the batch loader (which normalises them as in training).
+     */
+    static Runnable trainingStep(Graph model, int batch, Random rng) {
+        int[] out = model.outputShape();
+        boolean classes = out.length == 1;
+        int n = batch * BATCHES;
+        Tensor images = randomBatch(rng, n, model.inputShape());
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.nextInt(out[0]);
+        Tensor targets = classes ? null : randomBatch(rng, n, out);
+        BatchLoader loader = new BatchLoader(images, classes ? labels : null, targets, batch, model.mean(), model.std());
+        Loss loss = classes ? new SoftmaxCrossEntropy() : new MeanSquaredError();
+        TrainingStep step = new TrainingStep(model, new DataParallel(model), loss, new Sgd(LEARNING_RATE).momentum(MOMENTUM));
+        int[] next = {0};
+        return () -> {
+            Tensor x = loader.load(next[0]);
+            next[0] = (next[0] + 1) % loader.steps();
+            step.forward(x, loader.labels(), loader.targets());
+            step.update(LEARNING_RATE);
+        };
     }
 
-    /** d = (softmax(logits) − onehot(labels)) / N, row by row. */
-    static void softmaxCrossEntropyGradient(Tensor logits, int[] labels, Tensor d) {
-        int n = logits.batch(), c = logits.sampleSize();
-        float[] z = logits.data, g = d.data;
-        for (int i = 0; i < n; i++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) max = Math.max(max, z[i * c + j]);
-            float sum = 0;
-            for (int j = 0; j < c; j++) {
-                float e = (float) Math.exp(z[i * c + j] - max);
-                g[i * c + j] = e;
-                sum += e;
-            }
-            for (int j = 0; j < c; j++) g[i * c + j] = (g[i * c + j] / sum - (j == labels[i] ? 1 : 0)) / n;
-        }
-    }
-
-    private static void sgd(float[] params, float[] grads) {
-        for (int i = 0; i < params.length; i++) params[i] -= LEARNING_RATE * grads[i];
-    }
-
-    /** Mean milliseconds per training batch in each layer's forward and backward, over {@code steps} steps. */
-    static List<BenchResult.StepShare> profileStep(Graph model, Tensor x, int[] labels, Tensor dLogits, int steps) {
-        List<Layer> layers = model.layers();
-        long[] fwd = new long[layers.size()], bwd = new long[layers.size()];
-        for (int s = 0; s < steps; s++) {
-            model.zeroGrad();
-            Tensor t = x;
-            for (int i = 0; i < layers.size(); i++) {
-                long t0 = System.nanoTime();
-                t = layers.get(i).forward(t, true);
-                fwd[i] += System.nanoTime() - t0;
-            }
-            softmaxCrossEntropyGradient(t, labels, dLogits);
-            Tensor d = dLogits;
-            for (int i = layers.size() - 1; i >= 0; i--) {
-                long t0 = System.nanoTime();
-                d = layers.get(i).backward(d);
-                bwd[i] += System.nanoTime() - t0;
-            }
-            sgd(model.params(), model.grads());
+    /**
+     * Mean milliseconds per training step in each layer's forward and backward, over {@code steps}
+     * steps of the real step. When the batch is split over threads, these are the first thread's
+     * layers on its slice, which run alongside the others.
+     */
+    static List<BenchResult.StepShare> profile(Graph model, Runnable step, int steps) {
+        List<Node> nodes = model.nodes();
+        long[] fwd = new long[nodes.size()], bwd = new long[nodes.size()];
+        model.clock((node, backward, nanos) -> (backward ? bwd : fwd)[node] += nanos);
+        try {
+            for (int s = 0; s < steps; s++) step.run();
+        } finally {
+            model.clock(null);
         }
         List<BenchResult.StepShare> out = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            out.add(new BenchResult.StepShare(layers.get(i).name(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps));
+        for (int i = 1; i < nodes.size(); i++) {
+            out.add(new BenchResult.StepShare(nodes.get(i).layer().name(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps));
         }
         return out;
     }
 
+    private static BenchResult.Spread spread(Timing.Rate r) {
+        return new BenchResult.Spread(r.mean(), r.min(), r.median(), r.max());
+    }
+
     static Tensor randomBatch(Random rng, int n, int[] sample) {
-        int[] shape = new int[sample.length + 1];
-        shape[0] = n;
-        System.arraycopy(sample, 0, shape, 1, sample.length);
-        Tensor t = new Tensor(shape);
+        Tensor t = new Tensor(Shapes.withBatch(n, sample));
         for (int i = 0; i < t.size(); i++) t.data[i] = rng.nextFloat();
         return t;
     }

@@ -40,6 +40,7 @@ public class Graph {
     private float[] mean = {0f};
     private float[] std = {1f};
     private String[] classNames = new String[0];
+    private LayerClock clock;
 
     public static GraphBuilder builder() { return new GraphBuilder(); }
 
@@ -134,11 +135,21 @@ public class Graph {
         for (Layer layer : layers()) layer.initParams(rng);
     }
 
+    /** Receives the time each node's forward or backward took; a fused pair counts as its first node. */
+    public interface LayerClock { void add(int node, boolean backward, long nanos); }
+
+    /**
+     * Times every node's forward and backward from now on ({@code null} stops it). For profiling: the
+     * bench's per-layer breakdown of a real training step. A replica is not timed.
+     */
+    public void clock(LayerClock c) { clock = c; }
+
     /** Runs the batch through every node; {@code training} switches Dropout and BatchNorm. */
     public Tensor forward(Tensor x, boolean training) {
         values[0] = x;
         for (int i = 1; i < nodes.length; i++) {
             if (skipForward[i]) continue;
+            long t0 = clock == null ? 0 : System.nanoTime();
             Layer layer = nodes[i].layer;
             int j = forwardInto[i];
             if (j >= 0) {
@@ -150,6 +161,7 @@ public class Graph {
                 for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
                 values[i] = layer.forward(a, training);
             }
+            if (clock != null) clock.add(i, false, System.nanoTime() - t0);
         }
         Tensor y = values[nodes.length - 1];
         Arrays.fill(values, null); // the model keeps no reference to the caller's batch
@@ -186,6 +198,7 @@ public class Graph {
         gradients[nodes.length - 1] = dy;
         for (int i = nodes.length - 1; i >= 1; i--) {
             if (skipBackward[i] || gradients[i] == null) continue;
+            long t0 = clock == null ? 0 : System.nanoTime();
             Layer layer = nodes[i].layer;
             int p = backwardInto[i];
             if (p >= 0) {
@@ -196,6 +209,7 @@ public class Graph {
                 Tensor[] d = layer.backwardInputs(gradients[i]);
                 for (int k = 0; k < d.length; k++) receive(inputsOf[i][k], d[k]);
             }
+            if (clock != null) clock.add(i, true, System.nanoTime() - t0);
         }
         Tensor dx = gradients[0];
         Arrays.fill(gradients, null);

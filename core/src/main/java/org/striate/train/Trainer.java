@@ -51,8 +51,9 @@ public final class Trainer {
         SavableRandom augmentRng = new SavableRandom(~options.seed());
         Augmentation augmentation = options.augmentation();
         int steps = loader.steps(), epochs = options.epochs(), every = options.checkpointEvery();
-        float[] params = model.params(), grads = model.grads();
+        float[] params = model.params();
         DataParallel parallel = new DataParallel(model);
+        TrainingStep trainingStep = new TrainingStep(model, parallel, loss, optimizer);
         Checkpoints checkpoints = options.checkpointFile() == null && options.resume() == null ? null
                 : new Checkpoints(model, options, train, parallel.threads());
         boolean saving = options.checkpointFile() != null;
@@ -88,17 +89,15 @@ public final class Trainer {
                 Tensor x = loader.load(step, augmentation, augmentRng);
                 int[] labels = loader.labels();
                 int n = x.batch();
-                model.zeroGrad();
-                Tensor out = parallel.forward(x, true);
-                Tensor targets = loader.targets();
-                double batchLoss = dense ? loss.forward(out, targets) : loss.forward(out, labels);
+                Tensor targets = dense ? loader.targets() : null;
+                double batchLoss = trainingStep.forward(x, labels, targets);
+                Tensor out = trainingStep.output();
                 lr = options.schedule().rate(optimizer.learningRate(), epoch, step, steps);
                 if (!Double.isFinite(batchLoss)) throw TrainingDivergedException.loss(epoch + 1, step + 1, steps, batchLoss, lr);
                 // count before backward: the outputs may live in a buffer a layer reuses
                 if (dense) correct += loss.accuracy(out, targets) * n;
                 else for (int i = 0; i < n; i++) if (loss.predictedClass(out.data, i * outputs, outputs) == labels[i]) correct++;
-                parallel.backwardParameters(loss.backward());
-                optimizer.step(params, grads, lr);
+                trainingStep.update(lr);
 
                 lossSum += batchLoss * n;
                 seen += n;
