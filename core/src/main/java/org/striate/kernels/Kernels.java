@@ -68,6 +68,33 @@ public interface Kernels {
     /** dx[i] = x[i] > 0 ? dy[i] : 0 for i < n. */
     void reluBackward(int n, float[] x, float[] dy, float[] dx);
 
+    /** mean[c] and var[c] write the statistics of channel c of x (N, C, S) over N and S (variance biased, ÷ N·S). */
+    void batchStatistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var);
+
+    /** y writes γ[c]·(x − mean[c])·invStd[c] + β[c]; γ and β are read from params at gammaOff and betaOff. */
+    void batchNormForward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                          float[] params, int gammaOff, int betaOff, float[] y);
+
+    /**
+     * dγ and dβ accumulate into grads; dx writes the input gradient, through the batch statistics when
+     * {@code batchStats} (training), else through fixed statistics. See {@link ChannelKernels#batchNormBackward}.
+     */
+    void batchNormBackward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                           float[] params, int gammaOff, float[] dy, boolean batchStats,
+                           float[] dx, float[] grads, int dGammaOff, int dBetaOff);
+
+    /** y (N, C) writes the mean of each plane of x (N, C, S). */
+    void globalAvgPoolForward(int batch, int channels, int plane, float[] x, float[] y);
+
+    /** dx (N, C, S) writes dy[n, c] / S into every cell of its plane. */
+    void globalAvgPoolBackward(int batch, int channels, int plane, float[] dy, float[] dx);
+
+    /** y[i] = a[i] + b[i] for i < n (y may be a or b). */
+    void add(int n, float[] a, float[] b, float[] y);
+
+    /** y[i] += x[i] for i < n. */
+    void accumulate(int n, float[] x, float[] y);
+
     /** The thread pool these kernels split work over, or null when they run on the calling thread. */
     default Parallel pool() { return null; }
 

@@ -233,4 +233,40 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     public void reluBackward(int n, float[] x, float[] dy, float[] dx) {
         for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
     }
+
+    // ---- per channel and merging: the loops of ChannelKernels and MergeKernels, the SIMD twins' reference ----
+
+    @Override
+    public void batchStatistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var) {
+        ChannelKernels.batchStatistics(batch, channels, plane, x, mean, var);
+    }
+
+    @Override
+    public void batchNormForward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                 float[] params, int gammaOff, int betaOff, float[] y) {
+        ChannelKernels.batchNormForward(batch, channels, plane, x, mean, invStd, params, gammaOff, betaOff, y);
+    }
+
+    @Override
+    public void batchNormBackward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                  float[] params, int gammaOff, float[] dy, boolean batchStats,
+                                  float[] dx, float[] grads, int dGammaOff, int dBetaOff) {
+        ChannelKernels.batchNormBackward(batch, channels, plane, x, mean, invStd, params, gammaOff, dy, batchStats, dx, grads, dGammaOff, dBetaOff);
+    }
+
+    @Override
+    public void globalAvgPoolForward(int batch, int channels, int plane, float[] x, float[] y) {
+        ChannelKernels.globalAvgPoolForward(batch, channels, plane, x, y);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(int batch, int channels, int plane, float[] dy, float[] dx) {
+        ChannelKernels.globalAvgPoolBackward(batch, channels, plane, dy, dx);
+    }
+
+    @Override
+    public void add(int n, float[] a, float[] b, float[] y) { MergeKernels.add(n, a, b, y); }
+
+    @Override
+    public void accumulate(int n, float[] x, float[] y) { MergeKernels.accumulate(n, x, y); }
 }

@@ -173,6 +173,53 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         });
     }
 
+    @Override
+    public void add(int n, float[] a, float[] b, float[] y) {
+        elementwise(n, (part, from, to) -> {
+            int i = from;
+            for (int bound = to - L; i <= bound; i += L) {
+                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(y, i);
+            }
+            for (; i < to; i++) y[i] = a[i] + b[i];
+        });
+    }
+
+    @Override
+    public void accumulate(int n, float[] x, float[] y) {
+        elementwise(n, (part, from, to) -> addInto(y, from, x, from, to - from));
+    }
+
+    // ---- per channel: see SimdChannels ----
+
+    @Override
+    public void batchStatistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var) {
+        SimdChannels.batchStatistics(pool, batch, channels, plane, x, mean, var);
+    }
+
+    @Override
+    public void batchNormForward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                 float[] params, int gammaOff, int betaOff, float[] y) {
+        SimdChannels.batchNormForward(pool, batch, channels, plane, x, mean, invStd, params, gammaOff, betaOff, y);
+    }
+
+    @Override
+    public void batchNormBackward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                  float[] params, int gammaOff, float[] dy, boolean batchStats,
+                                  float[] dx, float[] grads, int dGammaOff, int dBetaOff) {
+        SimdChannels.batchNormBackward(pool, batch, channels, plane, x, mean, invStd, params, gammaOff, dy, batchStats,
+                dx, grads, dGammaOff, dBetaOff);
+    }
+
+    @Override
+    public void globalAvgPoolForward(int batch, int channels, int plane, float[] x, float[] y) {
+        SimdChannels.globalAvgPoolForward(pool, batch, channels, plane, x, y);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(int batch, int channels, int plane, float[] dy, float[] dx) {
+        SimdChannels.globalAvgPoolBackward(pool, batch, channels, plane, dy, dx);
+    }
+
     /** Splits [0, n) in whole vectors over the pool when it is large enough to pay for the hand-off. */
     private void elementwise(int n, Parallel.RangeTask body) {
         if (n < ELEMENTWISE_CHUNK || pool.threads() == 1) {

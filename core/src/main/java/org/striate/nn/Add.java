@@ -1,6 +1,6 @@
 package org.striate.nn;
 
-import org.striate.kernels.MergeKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -37,8 +37,8 @@ public class Add extends Layer {
         for (Tensor x : xs) checkInput(x);
         int n = xs[0].batch();
         y = reuse(y, n, outputShape);
-        MergeKernels.add(y.size(), xs[0].data, xs[1].data, y.data);
-        for (int i = 2; i < xs.length; i++) MergeKernels.accumulate(y.size(), xs[i].data, y.data);
+        Kernels.get().add(y.size(), xs[0].data, xs[1].data, y.data);
+        for (int i = 2; i < xs.length; i++) Kernels.get().accumulate(y.size(), xs[i].data, y.data);
         return y;
     }
 

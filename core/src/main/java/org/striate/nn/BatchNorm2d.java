@@ -3,7 +3,7 @@ package org.striate.nn;
 import java.util.Arrays;
 import java.util.Random;
 import org.striate.StriateException;
-import org.striate.kernels.ChannelKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -72,7 +72,7 @@ public class BatchNorm2d extends Layer {
         int n = x.batch();
         batchStats = training;
         if (training) {
-            ChannelKernels.batchStatistics(n, channels, plane, x.data, mean, var);
+            Kernels.get().batchStatistics(n, channels, plane, x.data, mean, var);
             long count = (long) n * plane;
             float unbias = count > 1 ? (float) count / (count - 1) : 1f;
             for (int c = 0; c < channels; c++) {
@@ -85,16 +85,28 @@ public class BatchNorm2d extends Layer {
         }
         for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(var[c] + eps));
         y = reuse(y, n, outputShape);
-        ChannelKernels.batchNormForward(n, channels, plane, x.data, mean, invStd, params, offset, offset + channels, y.data);
+        Kernels.get().batchNormForward(n, channels, plane, x.data, mean, invStd, params, offset, offset + channels, y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);
-        ChannelKernels.batchNormBackward(dy.batch(), channels, plane, x.data, mean, invStd, params, offset, dy.data, batchStats,
+        Kernels.get().batchNormBackward(dy.batch(), channels, plane, x.data, mean, invStd, params, offset, dy.data, batchStats,
                 dx.data, grads, offset, offset + channels);
         return dx;
+    }
+
+    /**
+     * The inference transform as y = x·scale[c] + shift[c], from the running statistics: what a
+     * convolution before this layer folds into its own weights and bias at inference.
+     */
+    public void inferenceScaleShift(float[] scale, float[] shift) {
+        for (int c = 0; c < channels; c++) {
+            float k = params[offset + c] * (float) (1 / Math.sqrt(runningVar[c] + eps));
+            scale[c] = k;
+            shift[c] = params[offset + channels + c] - runningMean[c] * k;
+        }
     }
 
     /** One fused multiply-add per value: y = x·scale + shift. */

@@ -23,6 +23,8 @@ public class Conv2d extends Layer {
     private boolean same, bias = true;
     private ConvGeometry g;
     private Tensor x, y, dx;
+    /** Inference with a BatchNorm folded in: the scaled weights then biases, and the BatchNorm's scale and shift. */
+    private float[] folded, foldScale, foldShift;
 
     public Conv2d(int filters, int kernel) { this(filters, kernel, kernel); }
 
@@ -148,12 +150,49 @@ public class Conv2d extends Layer {
         return out;
     }
 
-    /** Conv2d → ReLU runs as one pass (this package's own layers only: a subclass may change either). */
+    /**
+     * Conv2d → ReLU runs as one pass; Conv2d → BatchNorm2d too at inference, with the normalisation
+     * folded into the weights (this package's own layers only: a subclass may change either).
+     */
     @Override
-    public boolean fusesForwardWith(Layer next) { return getClass() == Conv2d.class && next.getClass() == ReLU.class; }
+    public boolean fusesForwardWith(Layer next) {
+        return getClass() == Conv2d.class && (next.getClass() == ReLU.class || next.getClass() == BatchNorm2d.class);
+    }
 
     @Override
-    public Tensor forwardFused(Layer next, Tensor x, boolean training) { return ((ReLU) next).passThrough(forwardRelu(x)); }
+    public Tensor forwardFused(Layer next, Tensor x, boolean training) {
+        if (next instanceof ReLU relu) return relu.passThrough(forwardRelu(x));
+        BatchNorm2d norm = (BatchNorm2d) next;
+        if (training) return norm.forward(forward(x, true), true); // batch statistics: nothing to fold
+        return forwardFolded(norm, x);
+    }
+
+    /**
+     * BatchNorm(conv(x)) at inference in one pass: the normalisation is y·scale[o] + shift[o] per
+     * output channel, so it becomes weights w·scale[o] and bias b·scale[o] + shift[o]. Folded again on
+     * every call (a pass over the weights, small beside the convolution) so that it always reads the
+     * current weights and statistics.
+     */
+    private Tensor forwardFolded(BatchNorm2d norm, Tensor x) {
+        checkInput(x);
+        this.x = x;
+        int ws = g.weightSize(), perFilter = ws / filters;
+        if (folded == null) {
+            folded = new float[ws + filters];
+            foldScale = new float[filters];
+            foldShift = new float[filters];
+        }
+        norm.inferenceScaleShift(foldScale, foldShift);
+        for (int o = 0; o < filters; o++) {
+            float k = foldScale[o];
+            int from = offset + o * perFilter;
+            for (int i = 0; i < perFilter; i++) folded[o * perFilter + i] = params[from + i] * k;
+            folded[ws + o] = (bias ? params[offset + ws + o] * k : 0f) + foldShift[o];
+        }
+        y = reuse(y, x.batch(), outputShape);
+        Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        return y;
+    }
 
     /** ONNX Conv: weights (outC, C/groups, kH, kW), the optional bias, padding on both sides. */
     @Override

@@ -1,6 +1,6 @@
 package org.striate.nn;
 
-import org.striate.kernels.ChannelKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Tensor;
 
 /** (N, C, H, W) → (N, C): the mean of each feature map, a head that needs no Flatten and no position. */
@@ -17,14 +17,14 @@ public class GlobalAvgPool2d extends Layer {
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
         y = reuse(y, x.batch(), outputShape);
-        ChannelKernels.globalAvgPoolForward(x.batch(), inputShape[0], inputShape[1] * inputShape[2], x.data, y.data);
+        Kernels.get().globalAvgPoolForward(x.batch(), inputShape[0], inputShape[1] * inputShape[2], x.data, y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);
-        ChannelKernels.globalAvgPoolBackward(dy.batch(), inputShape[0], inputShape[1] * inputShape[2], dy.data, dx.data);
+        Kernels.get().globalAvgPoolBackward(dy.batch(), inputShape[0], inputShape[1] * inputShape[2], dy.data, dx.data);
         return dx;
     }
 

@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.striate.StriateException;
-import org.striate.kernels.MergeKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
@@ -231,7 +231,7 @@ public class Graph {
             gradients[k] = own;
             owned[k] = true;
         }
-        MergeKernels.accumulate(g.size(), g.data, gradients[k].data);
+        Kernels.get().accumulate(g.size(), g.data, gradients[k].data);
     }
 
     /**

@@ -1,0 +1,156 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batch normalisation and global average pooling on the Vector API, split over the pool by channel
+ * (each channel's statistics are a sum over the whole batch, so a channel belongs to one thread and
+ * its sums are taken in one fixed order: results do not depend on the thread count). Each plane is
+ * summed in float vector lanes and the planes' sums are added in double, so a statistic over a large
+ * batch keeps float precision. {@link ChannelKernels} is the scalar twin.
+ */
+final class SimdChannels {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    /** Below this many values a call runs on the calling thread: the hand-off would cost more. */
+    private static final int PARALLEL_FROM = 1 << 15;
+
+    private SimdChannels() {}
+
+    private static void byChannel(Parallel pool, int channels, long work, Parallel.RangeTask task) {
+        if (work < PARALLEL_FROM || pool.threads() == 1) task.run(0, 0, channels);
+        else pool.run(channels, task);
+    }
+
+    static void batchStatistics(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] var) {
+        double count = (double) batch * plane;
+        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
+            for (int c = from; c < to; c++) {
+                double sum = 0;
+                for (int n = 0; n < batch; n++) sum += sum(x, (n * channels + c) * plane, plane);
+                float m = (float) (sum / count);
+                double sq = 0;
+                for (int n = 0; n < batch; n++) sq += squaredDeviation(x, (n * channels + c) * plane, plane, m);
+                mean[c] = m;
+                var[c] = (float) (sq / count);
+            }
+        });
+    }
+
+    static void batchNormForward(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                 float[] params, int gammaOff, int betaOff, float[] y) {
+        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
+            for (int c = from; c < to; c++) {
+                float scale = params[gammaOff + c] * invStd[c];
+                float shift = params[betaOff + c] - mean[c] * scale;
+                for (int n = 0; n < batch; n++) scaleShift(x, y, (n * channels + c) * plane, plane, scale, shift);
+            }
+        });
+    }
+
+    static void batchNormBackward(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                  float[] params, int gammaOff, float[] dy, boolean batchStats,
+                                  float[] dx, float[] grads, int dGammaOff, int dBetaOff) {
+        float count = (float) batch * plane;
+        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
+            for (int c = from; c < to; c++) {
+                float m = mean[c], inv = invStd[c];
+                // Σdy and Σdy·(x − m); x̂ = (x − m)·inv, so Σdy·x̂ = inv·Σdy·(x − m)
+                double sumDy = 0, sumDyCentered = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * channels + c) * plane;
+                    sumDy += sum(dy, base, plane);
+                    sumDyCentered += dotCentered(dy, x, base, plane, m);
+                }
+                double sumDyXhat = sumDyCentered * inv;
+                grads[dGammaOff + c] += (float) sumDyXhat;
+                grads[dBetaOff + c] += (float) sumDy;
+                float k = params[gammaOff + c] * inv;
+                // dx = k·dy − k/M·Σdy − k/M·x̂·Σ(dy·x̂) = a·dy + b·(x − m) + d
+                float a = k, b = batchStats ? (float) (-k / count * sumDyXhat * inv) : 0f, d = batchStats ? (float) (-k / count * sumDy) : 0f;
+                for (int n = 0; n < batch; n++) backwardPlane(dy, x, dx, (n * channels + c) * plane, plane, m, a, b, d);
+            }
+        });
+    }
+
+    static void globalAvgPoolForward(Parallel pool, int batch, int channels, int plane, float[] x, float[] y) {
+        int planes = batch * channels;
+        byChannel(pool, planes, (long) planes * plane, (part, from, to) -> {
+            for (int nc = from; nc < to; nc++) y[nc] = (float) (sum(x, nc * plane, plane) / plane);
+        });
+    }
+
+    static void globalAvgPoolBackward(Parallel pool, int batch, int channels, int plane, float[] dy, float[] dx) {
+        int planes = batch * channels;
+        byChannel(pool, planes, (long) planes * plane, (part, from, to) -> {
+            for (int nc = from; nc < to; nc++) fill(dx, nc * plane, plane, dy[nc] / plane);
+        });
+    }
+
+    /** Σ a[off, off + len) in float lanes, the lanes then added in double. */
+    private static double sum(float[] a, int off, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
+        double s = lanes(acc);
+        for (; i < len; i++) s += a[off + i];
+        return s;
+    }
+
+    private static double squaredDeviation(float[] a, int off, int len, float m) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, a, off + i).sub(m);
+            acc = d.fma(d, acc);
+        }
+        double s = lanes(acc);
+        for (; i < len; i++) {
+            double d = a[off + i] - m;
+            s += d * d;
+        }
+        return s;
+    }
+
+    private static double dotCentered(float[] dy, float[] x, int off, int len, float m) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) {
+            acc = FloatVector.fromArray(S, x, off + i).sub(m).fma(FloatVector.fromArray(S, dy, off + i), acc);
+        }
+        double s = lanes(acc);
+        for (; i < len; i++) s += (double) dy[off + i] * (x[off + i] - m);
+        return s;
+    }
+
+    private static double lanes(FloatVector v) {
+        double s = 0;
+        for (int l = 0; l < L; l++) s += v.lane(l);
+        return s;
+    }
+
+    private static void scaleShift(float[] x, float[] y, int off, int len, float scale, float shift) {
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) FloatVector.fromArray(S, x, off + i).fma(scale, shift).intoArray(y, off + i);
+        for (; i < len; i++) y[off + i] = x[off + i] * scale + shift;
+    }
+
+    /** dx = a·dy + b·(x − m) + d over one plane. */
+    private static void backwardPlane(float[] dy, float[] x, float[] dx, int off, int len, float m, float a, float b, float d) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) {
+            FloatVector centered = FloatVector.fromArray(S, x, off + i).sub(m);
+            FloatVector.fromArray(S, dy, off + i).fma(av, centered.fma(b, d)).intoArray(dx, off + i);
+        }
+        for (; i < len; i++) dx[off + i] = a * dy[off + i] + (b * (x[off + i] - m) + d);
+    }
+
+    private static void fill(float[] a, int off, int len, float v) {
+        FloatVector value = FloatVector.broadcast(S, v);
+        int i = 0;
+        for (int bound = len - L; i <= bound; i += L) value.intoArray(a, off + i);
+        for (; i < len; i++) a[off + i] = v;
+    }
+}
