@@ -27,7 +27,7 @@ class InferencePathTest {
             float[] fused = model.forward(x, false).data.clone();
             Tensor[] each = model.runNodes(x, (node, in) -> node.layer().forward(in, false).copy());
             float[] plain = each[each.length - 1].data;
-            assertClose(name, plain, fused);
+            assertClose(name, plain, fused, 1e-4); // folds in several layers compound their roundings
         }
     }
 
@@ -45,7 +45,7 @@ class InferencePathTest {
         for (int i = 0; i < x.size(); i++) x.data[i] = r.nextFloat() * 2 - 1;
         float[] fused = model.forward(x, false).data.clone();
         float[] plain = model.layer(1).forward(model.layer(0).forward(x, false), false).data;
-        assertClose("conv+batchnorm", plain, fused);
+        assertClose("conv+batchnorm", plain, fused, 1e-5);
     }
 
     private static void randomStatistics(BatchNorm2d bn, Random r) {
@@ -63,9 +63,9 @@ class InferencePathTest {
         }
     }
 
-    private static void assertClose(String what, float[] expected, float[] actual) {
+    private static void assertClose(String what, float[] expected, float[] actual, double relative) {
         for (int i = 0; i < expected.length; i++) {
-            double tol = 1e-5 * Math.max(1, Math.abs(expected[i]));
+            double tol = relative * Math.max(1, Math.abs(expected[i]));
             assertTrue(Math.abs(expected[i] - actual[i]) <= tol,
                     what + ": output " + i + " unfused " + expected[i] + " but inference path " + actual[i]);
         }
