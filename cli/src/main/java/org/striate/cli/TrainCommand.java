@@ -54,7 +54,7 @@ import picocli.CommandLine.Option;
                 "  striate train --model my.spec --data /path/to/mnist --optimizer sgd --json",
                 "  striate train --data /path/to/cifar-10-batches-bin --augment shift=4,flip",
                 "  striate train --data photos --input 3x32x32     (photos/train/cat/1.png ...)",
-                "  striate train --data photos --split 0.8         (photos/cat/1.png ...: 80% of each class to train on)",
+                "  striate train --data photos --split 0.8         (photos/cat/1.png ...: 80%% of each class to train on)",
                 "  striate train --val-split 0.1 --early-stop 3 --save-best --lr-schedule cosine,warmup=1 --dashboard",
                 "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate",
                 "  striate train --checkpoint-every 500            (then, after a crash or kill, the same command with",

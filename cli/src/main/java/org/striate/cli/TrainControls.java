@@ -30,7 +30,7 @@ final class TrainControls {
     Double valSplit;
 
     @Option(names = "--early-stop", paramLabel = "PATIENCE",
-            description = "Stop when the validation figure (--monitor) has not improved for PATIENCE epochs. Holds out 10% for validation unless --val-split says otherwise.")
+            description = "Stop when the validation figure (--monitor) has not improved for PATIENCE epochs. Holds out 10%% for validation unless --val-split says otherwise.")
     Integer earlyStop;
 
     @Option(names = "--save-best",
