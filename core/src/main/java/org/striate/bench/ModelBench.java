@@ -6,6 +6,7 @@ import java.util.Random;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
 import org.striate.train.DataParallel;
+import org.striate.train.MemoryPlan;
 import org.striate.nn.Layer;
 import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
@@ -25,6 +26,10 @@ public final class ModelBench {
         int threads = k.pool() == null ? 1 : k.pool().threads();
         Random rng = new Random(o.seed());
         int classes = model.outputShape()[0];
+        // a model whose batches cannot fit is refused with the figures now, not after minutes of
+        // allocating towards an OutOfMemoryError
+        MemoryPlan.check(model, o.trainBatch(), true, "Benchmarking the model's training");
+        MemoryPlan.check(model, o.inferBatch(), false, "Benchmarking the model's inference");
 
         Tensor trainX = randomBatch(rng, o.trainBatch(), model.inputShape());
         int[] labels = new int[o.trainBatch()];
