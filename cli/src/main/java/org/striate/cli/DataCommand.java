@@ -52,7 +52,7 @@ public final class DataCommand implements Runnable {
             if (scenes <= 0 || testScenes <= 0) {
                 throw new StriateException("Invalid scene counts " + scenes + " (--scenes) and " + testScenes + " (--test-scenes). Expected positive counts.");
             }
-            if (Files.exists(out) && !Files.isDirectory(out)) throw new StriateException("--out " + out + " is a file. Expected a folder to write the scenes into.");
+            org.striate.io.AtomicFile.checkDirectory(out, "--out");
             TrainTestSplit g = TaskData.garments(data);
             write(FashionScenes.generate(g.train(), scenes, TaskData.TRAIN_SEED), out.resolve("train"));
             write(FashionScenes.generate(g.test(), testScenes, TaskData.TEST_SEED), out.resolve("test"));

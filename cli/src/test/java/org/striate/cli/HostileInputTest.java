@@ -82,6 +82,20 @@ class HostileInputTest {
         refused(train("mlp", file.resolve("x.striate")), file.toString(), "is a file, not a directory");
     }
 
+    /** Commands that write a folder check it before their work (lab efficiency trained for minutes, then failed with exit 1). */
+    @Test
+    void outputFoldersUnderAFileOrOnADeviceAreRefusedBeforeTheWork() throws Exception {
+        Path file = write("m.striate", new byte[] {1});
+        List<Path> outs = new ArrayList<>(List.of(file, file.resolve("x")));
+        if (Files.exists(Path.of("/dev/null"))) outs.add(Path.of("/dev/null"));
+        for (Path out : outs) {
+            refused(args("report", "--model", "small-mlp", "--no-data", "--out", out), "--out " + out, "not a directory");
+            refused(args("data", "scenes", "--data", data, "--scenes", 4, "--test-scenes", 4, "--out", out), "--out " + out, "not a directory");
+            refused(args("lab", "efficiency", "--data", data, "--models", "small-mlp", "--sizes", 16, "--out", out), "--out " + out, "not a directory");
+            refused(args("lab", "filters", "--model", "small-cnn", "--out", out), "--out " + out, "not a directory");
+        }
+    }
+
     @Test
     void aFailedRunLeavesTheOldModelAndItsMetricsAsTheyWere() throws Exception {
         Path out = tmp.resolve("m.striate");

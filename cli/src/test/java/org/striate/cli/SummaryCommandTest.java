@@ -1,6 +1,7 @@
 package org.striate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -60,6 +61,28 @@ class SummaryCommandTest {
             assertTrue(description.split("\\s+").length >= 4, () -> "striate " + path + " --help has no description:\n" + r.out());
             assertTrue(r.out().contains("-h, --help"), r::toString);
         }
+    }
+
+    /**
+     * picocli formats help text with String.format: a bare '%' (as in "10% for validation") makes it
+     * print a warning to stderr and show the text unformatted, so every '%' must be written "%%".
+     */
+    @Test
+    void helpTextFormatsWithoutWarnings() {
+        java.util.List<picocli.CommandLine> all = new java.util.ArrayList<>();
+        all.add(Striate.commandLine());
+        for (int i = 0; i < all.size(); i++) all.addAll(all.get(i).getSubcommands().values());
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // picocli's warnings go to System.err as it is when the help is rendered
+            for (picocli.CommandLine cl : all) cl.usage(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        } finally {
+            System.setErr(stderr);
+        }
+        String text = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(text.contains("picocli WARN"), text);
     }
 
     private static void collect(picocli.CommandLine cl, String prefix, java.util.List<String> out) {

@@ -13,6 +13,7 @@ import org.striate.tensor.Tensor;
 import org.striate.train.BatchLoader;
 import org.striate.train.DataParallel;
 import org.striate.train.Loss;
+import org.striate.train.MemoryPlan;
 import org.striate.train.MeanSquaredError;
 import org.striate.train.Sgd;
 import org.striate.train.SoftmaxCrossEntropy;
@@ -37,6 +38,10 @@ public final class ModelBench {
         Kernels k = Kernels.get();
         int threads = k.pool() == null ? 1 : k.pool().threads();
         Random rng = new Random(o.seed());
+        // a model whose batches cannot fit is refused with the figures now, not after minutes of
+        // allocating towards an OutOfMemoryError
+        MemoryPlan.check(model, o.trainBatch(), true, "Benchmarking the model's training");
+        MemoryPlan.check(model, o.inferBatch(), false, "Benchmarking the model's inference");
 
         Runnable step = trainingStep(model, o.trainBatch(), rng);
         Timing.Rate train = Timing.perSecond(step, o.seconds()).times(o.trainBatch());

@@ -56,6 +56,23 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * Checks, before any work, that files may be written into the folder {@code dir} (created if
+     * missing): it is a directory or does not exist, and its nearest existing ancestor is a directory.
+     * Commands that write a folder call it first, so a bad --out is refused at once, not after the work.
+     */
+    public static void checkDirectory(Path dir, String what) {
+        Path target = dir.toAbsolutePath();
+        for (Path p = target; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (Files.isDirectory(p)) return;
+                String kind = Files.isRegularFile(p) ? "a file" : "not a regular file or directory (a device, pipe or socket)";
+                throw new OutputPathException(what + " " + dir + " cannot be written into: " + (p.equals(target) ? "it" : p.toString())
+                        + " is " + kind + ", not a directory. Expected a folder, or a path where one can be created.");
+            }
+        }
+    }
+
     /** Writes {@code file} atomically from {@code body}; on any failure the old file is left as it was. */
     public static void write(Path file, Body body) throws IOException { write(file, body, out -> out); }
 

@@ -20,6 +20,11 @@ public record DenseComparison(int[] input, int units, int kernel) {
         }
         if (units <= 0) throw new StriateException("Invalid value for `units`. Expected a strictly positive value. Received units=" + units + ".");
         if (kernel <= 0) throw new StriateException("Invalid value for `kernel`. Expected a strictly positive value. Received kernel=" + kernel + ".");
+        if (kernel > Math.min(input[1], input[2])) {
+            // a kernel larger than the image compares nothing a convolution does (and made the ratio read "0 times more")
+            throw new StriateException("Invalid dense comparison " + input[0] + "x" + input[1] + "x" + input[2] + ":" + units + ":" + kernel
+                    + ": a " + kernel + "x" + kernel + " kernel does not fit in the " + input[1] + "x" + input[2] + " input. Expected a kernel at most as large as the input.");
+        }
         input = input.clone();
         try {
             long weights = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) input[0], input[1]), input[2]), units);
@@ -70,9 +75,9 @@ public record DenseComparison(int[] input, int units, int kernel) {
     public String text() {
         return String.format("dense: %s inputs x %,d units = %,d weights (+%,d biases = %,d parameters)%n"
                         + "conv:  %dx%dx%d x %,d filters + %,d biases = %,d parameters%n"
-                        + "the dense layer needs %,.0f times more parameters; the conv layer's count does not depend on H and W",
+                        + "the dense layer needs %s times more parameters; the conv layer's count does not depend on H and W",
                 String.format("%dx%dx%d = %,d", input[0], input[1], input[2], inputSize()), units, denseWeights(), units, denseParams(),
-                kernel, kernel, input[0], units, units, convParams(), ratio());
+                kernel, kernel, input[0], units, units, convParams(), String.format(ratio() < 100 ? "%,.1f" : "%,.0f", ratio()));
     }
 
     public String json() {

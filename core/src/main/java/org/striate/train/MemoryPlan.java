@@ -10,7 +10,7 @@ import org.striate.tensor.Memory;
  * backward needs; inference one or two), plus the optimizer's buffers. Checked before the first
  * batch, so a model or batch that cannot fit is refused with the figures.
  */
-final class MemoryPlan {
+public final class MemoryPlan {
     private MemoryPlan() {}
 
     /** Floats per sample: the input and every layer's output. */
@@ -20,7 +20,8 @@ final class MemoryPlan {
         return (long) Math.min(n, Long.MAX_VALUE / 64);
     }
 
-    static void check(Graph model, int batch, boolean training, String what) {
+    /** Refuses, with a {@link org.striate.tensor.TooLargeException} naming {@code what} and the figures, a batch that cannot fit the heap. */
+    public static void check(Graph model, int batch, boolean training, String what) {
         long perSample = activationsPerSample(model);
         double bytes = 4.0 * batch * perSample * (training ? 3 : 2) + (training ? 4.0 * 2 * model.paramCount() : 0);
         Memory.require((long) Math.min(bytes, Long.MAX_VALUE), what + " with batches of " + batch + " ("

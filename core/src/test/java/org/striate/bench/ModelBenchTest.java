@@ -10,6 +10,7 @@ import org.striate.StriateException;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
 import org.striate.tensor.Tensor;
+import org.striate.tensor.TooLargeException;
 
 /** The benchmark's plumbing on a tiny model and very short timings (figures are not checked: speed is not tested). */
 class ModelBenchTest {
@@ -22,6 +23,14 @@ class ModelBenchTest {
             flatten
             dense 3
             """;
+
+    @Test
+    void aModelWhoseBatchesCannotFitIsRefusedBeforeAllocating() {
+        // few parameters, but 64 training samples of 64x2000x2000 activations: hundreds of GiB
+        Graph model = LayerSpecs.parse("input 1x2000x2000\nconv 64 3x3 pad=1\ngap\nflatten\n", "wide", null).build(1);
+        TooLargeException e = assertThrows(TooLargeException.class, () -> ModelBench.run("wide", model, new BenchOptions(0.02, 64, 256, 3, 5)));
+        assertTrue(e.getMessage().startsWith("Benchmarking the model's training with batches of 64") && e.getMessage().contains("GiB"), e.getMessage());
+    }
 
     @Test
     void reportsEveryFigureAndEveryConvLayer() {

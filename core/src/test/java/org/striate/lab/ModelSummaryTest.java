@@ -64,6 +64,14 @@ class ModelSummaryTest {
         assertThrows(StriateException.class, () -> DenseComparison.parse("3x480x640:0"));
     }
 
+    @Test
+    void denseComparisonRefusesAKernelLargerThanTheInputAndShowsSmallRatiosWithADecimal() {
+        StriateException e = assertThrows(StriateException.class, () -> DenseComparison.parse("3x8x8:10:9"));
+        assertTrue(e.getMessage().contains("a 9x9 kernel does not fit in the 8x8 input"), e.getMessage());
+        // dense 192·10 + 10 = 1,930; conv 7·7·3·10 + 10 = 1,480: 1.3 times, not "1 times"
+        assertTrue(DenseComparison.parse("3x8x8:10:7").text().contains("needs 1.3 times more parameters"), DenseComparison.parse("3x8x8:10:7").text());
+    }
+
     /*
      * lenet5 memory, float32 per sample:
      *  maxpool 1 (6x14x14 out): keeps one int index per output = 1,176 · 4 = 4,704 bytes

@@ -31,7 +31,9 @@ public final class Onnx {
     /** Imports an ONNX model; external data files are read from the model's own folder only. */
     public static Graph load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new OnnxFormatException("ONNX file " + file + " does not exist. Expected a model exported from PyTorch (torch.onnx.export) or Keras.");
+            // a folder or a device exists: saying it does not would send the user looking for the wrong mistake
+            String what = !Files.exists(file) ? "does not exist" : Files.isDirectory(file) ? "is a directory" : "is not a regular file (a device, pipe or socket)";
+            throw new OnnxFormatException("ONNX file " + file + " " + what + ". Expected a model exported from PyTorch (torch.onnx.export) or Keras.");
         }
         long size = Files.size(file);
         if (size > MAX_FILE) throw new OnnxFormatException("ONNX file " + file + " has " + size + " bytes. Expected at most 2 GiB; keep the weights in an external data file.");

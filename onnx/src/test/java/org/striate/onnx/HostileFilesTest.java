@@ -46,6 +46,19 @@ class HostileFilesTest {
     }
 
     @Test
+    void aFolderOrADeviceIsNamedForWhatItIs(@TempDir Path dir) {
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> Onnx.load(dir));
+        assertTrue(e.getMessage().contains(dir + " is a directory"), e.getMessage());
+        e = assertThrows(OnnxFormatException.class, () -> Onnx.load(dir.resolve("none.onnx")));
+        assertTrue(e.getMessage().contains("none.onnx does not exist"), e.getMessage());
+        Path devNull = Path.of("/dev/null");
+        if (Files.exists(devNull)) {
+            e = assertThrows(OnnxFormatException.class, () -> Onnx.load(devNull));
+            assertTrue(e.getMessage().contains("/dev/null is not a regular file"), e.getMessage());
+        }
+    }
+
+    @Test
     void hugeDeclaredLengthsAllocateNothing() {
         // a graph field claiming 2^31 bytes, and a tensor whose dims claim 2^40 floats in a few bytes
         byte[] graph = {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00};

@@ -42,6 +42,7 @@ public final class EdgesCommand extends StriateCommand {
 
     @Override
     protected int run() {
+        org.striate.io.AtomicFile.checkDirectory(out, "--out");
         if (zoom < 1 || zoom > 64) throw new StriateException("Invalid value for option '--zoom'. Expected 1 to 64. Received " + zoom + ".");
         Tensor grey = MapImages.read(image, 1);
         int h = grey.dim(2), w = grey.dim(3);

@@ -64,6 +64,7 @@ public final class EfficiencyCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
+        org.striate.io.AtomicFile.checkDirectory(outDir, "--out");
         Efficiency.Options options = new Efficiency.Options(sizes, Math.min(3, maxEpochs), maxEpochs, minSeen, 32, 1e-3, seed);
         if (testSize <= 0) throw new StriateException("Invalid value for option '--test-size'. Expected a strictly positive value. Received " + testSize + ".");
         TrainTestSplit split = ModelAndData.data(data);

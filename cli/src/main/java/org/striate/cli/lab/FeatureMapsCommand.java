@@ -41,6 +41,7 @@ public final class FeatureMapsCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
+        org.striate.io.AtomicFile.checkDirectory(out, "--out");
         Graph m = ModelSource.load(model, null, seed);
         int[] in = m.inputShape();
         Tensor picture = MapImages.read(image, in.length == 3 ? in[0] : 1);

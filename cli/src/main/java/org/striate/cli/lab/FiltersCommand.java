@@ -35,6 +35,7 @@ public final class FiltersCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
+        org.striate.io.AtomicFile.checkDirectory(out, "--out");
         Graph m = ModelSource.load(model, null, seed);
         List<FilterGrid.Drawn> drawn = FilterGrid.write(m, out);
         if (drawn.isEmpty()) throw new StriateException("Model '" + model + "' has no Conv2d layer. Expected a model with at least one conv layer.");

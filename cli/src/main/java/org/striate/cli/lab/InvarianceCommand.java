@@ -68,6 +68,7 @@ public final class InvarianceCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
+        org.striate.io.AtomicFile.checkDirectory(outDir, "--out");
         if (trainSize <= 0 || testSize <= 0 || epochs <= 0) {
             throw new StriateException("Invalid sizes. Expected --train-size, --test-size and --epochs > 0. Received "
                     + trainSize + ", " + testSize + ", " + epochs + ".");

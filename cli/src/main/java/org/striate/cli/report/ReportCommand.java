@@ -57,6 +57,7 @@ public final class ReportCommand extends StriateCommand {
 
     @Override
     protected int run() throws Exception {
+        org.striate.io.AtomicFile.checkDirectory(out, "--out");
         if (testSize <= 0 || samples <= 0 || maxShift <= 0) {
             throw new StriateException("Invalid sizes. Expected --test-size, --samples and --max-shift > 0. Received "
                     + testSize + ", " + samples + ", " + maxShift + ".");
