@@ -93,7 +93,8 @@ final class ReportTop {
             Charts.Series s = new Charts.Series();
             for (Map.Entry<String, double[]> e : cols.entrySet()) s.add(e.getKey(), m.epochs(), e.getValue());
             String what = word.equals("loss") ? "Loss" : "Accuracy";
-            page.figure(Charts.png(Charts.lines(what + " per epoch", "epoch", what.toLowerCase(Locale.ROOT), s, false, false)), what + " per epoch", 560, false);
+            // 500 pixels wide, so that loss and accuracy sit side by side
+            page.figure(Charts.png(Charts.lines(what + " per epoch", "epoch", what.toLowerCase(Locale.ROOT), s, false, false)), what + " per epoch", 500, false);
         }
     }
 
