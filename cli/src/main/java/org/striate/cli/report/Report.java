@@ -37,11 +37,11 @@ public final class Report {
     /**
      * What the page is made from: {@code metrics} and {@code test} may be null (their sections then say
      * so). {@code test} is the part of the test set evaluated: all {@code testTotal} images of
-     * {@code testSource}, or its first ones. The feature maps use its first {@code sampleImages} images,
-     * the shift probes its first {@code probeImages}.
+     * {@code testSource}, or its first ones; when it is null, {@code withoutTest} may say why. The feature
+     * maps use its first {@code sampleImages} images, the shift probes its first {@code probeImages}.
      */
     public record Inputs(String title, Graph model, MetricsTable metrics, Dataset test, int testTotal, String testSource,
-                         int maxShift, int sampleImages, int probeImages, long seed) {}
+                         String withoutTest, int maxShift, int sampleImages, int probeImages, long seed) {}
 
     /** Writes DIR/index.html and returns its path. */
     public static Path write(Inputs in, Path dir) throws IOException {
@@ -166,7 +166,14 @@ public final class Report {
         }
         Tensor x = Equivariance.randomInputs(model, 8, in.seed());
         for (Equivariance.Padding p : Equivariance.Padding.values()) {
-            Equivariance.Result r = Equivariance.probe(model, x, in.maxShift(), p);
+            Equivariance.Result r;
+            try {
+                r = Equivariance.probe(model, x, in.maxShift(), p);
+            } catch (org.striate.StriateException e) {
+                // e.g. up-sampling layers, whose shifts are fractions of a cell: the rest of the page still stands
+                page.note("The probes do not apply to this model. " + e.getMessage());
+                return;
+            }
             String title = p == Equivariance.Padding.CIRCULAR ? "Equivariance with circular padding" : "Equivariance with zero padding, away from the borders";
             page.heading(3, title);
             List<String> header = new ArrayList<>(List.of("layer", "type", "jump", "field"));

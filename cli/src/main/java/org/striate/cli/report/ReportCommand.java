@@ -79,10 +79,14 @@ public final class ReportCommand extends StriateCommand {
         if (test != null && !Shapes.equal(test.sampleShape(), m.inputShape())) {
             note = "test images are " + Shapes.compact(test.sampleShape()) + ", the model takes " + Shapes.compact(m.inputShape());
             test = null;
+        } else if (test != null && m.outputShape().length != 1) {
+            // a segmentation, upscaling or detection model answers with maps, not one score per class
+            note = "the model outputs " + Shapes.compact(m.outputShape()) + ", not a score per class";
+            test = null;
         }
         String title = "Striate report: " + Path.of(model).getFileName();
         String source = (data == null ? DataLocation.defaultDir() : data).toString();
-        Path page = Report.write(new Report.Inputs(title, m, table, test, all == null ? 0 : all.size(), source, maxShift,
+        Path page = Report.write(new Report.Inputs(title, m, table, test, all == null ? 0 : all.size(), source, note, maxShift,
                 Math.min(samples, test == null ? samples : test.size()), probeImages, seed), out);
         if (json) {
             Map<String, Object> o = Json.object();

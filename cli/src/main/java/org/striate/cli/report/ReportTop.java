@@ -35,7 +35,7 @@ final class ReportTop {
                             in.testSource(), e.loss(), in.test().size(), in.testTotal());
             page.paragraph(of);
         } else {
-            page.paragraph("No test data given, so no test accuracy.");
+            page.paragraph(in.withoutTest() == null ? "No test data given, so no test accuracy." : "No test accuracy: " + in.withoutTest() + ".");
         }
         String[] names = m.classNames();
         page.paragraph(String.format(Locale.ROOT, "Input %s, %,d parameters, %s.", Shapes.compact(m.inputShape()), m.paramCount(),

@@ -129,4 +129,20 @@ class ReportCommandTest {
         assertTrue(html.contains("test image 1: predicted "), "feature maps say what the model answered");
         assertTrue(wrong > 0, "an untrained model makes mistakes");
     }
+
+    /** A graph that answers with maps (a U-Net) still gets its page: the sections that need class scores or whole-cell shifts say why they are empty. */
+    @Test
+    void aSegmentationGraphGetsAPageThatSaysWhatDoesNotApply(@TempDir Path dir) throws Exception {
+        ReportFixture f = ReportFixture.create(dir);
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        var cl = org.striate.cli.Striate.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute("report", "--model", "unet-small", "--out", f.out().toString(), "--data", f.data().toString(), "--samples", "1");
+        assertEquals(0, code, out + "\n" + err);
+        String html = f.html();
+        assertTrue(html.contains("No test accuracy: the model outputs 10x28x28, not a score per class."), "the headline says why");
+        assertTrue(html.contains("The probes do not apply to this model.") && html.contains("ConvTranspose2d"), "the probes say why");
+        assertTrue(html.contains("<h2>Feature maps</h2>") && html.contains("<h2>Learned filters</h2>"), "the rest stands");
+    }
 }
