@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.striate.data.Dataset;
 import org.striate.lab.Consistency;
 import org.striate.lab.Equivariance;
@@ -27,9 +26,10 @@ import org.striate.train.Evaluation;
 import org.striate.train.Evaluator;
 
 /**
- * The report page of one model: summary with receptive fields, training curves, learned filters,
- * feature maps of sample images, the confusion matrix and the translation probes. Everything is drawn
- * into one HTML file with inlined pictures, readable offline.
+ * The report page of one model: first what a reader looks for ({@link ReportTop}: test accuracy, how
+ * it was trained, curves, test images with the model's answers), then the confusion matrix, summary
+ * with receptive fields, learned filters, feature maps of sample images and the translation probes.
+ * Everything is drawn into one HTML file with inlined pictures, readable offline.
  */
 public final class Report {
     private Report() {}
