@@ -170,7 +170,7 @@ public final class Report {
             try {
                 r = Equivariance.probe(model, x, in.maxShift(), p);
             } catch (org.striate.StriateException e) {
-                // e.g. up-sampling layers, whose shifts are fractions of a cell: the rest of the page still stands
+                // e.g. a layer of the user's own that does not say its window: the rest of the page still stands
                 page.note("The probes do not apply to this model. " + e.getMessage());
                 return;
             }
@@ -183,7 +183,7 @@ public final class Report {
             double[] shifts = new double[r.maxShift()];
             for (int t = 0; t < shifts.length; t++) shifts[t] = t + 1;
             for (LayerResult l : r.layers()) {
-                List<String> row = new ArrayList<>(List.of(l.name(), l.type(), l.spatial() ? "" + l.jumpH() : "-", l.spatial() ? "" + l.fieldH() : "all"));
+                List<String> row = new ArrayList<>(List.of(l.name(), l.type(), l.spatial() ? l.jumpText() : "-", l.spatial() ? "" + l.fieldH() : "all"));
                 double[] floor = new double[shifts.length];
                 for (int t = 0; t < shifts.length; t++) {
                     double e = l.errors()[t];
@@ -195,8 +195,8 @@ public final class Report {
             }
             page.table(header, rows, 2);
             int a = r.aliasingLayer();
-            page.note("Relative error ‖f(Tx) − T f(x)‖ / ‖f(x)‖ on 8 random inputs. * shift not a multiple of the jump: distance to the nearer "
-                    + "whole-cell shift. After a global layer: the invariance error ‖f(Tx) − f(x)‖ / ‖f(x)‖."
+            page.note("Relative error ‖f(Tx) − T f(x)‖ / ‖f(x)‖ on 8 random inputs. * shift not comparable (not a multiple of the largest jump "
+                    + "on the way): distance to the nearer whole-cell shift. After a global layer: the invariance error ‖f(Tx) − f(x)‖ / ‖f(x)‖."
                     + (a >= 0 ? " From " + r.layers().get(a).name() + " on, only multiples of the cumulative stride stay equivariant." : ""));
             page.figure(Charts.png(Charts.lines(title, "shift (pixels)", "relative error (floored at 1e-9)", series, false, true)), title, 560, false);
         }

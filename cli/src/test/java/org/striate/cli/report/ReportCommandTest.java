@@ -130,7 +130,7 @@ class ReportCommandTest {
         assertTrue(wrong > 0, "an untrained model makes mistakes");
     }
 
-    /** A graph that answers with maps (a U-Net) still gets its page: the sections that need class scores or whole-cell shifts say why they are empty. */
+    /** A graph that answers with maps (a U-Net) still gets its page: the sections that need class scores say why they are empty; the shift probes run through its up-sampling. */
     @Test
     void aSegmentationGraphGetsAPageThatSaysWhatDoesNotApply(@TempDir Path dir) throws Exception {
         ReportFixture f = ReportFixture.create(dir);
@@ -142,7 +142,8 @@ class ReportCommandTest {
         assertEquals(0, code, out + "\n" + err);
         String html = f.html();
         assertTrue(html.contains("No test accuracy: the model outputs 10x28x28, not a score per class."), "the headline says why");
-        assertTrue(html.contains("The probes do not apply to this model.") && html.contains("ConvTranspose2d"), "the probes say why");
+        assertTrue(html.contains("Equivariance with circular padding") && html.contains("Equivariance with zero padding")
+                && !html.contains("The probes do not apply"), "the probes run through the transposed convolutions");
         assertTrue(html.contains("<h2>Feature maps</h2>") && html.contains("<h2>Learned filters</h2>"), "the rest stands");
     }
 }
