@@ -22,7 +22,7 @@ public final class DataLocation {
     static final String PACKAGE_DIR = "/usr/share/datasets/fashion-mnist";
 
     /** The default directory; the system property lets tests point it somewhere empty. */
-    static Path defaultDir() { return Path.of(System.getProperty("striate.data.default", PACKAGE_DIR)); }
+    public static Path defaultDir() { return Path.of(System.getProperty("striate.data.default", PACKAGE_DIR)); }
 
     /**
      * The train and test sets of --data (null: the package's Fashion-MNIST): IDX files, CIFAR-10

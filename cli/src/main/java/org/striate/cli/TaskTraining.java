@@ -83,6 +83,7 @@ final class TaskTraining {
                 case DETECT -> detection(net, split, o);
                 case CLASSIFY -> throw new IllegalStateException("classification is TrainCommand's");
             };
+            net.training("task: " + task.keyword() + "\n" + TrainingNotes.of(c, train, test, false, history, null, null));
             Files.createDirectories(target.toAbsolutePath().getParent());
             ModelFile.save(net, target);
             MetricsCsv.write(metrics, history);

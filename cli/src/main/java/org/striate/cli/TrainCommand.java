@@ -253,6 +253,7 @@ public final class TrainCommand extends StriateCommand {
             boolean lastIsFinal = held == null && best == null && batch == Evaluator.DEFAULT_BATCH;
             Evaluation testEvaluation = lastIsFinal && !watch.wantsTestEvaluation() ? null : Evaluator.evaluate(net, test);
             double accuracy = testEvaluation == null ? history.last().validationAccuracy() : testEvaluation.accuracy();
+            net.training(TrainingNotes.of(this, train, validation, held != null, history, stop, best));
             Path written = target.model();
             Files.createDirectories(written.toAbsolutePath().getParent());
             ModelFile.save(net, written);
@@ -300,19 +301,23 @@ public final class TrainCommand extends StriateCommand {
     Optimizer optimizer() {
         switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam":
-                return new Adam(lr == null ? 1e-3 : lr).weightDecay(decay(0));
+                return new Adam(baseRate()).weightDecay(weightDecay());
             case "adamw":
-                return new AdamW(lr == null ? 1e-3 : lr).weightDecay(decay(0.01));
+                return new AdamW(baseRate()).weightDecay(weightDecay());
             case "sgd":
-                return new Sgd(lr == null ? 0.01 : lr).momentum(0.9).weightDecay(decay(0));
+                return new Sgd(baseRate()).momentum(0.9).weightDecay(weightDecay());
             default:
                 throw new StriateException("Invalid value for option '--optimizer'. Expected adam, adamw or sgd. Received '" + optimizer + "'"
                         + DidYouMean.suffix(optimizer, java.util.List.of("adam", "adamw", "sgd")) + ".");
         }
     }
 
-    private double decay(double fallback) {
-        double wd = controls.weightDecay == null ? fallback : controls.weightDecay;
+    /** --lr, else 0.01 for SGD and 0.001 for Adam and AdamW. */
+    double baseRate() { return lr != null ? lr : optimizer.equalsIgnoreCase("sgd") ? 0.01 : 1e-3; }
+
+    /** --weight-decay, else 0.01 for AdamW (decoupled decay is its point) and 0 for the others. */
+    double weightDecay() {
+        double wd = controls.weightDecay == null ? (optimizer.equalsIgnoreCase("adamw") ? 0.01 : 0) : controls.weightDecay;
         if (!(wd >= 0) || Double.isInfinite(wd)) throw new StriateException("Invalid value for option '--weight-decay'. Expected a finite value >= 0. Received " + wd + ".");
         return wd;
     }

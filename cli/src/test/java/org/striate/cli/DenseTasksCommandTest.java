@@ -55,6 +55,8 @@ class DenseTasksCommandTest {
                 "--data", data.toString(), "--scenes", "8", "--test-scenes", "4", "--epochs", "1", "--out", model.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"mean_iou\":") && r.out().contains("\"pixel_accuracy\":"), r.out());
+        String notes = org.striate.io.ModelFile.load(model).training();
+        assertTrue(notes.startsWith("task: segment\n") && notes.contains("\ntraining images: 8\n") && notes.contains("\nepochs: 1\n"), notes);
         Cli.run("data", "scenes", "--data", data.toString(), "--out", tmp.resolve("scenes").toString(), "--scenes", "1", "--test-scenes", "1");
         Path mask = tmp.resolve("mask.png");
         Cli s = Cli.run("segment", "--model", model.toString(), tmp.resolve("scenes/test/images/00000.png").toString(), "--out", mask.toString(), "--zoom", "2");

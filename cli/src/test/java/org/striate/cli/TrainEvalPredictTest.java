@@ -58,6 +58,18 @@ class TrainEvalPredictTest {
         assertTrue(trained.err().contains("epoch 2/2"), trained::toString);
     }
 
+    /** The model file says how it was trained, for the report's top; nothing that differs between a resumed run and a straight one. */
+    @Test
+    void theModelFileKeepsItsTrainingSettings() throws Exception {
+        String notes = org.striate.io.ModelFile.load(model).training();
+        for (String line : new String[] {"model: " + tmp.resolve("tiny.spec"), "data: " + data, "training images: 600", "validation: the test set after each epoch",
+                "epochs: 2", "batch: 32", "optimizer: adam, learning rate 0.01, weight decay 0.0", "learning-rate schedule: constant",
+                "augmentation: none", "label smoothing: 0.0", "seed: 42"}) {
+            assertTrue(notes.lines().anyMatch(line::equals), "'" + line + "' in\n" + notes);
+        }
+        assertTrue(!notes.contains(model.toString()) && !notes.contains("thread"), "no output path or thread count: " + notes);
+    }
+
     @Test
     void evalReproducesTrainAccuracyExactly() {
         Cli r = Cli.run("eval", "--model", model.toString(), "--data", data.toString(), "--json");

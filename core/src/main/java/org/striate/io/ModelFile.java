@@ -30,6 +30,8 @@ public final class ModelFile {
     public static final String EXTENSION = ".striate";
 
     static final String ARCH = "ARCH", NORM = "NORM", CLAS = "CLAS", PARM = "PARM", STAT = "STAT", END = "END ";
+    /** Optional: how the model was trained ({@link Graph#training()}), UTF-8 text; written only when there is some. */
+    static final String TRAN = "TRAN";
     /** magic, u32 version, u64 total file length */
     static final int HEADER = MAGIC.length + 4 + 8;
     /** tag + length */

@@ -3,6 +3,8 @@ package org.striate.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -151,6 +153,7 @@ final class ModelFileReader {
             model.classNames(names);
         }
         if (sections.containsKey(ModelFile.STAT)) states(model, new Cursor(sections.get(ModelFile.STAT), ModelFile.STAT, source));
+        if (sections.containsKey(ModelFile.TRAN)) model.training(training(sections.get(ModelFile.TRAN), source));
         return model;
     }
 
@@ -196,6 +199,22 @@ final class ModelFileReader {
         }
         c.end();
         return names;
+    }
+
+    /** The training notes: strict UTF-8, lines without control characters (they are shown in terminals and pages). */
+    private static String training(ByteBuffer b, String source) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(b.duplicate()).toString();
+        } catch (CharacterCodingException e) {
+            throw damaged(source, "its training notes are not UTF-8 text");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch != '\n' && (ch < 0x20 || ch == 0x7F)) throw damaged(source, "its training notes hold a control character");
+        }
+        return text;
     }
 
     private static void states(Graph model, Cursor c) {

@@ -51,7 +51,7 @@ final class ModelFileWriter {
     /** Everything to write, gathered first so the header can state the file's total length. */
     private static final class Content {
         final Graph model;
-        final byte[] arch;
+        final byte[] arch, training;
         final float[] mean, std, params;
         final List<byte[]> names = new ArrayList<>();
         final List<float[]> states = new ArrayList<>();
@@ -60,6 +60,7 @@ final class ModelFileWriter {
         Content(Graph model) {
             this.model = model;
             arch = model.spec().getBytes(StandardCharsets.UTF_8);
+            training = model.training().getBytes(StandardCharsets.UTF_8);
             mean = model.mean();
             std = model.std();
             params = model.params();
@@ -80,7 +81,7 @@ final class ModelFileWriter {
             parmLength = 4 + 4L * params.length;
             statLength = stat;
             total = ModelFile.HEADER + 5L * ModelFile.SECTION_HEADER + arch.length + normLength + clasLength + parmLength + statLength
-                    + ModelFile.SECTION_HEADER + ModelFile.CRC;
+                    + (training.length == 0 ? 0 : ModelFile.SECTION_HEADER + training.length) + ModelFile.SECTION_HEADER + ModelFile.CRC;
         }
 
         void write(DataOutputStream out) throws IOException {
@@ -107,6 +108,12 @@ final class ModelFileWriter {
             section(out, ModelFile.STAT, statLength);
             out.writeInt(states.size());
             for (float[] s : states) { out.writeInt(s.length); floats(out, s); }
+
+            // only when known, so a model without it is the same bytes as before the section existed
+            if (training.length > 0) {
+                section(out, ModelFile.TRAN, training.length);
+                out.write(training);
+            }
 
             section(out, ModelFile.END, 0);
         }

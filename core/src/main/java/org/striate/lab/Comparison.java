@@ -22,14 +22,15 @@ final class Comparison {
     }
 
     /**
-     * An input shift of t pixels along {@code axis} (0 = H, 1 = W) seen at a layer of jump J: the
-     * whole-cell shift t/J when J divides t, else the better of ⌊t/J⌋ and ⌈t/J⌉.
+     * An input shift of t pixels along {@code axis} (0 = H, 1 = W) seen at a layer of jump J (possibly
+     * a fraction after up-sampling): the whole-cell shift t/J when it is whole, else the better of
+     * ⌊t/J⌋ and ⌈t/J⌉.
      */
-    static double[] best(Tensor moved, Tensor reference, int axis, int t, Equivariance.Geometry g, boolean circular) {
-        int jump = g.jump[axis];
-        if (t % jump == 0) return cells(moved, reference, axis, t, t / jump, g, circular);
-        double[] low = cells(moved, reference, axis, t, t / jump, g, circular);
-        double[] high = cells(moved, reference, axis, t, t / jump + 1, g, circular);
+    static double[] best(Tensor moved, Tensor reference, int axis, int t, ShiftGeometry g, boolean circular) {
+        int below = g.cellsBelow(axis, t);
+        if (g.whole(axis, t)) return cells(moved, reference, axis, t, below, g, circular);
+        double[] low = cells(moved, reference, axis, t, below, g, circular);
+        double[] high = cells(moved, reference, axis, t, below + 1, g, circular);
         if (low[2] == 0) return high;
         if (high[2] == 0) return low;
         return ratio(low) <= ratio(high) ? low : high;
@@ -38,7 +39,7 @@ final class Comparison {
     private static double ratio(double[] m) { return m[1] == 0 ? (m[0] == 0 ? 0 : Double.POSITIVE_INFINITY) : m[0] / m[1]; }
 
     /** Compares moved[.., p, ..] with reference[.., p − k, ..] along the axis, at the cells allowed by the border rule. */
-    private static double[] cells(Tensor moved, Tensor reference, int axis, int t, int k, Equivariance.Geometry g, boolean circular) {
+    private static double[] cells(Tensor moved, Tensor reference, int axis, int t, int k, ShiftGeometry g, boolean circular) {
         int[] s = reference.shape();
         int planes = s[0] * s[1], h = s[2], w = s[3], size = axis == 0 ? h : w;
         boolean[] valid = new boolean[size];
@@ -48,7 +49,7 @@ final class Comparison {
                 valid[p] = true;
                 source[p] = Math.floorMod(p - k, size);
             } else {
-                valid[p] = inside(p, k, t, g, axis) && p - k >= 0 && p - k < size;
+                valid[p] = g.inside(axis, p, k, t) && p - k >= 0 && p - k < size;
                 source[p] = p - k;
             }
         }
@@ -69,16 +70,5 @@ final class Comparison {
             }
         }
         return new double[] {d, r, n};
-    }
-
-    /**
-     * Zero-margin rule: cell p of the shifted input's map must see only pixels that came from the
-     * image (coordinates in [t, size)), and cell p − k of the reference map only pixels of the image
-     * ([0, size)), so neither padding nor the zero fill enters the comparison.
-     */
-    private static boolean inside(int p, int k, int t, Equivariance.Geometry g, int axis) {
-        int j = g.jump[axis], r = g.field[axis], f = g.first[axis], in = g.inputSize[axis];
-        int movedFrom = f + p * j, refFrom = f + (p - k) * j;
-        return movedFrom >= t && movedFrom + r - 1 <= in - 1 && refFrom >= 0 && refFrom + r - 1 <= in - 1;
     }
 }

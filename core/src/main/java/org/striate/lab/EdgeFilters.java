@@ -73,7 +73,10 @@ public final class EdgeFilters {
         List<Path> files = new ArrayList<>();
         for (FeatureMap m : maps) {
             Path file = dir.resolve("edges-" + m.filter().name() + ".png");
-            MapImages.writePng(MapImages.image(m.plane(), MapImages.Scale.MIN_MAX, zoom), file);
+            float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+            for (float v : m.values()) { min = Math.min(min, v); max = Math.max(max, v); }
+            MapImages.writePng(Framed.of(MapImages.image(m.plane(), MapImages.Scale.MIN_MAX, zoom),
+                    m.filter().name() + " edge filter: " + m.h() + "x" + m.w() + " map", Framed.Scale.range(min, max, "filter response")), file);
             files.add(file);
         }
         return files;

@@ -16,13 +16,17 @@ import org.striate.tensor.Tensor;
  * <pre>
  *   error(t) = ‖f(T_t x) − T_{t/J} f(x)‖ / ‖T_{t/J} f(x)‖
  * </pre>
- * where J is the layer's cumulative stride (its jump, in input pixels per feature-map cell). A
- * shift is <em>comparable</em> at a layer when t is a multiple of J: then T_{t/J} is a whole-cell
- * shift of the feature map and an equivariant layer gives error 0. Otherwise the feature map is
- * compared with the nearer of its two neighbouring whole-cell shifts, ⌊t/J⌋ and ⌈t/J⌉, and the
- * smaller error is reported: how far the layer is from any shifted copy of its old output. After
- * a global layer (flatten, dense, global pooling) the error is ‖f(T_t x) − f(x)‖ / ‖f(x)‖, the
- * invariance error.
+ * where J is the layer's jump, in input pixels per feature-map cell: the product of the strides on
+ * the way, divided by the factors of the up-sampling layers (nearest or bilinear up-sampling,
+ * transposed convolutions), so 1/2 or 2/3 after up-sampling; it is kept exact. A shift is
+ * <em>comparable</em> at a layer when every layer up to it, on every path, sees it as a whole number
+ * of its cells: then T_{t/J} is a whole-cell shift of the feature map and an equivariant layer gives
+ * error 0. That makes t a multiple of the layer's step ({@link LayerResult#stepH()}), which is the
+ * jump for plain strided models, and stays the largest jump on the way after up-sampling: a U-Net's
+ * output has J = 1 but its bottleneck only sees multiples of 4. Otherwise the feature map is
+ * compared with t/J when that is whole, else the nearer of ⌊t/J⌋ and ⌈t/J⌉, and the smaller error is
+ * reported: how far the layer is from any shifted copy of its old output. After a global layer
+ * (flatten, dense, global pooling) the error is ‖f(T_t x) − f(x)‖ / ‖f(x)‖, the invariance error.
  *
  * <p>Two ways to deal with the borders:
  * <ul>
@@ -31,7 +35,8 @@ import org.striate.tensor.Tensor;
  *       the part that was not filled are compared (a margin of the receptive-field radius);</li>
  *   <li>{@link Padding#CIRCULAR}: every windowed layer is evaluated with wrap-around padding and the
  *       input is rolled, so there is no border at all; exact for layers that map a period of size H
- *       to one of size H/stride ({@link LayerResult#periodic()}).</li>
+ *       to one of size H/stride, and for up-sampling whose output repeats each input cell f times
+ *       ({@link LayerResult#periodic()}; see {@link ProbeStep#periodic()}).</li>
  * </ul>
  * Errors of the two directions are pooled: sqrt((Σ diff²) / (Σ reference²)) over both.
  */
@@ -42,16 +47,21 @@ public final class Equivariance {
     public enum Padding { ZERO_MARGIN, CIRCULAR }
 
     /**
-     * One layer: errors[t − 1] and comparable[t − 1] for shift t; jump and receptive field along H
-     * and W; cells[t − 1] the number of feature-map values compared (0: none valid, error NaN).
+     * One layer: errors[t − 1] and comparable[t − 1] for shift t; jump (input pixels per cell, a
+     * fraction after up-sampling), step (comparable shifts are its multiples) and receptive field
+     * along H and W; cells[t − 1] the number of feature-map values compared (0: none valid, error NaN).
      */
-    public record LayerResult(int index, String name, String type, int[] outputShape, boolean spatial, int jumpH, int jumpW,
-                              int fieldH, int fieldW, boolean periodic, double[] errors, boolean[] comparable, long[] cells) {
+    public record LayerResult(int index, String name, String type, int[] outputShape, boolean spatial, double jumpH, double jumpW,
+                              int stepH, int stepW, int fieldH, int fieldW, boolean periodic, double[] errors, boolean[] comparable,
+                              long[] cells) {
+
+        /** The jump along H as text: "2", "0.5". */
+        public String jumpText() { return ReceptiveField.number(jumpH); }
 
         /** Largest error over the comparable shifts (NaN when none was measured). */
         public double maxComparableError() { return maxError(true); }
 
-        /** Largest error over the shifts that are not multiples of the jump (NaN when there are none). */
+        /** Largest error over the shifts that are not comparable (NaN when there are none). */
         public double maxOtherError() { return maxError(false); }
 
         private double maxError(boolean ofComparable) {
@@ -65,9 +75,9 @@ public final class Equivariance {
 
     public record Result(Padding padding, int maxShift, int samples, List<LayerResult> layers) {
         /**
-         * The first layer whose whole-cell shifts stay equivariant (error ≤ {@link #TOLERANCE}) while
-         * some shift that is not a multiple of its jump does not: from there on, only multiples of the
-         * cumulative stride are equivariant. −1 when no layer is like that.
+         * The first layer whose comparable shifts stay equivariant (error ≤ {@link #TOLERANCE}) while
+         * some other shift does not: from there on, only multiples of its step (the cumulative stride)
+         * are equivariant. −1 when no layer is like that.
          */
         public int aliasingLayer() {
             for (LayerResult r : layers) {
@@ -104,7 +114,7 @@ public final class Equivariance {
         List<ProbeStep> steps = steps(model);
         List<Tensor> reference = run(model, steps, inputs, circular);
         int layers = steps.size();
-        Geometry[] geo = geometry(model, steps, in);
+        ShiftGeometry[] geo = ShiftGeometry.of(model, steps, in);
         double[][] diff = new double[layers][maxShift], ref = new double[layers][maxShift];
         long[][] cells = new long[layers][maxShift];
         for (int t = 1; t <= maxShift; t++) {
@@ -124,17 +134,17 @@ public final class Equivariance {
         List<LayerResult> results = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             ProbeStep s = steps.get(l);
-            Geometry g = geo[l];
+            ShiftGeometry g = geo[l];
             double[] errors = new double[maxShift];
             boolean[] comparable = new boolean[maxShift];
             for (int t = 1; t <= maxShift; t++) {
                 errors[t - 1] = cells[l][t - 1] == 0 ? Double.NaN : ref[l][t - 1] == 0 ? (diff[l][t - 1] == 0 ? 0 : Double.POSITIVE_INFINITY)
                         : Math.sqrt(diff[l][t - 1] / ref[l][t - 1]);
-                comparable[t - 1] = g != null && t % g.jump[0] == 0 && t % g.jump[1] == 0;
+                comparable[t - 1] = g != null && g.comparable(0, t) && g.comparable(1, t);
             }
             results.add(new LayerResult(l, s.layer.name(), s.layer.type(), s.layer.outputShape(), g != null,
-                    g == null ? 0 : g.jump[0], g == null ? 0 : g.jump[1], g == null ? in[1] : g.field[0], g == null ? in[2] : g.field[1],
-                    g == null || g.periodic, errors, comparable, cells[l]));
+                    g == null ? 0 : g.jumpValue(0), g == null ? 0 : g.jumpValue(1), g == null ? 0 : g.step[0], g == null ? 0 : g.step[1],
+                    g == null ? in[1] : g.field[0], g == null ? in[2] : g.field[1], g == null || g.periodic, errors, comparable, cells[l]));
         }
         return new Result(padding, maxShift, inputs.batch(), results);
     }
@@ -159,49 +169,5 @@ public final class Equivariance {
     private static List<Tensor> run(Graph model, List<ProbeStep> steps, Tensor x, boolean circular) {
         Tensor[] all = model.runNodes(x, (node, in) -> steps.get(node.index() - 1).forward(in, circular));
         return List.of(all).subList(1, all.length);
-    }
-
-    /**
-     * Per axis (0 = H, 1 = W): jump J, receptive-field size R and the input coordinate of the first
-     * pixel of cell 0's field (negative when padding pushes it off the image), for spatial layers.
-     */
-    static final class Geometry {
-        final int[] jump = {1, 1}, field = {1, 1}, first = {0, 0}, inputSize = new int[2];
-        boolean periodic = true;
-    }
-
-    /** Per layer, from the geometry its inputs arrive with: the largest field over the paths, the jump of the first. */
-    private static Geometry[] geometry(Graph model, List<ProbeStep> steps, int[] input) {
-        List<Node> nodes = model.nodes();
-        Geometry[] at = new Geometry[nodes.size()];
-        Geometry g0 = new Geometry();
-        g0.inputSize[0] = input[1];
-        g0.inputSize[1] = input[2];
-        at[0] = g0;
-        for (int i = 1; i < nodes.size(); i++) {
-            ProbeStep s = steps.get(i - 1);
-            if (s.kind == ProbeStep.Kind.GLOBAL) continue;
-            Geometry g = null;
-            boolean periodic = true;
-            for (Node in : nodes.get(i).inputs()) {
-                Geometry f = at[in.index()];
-                if (f == null) continue;
-                periodic &= f.periodic;
-                if (g == null || f.field[0] * f.field[1] > g.field[0] * g.field[1]) g = f;
-            }
-            if (g == null) continue;
-            Geometry next = new Geometry();
-            System.arraycopy(g.inputSize, 0, next.inputSize, 0, 2);
-            int[] extent = {s.extentH, s.extentW}, stride = {s.strideH, s.strideW}, pad = {s.padH, s.padW};
-            for (int a = 0; a < 2; a++) {
-                boolean window = s.kind == ProbeStep.Kind.WINDOW;
-                next.field[a] = g.field[a] + (window ? (extent[a] - 1) * g.jump[a] : 0);
-                next.first[a] = g.first[a] - (window ? pad[a] * g.jump[a] : 0);
-                next.jump[a] = g.jump[a] * (window ? stride[a] : 1);
-            }
-            next.periodic = periodic && s.periodic();
-            at[i] = next;
-        }
-        return java.util.Arrays.copyOfRange(at, 1, at.length);
     }
 }

@@ -63,7 +63,9 @@ public final class FeatureMaps {
         for (Activation a : acts) {
             List<MapImages.Plane> planes = new ArrayList<>();
             int zoom, columns;
+            String title;
             if (a.shape().length == 3) {
+                title = a.layerName() + " (" + a.type() + "): " + Shapes.compact(a.shape()) + ", a map per channel";
                 int c = a.shape()[0], h = a.shape()[1], w = a.shape()[2];
                 for (int k = 0; k < c; k++) planes.add(new MapImages.Plane(a.values(), k * h * w, h, w));
                 zoom = Math.max(1, 56 / Math.max(h, w));
@@ -71,13 +73,15 @@ public final class FeatureMaps {
             } else if (a.values().length <= 512) {
                 planes.add(new MapImages.Plane(a.values(), 0, 1, a.values().length));
                 zoom = Math.max(2, Math.min(24, 512 / a.values().length));
+                title = a.layerName() + " (" + a.type() + "): " + a.values().length + " values, left to right";
                 columns = 1;
             } else {
                 written.add(a);
                 continue;
             }
             Path file = dir.resolve(String.format("maps-%02d-%s.png", a.layerIndex(), a.layerName()));
-            MapImages.writePng(MapImages.grid(planes, columns, MapImages.Scale.MIN_MAX, zoom, 2), file);
+            Framed.Scale scale = planes.size() == 1 ? Framed.Scale.range(a.min(), a.max(), "") : Framed.Scale.perTileRange("map");
+            MapImages.writePng(Framed.of(MapImages.grid(planes, columns, MapImages.Scale.MIN_MAX, zoom, 2), title, scale), file);
             written.add(new Activation(a.layerIndex(), a.layerName(), a.type(), a.shape(), a.values(), file));
         }
         return written;

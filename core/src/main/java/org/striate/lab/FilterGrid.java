@@ -26,14 +26,28 @@ public final class FilterGrid {
                         int rows, int columns, int width, int height, Path png, float[] weights) {}
 
     /** The tiles of one conv layer; filters with one input channel are laid out in a near-square grid. */
-    public static BufferedImage image(Filters f) {
+    public static BufferedImage image(Filters f) { return image(f, f.geometry().outC(), f.geometry().inPerGroup()); }
+
+    /**
+     * The first {@code maxFilters} filters, each with its first {@code maxChannels} input channels: a deep
+     * layer's hundreds of tiles are noise to the eye, a corner of them still shows their size and texture.
+     */
+    public static BufferedImage image(Filters f, int maxFilters, int maxChannels) {
         ConvGeometry g = f.geometry();
         int cg = g.inPerGroup(), per = g.kH() * g.kW();
+        int filters = Math.min(maxFilters, g.outC()), channels = Math.min(maxChannels, cg);
         List<MapImages.Plane> tiles = new ArrayList<>();
-        for (int o = 0; o < g.outC(); o++) {
-            for (int c = 0; c < cg; c++) tiles.add(new MapImages.Plane(f.params(), f.weightOffset() + (o * cg + c) * per, g.kH(), g.kW()));
+        for (int o = 0; o < filters; o++) {
+            for (int c = 0; c < channels; c++) tiles.add(new MapImages.Plane(f.params(), f.weightOffset() + (o * cg + c) * per, g.kH(), g.kW()));
         }
-        return MapImages.grid(tiles, columns(g), MapImages.Scale.SYMMETRIC, zoom(g), 2);
+        return MapImages.grid(tiles, cg == 1 ? MapImages.squareColumns(filters) : channels, MapImages.Scale.SYMMETRIC, zoom(g), 2);
+    }
+
+    /** "conv2d_2: 16 filters of 6x5x5 (a row per filter, a column per input channel)" */
+    public static String title(String layer, Filters f) {
+        ConvGeometry g = f.geometry();
+        return layer + ": " + g.outC() + " filters of " + g.inPerGroup() + "x" + g.kH() + "x" + g.kW()
+                + (g.inPerGroup() == 1 ? "" : " (a row per filter, a column per input channel)");
     }
 
     static int columns(ConvGeometry g) { return g.inPerGroup() == 1 ? MapImages.squareColumns(g.outC()) : g.inPerGroup(); }
@@ -49,7 +63,7 @@ public final class FilterGrid {
             Filters f = layer.filters();
             if (f == null) continue;
             ConvGeometry g = f.geometry();
-            BufferedImage img = image(f);
+            BufferedImage img = Framed.of(image(f), title(layer.name(), f), Framed.Scale.signedPerTile());
             Path file = dir.resolve(String.format("filters-%02d-%s.png", i, layer.name()));
             MapImages.writePng(img, file);
             int cols = columns(g), tiles = g.outC() * g.inPerGroup();

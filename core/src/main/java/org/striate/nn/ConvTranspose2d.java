@@ -122,10 +122,13 @@ public class ConvTranspose2d extends Layer {
     @Override
     public long macs() { return conv.macs(); }
 
-    /** Each output cell reads at most ⌊d·(k − 1)/s⌋ + 1 input cells per axis; cells are 1/s input cells apart. */
+    /**
+     * Each output cell reads at most ⌊d·(k − 1)/s⌋ + 1 input cells per axis; cells are 1/s input cells
+     * apart; the padding is cropped from the full output (output padding only adds cells at the end).
+     */
     @Override
     public Window window() {
-        return Window.upsampling(dilH * (kH - 1) / strideH + 1, dilW * (kW - 1) / strideW + 1, strideH, strideW);
+        return Window.upsampling(dilH * (kH - 1) / strideH + 1, dilW * (kW - 1) / strideW + 1, strideH, strideW, padH, padW);
     }
 
     @Override

@@ -41,6 +41,7 @@ public class Graph {
     private float[] std = {1f};
     private String[] classNames = new String[0];
     private LayerClock clock;
+    private String training = "";
 
     public static GraphBuilder builder() { return new GraphBuilder(); }
 
@@ -293,6 +294,14 @@ public class Graph {
     public Graph classNames(String... names) { this.classNames = names.clone(); return this; }
     public String[] classNames() { return classNames.clone(); }
 
+    /**
+     * How the model was trained, one "key: value" line each (model, data, epochs, optimizer, ...), as
+     * the train command records it; empty when unknown. The model file keeps it, so a report on the file
+     * can say how its figures came about.
+     */
+    public Graph training(String text) { this.training = text == null ? "" : text; return this; }
+    public String training() { return training; }
+
     /** The architecture in the spec format (see {@link LayerSpecs}): an "input CxHxW" line, then one node per line. */
     public String spec() { return LayerSpecs.write(this); }
 
@@ -310,7 +319,7 @@ public class Graph {
         }
         System.arraycopy(params, 0, g.params, 0, params.length);
         for (int i = 1; i < nodes.length; i++) g.nodes[i].layer.loadState(nodes[i].layer.state());
-        return g.normalization(mean, std).classNames(classNames);
+        return g.normalization(mean, std).classNames(classNames).training(training);
     }
 
     @Override

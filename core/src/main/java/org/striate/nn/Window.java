@@ -13,7 +13,8 @@ package org.striate.nn;
  *   <li>{@link Kind#UPSAMPLING}: each output position reads a window of at most {@code kH×kW} input
  *       positions, and neighbouring outputs are {@code 1/factor} input positions apart: up-sampling and
  *       transposed convolution. The jump shrinks by the factor; the field's centre is not a linear
- *       function of the output index, so the start is undefined after such a layer;</li>
+ *       function of the output index, so the start is undefined after such a layer. Padding, if any,
+ *       is the number of cells cropped from each side of the full output;</li>
  *   <li>{@link Kind#GLOBAL}: every output depends on the whole input (Flatten, Dense, global pooling);</li>
  *   <li>{@link Kind#UNKNOWN}: the layer does not say (a user's layer that does not override
  *       {@link Layer#window()}); fields after it are reported as unknown rather than guessed.</li>
@@ -33,7 +34,16 @@ public record Window(Kind kind, int kH, int kW, int strideH, int strideW, int pa
 
     /** Up-sampling by {@code factorH×factorW}, each output reading at most {@code spanH×spanW} inputs. */
     public static Window upsampling(int spanH, int spanW, int factorH, int factorW) {
-        return new Window(Kind.UPSAMPLING, spanH, spanW, factorH, factorW, 0, 0, 1, 1);
+        return upsampling(spanH, spanW, factorH, factorW, 0, 0);
+    }
+
+    /**
+     * Up-sampling that also crops {@code padH×padW} cells from each side of its full output (a
+     * transposed convolution's padding): output cell p is cell p + pad of the uncropped map, which
+     * is what tells whether the output still lines up with whole input cells.
+     */
+    public static Window upsampling(int spanH, int spanW, int factorH, int factorW, int padH, int padW) {
+        return new Window(Kind.UPSAMPLING, spanH, spanW, factorH, factorW, padH, padW, 1, 1);
     }
 
     /** Effective kernel extent along H: d·(k − 1) + 1 (for up-sampling, the input span). */

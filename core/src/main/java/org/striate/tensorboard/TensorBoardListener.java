@@ -15,7 +15,7 @@ import org.striate.train.UpdateRatios;
  * Writes a fit into a TensorBoard event file. Every {@code every} steps (global step from 1):
  * {@code step/loss} and {@code step/accuracy} (running means over the epoch so far, as Keras logs per
  * batch), {@code step/learning_rate}, {@code step/images_per_second}; every tenth of those, the
- * per-layer {@code update_ratio/LAYER} of one step. Every epoch: {@code epoch/train_loss},
+ * per-layer {@code update_ratio/LAYER} of one step (the second, then the one after every tenth). Every epoch: {@code epoch/train_loss},
  * {@code epoch/train_accuracy}, {@code epoch/val_loss}, {@code epoch/val_accuracy}, histograms
  * {@code weights/LAYER} and {@code gradients/LAYER} (of the epoch's last step), and the images
  * {@code filters/LAYER}, {@code input} and {@code feature_maps/LAYER} of one sample image. Epoch 0
@@ -64,7 +64,8 @@ public final class TensorBoardListener implements TrainingListener {
             writer.scalar("step/learning_rate", global, schedule.rate(baseRate, epoch - 1, step - 1, steps));
             writer.scalar("step/images_per_second", global, imagesPerSecond);
         }
-        if (global % (every * 10L) == 0) ratios.before();
+        // the step after the first is measured too, so a short run has a ratio to show
+        if (global == 1 || global % (every * 10L) == 0) ratios.before();
     }
 
     @Override

@@ -33,11 +33,15 @@ class FilterAndFeatureMapsTest {
         assertEquals(2, drawn.size());
         assertEquals(dir.resolve("filters-00-conv2d_1.png"), drawn.get(0).png());
         int[][] sizes = {{76, 50}, {130, 86}};
+        int[] convs = {0, 2};
         for (int i = 0; i < 2; i++) {
             BufferedImage img = ImageIO.read(drawn.get(i).png().toFile());
             assertNotNull(img);
-            assertEquals(sizes[i][0], img.getWidth(), "width of " + drawn.get(i).png());
-            assertEquals(sizes[i][1], img.getHeight(), "height of " + drawn.get(i).png());
+            BufferedImage raw = FilterGrid.image(m.layer(convs[i]).filters());
+            assertEquals(sizes[i][0], raw.getWidth(), "width of " + drawn.get(i).png());
+            assertEquals(sizes[i][1], raw.getHeight(), "height of " + drawn.get(i).png());
+            FramedTest.assertHolds(img, raw);
+            assertEquals(img.getWidth(), drawn.get(i).width(), "the size of the file");
         }
         assertEquals(4, drawn.get(1).rows());
         assertEquals(6, drawn.get(1).columns());
@@ -76,14 +80,16 @@ class FilterAndFeatureMapsTest {
         assertTrue(acts.get(1).zeroFraction() > 0);
         // 6 maps of 12x12 in a 3x3 grid, zoom 56/12 = 4: 3·48 + 2·2 = 148 px
         BufferedImage first = ImageIO.read(acts.get(0).png().toFile());
-        assertEquals(148, first.getWidth());
-        assertEquals(2 * 48 + 2, first.getHeight());
-        // 4 maps of 4x4 in a 2x2 grid, zoom 14: 2·56 + 2 = 114
+        BufferedImage firstMaps = first.getSubimage(Framed.LEFT, Framed.TOP, 148, 2 * 48 + 2);
+        assertEquals(255, firstMaps.getRaster().getSample(48, 10, 0), "the gap between maps is white");
+        assertTrue(first.getWidth() >= 148 + 2 * Framed.LEFT && first.getHeight() > 2 * 48 + 2 + Framed.TOP);
+        // 4 maps of 4x4 in a 2x2 grid, zoom 14: 2·56 + 2 = 114; the dense layer's 3 values as a strip of 24-pixel cells
         BufferedImage third = ImageIO.read(acts.get(2).png().toFile());
-        assertEquals(114, third.getWidth());
+        assertTrue(third.getWidth() >= 114 + 2 * Framed.LEFT);
         BufferedImage dense = ImageIO.read(acts.get(5).png().toFile());
-        assertEquals(3 * 24, dense.getWidth());
-        assertEquals(24, dense.getHeight());
+        float[] y3 = acts.get(5).values();
+        int top = y3[0] >= y3[1] && y3[0] >= y3[2] ? 0 : y3[1] >= y3[2] ? 1 : 2;
+        assertEquals(255, dense.getRaster().getSample(Framed.LEFT + top * 24 + 12, Framed.TOP + 12, 0), "the largest value is white");
         // the last activation equals a plain forward pass of the whole model
         float[] y = m.forward(FeatureMaps.prepare(m, image), false).data;
         for (int i = 0; i < 3; i++) assertEquals(y[i], acts.get(5).values()[i], 0f);

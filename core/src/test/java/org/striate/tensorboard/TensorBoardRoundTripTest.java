@@ -185,10 +185,11 @@ class TensorBoardRoundTripTest {
         assertEquals(2, g.size());
         Map<String, Object> images = at(tb, "images");
         assertTrue(images.containsKey("filters/conv2d_1") && images.containsKey("input") && images.containsKey("feature_maps/conv2d_1"), images.keySet().toString());
-        // measured over step 11, the one after the tenth
+        // measured over step 2, the one after the first, and step 11, the one after the tenth
         List<List<Object>> ratio = at(tb, "scalars", "update_ratio/conv2d_1");
-        assertEquals(11.0, num(ratio.get(0).get(0)));
-        assertTrue(num(ratio.get(0).get(1)) > 0, "the weights moved");
+        assertEquals(2.0, num(ratio.get(0).get(0)));
+        assertEquals(11.0, num(ratio.get(1).get(0)));
+        assertTrue(num(ratio.get(0).get(1)) > 0 && num(ratio.get(1).get(1)) > 0, "the weights moved");
     }
 
     /** Horizontal (0) or vertical (1) bars on 8×8 noise. */

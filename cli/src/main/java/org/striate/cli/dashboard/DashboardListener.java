@@ -106,8 +106,8 @@ public final class DashboardListener implements TrainingListener {
             o.put("ips", Math.round(imagesPerSecond));
             server.publish(Json.write(o));
         }
-        // measure the next step's update every tenth step event
-        if (global % (stride * 10L) == 0 && !(epoch == epochs && step == steps)) ratios.before();
+        // measure the next step's update every tenth step event, and after the first step so a short run shows one too
+        if ((global == 1 || global % (stride * 10L) == 0) && !(epoch == epochs && step == steps)) ratios.before();
     }
 
     @Override

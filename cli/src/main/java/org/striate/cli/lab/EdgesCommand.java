@@ -6,6 +6,7 @@ import org.striate.StriateException;
 import org.striate.cli.ExitCode;
 import org.striate.cli.StriateCommand;
 import org.striate.lab.EdgeFilters;
+import org.striate.lab.Framed;
 import org.striate.lab.JsonText;
 import org.striate.lab.MapImages;
 import org.striate.tensor.Tensor;
@@ -25,7 +26,7 @@ public final class EdgesCommand extends StriateCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "A PNG, JPEG, GIF or BMP file; read as grey (luma).")
     Path image;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for input.png and edges-FILTER.png.")
+    @Option(names = "--out", defaultValue = "lab/edges", paramLabel = "DIR", description = "Folder for input.png and edges-FILTER.png (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--filters", paramLabel = "NAMES", description = "Comma-separated subset of vertical, horizontal, sobel-x, sobel-y (default: all).")
@@ -48,7 +49,8 @@ public final class EdgesCommand extends StriateCommand {
         int h = grey.dim(2), w = grey.dim(3);
         List<EdgeFilters.FeatureMap> maps = EdgeFilters.apply(grey, EdgeFilters.byNames(filters), same);
         Path input = out.resolve("input.png");
-        MapImages.writePng(MapImages.image(new MapImages.Plane(grey.data, 0, h, w), MapImages.Scale.MIN_MAX, zoom), input);
+        MapImages.writePng(Framed.of(MapImages.image(new MapImages.Plane(grey.data, 0, h, w), MapImages.Scale.MIN_MAX, zoom),
+                "input: " + image.getFileName() + ", " + h + "x" + w + " grey", Framed.Scale.perTileRange("image")), input);
         List<Path> files = EdgeFilters.writePngs(maps, out, zoom);
         if (json) {
             out().println(new JsonText().open().field("image", image.toString()).field("height", h).field("width", w)

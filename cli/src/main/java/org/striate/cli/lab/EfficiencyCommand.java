@@ -53,7 +53,7 @@ public final class EfficiencyCommand extends StriateCommand {
     @Option(names = "--test-size", defaultValue = "2000", paramLabel = "N", description = "Test images (default: ${DEFAULT-VALUE}).")
     int testSize;
 
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "Directory for the PNG plot (default: the current directory).")
+    @Option(names = "--out", defaultValue = "lab/efficiency", paramLabel = "DIR", description = "Directory for the PNG plot (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, the subsets and the shuffling (default: ${DEFAULT-VALUE}).")

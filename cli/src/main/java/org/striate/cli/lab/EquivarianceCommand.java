@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 @Command(name = "equivariance",
         mixinStandardHelpOptions = true,
         description = {"Measure, layer by layer, how far f(shifted input) is from the shifted f(input), for shifts 1..K.",
-                "The shift seen by a layer is the input shift divided by the layer's jump (cumulative stride); shifts that are "
-                        + "not a multiple of the jump (marked *) are compared with the nearer whole-cell shift.",
+                "The shift seen by a layer is the input shift divided by the layer's jump (cumulative stride, divided by the "
+                        + "factors of up-sampling layers); shifts that some layer on the way sees as a fraction of a cell (marked *) "
+                        + "are compared with the nearer whole-cell shift.",
                 "zero: the model as built, comparing only cells whose receptive field stays inside the image; "
                         + "circular: every window wraps around, so there are no borders."},
         footer = {"", "Examples:", "  striate lab equivariance --model small-cnn", "  striate lab equivariance --model small-cnn-blurpool --max-shift 6 --json",
+                "  striate lab equivariance --model unet-small --max-shift 8",
                 "  striate lab equivariance --model my.spec --inputs test --padding circular"})
 public final class EquivarianceCommand extends StriateCommand {
 
@@ -97,7 +99,8 @@ public final class EquivarianceCommand extends StriateCommand {
             m.put("type", l.type());
             m.put("output_shape", l.outputShape());
             m.put("spatial", l.spatial());
-            m.put("jump", new int[] {l.jumpH(), l.jumpW()});
+            m.put("jump", new double[] {l.jumpH(), l.jumpW()});
+            m.put("step", new int[] {l.stepH(), l.stepW()});
             m.put("receptive_field", new int[] {l.fieldH(), l.fieldW()});
             m.put("periodic", l.periodic());
             m.put("errors", l.errors());
@@ -125,7 +128,7 @@ public final class EquivarianceCommand extends StriateCommand {
         for (int t = 1; t <= r.maxShift(); t++) b.append(String.format(" %10s", "t=" + t));
         b.append('\n');
         for (LayerResult l : r.layers()) {
-            b.append(String.format(columns, l.name(), l.type(), l.spatial() ? Integer.toString(l.jumpH()) : "-",
+            b.append(String.format(columns, l.name(), l.type(), l.spatial() ? l.jumpText() : "-",
                     l.spatial() ? Integer.toString(l.fieldH()) : "all"));
             for (int t = 0; t < r.maxShift(); t++) {
                 double e = l.errors()[t];
@@ -134,13 +137,14 @@ public final class EquivarianceCommand extends StriateCommand {
             }
             b.append(l.periodic() ? "" : "  (not periodic)").append('\n');
         }
-        b.append("* shift not a multiple of the layer's jump: distance to the nearer whole-cell shift. After a global layer: "
+        b.append("* shift not comparable (some layer up to this one sees it as a fraction of a cell: not a multiple of the "
+                + "largest jump on the way): distance to the nearer whole-cell shift. After a global layer: "
                 + "the invariance error. n/a: no cell far enough from the borders.\n");
         int a = r.aliasingLayer();
         if (a >= 0) {
             LayerResult l = r.layers().get(a);
-            b.append(String.format("From %s (%s, jump %d) on, only shifts that are multiples of the cumulative stride stay equivariant "
-                    + "(error <= %.0e).%n", l.name(), l.type(), l.jumpH(), Equivariance.TOLERANCE));
+            b.append(String.format("From %s (%s, jump %s) on, only shifts that are multiples of %d (the cumulative stride) stay "
+                    + "equivariant (error <= %.0e).%n", l.name(), l.type(), l.jumpText(), l.stepH(), Equivariance.TOLERANCE));
         } else {
             b.append("No layer where only multiples of the cumulative stride stay equivariant.\n");
         }

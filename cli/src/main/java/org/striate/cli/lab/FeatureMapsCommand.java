@@ -6,6 +6,7 @@ import org.striate.cli.ExitCode;
 import org.striate.cli.ModelSource;
 import org.striate.cli.StriateCommand;
 import org.striate.lab.FeatureMaps;
+import org.striate.lab.Framed;
 import org.striate.lab.JsonText;
 import org.striate.lab.MapImages;
 import org.striate.nn.Graph;
@@ -30,7 +31,7 @@ public final class FeatureMapsCommand extends StriateCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "A PNG, JPEG, GIF or BMP file, resized to the model's input.")
     Path image;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for input.png and maps-INDEX-LAYER.png.")
+    @Option(names = "--out", defaultValue = "lab/featuremaps", paramLabel = "DIR", description = "Folder for input.png and maps-INDEX-LAYER.png (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")
@@ -48,7 +49,8 @@ public final class FeatureMapsCommand extends StriateCommand {
         Tensor x = FeatureMaps.prepare(m, picture);
         Path input = out.resolve("input.png");
         Tensor shown = MapImages.resize(picture, in[1], in[2]);
-        MapImages.writePng(MapImages.grid(planes(shown), in[0], MapImages.Scale.MIN_MAX, Math.max(1, 56 / Math.max(in[1], in[2])), 2), input);
+        MapImages.writePng(Framed.of(MapImages.grid(planes(shown), in[0], MapImages.Scale.MIN_MAX, Math.max(1, 56 / Math.max(in[1], in[2])), 2),
+                "input: " + image.getFileName() + " at the model's " + Shapes.compact(in), Framed.Scale.perTileRange("channel")), input);
         List<FeatureMaps.Activation> acts = FeatureMaps.write(FeatureMaps.run(m, x), out);
         if (json) {
             out().println(new JsonText().open().field("model", model).field("image", image.toString())

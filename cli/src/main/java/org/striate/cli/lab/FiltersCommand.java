@@ -24,7 +24,7 @@ public final class FiltersCommand extends StriateCommand {
             description = "Trained model file or .onnx file, or a built-in name or spec file (random, untrained filters).")
     String model;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for filters-INDEX-LAYER.png.")
+    @Option(names = "--out", defaultValue = "lab/filters", paramLabel = "DIR", description = "Folder for filters-INDEX-LAYER.png (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the initial weights of an untrained model (default: ${DEFAULT-VALUE}).")

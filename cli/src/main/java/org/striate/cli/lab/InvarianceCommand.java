@@ -54,7 +54,7 @@ public final class InvarianceCommand extends StriateCommand {
     @Option(names = "--epochs", defaultValue = "3", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "Directory for the PNG plots (default: the current directory).")
+    @Option(names = "--out", defaultValue = "lab/invariance", paramLabel = "DIR", description = "Directory for the PNG plots (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, the shuffling and the random shifts (default: ${DEFAULT-VALUE}).")

@@ -35,13 +35,20 @@ public final class Charts {
         public boolean isEmpty() { return lines.isEmpty(); }
     }
 
+    /** Series that still fit in one legend row under a 640-pixel chart; more get a column to its right. */
+    static final int LEGEND_ROW = 4;
+
     /** A line chart with markers; {@code logX} and {@code logY} switch the axes to log scale. */
     public static XYChart lines(String title, String xTitle, String yTitle, Series series, boolean logX, boolean logY) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        boolean column = series.lines.size() > LEGEND_ROW;
+        // a row of many names under the plot is cut off at the chart's edges; a column beside it grows downwards instead
+        XYChart c = new XYChartBuilder().width(column ? 760 : 640).height(column ? Math.max(400, 60 + 22 * series.lines.size()) : 400)
+                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         Styler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
-        s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendPosition(column ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(column ? Styler.LegendLayout.Vertical : Styler.LegendLayout.Horizontal);
+        if (!logY) c.getStyler().setYAxisDecimalPattern("#,##0.###");
         c.getStyler().setXAxisLogarithmic(logX);
         c.getStyler().setYAxisLogarithmic(logY);
         for (Map.Entry<String, double[][]> e : series.lines.entrySet()) {

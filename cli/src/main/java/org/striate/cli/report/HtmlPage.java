@@ -16,7 +16,10 @@ public final class HtmlPage {
             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}",
             "th{background:#f2f2f2}td.l,th.l{text-align:left}",
             "figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figcaption{font-size:.85em;color:#555}",
-            "img.px{image-rendering:pixelated}p.note{color:#555;font-size:.9em}");
+            "img.px{image-rendering:pixelated}p.note{color:#555;font-size:.9em}",
+            "p.headline{font-size:1.3em;margin:.3em 0}figure.wrong figcaption{color:#b00}figure.sample{margin:.3em .6em .3em 0}",
+            ".ramp{width:16em;margin:.3em 0;font-size:.8em;color:#555}.ramp div{height:.8em;border:1px solid #999;"
+                    + "background:linear-gradient(to right,#000,#fff)}.ramp span{display:inline-block;width:33.3%}");
 
     /** The page may load nothing: pictures only from data: URIs, style only inline; the browser blocks (and logs) anything else. */
     static final String CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">";
@@ -32,6 +35,9 @@ public final class HtmlPage {
     }
 
     public HtmlPage paragraph(String text) { body.append("<p>").append(escape(text)).append("</p>\n"); return this; }
+
+    /** The one figure the page is about, in large type. */
+    public HtmlPage headline(String text) { body.append("<p class=\"headline\">").append(escape(text)).append("</p>\n"); return this; }
 
     public HtmlPage note(String text) { body.append("<p class=\"note\">").append(escape(text)).append("</p>\n"); return this; }
 
@@ -73,6 +79,21 @@ public final class HtmlPage {
         body.append("<figure><img").append(pixelated ? " class=\"px\"" : "").append(" width=\"").append(displayWidth)
                 .append("\" alt=\"").append(escape(caption)).append("\" src=\"").append(dataUri(png)).append("\">")
                 .append("<figcaption>").append(escape(caption)).append("</figcaption></figure>\n");
+        return this;
+    }
+
+    /** A small picture with two caption lines (e.g. the prediction, then the truth), marked when {@code wrong}. */
+    public HtmlPage sample(byte[] png, String first, String second, int displayWidth, boolean wrong) {
+        body.append("<figure class=\"sample").append(wrong ? " wrong" : "").append("\"><img class=\"px\" width=\"").append(displayWidth)
+                .append("\" alt=\"").append(escape(first + "; " + second)).append("\" src=\"").append(dataUri(png)).append("\">")
+                .append("<figcaption>").append(escape(first)).append("<br>").append(escape(second)).append("</figcaption></figure>\n");
+        return this;
+    }
+
+    /** The grey ramp pictures were drawn with: black, mid grey and white labelled. */
+    public HtmlPage ramp(String black, String grey, String white) {
+        body.append("<div class=\"ramp\"><div></div><span>").append(escape(black)).append("</span><span style=\"text-align:center\">")
+                .append(escape(grey)).append("</span><span style=\"text-align:right\">").append(escape(white)).append("</span></div>\n");
         return this;
     }
 

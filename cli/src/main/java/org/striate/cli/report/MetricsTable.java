@@ -81,17 +81,16 @@ public record MetricsTable(Path file, Map<String, double[]> columns) {
      * and without the model's extension) and metrics.csv in the same folder that exists; null if none.
      */
     public static Path besideModel(Path model) {
-        Path dir = model.toAbsolutePath().getParent();
         String name = model.getFileName().toString();
         int dot = name.lastIndexOf('.');
         List<String> stems = dot > 0 ? List.of(name, name.substring(0, dot)) : List.of(name);
         for (String stem : stems) {
             for (String suffix : List.of(".metrics.csv", "-metrics.csv", ".csv")) {
-                Path p = dir.resolve(stem + suffix);
+                Path p = model.resolveSibling(stem + suffix); // as relative as the model's path, for the messages
                 if (Files.isRegularFile(p)) return p;
             }
         }
-        Path p = dir.resolve("metrics.csv");
+        Path p = model.resolveSibling("metrics.csv");
         return Files.isRegularFile(p) ? p : null;
     }
 }

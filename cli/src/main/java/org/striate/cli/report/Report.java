@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.striate.data.Dataset;
 import org.striate.lab.Consistency;
 import org.striate.lab.Equivariance;
@@ -27,18 +26,22 @@ import org.striate.train.Evaluation;
 import org.striate.train.Evaluator;
 
 /**
- * The report page of one model: summary with receptive fields, training curves, learned filters,
- * feature maps of sample images, the confusion matrix and the translation probes. Everything is drawn
- * into one HTML file with inlined pictures, readable offline.
+ * The report page of one model: first what a reader looks for ({@link ReportTop}: test accuracy, how
+ * it was trained, curves, test images with the model's answers), then the confusion matrix, summary
+ * with receptive fields, learned filters, feature maps of sample images and the translation probes.
+ * Everything is drawn into one HTML file with inlined pictures, readable offline.
  */
 public final class Report {
     private Report() {}
 
     /**
      * What the page is made from: {@code metrics} and {@code test} may be null (their sections then say
-     * so); the feature maps use the first {@code sampleImages} test images.
+     * so). {@code test} is the part of the test set evaluated: all {@code testTotal} images of
+     * {@code testSource}, or its first ones; when it is null, {@code withoutTest} may say why. The feature
+     * maps use its first {@code sampleImages} images, the shift probes its first {@code probeImages}.
      */
-    public record Inputs(String title, Graph model, MetricsTable metrics, Dataset test, int maxShift, int sampleImages, long seed) {}
+    public record Inputs(String title, Graph model, MetricsTable metrics, Dataset test, int testTotal, String testSource,
+                         String withoutTest, int maxShift, int sampleImages, int probeImages, long seed) {}
 
     /** Writes DIR/index.html and returns its path. */
     public static Path write(Inputs in, Path dir) throws IOException {
@@ -50,11 +53,16 @@ public final class Report {
 
     public static HtmlPage build(Inputs in) {
         HtmlPage page = new HtmlPage(in.title());
+        // the same evaluator and batch size as 'striate eval' and the end of 'striate train', so the figures agree
+        Evaluation e = in.test() == null ? null : Evaluator.evaluate(in.model(), in.test());
+        ReportTop.headline(page, in, e);
+        ReportTop.training(page, in.model(), in.metrics());
+        ReportTop.curves(page, in.metrics());
+        ReportTop.samples(page, in.model(), in.test());
+        confusion(page, in, e);
         summary(page, in.model());
-        curves(page, in.metrics());
         filters(page, in.model());
         featureMaps(page, in);
-        confusion(page, in);
         probes(page, in);
         return page;
     }
@@ -73,36 +81,30 @@ public final class Report {
         page.note("Receptive field: how many input pixels (per axis) one output cell depends on; jump: input pixels between neighbouring cells.");
     }
 
-    private static void curves(HtmlPage page, MetricsTable m) {
-        page.heading(2, "Training curves");
-        if (m == null || m.rows() == 0) {
-            page.note("No metrics file beside the model: train it with the train command to record one line per epoch.");
-            return;
-        }
-        page.note("From " + m.file().getFileName() + ", " + m.rows() + " epoch(s).");
-        for (String word : List.of("loss", "acc")) {
-            Map<String, double[]> cols = m.matching(word);
-            if (cols.isEmpty()) continue;
-            Charts.Series s = new Charts.Series();
-            for (Map.Entry<String, double[]> e : cols.entrySet()) s.add(e.getKey(), m.epochs(), e.getValue());
-            String what = word.equals("loss") ? "Loss" : "Accuracy";
-            page.figure(Charts.png(Charts.lines(what + " per epoch", "epoch", what.toLowerCase(), s, false, false)), what + " per epoch", 560, false);
-        }
-    }
+    /** Filters of later layers drawn at most: their first filters, each with its first input channels. */
+    static final int DEEP_FILTERS = 8, DEEP_CHANNELS = 8, FIRST_FILTERS = 64;
 
     private static void filters(HtmlPage page, Graph model) {
         page.heading(2, "Learned filters");
-        boolean any = false;
+        boolean first = true;
         for (Layer l : model.layers()) {
             Filters f = l.filters();
             if (f == null) continue;
-            any = true;
-            BufferedImage img = FilterGrid.image(f);
-            page.figure(png(img), l.name() + ": " + f.count() + " filters of " + f.channelsPerFilter() + "x"
-                    + f.geometry().kH() + "x" + f.geometry().kW() + " (grey 0, light positive, dark negative)",
-                    Math.min(720, Math.max(120, img.getWidth() * 2)), true);
+            int cg = f.geometry().inPerGroup(), outC = f.geometry().outC();
+            // the first layer's filters look at pixels and can be read; later ones look at maps, and all of them at once are a wall of noise
+            int nf = Math.min(outC, first ? FIRST_FILTERS : DEEP_FILTERS), nc = Math.min(cg, first ? cg : DEEP_CHANNELS);
+            BufferedImage img = FilterGrid.image(f, nf, nc);
+            String shown = nf == outC && nc == cg ? "" : " (drawn: the first " + nf + " filters" + (nc == cg ? "" : ", " + nc + " of their " + cg + " input channels each") + ")";
+            page.figure(png(img), FilterGrid.title(l.name(), f) + shown, Math.min(420, img.getWidth() * 2), true);
+            first = false;
         }
-        if (!any) page.note("The model has no convolution layer.");
+        if (first) {
+            page.note("The model has no convolution layer.");
+            return;
+        }
+        page.ramp("−max|w|", "0", "+max|w|");
+        page.note("Each tile is one filter on one input channel, scaled by its own largest weight: mid grey is 0, lighter positive, darker negative. "
+                + "First-layer filters of a trained network often look like edge detectors; deeper filters combine maps and are better judged by the maps below.");
     }
 
     private static void featureMaps(HtmlPage page, Inputs in) {
@@ -116,7 +118,7 @@ public final class Report {
         page.note(in.test() == null ? "Random inputs (no test data given)." : "The first test images; each map is stretched to its own range.");
         for (int n = 0; n < images.batch(); n++) {
             Tensor one = images.slice(n, n + 1);
-            String label = in.test() == null ? "random input " + (n + 1) : "test image " + (n + 1) + " (" + in.test().classNames()[in.test().labels()[n]] + ")";
+            String label = in.test() == null ? "random input " + (n + 1) : "test image " + (n + 1) + ": " + answer(model, one, in.test(), n);
             page.heading(3, label);
             int[] s = model.inputShape();
             page.figure(png(MapImages.image(new MapImages.Plane(one.data, 0, s[1], s[2]), MapImages.Scale.MIN_MAX, 3)), "input", s[2] * 3, true);
@@ -128,14 +130,21 @@ public final class Report {
         }
     }
 
-    private static void confusion(HtmlPage page, Inputs in) {
+    /** "predicted Sneaker (0.63), true Ankle boot" */
+    private static String answer(Graph model, Tensor image01, Dataset test, int n) {
+        if (model.outputShape().length != 1) return ReportTop.name(test, test.labels()[n]);
+        Tensor p = Evaluator.predict(model, image01);
+        int k = p.dim(1), top = ReportTop.top(p.data, 0, k);
+        return String.format(java.util.Locale.ROOT, "predicted %s (%.2f), true %s", ReportTop.name(test, top), p.data[top], ReportTop.name(test, test.labels()[n]));
+    }
+
+    private static void confusion(HtmlPage page, Inputs in, Evaluation e) {
         page.heading(2, "Confusion matrix");
-        if (in.test() == null) {
+        if (e == null) {
             page.note("No test data given.");
             return;
         }
-        Evaluation e = Evaluator.evaluate(in.model(), in.test());
-        page.paragraph(String.format("Accuracy %.4f on %d test images. Rows: true class; columns: predicted class.", e.accuracy(), e.samples()));
+        page.paragraph(String.format("Accuracy %.4f on %,d test images. Rows: true class; columns: predicted class.", e.accuracy(), e.samples()));
         int[][] m = e.confusion();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < m.length; i++) names.add(i < in.test().classNames().length ? in.test().classNames()[i] : Integer.toString(i));
@@ -157,7 +166,14 @@ public final class Report {
         }
         Tensor x = Equivariance.randomInputs(model, 8, in.seed());
         for (Equivariance.Padding p : Equivariance.Padding.values()) {
-            Equivariance.Result r = Equivariance.probe(model, x, in.maxShift(), p);
+            Equivariance.Result r;
+            try {
+                r = Equivariance.probe(model, x, in.maxShift(), p);
+            } catch (org.striate.StriateException e) {
+                // e.g. a layer of the user's own that does not say its window: the rest of the page still stands
+                page.note("The probes do not apply to this model. " + e.getMessage());
+                return;
+            }
             String title = p == Equivariance.Padding.CIRCULAR ? "Equivariance with circular padding" : "Equivariance with zero padding, away from the borders";
             page.heading(3, title);
             List<String> header = new ArrayList<>(List.of("layer", "type", "jump", "field"));
@@ -167,7 +183,7 @@ public final class Report {
             double[] shifts = new double[r.maxShift()];
             for (int t = 0; t < shifts.length; t++) shifts[t] = t + 1;
             for (LayerResult l : r.layers()) {
-                List<String> row = new ArrayList<>(List.of(l.name(), l.type(), l.spatial() ? "" + l.jumpH() : "-", l.spatial() ? "" + l.fieldH() : "all"));
+                List<String> row = new ArrayList<>(List.of(l.name(), l.type(), l.spatial() ? l.jumpText() : "-", l.spatial() ? "" + l.fieldH() : "all"));
                 double[] floor = new double[shifts.length];
                 for (int t = 0; t < shifts.length; t++) {
                     double e = l.errors()[t];
@@ -179,17 +195,18 @@ public final class Report {
             }
             page.table(header, rows, 2);
             int a = r.aliasingLayer();
-            page.note("Relative error ‖f(Tx) − T f(x)‖ / ‖f(x)‖ on 8 random inputs. * shift not a multiple of the jump: distance to the nearer "
-                    + "whole-cell shift. After a global layer: the invariance error ‖f(Tx) − f(x)‖ / ‖f(x)‖."
+            page.note("Relative error ‖f(Tx) − T f(x)‖ / ‖f(x)‖ on 8 random inputs. * shift not comparable (not a multiple of the largest jump "
+                    + "on the way): distance to the nearer whole-cell shift. After a global layer: the invariance error ‖f(Tx) − f(x)‖ / ‖f(x)‖."
                     + (a >= 0 ? " From " + r.layers().get(a).name() + " on, only multiples of the cumulative stride stay equivariant." : ""));
             page.figure(Charts.png(Charts.lines(title, "shift (pixels)", "relative error (floored at 1e-9)", series, false, true)), title, 560, false);
         }
         if (in.test() == null) return;
-        Invariance.ShiftAccuracy acc = Invariance.accuracyVsShift(model, in.test(), in.maxShift());
-        double consistency = Consistency.random(model, in.test(), in.maxShift(), in.seed());
+        Dataset probe = in.test().head(Math.min(in.probeImages(), in.test().size()));
+        Invariance.ShiftAccuracy acc = Invariance.accuracyVsShift(model, probe, in.maxShift());
+        double consistency = Consistency.random(model, probe, in.maxShift(), in.seed());
         page.heading(3, "Accuracy against shift");
-        page.paragraph(String.format("Unshifted accuracy %.4f; consistency %.4f (share of test images with the same predicted class under two "
-                + "random shifts in [−%d, %d]²).", acc.unshifted(), consistency, in.maxShift(), in.maxShift()));
+        page.paragraph(String.format("On the first %,d test images (--probe-images): unshifted accuracy %.4f; consistency %.4f (share of them with the "
+                + "same predicted class under two random shifts in [−%d, %d]²).", probe.size(), acc.unshifted(), consistency, in.maxShift(), in.maxShift()));
         double[] xs = Arrays.stream(acc.shifts()).asDoubleStream().toArray();
         Charts.Series s2 = new Charts.Series().add("horizontal", xs, acc.horizontal()).add("vertical", xs, acc.vertical());
         page.figure(Charts.png(Charts.lines("Test accuracy vs shift", "shift (pixels)", "test accuracy", s2, false, false)), "Test accuracy vs shift (zero fill)", 560, false);

@@ -45,6 +45,18 @@ class EquivarianceCommandTest {
     }
 
     @Test
+    void aUNetWithTransposedConvolutionsIsProbed() {
+        LabCli r = LabCli.run("lab", "equivariance", "--model", "unet-small", "--json");
+        assertEquals(0, r.code(), r.toString());
+        String json = r.out().trim();
+        assertTrue(json.startsWith("{") && json.endsWith("}") && json.contains("\"padding\":\"circular\""), json);
+        assertTrue(json.contains("\"name\":\"up2\",\"type\":\"ConvTranspose2d\""), json);
+        // the output is back at one cell per pixel, but the bottleneck behind it only takes multiples of 4
+        assertTrue(json.contains("\"jump\":[1.0,1.0],\"step\":[4,4]"), json);
+        assertTrue(json.contains("\"comparable\":[false,false,false,true]"), json);
+    }
+
+    @Test
     void badInputIsExitCode2WithOneLine() {
         LabRun shift = LabRun.run(new EquivarianceCommand(), "--model", "small-cnn", "--max-shift", "0");
         assertEquals(2, shift.code(), shift.toString());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.striate.lab.Framed;
 
 class LabCommandsTest {
 
@@ -36,8 +37,7 @@ class LabCommandsTest {
         for (String f : new String[] {"vertical", "horizontal", "sobel-x", "sobel-y"}) {
             BufferedImage img = ImageIO.read(out.resolve("edges-" + f + ".png").toFile());
             assertNotNull(img, f);
-            assertEquals(28, img.getWidth());
-            assertEquals(20, img.getHeight());
+            assertTrue(img.getWidth() >= 28 + 2 * Framed.LEFT && img.getHeight() > 20 + Framed.TOP, f + " framed");
         }
         LabCli j = LabCli.run("lab", "edges", stepImage().toString(), "--out", out.toString(), "--filters", "horizontal", "--json");
         assertEquals(0, j.code(), j::toString);
@@ -77,9 +77,9 @@ class LabCommandsTest {
         LabCli m = LabCli.run("lab", "featuremaps", "--model", "lenet5", stepImage().toString(), "--out", out.toString(), "--json");
         assertEquals(0, m.code(), m::toString);
         BufferedImage first = ImageIO.read(out.resolve("maps-00-conv2d_1.png").toFile());
-        // 6 maps of 28x28, 3 columns, zoom 2: 3·56 + 2·2 = 172 wide, 2·56 + 2 = 114 high
-        assertEquals(172, first.getWidth());
-        assertEquals(114, first.getHeight());
+        // 6 maps of 28x28, 3 columns, zoom 2: 3·56 + 2·2 = 172 wide, 2·56 + 2 = 114 high, with a title and a ramp around them
+        assertTrue(first.getWidth() >= 172 + 2 * Framed.LEFT && first.getHeight() > 114 + Framed.TOP);
+        assertEquals(255, first.getRaster().getSample(Framed.LEFT + 57, Framed.TOP + 10, 0), "the white gap after the first map");
         assertTrue(m.out().contains("\"layer\": \"dense_3\", \"type\": \"Dense\", \"shape\": [10]"), m::toString);
     }
 
@@ -96,8 +96,8 @@ class LabCommandsTest {
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("\"filters\": 32, \"channels_per_filter\": 1, \"kernel\": [3,3], \"grid\": [6,6]"), r::toString);
         BufferedImage img = ImageIO.read(out.resolve("filters-00-conv2d_1.png").toFile());
-        assertEquals(255, img.getRaster().getSample(4, 4, 0));
-        assertEquals(128, img.getRaster().getSample(12, 4, 0));
+        assertEquals(255, img.getRaster().getSample(Framed.LEFT + 4, Framed.TOP + 4, 0));
+        assertEquals(128, img.getRaster().getSample(Framed.LEFT + 12, Framed.TOP + 4, 0));
     }
 
     @Test
@@ -108,5 +108,20 @@ class LabCommandsTest {
         LabCli h = LabCli.run("lab", "edges", "--help");
         assertEquals(0, h.code(), h::toString);
         assertTrue(h.out().contains("--out=DIR"), h::toString);
+    }
+
+    /** Every experiment that writes pictures writes them into its own folder by default, never the current one. */
+    @Test
+    void picturesGoToAFolderOfTheirOwnByDefault() {
+        picocli.CommandLine lab = new picocli.CommandLine(new LabCommand());
+        int withOut = 0;
+        for (var e : lab.getSubcommands().entrySet()) {
+            picocli.CommandLine.Model.OptionSpec out = e.getValue().getCommandSpec().findOption("--out");
+            if (out == null) continue;
+            withOut++;
+            assertEquals("lab/" + e.getKey(), out.defaultValue(), e.getKey());
+            assertTrue(!out.required(), e.getKey());
+        }
+        assertEquals(5, withOut, "edges, filters, featuremaps, invariance, efficiency");
     }
 }

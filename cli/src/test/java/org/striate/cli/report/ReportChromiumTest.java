@@ -36,9 +36,7 @@ class ReportChromiumTest {
         HeadlessChromium c = HeadlessChromium.load(browser, page, Files.createDirectory(dir.resolve("chromium")));
         String html = Files.readString(page);
         assertEquals(0, c.exitCode(), c.stderr());
-        for (String h : new String[] {"Summary", "Training curves", "Learned filters", "Feature maps", "Confusion matrix", "Translation probes"}) {
-            assertTrue(c.dom().contains("<h2>" + h + "</h2>"), "rendered section " + h);
-        }
+        for (String h : ReportCommandTest.SECTIONS) assertTrue(c.dom().contains("<h2>" + h + "</h2>"), "rendered section " + h);
         assertTrue(ReportCommandTest.count(html, "<img") >= 4, "pictures in the page");
         assertEquals(ReportCommandTest.count(html, "<table>"), ReportCommandTest.count(c.dom(), "<table>"), "every table rendered");
         assertEquals(ReportCommandTest.count(html, "<img"), ReportCommandTest.count(c.dom(), "<img"), "every picture rendered");

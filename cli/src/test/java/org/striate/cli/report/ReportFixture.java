@@ -38,11 +38,21 @@ record ReportFixture(Path model, Path data, Path out) {
         var cl = Striate.commandLine();
         cl.setOut(new PrintWriter(stdout, true));
         cl.setErr(new PrintWriter(stderr, true));
-        String[] base = {"report", "--model", model.toString(), "--out", out.toString(), "--data", data.toString(), "--test-size", "60"};
+        String[] base = {"report", "--model", model.toString(), "--out", out.toString(), "--data", data.toString()};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         int code = cl.execute(args);
+        return new String[] {Integer.toString(code), stdout.toString(), stderr.toString()};
+    }
+
+    /** {@code striate eval} on the same model and data: {exit code, stdout, stderr}. */
+    String[] eval() {
+        StringWriter stdout = new StringWriter(), stderr = new StringWriter();
+        var cl = Striate.commandLine();
+        cl.setOut(new PrintWriter(stdout, true));
+        cl.setErr(new PrintWriter(stderr, true));
+        int code = cl.execute("eval", "--model", model.toString(), "--data", data.toString());
         return new String[] {Integer.toString(code), stdout.toString(), stderr.toString()};
     }
 
