@@ -121,7 +121,7 @@ public class Graph {
             if (c == null) return null;
             Node[] in = new Node[inputsOf[i].length];
             for (int k = 0; k < in.length; k++) in[k] = copies[inputsOf[i][k]];
-            copies[i] = b.add(c.named(nodes[i].name), in);
+            copies[i] = b.add(c.named(nodes[i].name).trainable(nodes[i].layer.trainable()), in);
         }
         Graph r = new Graph(b.checkedNodes(), params, gradients);
         for (int i = 1; i < nodes.length; i++) copies[i].layer.loadState(nodes[i].layer.state());
@@ -235,6 +235,22 @@ public class Graph {
 
     public void zeroGrad() { Arrays.fill(grads, 0f); }
 
+    /**
+     * The parts of the parameter buffer that training may change: [from, to) pairs, ascending, adjacent
+     * trainable layers joined; the parameters of {@link Layer#trainable(boolean) frozen} layers are left out.
+     */
+    public int[] trainableRanges() {
+        int[] r = new int[2 * nodes.length];
+        int k = 0;
+        for (Layer layer : layers()) {
+            int from = layer.paramOffset(), to = from + layer.paramCount();
+            if (!layer.trainable() || from == to) continue;
+            if (k > 0 && r[k - 1] == from) r[k - 1] = to;
+            else { r[k++] = from; r[k++] = to; }
+        }
+        return Arrays.copyOf(r, k);
+    }
+
     /** Every node, the input first, each after all of its inputs. */
     public List<Node> nodes() { return List.of(nodes); }
 
@@ -295,7 +311,10 @@ public class Graph {
                     + " at " + Shapes.str(input) + ". Expected a fully convolutional model (no dense layer) to change its input size.");
         }
         System.arraycopy(params, 0, g.params, 0, params.length);
-        for (int i = 1; i < nodes.length; i++) g.nodes[i].layer.loadState(nodes[i].layer.state());
+        for (int i = 1; i < nodes.length; i++) {
+            g.nodes[i].layer.loadState(nodes[i].layer.state());
+            g.nodes[i].layer.trainable(nodes[i].layer.trainable());
+        }
         return g.normalization(mean, std).classNames(classNames);
     }
 
