@@ -34,8 +34,11 @@ public class Graph {
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
     private final boolean[] owned;
-    /** The layers that read the model input alone: a training step needs no input gradient from them. */
-    private final Layer[] readsOnlyInput;
+    /**
+     * For a training step: whether a node's output gradient reaches a trainable parameter (its own
+     * layer's or an earlier node's). The input's never does; nor does that of frozen layers at the front.
+     */
+    private final boolean[] leadsToTrainable;
     private final Tensor[][] args;
     private float[] mean = {0f};
     private float[] std = {1f};
@@ -80,13 +83,7 @@ public class Graph {
         owned = new boolean[n];
         args = new Tensor[n][];
         for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
-        List<Layer> first = new ArrayList<>();
-        for (int i = 1; i < n; i++) {
-            boolean onlyInput = true;
-            for (int k : inputsOf[i]) onlyInput &= k == 0;
-            if (onlyInput) first.add(nodes[i].layer);
-        }
-        readsOnlyInput = first.toArray(new Layer[0]);
+        leadsToTrainable = new boolean[n];
     }
 
     /** Pairs a node with its only reader where the two layers say they run as one pass. */
@@ -181,11 +178,14 @@ public class Graph {
     }
 
     /** Back-propagates dy through every node, accumulating into {@link #grads()}; returns dx. */
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy) { return backward(dy, null); }
+
+    /** Backward through the nodes with {@code need[i]} (all when null). */
+    private Tensor backward(Tensor dy, boolean[] need) {
         Arrays.fill(gradients, null);
         gradients[nodes.length - 1] = dy;
         for (int i = nodes.length - 1; i >= 1; i--) {
-            if (skipBackward[i] || gradients[i] == null) continue;
+            if (skipBackward[i] || gradients[i] == null || need != null && !need[i]) continue;
             Layer layer = nodes[i].layer;
             int p = backwardInto[i];
             if (p >= 0) {
@@ -221,15 +221,25 @@ public class Graph {
     }
 
     /**
-     * Back-propagates for a training step: accumulates parameter gradients like {@link #backward} but
-     * lets the layers that read only the model input skip their input gradient, which nothing reads.
+     * Back-propagates for a training step: accumulates the gradients of trainable parameters like
+     * {@link #backward}, but skips what no trainable parameter depends on: the input gradient of layers
+     * that read only the model input or frozen layers, and the whole backward of frozen layers at the
+     * front (fine-tuning a head costs little more than a forward pass). Frozen layers' own parameter
+     * gradients may still be written when a trainable layer comes before them; the optimizer skips them.
      */
     public void backwardParameters(Tensor dy) {
-        for (Layer l : readsOnlyInput) l.inputGradientNeeded(false);
+        boolean[] need = leadsToTrainable;
+        for (int i = 1; i < nodes.length; i++) {
+            Layer layer = nodes[i].layer;
+            boolean fromInputs = false;
+            for (int k : inputsOf[i]) fromInputs |= need[k];
+            layer.inputGradientNeeded(fromInputs);
+            need[i] = fromInputs || layer.trainable() && layer.paramCount() > 0;
+        }
         try {
-            backward(dy);
+            backward(dy, need);
         } finally {
-            for (Layer l : readsOnlyInput) l.inputGradientNeeded(true);
+            for (int i = 1; i < nodes.length; i++) nodes[i].layer.inputGradientNeeded(true);
         }
     }
 

@@ -46,6 +46,11 @@ class FreezeTest {
         return Arrays.copyOfRange(g.params(), l.paramOffset(), l.paramOffset() + l.paramCount());
     }
 
+    private static boolean anyNonZero(float[] g, int to) {
+        for (int i = 0; i < to; i++) if (g[i] != 0) return true;
+        return false;
+    }
+
     private static void fit(Graph g, Optimizer optimizer) {
         new Trainer(g, TrainOptions.builder().epochs(2).batchSize(16).optimizer(optimizer).seed(5).build()).fit(TRAIN);
     }
@@ -70,6 +75,28 @@ class FreezeTest {
             assertFalse(Arrays.equals(bn2State, layer(g, "bn2").state()), what);
         }
     }
+
+    @Test
+    void aTrainingStepSkipsTheBackwardOfFrozenLayersAtTheFrontAndNothingElse() {
+        Graph full = model(), frozen = model();
+        layer(frozen, "conv").trainable(false);
+        layer(frozen, "bn").trainable(false);
+        Random rng = new Random(6);
+        Tensor x = new Tensor(5, 1, 8, 8), dy = new Tensor(5, 2);
+        for (int i = 0; i < x.size(); i++) x.data[i] = rng.nextFloat();
+        for (int i = 0; i < dy.size(); i++) dy.data[i] = (float) rng.nextGaussian();
+        for (Graph g : List.of(full, frozen)) {
+            g.zeroGrad();
+            g.forward(x, false);
+            g.backwardParameters(dy);
+        }
+        Layer bn = layer(frozen, "bn");
+        int front = bn.paramOffset() + bn.paramCount();
+        for (int i = 0; i < front; i++) assertEquals(0f, frozen.grads()[i], "frozen front layers are not back-propagated");
+        assertTrue(anyNonZero(full.grads(), front), "the same layers, trainable, get gradients");
+        assertArrayEquals(Arrays.copyOfRange(full.grads(), front, full.paramCount()), Arrays.copyOfRange(frozen.grads(), front, frozen.paramCount()));
+    }
+
 
     @Test
     void trainableRangesLeaveOutFrozenLayersAndJoinNeighbours() {
