@@ -8,7 +8,8 @@ model exports Transpose nodes, which Striate does not import. Keras's exporter w
 bias followed by an Add of the bias, a Cast to float around every operator, ReduceMean for
 GlobalAveragePooling2D and MatMul + Add for Dense. The weights (biases included, which Keras starts
 at zero) are drawn at random so that every one of them shows in the outputs. Writes keras-cnn.onnx,
-keras-cnn.input.npy and keras-cnn.output.npy (Keras's own outputs).
+keras-cnn.input.npy and keras-cnn.output.npy (Keras's own outputs), and the input once more as a
+TensorProto, keras-cnn.input.pb, written by onnx.numpy_helper as ONNX's test data sets are.
 """
 import os
 import sys
@@ -42,6 +43,9 @@ def main():
     np.save(os.path.join(out, "keras-cnn.input.npy"), x)
     np.save(os.path.join(out, "keras-cnn.output.npy"), y)
     model.export(os.path.join(out, "keras-cnn.onnx"), format="onnx")
+    from onnx import numpy_helper
+    with open(os.path.join(out, "keras-cnn.input.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(x, name="input").SerializeToString())
     print("keras", keras.__version__, "backend", keras.backend.backend(), "->", os.path.join(out, "keras-cnn.onnx"), y.shape)
 
 
