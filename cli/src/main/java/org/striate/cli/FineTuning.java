@@ -33,12 +33,9 @@ final class FineTuning {
         if (newHead != null && newHead < 2) throw new StriateException("Invalid value for option '--new-head'. Expected at least 2 outputs. Received " + newHead + ".");
     }
 
-    /** The model with its new head, if asked for, and the named layers frozen; unknown names are refused, all at once. */
-    Graph apply(Graph net, long seed) {
-        if (newHead != null) net = Transfer.newHead(net, newHead, seed);
-        List<Node> nodes = net.nodes().subList(1, net.nodes().size());
-        List<String> names = new ArrayList<>();
-        for (Node n : nodes) names.add(n.name());
+    /** Refuses names the model does not have, all at once, with the nearest name and the list: before any data is read. */
+    void checkNames(Graph net) {
+        List<String> names = names(net);
         List<String> unknown = new ArrayList<>();
         if (freeze != null) for (String name : freeze) if (!names.contains(name.trim())) unknown.add(name.trim());
         if (freezeUntil != null && !names.contains(freezeUntil.trim())) unknown.add(freezeUntil.trim());
@@ -47,9 +44,24 @@ final class FineTuning {
             throw new StriateException("Unknown layer" + (unknown.size() > 1 ? "s '" + String.join("', '", unknown) + "'" : " '" + first + "'")
                     + " to freeze" + DidYouMean.suffix(first, names) + ". Expected names of the model's layers: " + String.join(", ", names) + ".");
         }
+    }
+
+    /** The model with its new head, if asked for, and the named layers frozen. */
+    Graph apply(Graph net, long seed) {
+        if (newHead != null) net = Transfer.newHead(net, newHead, seed);
+        checkNames(net);
+        List<String> names = names(net);
+        List<Node> nodes = net.nodes().subList(1, net.nodes().size());
         int until = freezeUntil == null ? -1 : names.indexOf(freezeUntil.trim());
         for (int i = 0; i <= until; i++) nodes.get(i).layer().trainable(false);
         if (freeze != null) for (String name : freeze) nodes.get(names.indexOf(name.trim())).layer().trainable(false);
         return net;
+    }
+
+    /** The layers' names in graph order (the input left out). */
+    private static List<String> names(Graph net) {
+        List<String> names = new ArrayList<>();
+        for (Node n : net.nodes().subList(1, net.nodes().size())) names.add(n.name());
+        return names;
     }
 }

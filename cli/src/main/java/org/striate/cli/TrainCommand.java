@@ -192,6 +192,7 @@ public final class TrainCommand extends StriateCommand {
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         if (TrainControls.architectureOnly(model) && controls.initFrom == null) err().println(TrainControls.architectureNote(model, seed));
         Graph net = controls.model(model, shape, Zoo.DEFAULT_CLASSES, seed);
+        fineTuning.checkNames(net); // a mistyped name is told before the data is read
         TrainTestSplit split = controls.data(data, net.inputShape());
         int[] dataShape = split.train().sampleShape();
         int dataClasses = split.train().classes();
