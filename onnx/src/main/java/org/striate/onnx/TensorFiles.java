@@ -20,18 +20,23 @@ final class TensorFiles {
         if (!Files.isRegularFile(file)) throw new OnnxFormatException("Tensor file " + file + " does not exist. Expected a TensorProto (.pb) file.");
         long size = Files.size(file);
         Memory.require(2 * size, "The tensor file " + file + " of " + size + " bytes");
-        OnnxModel.Tensor t = OnnxDecoder.decodeTensor(Files.readAllBytes(file), file.toString());
+        return fromBytes(Files.readAllBytes(file), file.toString());
+    }
+
+    /** The tensor a TensorProto's bytes hold; {@code source} names them in errors. */
+    static Tensor fromBytes(byte[] bytes, String source) {
+        OnnxModel.Tensor t = OnnxDecoder.decodeTensor(bytes, source);
         if (t.dataType() != OnnxModel.FLOAT || t.floats() == null) {
-            throw new OnnxFormatException("Tensor file " + file + " holds data type " + t.dataType() + ". Expected float32 (data type 1).");
+            throw new OnnxFormatException("Tensor file " + source + " holds data type " + t.dataType() + ". Expected float32 (data type 1).");
         }
         long[] d = t.dims();
         if (d.length < 2) {
-            throw new OnnxFormatException("Tensor file " + file + " has " + d.length + " dimension" + (d.length == 1 ? "" : "s")
+            throw new OnnxFormatException("Tensor file " + source + " has " + d.length + " dimension" + (d.length == 1 ? "" : "s")
                     + ". Expected the batch first, then the model's input shape, e.g. (N, 1, 28, 28).");
         }
         int[] shape = new int[d.length];
         for (int i = 0; i < d.length; i++) {
-            if (d[i] <= 0) throw new OnnxFormatException("Tensor file " + file + " has a dimension of " + d[i] + ". Expected sizes > 0.");
+            if (d[i] <= 0) throw new OnnxFormatException("Tensor file " + source + " has a dimension of " + d[i] + ". Expected sizes > 0.");
             shape[i] = (int) d[i]; // the decoder checked that the product fits in an int
         }
         Tensor x = new Tensor(shape);
