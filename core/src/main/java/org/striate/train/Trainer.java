@@ -56,7 +56,7 @@ public final class Trainer {
         int[] trainable = model.trainableRanges(); // frozen layers' parameters are left out of every step
         if (trainable.length == 0 && params.length > 0) {
             throw new StriateException("Every layer with parameters is frozen, so training would change nothing. Expected at least one "
-                    + "layer with trainable(true) (e.g. fewer names to --freeze).");
+                    + "such layer left trainable: freeze fewer layers (or call trainable(true) on one).");
         }
         DataParallel parallel = new DataParallel(model);
         Checkpoints checkpoints = options.checkpointFile() == null && options.resume() == null ? null
