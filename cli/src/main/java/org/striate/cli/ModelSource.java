@@ -58,6 +58,9 @@ public final class ModelSource {
         return specText(p).lines().noneMatch(ModelSource::isInputLine);
     }
 
+    /** True when {@code ref} is an ONNX file: a model with weights (and normalisation) trained elsewhere. */
+    static boolean isImported(String ref) { return !Zoo.has(ref) && Onnx.isOnnxFile(Path.of(ref)) && Files.isRegularFile(Path.of(ref)); }
+
     /** Spec files are small UTF-8 text: anything else is refused naming the file and the first bad byte. */
     private static String specText(Path p) throws IOException { return TextFiles.read(p, "spec file", MAX_SPEC_BYTES); }
 

@@ -2,6 +2,7 @@ package org.striate.cli;
 
 import org.striate.io.Json;
 import org.striate.io.Npy;
+import org.striate.onnx.Onnx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
                 "", "Examples:", "  striate predict --model models/fashion-cnn.striate shoe.png shirt.png",
                 "  striate predict --model models/fashion-cnn.striate --invert --top 1 --json photo.jpg",
                 "  striate predict --model models/fashion-cnn.striate --show-input seen.png photos/",
-                "  striate predict --model model.onnx --input x.npy --out y.npy"})
+                "  striate predict --model model.onnx --input x.npy --out y.npy",
+                "  striate predict --model model.onnx --input test_data_set_0/input_0.pb --out output_0.pb"})
 public final class PredictCommand extends StriateCommand {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'striate train', or an .onnx file.")
@@ -41,11 +43,13 @@ public final class PredictCommand extends StriateCommand {
             description = "Also write the input the model classified (its size and channels, after --invert) as a PNG; FILE-1.png, FILE-2.png, ... for several images.")
     Path showInput;
 
-    @Option(names = "--input", paramLabel = "X.npy",
-            description = "Instead of images: a NumPy float32 array shaped like the model's input, batch first, run as it is (only the model's own normalisation applies); needs --out.")
+    @Option(names = "--input", paramLabel = "X.npy|X.pb",
+            description = "Instead of images: a NumPy float32 array (or an ONNX TensorProto .pb file, as ONNX's test data) shaped like the model's input, "
+                    + "batch first, run as it is (only the model's own normalisation applies); needs --out.")
     Path inputNpy;
 
-    @Option(names = "--out", paramLabel = "Y.npy", description = "With --input: where to write the model's raw outputs (float32, batch first).")
+    @Option(names = "--out", paramLabel = "Y.npy|Y.pb",
+            description = "With --input: where to write the model's raw outputs (float32, batch first): a TensorProto when it ends in .pb, else .npy.")
     Path outNpy;
 
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "How many classes to show per image. Default: ${DEFAULT-VALUE}.")
@@ -71,8 +75,9 @@ public final class PredictCommand extends StriateCommand {
         if (inputNpy != null && !images.isEmpty()) throw new StriateException("Expected image files or --input X.npy, not both.");
         Graph net = ModelSource.trained(model);
         if (inputNpy != null) {
-            Tensor y = Evaluator.outputs(net, Npy.read(inputNpy));
-            Npy.write(y, outNpy);
+            Tensor y = Evaluator.outputs(net, Onnx.isTensorFile(inputNpy) ? Onnx.readTensor(inputNpy) : Npy.read(inputNpy));
+            if (Onnx.isTensorFile(outNpy)) Onnx.writeTensor(y, "output", outNpy);
+            else Npy.write(y, outNpy);
             if (json) {
                 Map<String, Object> o = Json.object();
                 o.put("model", model.toString());

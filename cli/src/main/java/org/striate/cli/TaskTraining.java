@@ -41,11 +41,15 @@ final class TaskTraining {
             test = Detection.dataset(split.testScenes(), net.outputShape());
         }
         if (c.limit != null) train = train.head(c.limit);
-        if (task == Task.UPSCALE) {
-            net.normalization(new float[] {0f}, new float[] {1f}); // the residual adds the input itself: keep it in [0, 1]
-        } else {
-            Normalization.ChannelStats stats = Normalization.perChannel(train);
-            net.normalization(stats.mean(), stats.std());
+        net = c.fineTuning.apply(net, c.seed);
+        // an imported model's weights expect the inputs they were trained on: it keeps its own normalisation
+        if (!ModelSource.isImported(c.model)) {
+            if (task == Task.UPSCALE) {
+                net.normalization(new float[] {0f}, new float[] {1f}); // the residual adds the input itself: keep it in [0, 1]
+            } else {
+                Normalization.ChannelStats stats = Normalization.perChannel(train);
+                net.normalization(stats.mean(), stats.std());
+            }
         }
         net.classNames(train.classNames());
 

@@ -57,6 +57,8 @@ import picocli.CommandLine.Option;
                 "  striate train --data photos --split 0.8         (photos/cat/1.png ...: 80%% of each class to train on)",
                 "  striate train --val-split 0.1 --early-stop 3 --save-best --lr-schedule cosine,warmup=1 --dashboard",
                 "  striate train --init-from models/lenet5.striate --epochs 2 --out models/lenet5-more.striate",
+                "  striate train --model torch.onnx --freeze conv1,conv2 --epochs 1     (fine-tune an imported model's head)",
+                "  striate train --model torch.onnx --freeze-until fc1 --new-head 5 --data photos",
                 "  striate train --checkpoint-every 500            (then, after a crash or kill, the same command with",
                 "                                                   --resume models/fashion-cnn.striate.ckpt)",
                 "  striate train --task segment --data scenes --epochs 4", "  striate train --task upscale", "  striate train --task detect"})
@@ -138,6 +140,9 @@ public final class TrainCommand extends StriateCommand {
     TrainControls controls;
 
     @Mixin
+    FineTuning fineTuning;
+
+    @Mixin
     TrainWatch watch;
 
     @Mixin
@@ -161,6 +166,7 @@ public final class TrainCommand extends StriateCommand {
         boolean modelGiven = model != null;
         if (model == null) model = kind.defaultModel();
         controls.validate(modelGiven, input != null);
+        fineTuning.validate();
         Optimizer opt = optimizer();
         LearningRateSchedule schedule = controls.schedule(epochs);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(controls.labelSmoothing);
@@ -186,6 +192,7 @@ public final class TrainCommand extends StriateCommand {
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         if (TrainControls.architectureOnly(model) && controls.initFrom == null) err().println(TrainControls.architectureNote(model, seed));
         Graph net = controls.model(model, shape, Zoo.DEFAULT_CLASSES, seed);
+        fineTuning.checkNames(net); // a mistyped name is told before the data is read
         TrainTestSplit split = controls.data(data, net.inputShape());
         int[] dataShape = split.train().sampleShape();
         int dataClasses = split.train().classes();
@@ -204,7 +211,9 @@ public final class TrainCommand extends StriateCommand {
         if (held != null) train = held.train();
         Dataset validation = held != null ? held.test() : test;
         String valName = held != null ? "val" : "test";
-        if (controls.initFrom == null) {
+        net = fineTuning.apply(net, seed);
+        // trained weights expect the inputs they were trained on: an imported or continued model keeps its normalisation
+        if (controls.initFrom == null && !ModelSource.isImported(model)) {
             Normalization.ChannelStats stats = Normalization.perChannel(train);
             net.normalization(stats.mean(), stats.std());
         }

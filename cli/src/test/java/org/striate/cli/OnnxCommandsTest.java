@@ -36,6 +36,13 @@ class OnnxCommandsTest {
         Tensor y1 = Npy.read(dir.resolve("y1.npy")), y2 = Npy.read(dir.resolve("y2.npy"));
         assertArrayEquals(new int[] {2, 10}, y1.shape());
         assertArrayEquals(y1.data, y2.data, 0f);
+        // the same as ONNX TensorProto files in and out
+        org.striate.onnx.Onnx.writeTensor(x, "input", dir.resolve("x.pb"));
+        Cli pb = Cli.run("predict", "--model", onnx.toString(), "--input", dir.resolve("x.pb").toString(), "--out", dir.resolve("y.pb").toString());
+        assertEquals(0, pb.code(), pb.toString());
+        Tensor y3 = org.striate.onnx.Onnx.readTensor(dir.resolve("y.pb"));
+        assertArrayEquals(y1.shape(), y3.shape());
+        assertArrayEquals(y1.data, java.util.Arrays.copyOf(y3.data, y3.size()), 0f);
         Graph g = ModelFile.load(imported);
         assertEquals(61_706, g.paramCount());
         assertEquals(0, Cli.run("summary", "--model", onnx.toString()).code());

@@ -13,12 +13,13 @@ import org.striate.tensor.Tensor;
  * channel-first shape (C, ...), e.g. (F,) after a Flatten. In training μ and σ² are the statistics of
  * the batch (over N, H, W) and the running estimates move towards them by {@code momentum}
  * (running = (1 − m)·running + m·batch, with the unbiased batch variance); in evaluation the running
- * estimates are used. Parameters γ (C) then β (C); the running mean and variance are the layer's state.
+ * estimates are used, and so they are in training when the layer is frozen ({@code trainable(false)}),
+ * as in Keras. Parameters γ (C) then β (C); the running mean and variance are the layer's state.
  */
 public class BatchNorm2d extends Layer {
-    /** Training normalises with the statistics of the whole batch. */
+    /** Training normalises with the statistics of the whole batch; a frozen layer uses its running ones. */
     @Override
-    public boolean samplesIndependent() { return false; }
+    public boolean samplesIndependent() { return !trainable(); }
 
     public static final float DEFAULT_MOMENTUM = 0.1f, DEFAULT_EPS = 1e-5f;
     private final float momentum, eps;
@@ -70,8 +71,9 @@ public class BatchNorm2d extends Layer {
         checkInput(x);
         this.x = x;
         int n = x.batch();
-        batchStats = training;
-        if (training) {
+        // frozen (Keras's trainable=False): inference mode, so the running statistics stay as they were
+        batchStats = training && trainable();
+        if (batchStats) {
             Kernels.get().batchStatistics(n, channels, plane, x.data, mean, var);
             long count = (long) n * plane;
             float unbias = count > 1 ? (float) count / (count - 1) : 1f;

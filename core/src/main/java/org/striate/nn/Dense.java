@@ -26,6 +26,9 @@ public class Dense extends Layer {
     public Dense bias(boolean on) { bias = on; return this; }
     public int units() { return units; }
 
+    /** A new, unbuilt dense layer like this one with another number of units: a new head for other classes. */
+    public Dense withUnits(int units) { return new Dense(units).bias(bias); }
+
     @Override
     protected int[] computeOutputShape(int[] input) {
         if (input.length != 1) {

@@ -34,8 +34,11 @@ public class Graph {
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
     private final boolean[] owned;
-    /** The layers that read the model input alone: a training step needs no input gradient from them. */
-    private final Layer[] readsOnlyInput;
+    /**
+     * For a training step: whether a node's output gradient reaches a trainable parameter (its own
+     * layer's or an earlier node's). The input's never does; nor does that of frozen layers at the front.
+     */
+    private final boolean[] leadsToTrainable;
     private final Tensor[][] args;
     private float[] mean = {0f};
     private float[] std = {1f};
@@ -82,13 +85,7 @@ public class Graph {
         owned = new boolean[n];
         args = new Tensor[n][];
         for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
-        List<Layer> first = new ArrayList<>();
-        for (int i = 1; i < n; i++) {
-            boolean onlyInput = true;
-            for (int k : inputsOf[i]) onlyInput &= k == 0;
-            if (onlyInput) first.add(nodes[i].layer);
-        }
-        readsOnlyInput = first.toArray(new Layer[0]);
+        leadsToTrainable = new boolean[n];
     }
 
     /** Pairs a node with its only reader where the two layers say they run as one pass. */
@@ -123,7 +120,7 @@ public class Graph {
             if (c == null) return null;
             Node[] in = new Node[inputsOf[i].length];
             for (int k = 0; k < in.length; k++) in[k] = copies[inputsOf[i][k]];
-            copies[i] = b.add(c.named(nodes[i].name), in);
+            copies[i] = b.add(c.named(nodes[i].name).trainable(nodes[i].layer.trainable()), in);
         }
         Graph r = new Graph(b.checkedNodes(), params, gradients);
         for (int i = 1; i < nodes.length; i++) copies[i].layer.loadState(nodes[i].layer.state());
@@ -194,11 +191,14 @@ public class Graph {
     }
 
     /** Back-propagates dy through every node, accumulating into {@link #grads()}; returns dx. */
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy) { return backward(dy, null); }
+
+    /** Backward through the nodes with {@code need[i]} (all when null). */
+    private Tensor backward(Tensor dy, boolean[] need) {
         Arrays.fill(gradients, null);
         gradients[nodes.length - 1] = dy;
         for (int i = nodes.length - 1; i >= 1; i--) {
-            if (skipBackward[i] || gradients[i] == null) continue;
+            if (skipBackward[i] || gradients[i] == null || need != null && !need[i]) continue;
             long t0 = clock == null ? 0 : System.nanoTime();
             Layer layer = nodes[i].layer;
             int p = backwardInto[i];
@@ -236,19 +236,45 @@ public class Graph {
     }
 
     /**
-     * Back-propagates for a training step: accumulates parameter gradients like {@link #backward} but
-     * lets the layers that read only the model input skip their input gradient, which nothing reads.
+     * Back-propagates for a training step: accumulates the gradients of trainable parameters like
+     * {@link #backward}, but skips what no trainable parameter depends on: the input gradient of layers
+     * that read only the model input or frozen layers, and the whole backward of frozen layers at the
+     * front (fine-tuning a head costs little more than a forward pass). Frozen layers' own parameter
+     * gradients may still be written when a trainable layer comes before them; the optimizer skips them.
      */
     public void backwardParameters(Tensor dy) {
-        for (Layer l : readsOnlyInput) l.inputGradientNeeded(false);
+        boolean[] need = leadsToTrainable;
+        for (int i = 1; i < nodes.length; i++) {
+            Layer layer = nodes[i].layer;
+            boolean fromInputs = false;
+            for (int k : inputsOf[i]) fromInputs |= need[k];
+            layer.inputGradientNeeded(fromInputs);
+            need[i] = fromInputs || layer.trainable() && layer.paramCount() > 0;
+        }
         try {
-            backward(dy);
+            backward(dy, need);
         } finally {
-            for (Layer l : readsOnlyInput) l.inputGradientNeeded(true);
+            for (int i = 1; i < nodes.length; i++) nodes[i].layer.inputGradientNeeded(true);
         }
     }
 
     public void zeroGrad() { Arrays.fill(grads, 0f); }
+
+    /**
+     * The parts of the parameter buffer that training may change: [from, to) pairs, ascending, adjacent
+     * trainable layers joined; the parameters of {@link Layer#trainable(boolean) frozen} layers are left out.
+     */
+    public int[] trainableRanges() {
+        int[] r = new int[2 * nodes.length];
+        int k = 0;
+        for (Layer layer : layers()) {
+            int from = layer.paramOffset(), to = from + layer.paramCount();
+            if (!layer.trainable() || from == to) continue;
+            if (k > 0 && r[k - 1] == from) r[k - 1] = to;
+            else { r[k++] = from; r[k++] = to; }
+        }
+        return Arrays.copyOf(r, k);
+    }
 
     /** Every node, the input first, each after all of its inputs. */
     public List<Node> nodes() { return List.of(nodes); }
@@ -318,7 +344,10 @@ public class Graph {
                     + " at " + Shapes.str(input) + ". Expected a fully convolutional model (no dense layer) to change its input size.");
         }
         System.arraycopy(params, 0, g.params, 0, params.length);
-        for (int i = 1; i < nodes.length; i++) g.nodes[i].layer.loadState(nodes[i].layer.state());
+        for (int i = 1; i < nodes.length; i++) {
+            g.nodes[i].layer.loadState(nodes[i].layer.state());
+            g.nodes[i].layer.trainable(nodes[i].layer.trainable());
+        }
         return g.normalization(mean, std).classNames(classNames).training(training);
     }
 

@@ -28,6 +28,7 @@ public abstract class Layer {
     protected float[] grads;
     protected int offset;
     private boolean inputGradientNeeded = true;
+    private boolean trainable = true;
 
     /** e.g. "Conv2d"; also the default name stem. */
     public String type() { return getClass().getSimpleName(); }
@@ -38,6 +39,18 @@ public abstract class Layer {
     public Layer named(String name) { this.name = name; return this; }
 
     boolean hasName() { return name != null; }
+
+    /**
+     * Freezes ({@code false}) or unfreezes the layer, as Keras's {@code layer.trainable}: training leaves
+     * a frozen layer's parameters bit-identical (the optimizer skips them, weight decay and momentum
+     * included), and a frozen BatchNorm keeps its running statistics (it runs as at inference). Gradients
+     * still flow through a frozen layer to the layers before it. The flag is a training choice and is not
+     * saved with the model; it is read when a fit starts.
+     */
+    public Layer trainable(boolean on) { trainable = on; return this; }
+
+    /** False once {@link #trainable(boolean) frozen}. */
+    public boolean trainable() { return trainable; }
 
     /** Checks the per-sample input shape and returns the per-sample output shape. */
     public final int[] build(int[] inputShape) { return build(new int[][] {inputShape}); }

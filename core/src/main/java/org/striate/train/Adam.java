@@ -51,6 +51,19 @@ public class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grads, double lr) {
+        begin(params, grads);
+        update(params, grads, lr, 0, params.length);
+    }
+
+    /** Only the parameters in {@code ranges}; the moments of the others stay as they were (the step count is shared). */
+    @Override
+    public void step(float[] params, float[] grads, double lr, int[] ranges) {
+        begin(params, grads);
+        Optimizer.checkRanges(params, ranges);
+        for (int r = 0; r < ranges.length; r += 2) update(params, grads, lr, ranges[r], ranges[r + 1]);
+    }
+
+    private void begin(float[] params, float[] grads) {
         Optimizer.checkBuffers(params, grads);
         if (m == null || m.length != params.length) {
             m = new float[params.length];
@@ -58,6 +71,9 @@ public class Adam implements Optimizer {
             t = 0;
         }
         t++;
+    }
+
+    private void update(float[] params, float[] grads, double lr, int from, int to) {
         // complements taken in double: 1 − (float) 0.999 is off by 1e-5 relative
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
@@ -66,7 +82,7 @@ public class Adam implements Optimizer {
         float shrink = decoupled ? (float) (1 - lr * weightDecay) : 1f;
         float coupled = decoupled ? 0f : (float) weightDecay;
         float[] m = this.m, v = this.v;
-        for (int i = 0; i < params.length; i++) {
+        for (int i = from; i < to; i++) {
             float p = params[i] * shrink;
             float g = grads[i] + coupled * params[i];
             m[i] = b1 * m[i] + c1 * g;

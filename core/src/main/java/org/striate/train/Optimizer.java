@@ -17,6 +17,22 @@ public interface Optimizer {
     /** One update of {@code params} from {@code grads} (same length) with learning rate {@code lr}. */
     void step(float[] params, float[] grads, double lr);
 
+    /**
+     * One update of the parameters in {@code ranges} only: [from, to) pairs, ascending, as
+     * {@code Graph.trainableRanges()} gives them. The others (frozen layers') stay bit-identical: no
+     * gradient, weight decay or momentum reaches them, and their optimizer state does not move. An
+     * optimizer that does not override this trains only models with nothing frozen, and says so.
+     */
+    default void step(float[] params, float[] grads, double lr, int[] ranges) {
+        checkRanges(params, ranges);
+        if (ranges.length == 0 && params.length == 0 || ranges.length == 2 && ranges[0] == 0 && ranges[1] == params.length) {
+            step(params, grads, lr);
+            return;
+        }
+        throw new StriateException("The optimizer '" + describe() + "' cannot leave the parameters of frozen layers alone. Expected an optimizer "
+                + "that overrides step(params, grads, lr, ranges) (sgd, adam and adamw do), or no frozen layers.");
+    }
+
     /** One update at the base learning rate. */
     default void step(float[] params, float[] grads) { step(params, grads, learningRate()); }
 
@@ -76,6 +92,19 @@ public interface Optimizer {
             throw new StriateException("Invalid value for argument `" + name + "`. Expected a finite value >= 0. Received " + name + "=" + v + ".");
         }
         return v;
+    }
+
+    /** Checks that {@code ranges} are [from, to) pairs, ascending, within the buffer. */
+    static void checkRanges(float[] params, int[] ranges) {
+        boolean ok = ranges.length % 2 == 0;
+        for (int i = 0, last = 0; ok && i < ranges.length; i += 2) {
+            ok = ranges[i] >= last && ranges[i] <= ranges[i + 1] && ranges[i + 1] <= params.length;
+            last = ranges[i + 1];
+        }
+        if (!ok) {
+            throw new StriateException("Invalid parameter ranges " + java.util.Arrays.toString(ranges) + " for a buffer of " + params.length
+                    + " values. Expected [from, to) pairs, ascending and within the buffer, e.g. Graph.trainableRanges().");
+        }
     }
 
     static void checkBuffers(float[] params, float[] grads) {

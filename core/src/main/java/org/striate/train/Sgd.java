@@ -35,18 +35,34 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grads, double lr) {
+        check(params, grads);
+        update(params, grads, lr, 0, params.length);
+    }
+
+    /** Only the parameters in {@code ranges}; the velocity of the others stays as it was. */
+    @Override
+    public void step(float[] params, float[] grads, double lr, int[] ranges) {
+        check(params, grads);
+        Optimizer.checkRanges(params, ranges);
+        for (int r = 0; r < ranges.length; r += 2) update(params, grads, lr, ranges[r], ranges[r + 1]);
+    }
+
+    private void check(float[] params, float[] grads) {
         Optimizer.checkBuffers(params, grads);
         if (nesterov && momentum == 0) {
             throw new StriateException("Invalid SGD settings: Nesterov momentum needs momentum > 0. Received momentum=0.");
         }
+        if (momentum != 0 && (velocity == null || velocity.length != params.length)) velocity = new float[params.length];
+    }
+
+    private void update(float[] params, float[] grads, double lr, int from, int to) {
         float rate = (float) lr, mu = (float) momentum, wd = (float) weightDecay;
         if (mu == 0) {
-            for (int i = 0; i < params.length; i++) params[i] -= rate * (grads[i] + wd * params[i]);
+            for (int i = from; i < to; i++) params[i] -= rate * (grads[i] + wd * params[i]);
             return;
         }
-        if (velocity == null || velocity.length != params.length) velocity = new float[params.length];
         float[] v = velocity;
-        for (int i = 0; i < params.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = grads[i] + wd * params[i];
             v[i] = mu * v[i] + g;
             params[i] -= rate * (nesterov ? g + mu * v[i] : v[i]);

@@ -16,7 +16,8 @@ import org.striate.tensor.Tensor;
  * allocates nothing in the loop itself (the loader and the loss reuse their buffers).
  *
  * <p>Each batch is split over the kernels' threads ({@link DataParallel}). Each fit starts with fresh
- * optimizer state. With the same thread count, the same initial weights, data and options give
+ * optimizer state. The optimizer steps only the parameters of trainable layers ({@code Layer.trainable}),
+ * read once when the fit starts. With the same thread count, the same initial weights, data and options give
  * bit-identical trained weights. With a checkpoint file it saves every state the loop depends on
  * ({@link Checkpoint}) every N steps and after each epoch; a fit resumed from one ends with the
  * weights of the fit that was never stopped.
@@ -52,6 +53,11 @@ public final class Trainer {
         Augmentation augmentation = options.augmentation();
         int steps = loader.steps(), epochs = options.epochs(), every = options.checkpointEvery();
         float[] params = model.params();
+        int[] trainable = model.trainableRanges(); // frozen layers' parameters are left out of every step
+        if (trainable.length == 0 && params.length > 0) {
+            throw new StriateException("Every layer with parameters is frozen, so training would change nothing. Expected at least one "
+                    + "such layer left trainable: freeze fewer layers (or call trainable(true) on one).");
+        }
         DataParallel parallel = new DataParallel(model);
         TrainingStep trainingStep = new TrainingStep(model, parallel, loss, optimizer);
         Checkpoints checkpoints = options.checkpointFile() == null && options.resume() == null ? null

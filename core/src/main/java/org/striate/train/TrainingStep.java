@@ -15,6 +15,8 @@ public final class TrainingStep {
     private final DataParallel parallel;
     private final Loss loss;
     private final Optimizer optimizer;
+    /** The parameter ranges of trainable layers: a frozen layer's parameters are never stepped. */
+    private final int[] trainable;
     private Tensor output;
 
     public TrainingStep(Graph model, DataParallel parallel, Loss loss, Optimizer optimizer) {
@@ -22,6 +24,7 @@ public final class TrainingStep {
         this.parallel = parallel;
         this.loss = loss;
         this.optimizer = optimizer;
+        this.trainable = model.trainableRanges();
     }
 
     /**
@@ -40,6 +43,6 @@ public final class TrainingStep {
     /** Back-propagates the last forward's loss and lets the optimizer step at learning rate {@code lr}. */
     public void update(double lr) {
         parallel.backwardParameters(loss.backward());
-        optimizer.step(model.params(), model.grads(), lr);
+        optimizer.step(model.params(), model.grads(), lr, trainable);
     }
 }

@@ -59,6 +59,15 @@ public final class Onnx {
         }
     }
 
+    /** Whether {@code path} names a TensorProto file ({@code .pb}, as in ONNX's test data). */
+    public static boolean isTensorFile(Path path) { return path.getFileName() != null && path.getFileName().toString().toLowerCase().endsWith(".pb"); }
+
+    /** Reads a float32 TensorProto file (batch first), as ONNX's test data keeps inputs and outputs. */
+    public static org.striate.tensor.Tensor readTensor(Path file) throws IOException { return TensorFiles.read(file); }
+
+    /** Writes {@code t} as a float32 TensorProto named {@code name}, whole or not at all. */
+    public static void writeTensor(org.striate.tensor.Tensor t, String name, Path file) throws IOException { TensorFiles.write(t, name, file); }
+
     /** The model as ONNX bytes at {@code opset} (13 to 18). */
     public static byte[] toBytes(Graph model, int opset) { return OnnxExporter.export(model, opset); }
 

@@ -39,6 +39,11 @@ final class OnnxDecoder {
         return new OnnxDecoder(source, dir).model(new ProtoReader(bytes, 0, bytes.length, source));
     }
 
+    /** One TensorProto on its own (ONNX's test data files); its data must be inside it. */
+    static Tensor decodeTensor(byte[] bytes, String source) {
+        return new OnnxDecoder(source, null).tensor(new ProtoReader(bytes, 0, bytes.length, source));
+    }
+
     private OnnxModel model(ProtoReader r) {
         long ir = 0;
         String producer = "", producerVersion = "";

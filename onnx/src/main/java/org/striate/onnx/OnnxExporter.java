@@ -98,11 +98,15 @@ final class OnnxExporter implements OnnxOps {
     }
 
     private String tensor(String name, int type, long[] dims, byte[] raw) {
+        graph.message(5, tensorProto(unique(name), type, dims, raw));
+        return name;
+    }
+
+    /** A TensorProto: dims, data type, name and the values little-endian in raw_data. */
+    static ProtoWriter tensorProto(String name, int type, long[] dims, byte[] raw) {
         ProtoWriter t = new ProtoWriter();
         for (long d : dims) t.varint(1, d);
-        t.varint(2, type).string(8, unique(name)).bytes(9, raw);
-        graph.message(5, t);
-        return name;
+        return t.varint(2, type).string(8, name).bytes(9, raw);
     }
 
     @Override

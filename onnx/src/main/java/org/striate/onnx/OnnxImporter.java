@@ -147,6 +147,8 @@ final class OnnxImporter {
                 failed = true;
             } else if (in[i] instanceof Failed) {
                 failed = true;
+            } else if (in[i] instanceof Value.Unbiased u && (readers(name) != 1 || !(n.op().equals("Add") || n.op().equals("Cast")))) {
+                in[i] = u.act(); // read by anything but one Add (of its bias) or Cast: the convolution stays without bias
             }
         }
         if (!failed) {
@@ -180,6 +182,7 @@ final class OnnxImporter {
     /** The activations a value stands for, adding the layers a pending pad or matrix product needs. */
     Act act(Value v) {
         if (v instanceof Act a) return a;
+        if (v instanceof Value.Unbiased u) return u.act();
         if (v instanceof Padded p) {
             Node n = add(new ZeroPad2d(p.top(), p.bottom(), p.left(), p.right()), p.name(), p.source().node());
             return new Act(n, n.shape());

@@ -28,7 +28,7 @@ final class OpMapper {
     /** The operators mapped here (besides those {@link ConstantFolder} evaluates). */
     static final java.util.Set<String> OPS = java.util.Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "Pad", "GlobalAveragePool",
             "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Dropout", "Identity", "Neg", "Flatten", "Reshape", "Gemm",
-            "MatMul", "Add", "Sum", "Sub", "Div", "Concat", "Resize", "Upsample");
+            "MatMul", "Add", "Sum", "Sub", "Div", "Concat", "Resize", "Upsample", "Cast", "ReduceMean");
 
     private final OnnxImporter im;
     private final WindowOps windows;
@@ -57,6 +57,12 @@ final class OpMapper {
             case "Softmax" -> softmax(n, in);
             case "Dropout" -> dropout(n, in);
             case "Identity" -> im.put(n, 0, in[0]);
+            case "Cast" -> {
+                // Keras's exporter casts float activations to float around every operator
+                if (n.intAttr("to", 0) != OnnxModel.FLOAT) throw new Unsupported("Cast of activations to data type " + n.intAttr("to", 0) + "; only to float");
+                im.put(n, 0, in[0]);
+            }
+            case "ReduceMean" -> reduceMean(n, in);
             case "Neg" -> im.put(n, 0, in[0] instanceof Value.Negated ng ? ng.source() : new Value.Negated(im.act(in[0])));
             case "Flatten" -> {
                 long axis = n.intAttr("axis", 1);
@@ -118,6 +124,18 @@ final class OpMapper {
         Node y = im.add(bn, name != null ? name : LayerNames.ofNode(n.name(), n.op()), x.node());
         im.weights(bn, concat(p[0], p[1]), concat(p[2], p[3]));
         im.put(n, 0, new Act(y, x.shape()));
+    }
+
+    /** The mean over H and W (Keras's GlobalAveragePooling2D), as global average pooling. */
+    private void reduceMean(OnnxModel.Node n, Value[] in) {
+        Act x = windows.maps(n, in[0]);
+        long[] axes = in.length > 1 && in[1] instanceof Const c && c.longs() != null ? c.longs() : n.intsAttr("axes");
+        long[] sorted = axes == null ? null : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+        if (sorted == null || !Arrays.equals(sorted, new long[] {2, 3})) {
+            throw new Unsupported("ReduceMean over axes " + Arrays.toString(axes) + "; only over H and W (axes 2, 3: global average pooling) is supported");
+        }
+        Node g = im.add(new GlobalAvgPool2d(), LayerNames.ofNode(n.name(), n.op()), x.node());
+        im.put(n, 0, new Act(g, n.intAttr("keepdims", 1) != 0 ? new int[] {x.shape()[0], 1, 1} : g.shape()));
     }
 
     static float[] concat(float[] a, float[] b) {
@@ -221,7 +239,14 @@ final class OpMapper {
                 im.put(n, 0, im.dense(m, c.floats()));
                 return;
             }
-            throw new Unsupported("adding a constant tensor to activations (only a bias right after a MatMul is supported)");
+            if (other instanceof Value.Unbiased u && c.floats() != null && c.size() == u.filters() && c.dims().length >= 3
+                    && c.dims()[c.dims().length - 3] == u.filters()) {
+                u.layer().bias(true); // built, not yet bound: the graph made at the end gives it room for the bias
+                im.weights(u.layer(), concat(u.weights(), c.floats()), null);
+                im.put(n, 0, u.act());
+                return;
+            }
+            throw new Unsupported("adding a constant tensor to activations (only a bias right after a MatMul or a Conv without bias is supported)");
         }
         if (in.length == 1) { im.put(n, 0, in[0]); return; }
         Node[] nodes = new Node[in.length];

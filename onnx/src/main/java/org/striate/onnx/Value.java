@@ -1,5 +1,6 @@
 package org.striate.onnx;
 
+import org.striate.nn.Conv2d;
 import org.striate.nn.Node;
 
 /** What an ONNX tensor name stands for while a graph is imported. */
@@ -26,6 +27,13 @@ sealed interface Value {
 
     /** A MatMul by constant weights (units × features), kept pending so a following Add of a bias makes one dense layer. */
     record MatMul(Act source, float[] weights, int units, String name) implements Value {}
+
+    /**
+     * A convolution without bias whose output only a Cast or an Add reads, pending: an Add of one
+     * constant per channel becomes its bias (Keras's exporter writes Conv, Cast, Add). Read as
+     * activations anywhere else, it is the convolution as it is.
+     */
+    record Unbiased(Act act, Conv2d layer, float[] weights, int filters) implements Value {}
 
     /** −x, pending: only a MaxPool may follow (−MaxPool(−x) is min pooling, as Striate exports it), then another Neg. */
     record Negated(Act source) implements Value {}

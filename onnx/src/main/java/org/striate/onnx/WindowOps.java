@@ -115,7 +115,8 @@ final class WindowOps {
         Conv2d c = new Conv2d(filters, k[0], k[1]).stride(s[0], s[1]).padding(p[0], p[1]).dilation(d[0], d[1]).groups((int) group).bias(bias != null);
         Node y = im.add(c, name(n), src);
         im.weights(c, bias == null ? w.floats() : OpMapper.concat(w.floats(), bias), null);
-        im.put(n, 0, new Act(y, y.shape()));
+        Act out = new Act(y, y.shape());
+        im.put(n, 0, bias == null ? new Value.Unbiased(out, c, w.floats(), filters) : out);
     }
 
     /** A depthwise convolution whose weights are exactly BlurPool2d's fixed binomial filter (as Striate exports it). */

@@ -1,0 +1,53 @@
+"""Writes the Keras-exported ONNX fixture of the onnx module's tests.
+
+    KERAS_BACKEND=torch python3 scripts/onnx_keras_fixture.py [OUT_DIR]   (default onnx/src/test/resources/onnx)
+
+Keras 3 on its torch backend exports with model.export(path, format="onnx") (torch.onnx underneath;
+tf2onnx is not needed). The model is channels-first, as Striate's layers are: a channels-last Keras
+model exports Transpose nodes, which Striate does not import. Keras's exporter writes a Conv without
+bias followed by an Add of the bias, a Cast to float around every operator, ReduceMean for
+GlobalAveragePooling2D and MatMul + Add for Dense. The weights (biases included, which Keras starts
+at zero) are drawn at random so that every one of them shows in the outputs. Writes keras-cnn.onnx,
+keras-cnn.input.npy and keras-cnn.output.npy (Keras's own outputs), and the input once more as a
+TensorProto, keras-cnn.input.pb, written by onnx.numpy_helper as ONNX's test data sets are.
+"""
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "onnx/src/test/resources/onnx"
+    keras.utils.set_random_seed(1)
+    keras.config.set_image_data_format("channels_first")
+    inputs = keras.Input((1, 28, 28))
+    x = keras.layers.Conv2D(8, 3, padding="same", activation="relu", name="conv1")(inputs)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(16, 3, activation="relu", name="conv2")(x)
+    x = keras.layers.AveragePooling2D(2)(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    x = keras.layers.Dense(32, activation="relu", name="fc1")(x)
+    outputs = keras.layers.Dense(10, name="fc2")(x)
+    model = keras.Model(inputs, outputs)
+    rng = np.random.default_rng(3)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights:
+            layer.set_weights([rng.normal(0, 0.3, w.shape).astype(np.float32) for w in weights])
+    x = rng.random((3, 1, 28, 28), dtype=np.float32)
+    y = np.asarray(model(x).detach().cpu().numpy(), dtype=np.float32)
+    np.save(os.path.join(out, "keras-cnn.input.npy"), x)
+    np.save(os.path.join(out, "keras-cnn.output.npy"), y)
+    model.export(os.path.join(out, "keras-cnn.onnx"), format="onnx")
+    from onnx import numpy_helper
+    with open(os.path.join(out, "keras-cnn.input.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(x, name="input").SerializeToString())
+    print("keras", keras.__version__, "backend", keras.backend.backend(), "->", os.path.join(out, "keras-cnn.onnx"), y.shape)
+
+
+if __name__ == "__main__":
+    main()
