@@ -91,8 +91,15 @@ public class BatchNorm2d extends Layer {
         return y;
     }
 
+    /** Called when an inference pass folded this layer into the convolution before it: there is no input to back-propagate through. */
+    void folded() { x = null; }
+
     @Override
     public Tensor backward(Tensor dy) {
+        if (x == null) {
+            throw new IllegalStateException("Layer '" + name() + "' (BatchNorm2d) has no input to back-propagate through: its last forward was at"
+                    + " inference, folded into the convolution before it. Run forward(x, true) before backward.");
+        }
         dx = reuse(dx, dy.batch(), inputShape);
         Kernels.get().batchNormBackward(dy.batch(), channels, plane, x.data, mean, invStd, params, offset, dy.data, batchStats,
                 dx.data, grads, offset, offset + channels);

@@ -183,6 +183,7 @@ public class Conv2d extends Layer {
             foldShift = new float[filters];
         }
         norm.inferenceScaleShift(foldScale, foldShift);
+        norm.folded();
         for (int o = 0; o < filters; o++) {
             float k = foldScale[o];
             int from = offset + o * perFilter;

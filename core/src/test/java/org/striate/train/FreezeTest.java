@@ -79,6 +79,9 @@ class FreezeTest {
     @Test
     void aTrainingStepSkipsTheBackwardOfFrozenLayersAtTheFrontAndNothingElse() {
         Graph full = model(), frozen = model();
+        // a frozen BatchNorm normalises with its running statistics in both, so the layers after it
+        // see the same inputs; only the convolution in front differs (trainable in full)
+        layer(full, "bn").trainable(false);
         layer(frozen, "conv").trainable(false);
         layer(frozen, "bn").trainable(false);
         Random rng = new Random(6);
@@ -87,7 +90,7 @@ class FreezeTest {
         for (int i = 0; i < dy.size(); i++) dy.data[i] = (float) rng.nextGaussian();
         for (Graph g : List.of(full, frozen)) {
             g.zeroGrad();
-            g.forward(x, false);
+            g.forward(x, true); // back-propagation follows a training forward (inference folds BatchNorm away)
             g.backwardParameters(dy);
         }
         Layer bn = layer(frozen, "bn");
