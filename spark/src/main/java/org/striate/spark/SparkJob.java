@@ -64,17 +64,24 @@ public final class SparkJob {
         this.out = out;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         try {
             System.exit(run(args, System.out));
         } catch (StriateException e) {
             System.err.println("spark job: " + e.getMessage());
             System.exit(2);
-        } catch (RuntimeException e) {
-            // a task's failure reaches the driver wrapped in Spark's exceptions, with both stack traces in the message
+        } catch (Exception e) {
+            // a task's failure reaches the driver as Spark's SparkException (checked, thrown undeclared by Scala code)
+            // wrapping what the task threw, with both stack traces in its message: a bad file gets one line
+            if (!causedByStriate(e)) throw e;
             System.err.println("spark job: " + failureLine(e));
             System.exit(1);
         }
+    }
+
+    private static boolean causedByStriate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof StriateException) return true;
+        return false;
     }
 
     /**
