@@ -42,7 +42,8 @@ import org.striate.train.SoftmaxCrossEntropy;
  *
  * The output keeps every input column but the image column and adds {@code prediction} (int),
  * {@code class} (its name), {@code probability} (float) and, on request, {@code probabilities}
- * (array of floats, one per class).
+ * (array of floats, one per class). Image-folder trees go through Spark's binary-file source and are
+ * decoded on the executors: {@link #scoreImageFolder(String)}.
  */
 public final class SparkScorer implements AutoCloseable {
     public static final String PREDICTION = "prediction", CLASS = "class", PROBABILITY = "probability", PROBABILITIES = "probabilities";
