@@ -60,6 +60,28 @@ public final class ImageFiles {
         return g.append('}').toString();
     }
 
+    /**
+     * The files in fewer, larger tasks. The binary-file source counts an opening cost per file
+     * ({@code spark.sql.files.openCostInBytes}, 4 MB) against its partition size
+     * ({@code spark.sql.files.maxPartitionBytes}, 128 MB), so small images come about 32 to a task: a
+     * task per 32 images, each scored in a batch of 32. Merging neighbouring partitions (no shuffle)
+     * gives tasks of about {@code batchSize} files, never fewer tasks than the cluster runs at once.
+     */
+    static Dataset<Row> packed(Dataset<Row> files, int batchSize) {
+        SparkSession spark = files.sparkSession();
+        long maxBytes = bytes(spark, "spark.sql.files.maxPartitionBytes", "128m"), openCost = bytes(spark, "spark.sql.files.openCostInBytes", "4m");
+        long perPartition = Math.max(1, maxBytes / Math.max(1, openCost));
+        int merge = (int) Math.max(1, batchSize / perPartition);
+        if (merge == 1) return files;
+        int partitions = files.rdd().getNumPartitions();
+        int target = Math.max(spark.sparkContext().defaultParallelism(), (partitions + merge - 1) / merge);
+        return target < partitions ? files.coalesce(target) : files;
+    }
+
+    private static long bytes(SparkSession spark, String key, String fallback) {
+        return org.apache.spark.network.util.JavaUtils.byteStringAsBytes(spark.conf().get(key, fallback));
+    }
+
     /** The columns scoring keeps for each file, before the scores. */
     static List<StructField> keptFields() {
         return List.of(DataTypes.createStructField(PATH, DataTypes.StringType, false),

@@ -115,7 +115,7 @@ public final class SparkScorer implements AutoCloseable {
 
     /** The same for rows of Spark's binary-file source read by the caller (other options, several folders): {@code path} and {@code content} are read. */
     public Dataset<Row> scoreImageFiles(Dataset<Row> files) {
-        return score(files, ImageFiles.rows(files.schema(), inputShape, classNames), ImageFiles.keptFields());
+        return score(ImageFiles.packed(files, batchSize), ImageFiles.rows(files.schema(), inputShape, classNames), ImageFiles.keptFields());
     }
 
     private Dataset<Row> score(Dataset<Row> input, InputRows reader, List<StructField> kept) {

@@ -174,6 +174,28 @@ class ImageFilesTest {
     }
 
     @Test
+    void smallFilesArePackedIntoTasksOfAboutABatch() throws IOException {
+        Random rng = new Random(3);
+        for (int i = 0; i < 40; i++) write(garment("coat", 28, 28, false, rng), tree.resolve("coat/" + i + ".png"), "png");
+        SparkSession spark = SparkTests.spark();
+        spark.conf().set("spark.sql.files.maxPartitionBytes", "40k");
+        spark.conf().set("spark.sql.files.openCostInBytes", "4k");
+        try {
+            org.apache.spark.sql.Dataset<Row> files = ImageFiles.read(spark, tree.toString());
+            int listed = files.rdd().getNumPartitions();
+            assertTrue(listed >= 4, "the source cuts 40 files of 4 kB opening cost into partitions of 40 kB: " + listed);
+            assertEquals(2, ImageFiles.packed(files, 64).rdd().getNumPartitions(), "one batch of files per task, but a task per slot");
+            assertEquals(listed, ImageFiles.packed(files, 5).rdd().getNumPartitions(), "already a batch per partition");
+            try (SparkScorer scorer = SparkScorer.of(spark, model()).batchSize(64)) {
+                assertEquals(40, scorer.scoreImageFiles(files).count());
+            }
+        } finally {
+            spark.conf().unset("spark.sql.files.maxPartitionBytes");
+            spark.conf().unset("spark.sql.files.openCostInBytes");
+        }
+    }
+
+    @Test
     void theFolderIsTheParentDirectorysName() {
         assertEquals("coat", ImageFiles.folder("file:/data/tree/coat/a.png"));
         assertEquals("coat", ImageFiles.folder("s3a://bucket/coat/a.png"));
