@@ -4,12 +4,14 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads one image file (PNG, JPEG, or anything ImageIO knows) into (C, H, W) floats in [0, 1], with
@@ -32,6 +34,23 @@ public final class ImageReader {
 
     /** Writes (channels, height, width) floats into {@code out} from {@code offset}. */
     public static void read(Path file, int channels, int height, int width, Resize resize, float[] out, int offset) {
+        check(file, channels, height, width);
+        if (!Files.isRegularFile(file)) throw new DataFormatException(file + " does not exist or is not a file. Expected an image file.");
+        convert(decode(file, () -> ImageIO.createImageInputStream(file.toFile())), channels, height, width, resize, out, offset);
+    }
+
+    /**
+     * The same for an image file's bytes read elsewhere (a Spark binary-file row, an archive entry):
+     * the same decoder, conversion and resizing, so the floats equal those read from the file;
+     * {@code name} (the file's path) is what messages show.
+     */
+    public static void read(byte[] bytes, String name, int channels, int height, int width, Resize resize, float[] out, int offset) {
+        check(name, channels, height, width);
+        // a stream over the bytes themselves: ImageIO's own would copy them to a cache file first
+        convert(decode(name, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))), channels, height, width, resize, out, offset);
+    }
+
+    private static void check(Object file, int channels, int height, int width) {
         if (channels != 1 && channels != 3) {
             throw new DataFormatException("Invalid channel count " + channels + " for " + file + ". Expected 1 (grayscale) or 3 (RGB).");
         }
@@ -39,7 +58,9 @@ public final class ImageReader {
             throw new DataFormatException("Invalid image size " + height + "x" + width + " for " + file + ". Expected sizes > 0.");
         }
         org.striate.tensor.Memory.require(4L * channels * height * width, "Resizing " + file + " to " + channels + "x" + height + "x" + width);
-        BufferedImage img = decode(file);
+    }
+
+    private static void convert(BufferedImage img, int channels, int height, int width, Resize resize, float[] out, int offset) {
         int h = img.getHeight(), w = img.getWidth();
         float[][] planes = planes(img);
         float[] converted = new float[channels * h * w];
@@ -58,9 +79,13 @@ public final class ImageReader {
         }
     }
 
-    private static BufferedImage decode(Path file) {
-        if (!Files.isRegularFile(file)) throw new DataFormatException(file + " does not exist or is not a file. Expected an image file.");
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    /** Where the encoded image comes from: a file or bytes in memory. */
+    private interface Source {
+        ImageInputStream open() throws IOException;
+    }
+
+    private static BufferedImage decode(Object file, Source source) {
+        try (ImageInputStream in = source.open()) {
             Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 throw unreadable(file, "no image decoder recognises its content", null);
@@ -87,7 +112,7 @@ public final class ImageReader {
         }
     }
 
-    private static DataFormatException unreadable(Path file, String why, Throwable cause) {
+    private static DataFormatException unreadable(Object file, String why, Throwable cause) {
         return new DataFormatException(file + " cannot be read as an image: " + why
                 + ". Expected a PNG or JPEG file; replace or remove it.", cause);
     }

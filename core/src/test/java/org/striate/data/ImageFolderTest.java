@@ -110,6 +110,22 @@ class ImageFolderTest {
     }
 
     @Test
+    void bytesReadLikeTheFileTheyCameFrom() throws IOException {
+        Path png = write(rgb(13, 9), dir.resolve("a.png"), "png"), jpg = write(rgb(40, 30), dir.resolve("b.jpg"), "jpg");
+        for (Path f : new Path[] {png, jpg}) {
+            for (int c : new int[] {1, 3}) {
+                float[] fromFile = ImageReader.read(f, c, 7, 11, Resize.AREA), fromBytes = new float[c * 7 * 11];
+                ImageReader.read(Files.readAllBytes(f), f.toString(), c, 7, 11, Resize.AREA, fromBytes, 0);
+                assertArrayEquals(fromFile, fromBytes, f + " with " + c + " channel(s)");
+            }
+        }
+        byte[] whole = Files.readAllBytes(png), cut = java.util.Arrays.copyOf(whole, whole.length / 2);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageReader.read(cut, "s3://b/cat/cut.png", 1, 4, 4, Resize.AREA, new float[16], 0));
+        assertTrue(e.getMessage().startsWith("s3://b/cat/cut.png cannot be read as an image"), e.getMessage());
+        assertThrows(DataFormatException.class, () -> ImageReader.read("hello".getBytes(), "x.png", 1, 4, 4, Resize.AREA, new float[16], 0));
+    }
+
+    @Test
     void folderProblemsAreTyped() throws IOException {
         assertThrows(DataFormatException.class, () -> ImageFolder.load(dir.resolve("absent"), 1, 4, 4, Resize.AREA));
         assertThrows(DataFormatException.class, () -> ImageFolder.load(dir, 1, 4, 4, Resize.AREA));

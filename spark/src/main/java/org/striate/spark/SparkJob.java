@@ -43,7 +43,9 @@ public final class SparkJob {
     private static final String USAGE = """
             usage: spark/job train|score [options]
               --master URL          Spark master (default local[2], or the one spark-submit gives)
-              --data DIR            IDX, CIFAR-10 or image folders (default /usr/share/datasets/fashion-mnist)
+              --data DIR            IDX, CIFAR-10, train/ and test/ image folders (default /usr/share/datasets/fashion-mnist);
+                                    score also takes one folder per class (DIR/<class>/<image>.png|jpg, any depth),
+                                    read through Spark's binary-file source (train/ and test/: test/ is scored that way)
               --model M             built-in name, spec file or model file (train: default fashion-cnn; score: a model file)
               --workers K           training tasks in the barrier stage (default 2)
               --epochs E --batch B --lr X --seed S --limit N   as striate train (B is the global batch, split over K)
@@ -62,13 +64,36 @@ public final class SparkJob {
         this.out = out;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         try {
             System.exit(run(args, System.out));
         } catch (StriateException e) {
             System.err.println("spark job: " + e.getMessage());
             System.exit(2);
+        } catch (Exception e) {
+            // a task's failure reaches the driver as Spark's SparkException (checked, thrown undeclared by Scala code)
+            // wrapping what the task threw, with both stack traces in its message: a bad file gets one line
+            if (!causedByStriate(e)) throw e;
+            System.err.println("spark job: " + failureLine(e));
+            System.exit(1);
         }
+    }
+
+    private static boolean causedByStriate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof StriateException) return true;
+        return false;
+    }
+
+    /**
+     * One line for a failed job: the message of the library's exception a task threw (a bad file, a wrong
+     * shape) when Spark passed it on as a cause, else the first line of Spark's own message.
+     */
+    static String failureLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StriateException && t.getMessage() != null) return t.getMessage().lines().findFirst().orElse("");
+        }
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(e.toString());
     }
 
     /** Runs the job; returns the exit code (0 done, 2 bad usage). */
@@ -145,32 +170,65 @@ public final class SparkJob {
             if (ref == null || !isModelFile(ref)) throw new SparkInputException("score needs --model FILE, a model file written by train or striate train.");
             model = ModelFile.load(Path.of(ref));
         }
-        Dataset test = data(model.inputShape()).test();
-        org.apache.spark.sql.Dataset<Row> frame = ImageFrames.of(spark, test).cache();
-        frame.count();
+        Path folders = imageFolderTree();
         try (SparkScorer scorer = SparkScorer.of(spark, model).allProbabilities(true).batchSize((int) number("--score-batch", SparkScorer.DEFAULT_BATCH))) {
-            long start = System.nanoTime();
-            org.apache.spark.sql.Dataset<Row> scored = scorer.score(frame).cache();
-            long correct = scored.filter(functions.col(ImageFrames.LABEL).equalTo(functions.col(SparkScorer.PREDICTION))).count();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "scored %,d test images in %.1f s (%.0f img/s) on %s: accuracy %.4f (%d of %d)%n", test.size(), seconds,
-                    test.size() / seconds, spark.sparkContext().master(), (double) correct / test.size(), correct, test.size());
-            String dir = opts.get("--score-out");
-            if (dir != null) {
-                String format = opts.getOrDefault("--format", "parquet");
-                SparkScorer.write(scored.orderBy(ImageFrames.INDEX), dir, format);
-                out.println("wrote " + dir + " (" + format + ")");
+            if (folders != null) {
+                // the files are listed here and read and decoded by the executors
+                report(spark, scorer.scoreImageFolder(folders.toString()), "images of " + folders, ImageFiles.PATH);
+                return;
             }
-            scored.unpersist();
-        } finally {
-            frame.unpersist();
+            org.apache.spark.sql.Dataset<Row> frame = ImageFrames.of(spark, data(model.inputShape()).test()).cache();
+            frame.count();
+            try {
+                report(spark, scorer.score(frame), "test images", ImageFrames.INDEX);
+            } finally {
+                frame.unpersist();
+            }
+        }
+    }
+
+    /** Counts and times the scoring, prints its line with the accuracy over the rows that have a label, and writes the scores when asked. */
+    private void report(SparkSession spark, org.apache.spark.sql.Dataset<Row> scoring, String what, String orderBy) {
+        long start = System.nanoTime();
+        org.apache.spark.sql.Dataset<Row> scored = scoring.cache();
+        long n = scored.count();
+        long labelled = scored.filter(functions.col(ImageFrames.LABEL).isNotNull()).count();
+        long correct = scored.filter(functions.col(ImageFrames.LABEL).equalTo(functions.col(SparkScorer.PREDICTION))).count();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (n == 0) throw new SparkInputException("No " + what + " to score. Expected image files ending in " + ImageFiles.extensions() + ".");
+        String accuracy = labelled == 0 ? "no accuracy (no folder is named after one of the model's classes)"
+                : String.format(Locale.ROOT, "accuracy %.4f (%d of %d%s)", (double) correct / labelled, correct, labelled,
+                        labelled < n ? " in folders named after the model's classes" : "");
+        out.printf(Locale.ROOT, "scored %,d %s in %.1f s (%.0f img/s) on %s: %s%n", n, what, seconds, n / seconds, spark.sparkContext().master(), accuracy);
+        String dir = opts.get("--score-out");
+        if (dir != null) {
+            String format = opts.getOrDefault("--format", "parquet");
+            SparkScorer.write(scored.orderBy(orderBy), dir, format);
+            out.println("wrote " + dir + " (" + format + ")");
+        }
+        scored.unpersist();
+    }
+
+    /**
+     * The folder to score through Spark's binary-file source when --data is an image-folder tree: its
+     * test/ when it holds train/ and test/, else the tree itself (one sub-folder per class); null for
+     * IDX and CIFAR-10 files, which the driver reads.
+     */
+    private Path imageFolderTree() throws IOException {
+        Path dir = dataDir();
+        if (!Files.isDirectory(dir)) return null;
+        try {
+            return DataDirectory.detect(dir) == DataDirectory.Layout.IMAGE_FOLDERS ? dir.resolve("test") : null;
+        } catch (org.striate.data.DataFormatException e) {
+            return dir; // no two-part layout: a tree of class folders
         }
     }
 
     private TrainTestSplit data(int[] shape) throws IOException {
-        Path dir = Path.of(opts.getOrDefault("--data", MnistFiles.FASHION_MNIST_SYSTEM_DIR.toString()));
-        return DataDirectory.load(dir, shape, Resize.AREA);
+        return DataDirectory.load(dataDir(), shape, Resize.AREA);
     }
+
+    private Path dataDir() { return Path.of(opts.getOrDefault("--data", MnistFiles.FASHION_MNIST_SYSTEM_DIR.toString())); }
 
     /** The input shape a model reference states (for image folders), or the built-in default. */
     private static int[] shapeOf(String ref) throws IOException {

@@ -42,7 +42,8 @@ import org.striate.train.SoftmaxCrossEntropy;
  *
  * The output keeps every input column but the image column and adds {@code prediction} (int),
  * {@code class} (its name), {@code probability} (float) and, on request, {@code probabilities}
- * (array of floats, one per class).
+ * (array of floats, one per class). Image-folder trees go through Spark's binary-file source and are
+ * decoded on the executors: {@link #scoreImageFolder(String)}.
  */
 public final class SparkScorer implements AutoCloseable {
     public static final String PREDICTION = "prediction", CLASS = "class", PROBABILITY = "probability", PROBABILITIES = "probabilities";
@@ -99,10 +100,28 @@ public final class SparkScorer implements AutoCloseable {
     public Dataset<Row> score(Dataset<Row> images) {
         StructType in = images.schema();
         int imageAt = ImageFrames.floatArrayColumn(in, imageColumn);
-        List<StructField> fields = new ArrayList<>();
-        for (int i = 0; i < in.fields().length; i++) if (i != imageAt) fields.add(in.fields()[i]);
+        List<StructField> kept = new ArrayList<>();
+        for (int i = 0; i < in.fields().length; i++) if (i != imageAt) kept.add(in.fields()[i]);
+        return score(images, new InputRows.FloatArrays(imageAt, in.fields().length), kept);
+    }
+
+    /**
+     * Scores the image files of an image-folder tree ({@code DIR/<class>/<image>.png|jpg…}, any depth),
+     * listed by Spark's binary-file source and decoded on the executors: see {@link ImageFiles}. The
+     * output has {@code path}, {@code folder} (the folder holding the file), {@code label} (that
+     * folder's class index in the model, null when it names none of the model's classes) and the scores.
+     */
+    public Dataset<Row> scoreImageFolder(String dir) { return scoreImageFiles(ImageFiles.read(spark, dir)); }
+
+    /** The same for rows of Spark's binary-file source read by the caller (other options, several folders): {@code path} and {@code content} are read. */
+    public Dataset<Row> scoreImageFiles(Dataset<Row> files) {
+        return score(ImageFiles.packed(files, batchSize), ImageFiles.rows(files.schema(), inputShape, classNames), ImageFiles.keptFields());
+    }
+
+    private Dataset<Row> score(Dataset<Row> input, InputRows reader, List<StructField> kept) {
+        List<StructField> fields = new ArrayList<>(kept);
         for (String name : new String[] {PREDICTION, CLASS, PROBABILITY, PROBABILITIES}) {
-            if (in.getFieldIndex(name).isDefined()) {
+            if (fields.stream().anyMatch(f -> f.name().equals(name))) {
                 throw new SparkInputException("The DataFrame already has a column '" + name + "', which scoring adds. Expected it renamed or dropped first.");
             }
         }
@@ -110,8 +129,8 @@ public final class SparkScorer implements AutoCloseable {
         fields.add(DataTypes.createStructField(CLASS, DataTypes.StringType, false));
         fields.add(DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, false));
         if (allProbabilities) fields.add(DataTypes.createStructField(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false));
-        JavaRDD<Row> rows = images.javaRDD().mapPartitions(
-                new ScorePartition(model, imageAt, in.fields().length, inputShape, outputs, classNames, batchSize, allProbabilities, kernelThreads));
+        JavaRDD<Row> rows = input.javaRDD().mapPartitions(
+                new ScorePartition(model, reader, inputShape, outputs, classNames, batchSize, allProbabilities, kernelThreads));
         return spark.createDataFrame(rows, DataTypes.createStructType(fields));
     }
 
@@ -144,17 +163,17 @@ public final class SparkScorer implements AutoCloseable {
     /** Runs on the executors: one partition, batch by batch, as its rows are asked for. */
     private static final class ScorePartition implements FlatMapFunction<Iterator<Row>, Row>, Serializable {
         private final Broadcast<byte[]> model;
-        private final int imageAt, columns, outputs, batchSize;
+        private final InputRows reader;
+        private final int outputs, batchSize;
         private final int[] inputShape;
         private final String[] classNames;
         private final boolean all;
         private final int kernelThreads;
 
-        ScorePartition(Broadcast<byte[]> model, int imageAt, int columns, int[] inputShape, int outputs, String[] classNames, int batchSize, boolean all,
+        ScorePartition(Broadcast<byte[]> model, InputRows reader, int[] inputShape, int outputs, String[] classNames, int batchSize, boolean all,
                        int kernelThreads) {
             this.model = model;
-            this.imageAt = imageAt;
-            this.columns = columns;
+            this.reader = reader;
             this.inputShape = inputShape;
             this.outputs = outputs;
             this.classNames = classNames;
@@ -181,7 +200,7 @@ public final class SparkScorer implements AutoCloseable {
                     int n = 0;
                     while (n < batchSize && rows.hasNext()) {
                         Row r = rows.next();
-                        ImageFrames.copyImage(r, imageAt, images, n * size, size);
+                        reader.image(r, images, n * size, size);
                         inputs[n++] = r;
                     }
                     if (n > 0) scoreBatch(n);
@@ -215,9 +234,9 @@ public final class SparkScorer implements AutoCloseable {
         }
 
         private Row output(Row in, int best, float[] p) {
-            Object[] values = new Object[columns - 1 + (all ? 4 : 3)];
-            int j = 0;
-            for (int c = 0; c < columns; c++) if (c != imageAt) values[j++] = in.get(c);
+            Object[] kept = reader.kept(in);
+            Object[] values = java.util.Arrays.copyOf(kept, kept.length + (all ? 4 : 3));
+            int j = kept.length;
             values[j++] = best;
             values[j++] = classNames[best];
             values[j++] = p[best];
