@@ -85,6 +85,10 @@ class CheckpointResumeTest {
         assertTrue(e.getMessage().contains("the architecture differs at line 2: 'conv 4 3x3"), e.getMessage());
         e = assertThrows(CheckpointMismatchException.class, () -> fit(model(), Bars.make(100, 9), options(new Adam(1e-2)).resume(c).build()));
         assertTrue(e.getMessage().contains("the training data is 100 samples with fingerprint"), e.getMessage());
+        Graph frozen = model();
+        frozen.layer(0).trainable(false);
+        e = assertThrows(CheckpointMismatchException.class, () -> fit(frozen, TRAIN, options(new Adam(1e-2)).resume(c).build()));
+        assertTrue(e.getMessage().contains("the set of frozen layers is none in the checkpoint but " + frozen.layer(0).name() + " now"), e.getMessage());
     }
 
     @Test
