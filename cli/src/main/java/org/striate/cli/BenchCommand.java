@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
                 "(the JIT compiles the SIMD kernels for several seconds). Throughput and latency",
                 "are means over the measuring time, taken in 5 windows; the slowest, median and",
                 "fastest window are printed too, with a warning when they differ by more than",
-                "15%% (other work was using the cores). Each layer pass's GFLOP/s is the best of",
+                "25%% (other work was using the cores). Each layer pass's GFLOP/s is the best of",
                 "5 windows, each followed by an FMA-loop window of the same length; its share is",
                 "of the best FMA window taken alongside it, so it compares like with like even",
                 "when the machine's speed drifts. peak_gflops is the best FMA window of the run.",

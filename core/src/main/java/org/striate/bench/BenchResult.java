@@ -17,8 +17,8 @@ public record BenchResult(String model, String kernels, int threads,
                           Spread train, Spread infer, Spread latency, double peakGflops,
                           List<ConvFigures> layers, List<StepShare> steps) {
 
-    /** Relative spread of a figure's windows above which the machine is called busy. */
-    public static final double BUSY_SPREAD = 0.15;
+    /** Relative spread of a figure's windows above which the machine is called busy (a quiet 2-core machine shows up to about 16% on batch-1 latency). */
+    public static final double BUSY_SPREAD = 0.25;
 
     /** A figure: its mean over the measuring time, and its slowest, median and fastest window. */
     public record Spread(double mean, double min, double median, double max) {
