@@ -8,12 +8,12 @@ import org.striate.io.Json;
 
 /**
  * What {@code striate bench} reports for one model, with the JSON keys of {@link #toJson()}:
- * train_images_per_s (batch 64: the training step of {@code striate train}), infer_images_per_s
- * (batch 256), latency_batch1_us, each with the slowest, median and fastest of its windows;
+ * train_images_per_s (at train_batch, 64 by default: the training step of {@code striate train}),
+ * infer_images_per_s (at infer_batch, 256), latency_batch1_us, each with the slowest, median and fastest of its windows;
  * peak_gflops (FMA loop, all threads), and per convolution-like layer its forward and backward
  * GFLOP/s. {@code steps} says where a training step's time goes.
  */
-public record BenchResult(String model, String kernels, int threads,
+public record BenchResult(String model, String kernels, int threads, int trainBatch, int inferBatch,
                           Spread train, Spread infer, Spread latency, double peakGflops,
                           List<ConvFigures> layers, List<StepShare> steps) {
 
@@ -24,6 +24,11 @@ public record BenchResult(String model, String kernels, int threads,
     public record Spread(double mean, double min, double median, double max) {
         /** (max − min) / median: 0 on a quiet machine, tens of percent when other work takes the cores. */
         public double relative() { return median > 0 ? (max - min) / median : 0; }
+
+        Spread times(double k) { return new Spread(mean * k, min * k, median * k, max * k); }
+
+        /** The figure of the reciprocal (e.g. microseconds per call from calls per second): min and max swap. */
+        Spread inverse(double k) { return new Spread(k / mean, k / max, k / median, k / min); }
     }
 
     /**
@@ -49,6 +54,8 @@ public record BenchResult(String model, String kernels, int threads,
         o.put("model", model);
         o.put("kernels", kernels);
         o.put("threads", threads);
+        o.put("train_batch", trainBatch);
+        o.put("infer_batch", inferBatch);
         o.put("train_images_per_s", train.mean());
         o.put("infer_images_per_s", infer.mean());
         o.put("latency_batch1_us", latency.mean());
@@ -89,8 +96,8 @@ public record BenchResult(String model, String kernels, int threads,
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "model %s, kernels %s%n", model, kernels));
-        b.append(line("train_images_per_s", train, "img/s (batch 64, SGD momentum 0.9)", "%.0f"));
-        b.append(line("infer_images_per_s", infer, "img/s (batch 256)", "%.0f"));
+        b.append(line("train_images_per_s", train, "img/s (batch " + trainBatch + ", SGD momentum 0.9)", "%.0f"));
+        b.append(line("infer_images_per_s", infer, "img/s (batch " + inferBatch + ")", "%.0f"));
         b.append(line("latency_batch1_us", latency, "us", "%.0f"));
         b.append(String.format(Locale.ROOT, "peak_gflops %.1f GFLOP/s%n", peakGflops));
         if (busy()) {

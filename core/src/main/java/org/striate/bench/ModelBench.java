@@ -44,14 +44,14 @@ public final class ModelBench {
         MemoryPlan.check(model, o.inferBatch(), false, "Benchmarking the model's inference");
 
         Runnable step = trainingStep(model, o.trainBatch(), rng);
-        Timing.Rate train = Timing.perSecond(step, o.seconds()).times(o.trainBatch());
+        BenchResult.Spread train = Timing.perSecond(step, o.seconds()).times(o.trainBatch());
 
         DataParallel parallel = new DataParallel(model);
         Tensor inferX = randomBatch(rng, o.inferBatch(), model.inputShape());
-        Timing.Rate infer = Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds()).times(o.inferBatch());
+        BenchResult.Spread infer = Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds()).times(o.inferBatch());
 
         Tensor one = randomBatch(rng, 1, model.inputShape());
-        Timing.Rate latency = Timing.perSecond(() -> model.forward(one, false), o.seconds()).inverse(1e6);
+        BenchResult.Spread latency = Timing.perSecond(() -> model.forward(one, false), o.seconds()).inverse(1e6);
 
         double peak;
         List<ConvBench.Measured> measured = new ArrayList<>();
@@ -70,7 +70,7 @@ public final class ModelBench {
         }
         int profiled = Math.max(3, (int) (train.mean() / o.trainBatch() * o.seconds() / 4));
         List<BenchResult.StepShare> steps = profile(model, step, profiled);
-        return new BenchResult(modelName, k.name(), threads, spread(train), spread(infer), spread(latency), peak, convs, steps);
+        return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak, convs, steps);
     }
 
     /**
@@ -116,10 +116,6 @@ public final class ModelBench {
             out.add(new BenchResult.StepShare(nodes.get(i).layer().name(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps));
         }
         return out;
-    }
-
-    private static BenchResult.Spread spread(Timing.Rate r) {
-        return new BenchResult.Spread(r.mean(), r.min(), r.median(), r.max());
     }
 
     static Tensor randomBatch(Random rng, int n, int[] sample) {

@@ -6,31 +6,17 @@ import java.util.Arrays;
 final class Timing {
     private Timing() {}
 
-    /**
-     * A rate measured over {@link #WINDOWS} equal windows: {@code mean} over all the time measured (the
-     * figure reported), and the slowest, median and fastest window. A wide spread means something else
-     * took the cores while the windows ran.
-     */
-    record Rate(double mean, double min, double median, double max) {
-        /** (fastest − slowest) / median. */
-        double spread() { return median > 0 ? (max - min) / median : 0; }
-
-        Rate times(double k) { return new Rate(mean * k, min * k, median * k, max * k); }
-
-        /** The rate of the reciprocal (e.g. seconds per call from calls per second): min and max swap. */
-        Rate inverse(double k) { return new Rate(k / mean, k / max, k / median, k / min); }
-    }
-
     /** Windows a figure is measured in. */
     static final int WINDOWS = 5;
 
     /**
-     * Calls per second of {@code body} over about {@code seconds}, after a warm-up: at least as long,
+     * Calls per second of {@code body} over about {@code seconds}, in {@link #WINDOWS} equal windows
+     * (the mean over all of them, and the slowest, median and fastest window), after a warm-up: at least as long,
      * then on until two half-length windows agree within {@value #STEADY}. The JIT compiles the
      * Vector API kernels for many seconds on the same cores the timed threads use; a fixed warm-up
      * measured a half-compiled LeNet at a tenth of its speed on a busy machine.
      */
-    static Rate perSecond(Runnable body, double seconds) {
+    static BenchResult.Spread perSecond(Runnable body, double seconds) {
         warmUp(body, seconds);
         double[] rates = new double[WINDOWS];
         long calls = 0, nanos = 0;
@@ -41,7 +27,7 @@ final class Timing {
             nanos += done[1];
         }
         Arrays.sort(rates);
-        return new Rate(calls / (nanos / 1e9), rates[0], rates[WINDOWS / 2], rates[WINDOWS - 1]);
+        return new BenchResult.Spread(calls / (nanos / 1e9), rates[0], rates[WINDOWS / 2], rates[WINDOWS - 1]);
     }
 
     /**

@@ -40,6 +40,7 @@ class ModelBenchTest {
         assertTrue(r.trainImagesPerS() > 0 && r.inferImagesPerS() > 0 && r.latencyBatch1Us() > 0 && r.peakGflops() > 0, r.toText());
         assertEquals(2, r.layers().size());
         assertEquals("conv2d_1", r.layers().get(0).name());
+        assertTrue(r.toText().contains("(batch 8, SGD") && r.toText().contains("(batch 16)"), "the batches used are named: " + r.toText());
         assertEquals(model.layers().size(), r.steps().size());
         String json = r.toJson();
         for (String key : new String[] {"\"train_images_per_s\":", "\"infer_images_per_s\":", "\"latency_batch1_us\":",
@@ -83,8 +84,8 @@ class ModelBenchTest {
     void spreadSaysWhenTheMachineWasBusy() {
         BenchResult.Spread quiet = new BenchResult.Spread(100, 98, 100, 103);
         BenchResult.Spread noisy = new BenchResult.Spread(60, 20, 60, 100);
-        BenchResult calm = new BenchResult("m", "k", 2, quiet, quiet, quiet, 1, java.util.List.of(), java.util.List.of());
-        BenchResult busy = new BenchResult("m", "k", 2, quiet, noisy, quiet, 1, java.util.List.of(), java.util.List.of());
+        BenchResult calm = new BenchResult("m", "k", 2, 64, 256, quiet, quiet, quiet, 1, java.util.List.of(), java.util.List.of());
+        BenchResult busy = new BenchResult("m", "k", 2, 64, 256, quiet, noisy, quiet, 1, java.util.List.of(), java.util.List.of());
         assertTrue(!calm.busy() && busy.busy());
         assertTrue(busy.toText().contains("warning:") && !calm.toText().contains("warning:"));
         assertTrue(busy.toJson().contains("\"infer_images_per_s\":[20.0,60.0,100.0]"), busy.toJson());
