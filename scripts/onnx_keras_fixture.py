@@ -1,4 +1,4 @@
-"""Writes the Keras-exported ONNX fixture of the onnx module's tests.
+"""Writes the Keras-exported ONNX fixtures of the onnx module's tests.
 
     KERAS_BACKEND=torch python3 scripts/onnx_keras_fixture.py [OUT_DIR]   (default onnx/src/test/resources/onnx)
 
@@ -10,6 +10,14 @@ GlobalAveragePooling2D and MatMul + Add for Dense. The weights (biases included,
 at zero) are drawn at random so that every one of them shows in the outputs. Writes keras-cnn.onnx,
 keras-cnn.input.npy and keras-cnn.output.npy (Keras's own outputs), and the input once more as a
 TensorProto, keras-cnn.input.pb, written by onnx.numpy_helper as ONNX's test data sets are.
+
+The second model, keras-bn-cnn, has BatchNormalization after both convolutions (the second
+without beta, center=False) and after the first dense layer, with random gamma, beta, moving mean
+and moving variance. Keras's exporter writes no BatchNormalization node for it: each becomes
+Sub (moving mean), Mul (gamma / sqrt(variance + epsilon), folded into one constant) and Add (beta;
+zeros written as a Constant node when center=False), by constants of shape (1, C, 1, 1) after a
+convolution and (1, F) after a dense layer. Writes keras-bn-cnn.onnx, keras-bn-cnn.input.npy and
+keras-bn-cnn.output.npy.
 """
 import os
 import sys
@@ -22,6 +30,11 @@ import numpy as np  # noqa: E402
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "onnx/src/test/resources/onnx"
+    cnn(out)
+    bn_cnn(out)
+
+
+def cnn(out):
     keras.utils.set_random_seed(1)
     keras.config.set_image_data_format("channels_first")
     inputs = keras.Input((1, 28, 28))
@@ -47,6 +60,41 @@ def main():
     with open(os.path.join(out, "keras-cnn.input.pb"), "wb") as f:
         f.write(numpy_helper.from_array(x, name="input").SerializeToString())
     print("keras", keras.__version__, "backend", keras.backend.backend(), "->", os.path.join(out, "keras-cnn.onnx"), y.shape)
+
+
+def bn_cnn(out):
+    keras.utils.set_random_seed(2)
+    keras.config.set_image_data_format("channels_first")
+    inputs = keras.Input((1, 28, 28))
+    x = keras.layers.Conv2D(8, 3, padding="same", name="conv1")(inputs)
+    x = keras.layers.BatchNormalization(axis=1, name="bn1")(x)
+    x = keras.layers.ReLU()(x)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(16, 3, use_bias=False, name="conv2")(x)
+    x = keras.layers.BatchNormalization(axis=1, center=False, name="bn2")(x)
+    x = keras.layers.ReLU()(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    x = keras.layers.Dense(32, name="fc1")(x)
+    x = keras.layers.BatchNormalization(name="bn3")(x)
+    x = keras.layers.ReLU()(x)
+    outputs = keras.layers.Dense(10, name="fc2")(x)
+    model = keras.Model(inputs, outputs)
+    rng = np.random.default_rng(4)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if isinstance(layer, keras.layers.BatchNormalization):
+            # gamma and the moving variance around 1, beta and the moving mean around 0
+            positive = [v.path.endswith(("gamma", "moving_variance")) for v in layer.weights]
+            layer.set_weights([(rng.uniform(0.5, 1.5, w.shape) if p else rng.normal(0, 0.3, w.shape)).astype(np.float32)
+                               for w, p in zip(weights, positive)])
+        elif weights:
+            layer.set_weights([rng.normal(0, 0.3, w.shape).astype(np.float32) for w in weights])
+    x = rng.random((3, 1, 28, 28), dtype=np.float32)
+    y = np.asarray(model(x).detach().cpu().numpy(), dtype=np.float32)
+    np.save(os.path.join(out, "keras-bn-cnn.input.npy"), x)
+    np.save(os.path.join(out, "keras-bn-cnn.output.npy"), y)
+    model.export(os.path.join(out, "keras-bn-cnn.onnx"), format="onnx")
+    print("keras", keras.__version__, "backend", keras.backend.backend(), "->", os.path.join(out, "keras-bn-cnn.onnx"), y.shape)
 
 
 if __name__ == "__main__":
