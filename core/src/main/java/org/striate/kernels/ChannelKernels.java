@@ -2,7 +2,8 @@ package org.striate.kernels;
 
 /**
  * Loops over the planes of a channel-first batch x (N, C, S), where S is the product of the spatial
- * sizes (H·W for images, 1 for flat features): global average pooling and batch normalisation.
+ * sizes (H·W for images, 1 for flat features): global average pooling, batch normalisation and the
+ * per-channel affine map.
  * Sums are kept in double so that statistics over large batches stay exact to float precision.
  */
 public final class ChannelKernels {
@@ -117,6 +118,39 @@ public final class ChannelKernels {
                 for (int i = 0; i < plane; i++) sum += dy[base + i];
             }
             db[dbOff + c] += (float) sum;
+        }
+    }
+
+    /** y writes x · params[scaleOff + c] + params[shiftOff + c] over each channel plane. */
+    public static void affineForward(int batch, int channels, int plane, float[] x, float[] params, int scaleOff, int shiftOff, float[] y) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                float scale = params[scaleOff + c], shift = params[shiftOff + c];
+                int base = (n * channels + c) * plane;
+                for (int s = 0; s < plane; s++) y[base + s] = x[base + s] * scale + shift;
+            }
+        }
+    }
+
+    /**
+     * The scale's gradient accumulates Σ dy·x and the shift's Σ dy per channel; dx, unless null,
+     * writes dy · scale[c].
+     */
+    public static void affineBackward(int batch, int channels, int plane, float[] x, float[] params, int scaleOff, float[] dy,
+                                      float[] dx, float[] grads, int dScaleOff, int dShiftOff) {
+        for (int c = 0; c < channels; c++) {
+            double sumDy = 0, sumDyX = 0;
+            float scale = params[scaleOff + c];
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * plane;
+                for (int s = 0; s < plane; s++) {
+                    sumDy += dy[base + s];
+                    sumDyX += (double) dy[base + s] * x[base + s];
+                    if (dx != null) dx[base + s] = dy[base + s] * scale;
+                }
+            }
+            grads[dScaleOff + c] += (float) sumDyX;
+            grads[dShiftOff + c] += (float) sumDy;
         }
     }
 }

@@ -105,6 +105,7 @@ public final class LayerRegistry {
             l.expectArgs(0, 0, "'batchnorm [momentum=0.1] [eps=1e-5]'");
             return new BatchNorm2d(l.floatOption("momentum", BatchNorm2d.DEFAULT_MOMENTUM), l.floatOption("eps", BatchNorm2d.DEFAULT_EPS));
         });
+        register("affine", l -> { l.expectArgs(0, 0, "'affine' with no arguments"); return new ChannelAffine(); });
         register("lc", l -> {
             l.expectArgs(2, 2, "'lc FILTERS KxK [stride=S] [pad=P|same] [bias=false]'");
             int[] k = l.pairArg(1, "kernel");

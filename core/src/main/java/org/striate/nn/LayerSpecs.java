@@ -31,6 +31,7 @@ import org.striate.StriateException;
  * relu | leakyrelu [alpha=0.01] | sigmoid | tanh | softmax
  * dropout RATE                     inverted dropout, identity in evaluation
  * batchnorm [momentum=0.1] [eps=1e-5]
+ * affine                           y = x·scale[c] + shift[c] per channel (what BatchNorm is at inference)
  * flatten
  * </pre>
  */

@@ -90,4 +90,12 @@ class GradientCheckTest {
                 check("batchnorm training, flat features", () -> GradientCheck.of(new BatchNorm2d(), 6).batch(8)),
                 check("batchnorm evaluation", () -> GradientCheck.of(new BatchNorm2d(), 2, 3, 3).training(false)));
     }
+
+    @TestFactory
+    Stream<DynamicTest> affine() {
+        return Stream.of(
+                linear("affine on maps", () -> GradientCheck.of(new ChannelAffine(), 3, 4, 5).batch(3)),
+                linear("affine on flat features", () -> GradientCheck.of(new ChannelAffine(), 7)),
+                linear("affine evaluation", () -> GradientCheck.of(new ChannelAffine(), 2, 3, 3).training(false)));
+    }
 }

@@ -53,6 +53,10 @@ class LayerErrorsTest {
                 dynamicTest("batchnorm needs a channel axis", () -> {
                     ShapeException e = assertThrows(ShapeException.class, () -> new BatchNorm2d().build(new int[0]));
                     assertTrue(e.getMessage().startsWith("Layer 'batchnorm2d' (BatchNorm2d) expects channel-first input"), e.getMessage());
+                }),
+                dynamicTest("affine needs a channel axis", () -> {
+                    ShapeException e = assertThrows(ShapeException.class, () -> new ChannelAffine().build(new int[0]));
+                    assertTrue(e.getMessage().startsWith("Layer 'channelaffine' (ChannelAffine) expects channel-first input"), e.getMessage());
                 }));
     }
 

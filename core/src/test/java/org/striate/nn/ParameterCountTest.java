@@ -21,6 +21,8 @@ class ParameterCountTest {
         expect(new LocallyConnected2d(4, 3), new int[] {3, 8, 8}, 4 * 36 * 27 + 4 * 36, 4L * 36 * 27);
         expect(new LocallyConnected2d(4, 3).bias(false), new int[] {3, 8, 8}, 4 * 36 * 27, 4L * 36 * 27);
         expect(new BatchNorm2d(), new int[] {16, 7, 7}, 32, 16L * 49);
+        expect(new ChannelAffine(), new int[] {16, 7, 7}, 32, 16L * 49);
+        expect(new ChannelAffine(), new int[] {10}, 20, 10);
         expect(new MaxPool2d(2), new int[] {3, 8, 8}, 0, 0);
         expect(new AvgPool2d(2), new int[] {3, 8, 8}, 0, 0);
         expect(new MinPool2d(2), new int[] {3, 8, 8}, 0, 0);

@@ -25,6 +25,7 @@ class SpecRoundTripTest {
             avgpool 3 stride=1 pad=1
             lc 2 3x3 stride=2 pad=1
             batchnorm momentum=0.05 eps=0.001
+            affine
             tanh
             sigmoid
             dropout 0.25
@@ -77,7 +78,7 @@ class SpecRoundTripTest {
     @Test
     void everyNewKeywordIsRegistered() {
         for (String k : List.of("maxpool", "avgpool", "minpool", "gap", "leakyrelu", "sigmoid", "tanh", "softmax", "dropout",
-                "batchnorm", "lc", "conv1d", "conv3d")) {
+                "batchnorm", "affine", "lc", "conv1d", "conv3d")) {
             assertTrue(LayerSpecs.keywords().contains(k), k);
         }
     }
