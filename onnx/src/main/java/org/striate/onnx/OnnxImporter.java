@@ -149,6 +149,8 @@ final class OnnxImporter {
                 failed = true;
             } else if (in[i] instanceof Value.Unbiased u && (readers(name) != 1 || !(n.op().equals("Add") || n.op().equals("Cast")))) {
                 in[i] = u.act(); // read by anything but one Add (of its bias) or Cast: the convolution stays without bias
+            } else if (in[i] instanceof Value.Affine a && (readers(name) != 1 || !ArithmeticOps.FOLDING.contains(n.op()))) {
+                in[i] = a.act(); // read by more than one node, or by one that does not fold into it: the affine layer is complete
             }
         }
         if (!failed) {
@@ -183,6 +185,7 @@ final class OnnxImporter {
     Act act(Value v) {
         if (v instanceof Act a) return a;
         if (v instanceof Value.Unbiased u) return u.act();
+        if (v instanceof Value.Affine a) return a.act();
         if (v instanceof Padded p) {
             Node n = add(new ZeroPad2d(p.top(), p.bottom(), p.left(), p.right()), p.name(), p.source().node());
             return new Act(n, n.shape());

@@ -1,7 +1,6 @@
 package org.striate.onnx;
 
 import java.util.Arrays;
-import org.striate.nn.Add;
 import org.striate.nn.BatchNorm2d;
 import org.striate.nn.Concat;
 import org.striate.nn.Dropout;
@@ -22,20 +21,23 @@ import org.striate.onnx.Value.MatMul;
 
 /**
  * One ONNX operator on activations → Striate layers. Convolutions, pooling and padding are in
- * {@link WindowOps}; everything known at import time was folded before ({@link ConstantFolder}).
+ * {@link WindowOps}, element-wise arithmetic in {@link ArithmeticOps}; everything known at import
+ * time was folded before ({@link ConstantFolder}).
  */
 final class OpMapper {
     /** The operators mapped here (besides those {@link ConstantFolder} evaluates). */
     static final java.util.Set<String> OPS = java.util.Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "Pad", "GlobalAveragePool",
             "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Dropout", "Identity", "Neg", "Flatten", "Reshape", "Gemm",
-            "MatMul", "Add", "Sum", "Sub", "Div", "Concat", "Resize", "Upsample", "Cast", "ReduceMean");
+            "MatMul", "Add", "Sum", "Sub", "Mul", "Div", "Concat", "Resize", "Upsample", "Cast", "ReduceMean");
 
     private final OnnxImporter im;
     private final WindowOps windows;
+    private final ArithmeticOps arithmetic;
 
     OpMapper(OnnxImporter im) {
         this.im = im;
         this.windows = new WindowOps(im);
+        this.arithmetic = new ArithmeticOps(im);
     }
 
     void map(OnnxModel.Node n, Value[] in) {
@@ -73,8 +75,7 @@ final class OpMapper {
             case "Reshape" -> reshape(n, in);
             case "Gemm" -> gemm(n, in);
             case "MatMul" -> matMul(n, in);
-            case "Add", "Sum" -> add(n, in);
-            case "Sub", "Div" -> normalisation(n, in);
+            case "Add", "Sum", "Sub", "Mul", "Div" -> arithmetic.map(n, in);
             case "Concat" -> concat(n, in);
             case "Resize", "Upsample" -> resize(n, in);
             default -> throw new Unsupported("operator not supported");
@@ -229,56 +230,6 @@ final class OpMapper {
         for (int u = 0; u < units; u++) for (int i = 0; i < f; i++) w[u * f + i] = b.floats()[i * units + u];
         String name = LayerNames.ofWeight(n.input(1));
         im.put(n, 0, new MatMul(x, w, units, name != null ? name : LayerNames.ofNode(n.name(), n.op())));
-    }
-
-    private void add(OnnxModel.Node n, Value[] in) {
-        if (in.length == 2 && (in[0] instanceof Const || in[1] instanceof Const)) {
-            Value other = in[0] instanceof Const ? in[1] : in[0];
-            Const c = (Const) (in[0] instanceof Const ? in[0] : in[1]);
-            if (other instanceof MatMul m && c.floats() != null && c.size() == m.units()) {
-                im.put(n, 0, im.dense(m, c.floats()));
-                return;
-            }
-            if (other instanceof Value.Unbiased u && c.floats() != null && c.size() == u.filters() && c.dims().length >= 3
-                    && c.dims()[c.dims().length - 3] == u.filters()) {
-                u.layer().bias(true); // built, not yet bound: the graph made at the end gives it room for the bias
-                im.weights(u.layer(), concat(u.weights(), c.floats()), null);
-                im.put(n, 0, u.act());
-                return;
-            }
-            throw new Unsupported("adding a constant tensor to activations (only a bias right after a MatMul or a Conv without bias is supported)");
-        }
-        if (in.length == 1) { im.put(n, 0, in[0]); return; }
-        Node[] nodes = new Node[in.length];
-        Act first = im.act(in[0]);
-        for (int i = 0; i < in.length; i++) {
-            Act a = i == 0 ? first : im.act(in[i]);
-            if (!Arrays.equals(a.shape(), first.shape())) throw new Unsupported("adding tensors of different shapes (broadcasting)");
-            nodes[i] = a.node();
-        }
-        Node y = im.add(new Add(), LayerNames.ofNode(n.name(), n.op()), nodes);
-        im.put(n, 0, new Act(y, first.shape()));
-    }
-
-    /** Sub then Div by per-channel constants straight on the input: the model's input normalisation. */
-    private void normalisation(OnnxModel.Node n, Value[] in) {
-        boolean sub = n.op().equals("Sub");
-        String x = n.input(0);
-        boolean onInput = sub ? x.equals(im.inputName) && im.mean == null && im.std == null
-                : (x.equals(im.inputName) && im.mean == null || x.equals(im.normalised)) && im.std == null;
-        if (!onInput || !(in.length == 2 && in[1] instanceof Const c && c.floats() != null) || im.readers(x) != 1) {
-            throw new Unsupported(n.op() + " of activations; only the input's normalisation (Sub, then Div, by per-channel constants) is supported");
-        }
-        float[] v = ((Const) in[1]).floats();
-        int channels = im.input.shape()[0];
-        if (v.length != 1 && v.length != channels) throw new Unsupported(n.op() + " of the input by " + v.length + " values for " + channels + " channels");
-        if (sub) im.mean = v.clone();
-        else {
-            for (float s : v) if (!(s > 0)) throw new Unsupported("Div of the input by " + s);
-            im.std = v.clone();
-        }
-        im.normalised = n.outputs().get(0);
-        im.put(n, 0, in[0]);
     }
 
     private void concat(OnnxModel.Node n, Value[] in) {

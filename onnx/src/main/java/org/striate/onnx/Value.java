@@ -35,6 +35,14 @@ sealed interface Value {
      */
     record Unbiased(Act act, Conv2d layer, float[] weights, int filters) implements Value {}
 
+    /**
+     * A per-channel affine layer already added, y = x·scale + shift with its weights (scale then
+     * shift) still open: a following Add, Sub, Mul or Div by constants that alone reads its output
+     * folds into them (Keras's exporter writes BatchNormalization as Sub, Mul, Add). Read anywhere
+     * else, it is the layer's output as it is.
+     */
+    record Affine(Act act, float[] params) implements Value {}
+
     /** −x, pending: only a MaxPool may follow (−MaxPool(−x) is min pooling, as Striate exports it), then another Neg. */
     record Negated(Act source) implements Value {}
 
