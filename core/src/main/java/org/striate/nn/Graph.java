@@ -276,6 +276,13 @@ public class Graph {
         return Arrays.copyOf(r, k);
     }
 
+    /** The names of the {@link Layer#trainable(boolean) frozen} layers, in graph order; empty when none is. */
+    public List<String> frozenLayerNames() {
+        List<String> names = new ArrayList<>();
+        for (Layer layer : layers()) if (!layer.trainable()) names.add(layer.name());
+        return names;
+    }
+
     /** Every node, the input first, each after all of its inputs. */
     public List<Node> nodes() { return List.of(nodes); }
 

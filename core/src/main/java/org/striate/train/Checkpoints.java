@@ -39,7 +39,7 @@ final class Checkpoints {
         m.put("the parameter count", String.valueOf(model.paramCount()));
         m.put("the normalisation", "mean " + Arrays.toString(model.mean()) + " std " + Arrays.toString(model.std()));
         m.put("the class names", String.join(",", model.classNames()));
-        m.put("the set of frozen layers", frozen(model));
+        m.put("the set of frozen layers", model.frozenLayerNames().isEmpty() ? "none" : String.join(",", model.frozenLayerNames()));
         m.put("the training data", train.size() + " samples with fingerprint " + fingerprint(train));
         m.put("the epoch count", String.valueOf(o.epochs()));
         m.put("the batch size", String.valueOf(o.batchSize()));
@@ -50,13 +50,6 @@ final class Checkpoints {
         m.put("the augmentation", o.augmentation().toString());
         m.put("the kernels", Kernels.get().name() + ", batch split over " + threads + (threads == 1 ? " thread" : " threads"));
         return m;
-    }
-
-    /** The names of the layers that are not trainable, or "none": freezing changes every step after it. */
-    private static String frozen(Graph model) {
-        java.util.StringJoiner names = new java.util.StringJoiner(",");
-        for (org.striate.nn.Layer l : model.layers()) if (!l.trainable()) names.add(l.name());
-        return names.length() == 0 ? "none" : names.toString();
     }
 
     /** A record says its values; other classes only their name (a lambda's is cut before its address). */

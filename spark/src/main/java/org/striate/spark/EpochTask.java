@@ -74,7 +74,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Shard>, Iterator<EpochR
         Checkpoint start = Checkpoint.fromBytes(checkpoint.value(), "the checkpoint broadcast");
         Optimizer optimizer = optimizers.get();
         Checkpoint.restore(optimizer, start.optimizer());
-        Replica replica = new Replica(start.decodeModel(), optimizer, shard, k, total, slice, seed, epoch);
+        Replica replica = new Replica(start.decodeModelFrozen(), optimizer, shard, k, total, slice, seed, epoch);
         int steps = Replica.steps(total, k, slice), samples = 0, correct = 0, diverged = 0;
         double lossSum = 0;
         long compute = 0, allReduce = 0, optimize = 0;

@@ -32,6 +32,8 @@ import org.striate.train.SoftmaxCrossEntropy;
  *
  * <p>Layer state (BatchNorm's running statistics) is reduced too: the mean of the replicas' states
  * weighted by slice size. BatchNorm still normalises each slice with the slice's own statistics.
+ * Frozen layers ({@code Layer.trainable(false)}) take no optimizer step and send no state: a frozen
+ * BatchNorm's statistics are the same on every replica and a weighted mean could round them.
  */
 final class Replica {
     /** Bytes before the gradients in a message: slice size, correct predictions, loss sum. */
@@ -40,6 +42,8 @@ final class Replica {
     final Graph model;
     private final DataParallel parallel;
     private final Optimizer optimizer;
+    /** The parameter ranges of trainable layers, as {@code TrainingStep} steps them. */
+    private final int[] trainable;
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final BatchLoader loader;
     private final int rank, k, total, slice, outputs;
@@ -58,6 +62,7 @@ final class Replica {
         this.model = model;
         this.parallel = new DataParallel(model);
         this.optimizer = optimizer;
+        this.trainable = model.trainableRanges();
         this.rank = shard.rank();
         this.k = k;
         this.total = total;
@@ -71,7 +76,7 @@ final class Replica {
         int length = 0;
         for (Layer layer : model.layers()) {
             if (layer instanceof Dropout) layer.initParams(new Random(rankSeed(seed, rank) ^ (epoch + 1) * 0xD1B54A32D192ED03L));
-            int s = layer.state().length;
+            int s = layer.trainable() ? layer.state().length : 0;
             if (s > 0) stateful.add(layer);
             length += s;
         }
@@ -168,8 +173,8 @@ final class Replica {
         }
     }
 
-    /** The optimizer's step on the summed gradient. */
-    void step() { optimizer.step(model.params(), model.grads(), optimizer.learningRate()); }
+    /** The optimizer's step on the summed gradient, over the trainable layers' parameters only. */
+    void step() { optimizer.step(model.params(), model.grads(), optimizer.learningRate(), trainable); }
 
     Optimizer optimizer() { return optimizer; }
     int globalSamples() { return globalN; }

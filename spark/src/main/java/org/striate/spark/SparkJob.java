@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import org.striate.data.Resize;
 import org.striate.data.TrainTestSplit;
 import org.striate.io.ModelFile;
 import org.striate.kernels.Kernels;
+import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
@@ -39,7 +41,7 @@ import org.striate.train.Adam;
  */
 public final class SparkJob {
     private static final Set<String> OPTIONS = Set.of("--master", "--data", "--model", "--workers", "--epochs", "--batch", "--lr", "--seed",
-            "--limit", "--out", "--checkpoint-dir", "--resume", "--score-out", "--format", "--fail-once", "--exchange", "--score-batch");
+            "--limit", "--out", "--checkpoint-dir", "--resume", "--score-out", "--format", "--fail-once", "--exchange", "--score-batch", "--freeze");
     private static final String USAGE = """
             usage: spark/job train|score [options]
               --master URL          Spark master (default local[2], or the one spark-submit gives)
@@ -52,6 +54,7 @@ public final class SparkJob {
               --out FILE            where train saves the model (default models/spark-<model>.striate)
               --checkpoint-dir DIR  checkpoint after each epoch (default runs/spark-checkpoint); --resume continues from it
               --score-out DIR --format parquet|csv   write the scored test set there
+              --freeze NAME[,NAME...]  keep these layers' weights (and a BatchNorm's statistics) as they are, as striate train --freeze
               --fail-once E:S:R     make worker R fail once before step S of epoch E (shows the stage retry)
               --exchange peers|barrier   gradient exchange (default peers)
             """;
@@ -134,6 +137,7 @@ public final class SparkJob {
             Normalization.ChannelStats s = Normalization.perChannel(train);
             model.normalization(s.mean(), s.std()).classNames(train.classNames());
         }
+        freeze(model);
         int k = (int) number("--workers", 2);
         double lr = Double.parseDouble(opts.getOrDefault("--lr", "0.001"));
         int[] fail = failOnce();
@@ -161,6 +165,22 @@ public final class SparkJob {
         ModelFile.save(result.model(), file);
         out.println("saved " + file);
         score(spark, result.model());
+    }
+
+    /** --freeze: the names 'striate summary' prints; all unknown ones are named at once. */
+    private void freeze(Graph model) {
+        String list = opts.get("--freeze");
+        if (list == null) return;
+        List<String> names = model.layers().stream().map(Layer::name).toList();
+        List<String> unknown = new ArrayList<>();
+        for (String name : list.split(",")) {
+            String n = name.trim();
+            if (names.contains(n)) model.layers().get(names.indexOf(n)).trainable(false); else unknown.add(n);
+        }
+        if (!unknown.isEmpty()) {
+            throw new SparkInputException("--freeze names " + String.join(", ", unknown) + ", which the model does not have. Expected names of its layers: "
+                    + String.join(", ", names) + ".");
+        }
     }
 
     private void score(SparkSession spark, Graph trained) throws IOException {

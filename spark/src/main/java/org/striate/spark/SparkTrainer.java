@@ -33,6 +33,8 @@ import scala.reflect.ClassTag$;
  * each worker computes its slice's gradient, the k gradients are all-gathered and summed in rank
  * order, and every replica takes the same optimizer step, so all replicas stay bit-identical (the
  * driver checks their hashes after every epoch). With k = 1 this is {@code Trainer.fit}, step for step.
+ * Layers the model has frozen ({@code Layer.trainable(false)}) stay frozen on every worker, as in
+ * {@code Trainer}: their weights and a frozen BatchNorm's statistics end bit-identical.
  *
  * <p>Each epoch is one Spark job. The driver broadcasts the checkpoint (model file bytes and optimizer
  * state) the epoch starts from, and keeps (and writes, given {@link #checkpointDir}) the one rank 0
@@ -130,7 +132,15 @@ public final class SparkTrainer {
         try {
             int total = shards.map(Shard::size).reduce(Integer::sum);
             if (total == 0) throw new SparkInputException("Cannot train on an empty DataFrame. Expected at least one row.");
+            if (model.trainableRanges().length == 0 && model.paramCount() > 0) {
+                throw new SparkInputException("Every layer with parameters is frozen, so training would change nothing. Expected at least one "
+                        + "trainable layer: freeze fewer layers.");
+            }
             Checkpoint state = resume && checkpointDir != null ? Checkpoint.load(checkpointDir) : null;
+            if (state != null && !state.frozen().equals(model.frozenLayerNames())) {
+                throw new SparkInputException("The checkpoint in " + checkpointDir + " was written with frozen layers " + describe(state.frozen())
+                        + ", but this run freezes " + describe(model.frozenLayerNames()) + ". Expected the same layers frozen as the run it resumes.");
+            }
             if (state == null) state = Checkpoint.start(model, optimizer.get());
             checkMessageSize(spark, k, model);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -157,7 +167,7 @@ public final class SparkTrainer {
                 if (hashes.stream().distinct().count() != 1) {
                     throw new IllegalStateException("The replicas differ after epoch " + (epoch + 1) + ": " + hashes + ". Expected identical weights on every worker.");
                 }
-                state = new Checkpoint(epoch + 1, first.model(), first.optimizer());
+                state = new Checkpoint(epoch + 1, first.model(), first.optimizer(), state.frozen());
                 if (checkpointDir != null) state.save(checkpointDir);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 EpochStats stats = new EpochStats(epoch + 1, first.lossSum() / first.samples(), (double) first.correct() / first.samples(),
@@ -168,11 +178,13 @@ public final class SparkTrainer {
                 reports.add(report);
                 listener.accept(report);
             }
-            return new Result(state.decodeModel(), reports);
+            return new Result(state.decodeModelFrozen(), reports);
         } finally {
             shards.unpersist(false);
         }
     }
+
+    private static String describe(List<String> frozen) { return frozen.isEmpty() ? "(none)" : String.join(",", frozen); }
 
     private static double mean(List<EpochResult> results, java.util.function.ToDoubleFunction<EpochResult> f) {
         return results.stream().mapToDouble(f).average().orElse(0);

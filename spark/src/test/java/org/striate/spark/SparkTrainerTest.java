@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.data.Dataset;
 import org.striate.io.ModelFile;
+import org.striate.nn.Layer;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
 import org.striate.train.Adam;
@@ -25,6 +26,7 @@ import org.striate.train.Trainer;
 
 class SparkTrainerTest {
     private static final String CNN = "input 1x12x12\nconv 4 3x3 pad=same\nrelu\nmaxpool 2\nflatten\ndense 4\n";
+    private static final String CNN_BN = "input 1x12x12\nconv 4 3x3 pad=same\nbatchnorm\nrelu\nmaxpool 2\nflatten\ndense 4\n";
     private static final String CNN_BN_DROPOUT = "input 1x12x12\nconv 4 3x3 pad=same\nbatchnorm\nrelu\nmaxpool 2\nflatten\ndropout 0.2\ndense 4\n";
 
     private static Graph model(String spec) { return LayerSpecs.parse(spec, "test model", null).build(3); }
@@ -107,6 +109,65 @@ class SparkTrainerTest {
         assertEquals(1, resumed.epochs().size(), "only the second epoch ran again");
         assertEquals(2, resumed.epochs().get(0).stats().epoch());
         assertEquals(Replica.hash(straight.model()), Replica.hash(resumed.model()));
+    }
+
+    @Test
+    void frozenLayersStayBitIdenticalOnEveryWorkerAndTheRunEqualsFit(@TempDir Path tmp) throws Exception {
+        Dataset data = SparkTests.blocks(160, 4, 17);
+        Graph model = model(CNN_BN), local = copy(model);       // no Dropout: its masks are drawn per rank, not as Trainer draws them
+        for (Graph m : List.of(model, local)) { m.layer(0).trainable(false); m.layer(1).trainable(false); }   // conv and its BatchNorm
+        float[] start = model.params().clone();
+        float[] bnStart = model.layer(1).state().clone();
+        SparkTrainer.Result r = new SparkTrainer().workers(2).epochs(2).batchSize(16).seed(3).optimizer(() -> new Adam(1e-2))
+                .checkpointDir(tmp).fit(SparkTests.spark(), model, data);
+        Graph trained = r.model();
+        int convFrom = trained.layer(0).paramOffset(), convTo = trained.layer(1).paramOffset() + trained.layer(1).paramCount();
+        for (int i = convFrom; i < convTo; i++) assertEquals(start[i], trained.params()[i], "frozen parameter " + i);
+        assertArrayEquals(bnStart, trained.layer(1).state(), "a frozen BatchNorm keeps its running statistics");
+        Layer head = trained.layer(trained.layers().size() - 1);
+        int from = head.paramOffset(), to = from + head.paramCount();
+        assertNotEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(start, from, to)),
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(trained.params(), from, to)), "the head trained");
+        assertEquals(List.of(trained.layer(0).name(), trained.layer(1).name()), trained.frozenLayerNames(), "the result stays frozen");
+        for (SparkTrainer.EpochReport e : r.epochs()) assertEquals(1, e.replicaHashes().stream().distinct().count());
+
+        // one worker is Trainer.fit step for step, freezing included
+        SparkTrainer.Result one = new SparkTrainer().workers(1).epochs(2).batchSize(16).seed(3).optimizer(() -> new Adam(1e-2))
+                .fit(SparkTests.spark(), model, data);
+        new Trainer(local, TrainOptions.builder().epochs(2).batchSize(16).seed(3).optimizer(new Adam(1e-2)).build()).fit(data);
+        assertArrayEquals(local.params(), one.model().params());
+
+        // resuming the checkpoint with other layers frozen is another run: refused, naming both sets
+        Graph other = model(CNN_BN);
+        other.layer(0).trainable(false);
+        assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().workers(2).epochs(3).batchSize(16).seed(3)
+                .checkpointDir(tmp).resume(true).fit(SparkTests.spark(), other, data)), "frozen layers", trained.layer(1).name());
+        Graph all = model(CNN);
+        for (Layer l : all.layers()) l.trainable(false);
+        assertMessage(assertThrows(SparkInputException.class, () -> new SparkTrainer().fit(SparkTests.spark(), all, data)), "Every layer");
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeFreezingReachedSparkStillLoads() throws Exception {
+        Graph m = model(CNN);
+        Checkpoint now = Checkpoint.start(m, new Adam(1e-3));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.write("STRCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.writeInt(3);
+            out.writeInt(now.model().length);
+            out.write(now.model());
+            out.writeInt(now.optimizer().length);
+            out.write(now.optimizer());
+        }
+        Checkpoint old = Checkpoint.fromBytes(bytes.toByteArray(), "a version-1 checkpoint");
+        assertEquals(3, old.epochsDone());
+        assertEquals(List.of(), old.frozen());
+        assertEquals(Replica.hash(m), Replica.hash(old.decodeModelFrozen()));
+        m.layer(0).trainable(false);
+        Checkpoint frozen = Checkpoint.fromBytes(Checkpoint.start(m, new Adam(1e-3)).toBytes(), "a checkpoint");
+        assertEquals(List.of(m.layer(0).name()), frozen.frozen());
+        assertTrue(!frozen.decodeModelFrozen().layer(0).trainable());
     }
 
     @Test
