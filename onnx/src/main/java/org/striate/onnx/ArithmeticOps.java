@@ -17,8 +17,8 @@ import org.striate.onnx.Value.MatMul;
  * Mul, Add) folds into one. Adding activations of the same shape is an {@link Add} layer.
  */
 final class ArithmeticOps {
-    /** The operators that fold into a pending {@link Value.Affine} (Cast passes it on). */
-    static final java.util.Set<String> FOLDING = java.util.Set.of("Add", "Sub", "Mul", "Div", "Cast");
+    /** The operators that fold into a pending {@link Value.Affine} (Cast and a Transpose to channels-last pass it on). */
+    static final java.util.Set<String> FOLDING = java.util.Set.of("Add", "Sub", "Mul", "Div", "Cast", "Transpose");
 
     private final OnnxImporter im;
 

@@ -9,7 +9,7 @@ import org.striate.onnx.Value.Const;
 
 /**
  * Evaluates at import time the nodes whose inputs are all known: the Shape → Gather → Unsqueeze →
- * Concat chain that {@code x.view(x.size(0), -1)} exports to, weight transposes, casts and small
+ * Concat chain that {@code x.view(x.size(0), -1)} exports to, transposes of weights, casts and small
  * integer arithmetic. Shapes of activations come from the static input shape; the batch size is kept
  * as the marker {@link Value#BATCH}.
  */
@@ -22,7 +22,7 @@ final class ConstantFolder {
     /** Whether {@code n} can be folded given its inputs (Shape also takes activations). */
     static boolean folds(Node n, Value[] in) {
         if (!OPS.contains(n.op())) return false;
-        if (n.op().equals("Shape")) return in.length == 1 && (in[0] instanceof Const || in[0] instanceof Act);
+        if (n.op().equals("Shape")) return in.length == 1 && (in[0] instanceof Const || in[0] instanceof Act || in[0] instanceof Value.ChannelsLast);
         for (Value v : in) if (v != null && !(v instanceof Const)) return false;
         return true;
     }
@@ -77,6 +77,8 @@ final class ConstantFolder {
             dims = new long[a.shape().length + 1];
             dims[0] = Value.BATCH;
             for (int i = 0; i < a.shape().length; i++) dims[i + 1] = a.shape()[i];
+        } else if (v instanceof Value.ChannelsLast c) {
+            dims = LayoutOps.onnxDims(c);
         } else {
             dims = ((Const) v).dims().clone();
         }
@@ -187,14 +189,38 @@ final class ConstantFolder {
     }
 
     private static Const transpose(Node n, Const x) {
-        long[] perm = n.intsAttr("perm");
-        if (x.dims().length != 2 || x.floats() == null || (perm != null && !(perm.length == 2 && perm[0] == 1 && perm[1] == 0))) {
-            throw new Unsupported("only transposes of 2-D float constants (weights) are folded");
+        int r = x.dims().length;
+        long[] p = n.intsAttr("perm");
+        int[] perm = new int[r];
+        boolean[] seen = new boolean[r];
+        if (p != null && p.length != r) throw new Unsupported("perm " + Arrays.toString(p) + " for a constant of rank " + r);
+        for (int i = 0; i < r; i++) {
+            long a = p == null ? r - 1 - i : p[i];
+            if (a < 0 || a >= r || seen[(int) a]) throw new Unsupported("perm " + Arrays.toString(p) + " for a constant of rank " + r);
+            seen[(int) a] = true;
+            perm[i] = (int) a;
         }
-        int r = (int) x.dims()[0], cols = (int) x.dims()[1];
-        float[] t = new float[x.floats().length];
-        for (int i = 0; i < r; i++) for (int j = 0; j < cols; j++) t[j * r + i] = x.floats()[i * cols + j];
-        return new Const(new long[] {cols, r}, t, null);
+        return permute(x, perm);
+    }
+
+    /** x with its axes permuted: axis i of the result is axis perm[i] of x. */
+    static Const permute(Const x, int[] perm) {
+        long[] d = x.dims();
+        int r = d.length, size = x.size();
+        long[] dims = new long[r], stride = new long[r];
+        for (int i = r - 1, s = 1; i >= 0; s *= (int) d[i], i--) stride[i] = s;
+        for (int i = 0; i < r; i++) dims[i] = d[perm[i]];
+        float[] f = x.floats() == null ? null : new float[size];
+        long[] l = x.longs() == null ? null : new long[size];
+        int[] at = new int[r];
+        for (int o = 0; o < size; o++) {
+            int from = 0;
+            for (int i = 0; i < r; i++) from += at[i] * (int) stride[perm[i]];
+            if (f != null) f[o] = x.floats()[from];
+            else l[o] = x.longs()[from];
+            for (int i = r - 1; i >= 0 && ++at[i] == dims[i]; i--) at[i] = 0;
+        }
+        return new Const(dims, f, l);
     }
 
     private static long[] reshapeDims(Const x, Const shape) {

@@ -119,7 +119,7 @@ final class OnnxExporter implements OnnxOps {
         return name;
     }
 
-    private static ProtoWriter attribute(String name, Object v) {
+    static ProtoWriter attribute(String name, Object v) {
         ProtoWriter a = new ProtoWriter().string(1, name);
         if (v instanceof Integer || v instanceof Long) return a.varint(3, ((Number) v).longValue()).varint(20, 2);
         if (v instanceof Float f) return a.float32(2, f).varint(20, 1);

@@ -69,6 +69,7 @@ final class OnnxImporter {
             throw new OnnxFormatException(source + ": input '" + in.name() + "' has element type " + in.elemType() + " and " + d.length
                     + " dimensions. Expected float32 with a batch dimension first, e.g. (N, 1, 28, 28).");
         }
+        boolean channelsLast = LayoutOps.channelsLastInput(model.graph(), in.name(), d);
         int[] shape = new int[d.length - 1];
         long size = 1;
         for (int i = 1; i < d.length; i++) {
@@ -82,8 +83,9 @@ final class OnnxImporter {
         if (size > Integer.MAX_VALUE) throw new OnnxFormatException(source + ": an input sample of " + size + " values is too large. Expected at most 2^31.");
         staticBatch = d[0];
         inputName = in.name();
+        if (channelsLast) shape = new int[] {shape[2], shape[0], shape[1]}; // the model takes C×H×W, as every Striate model
         input = builder.input(shape);
-        values.put(inputName, new Act(input, shape));
+        values.put(inputName, channelsLast ? new Value.ChannelsLast(new Act(input, shape), shape, false) : new Act(input, shape));
         for (OnnxModel.Node n : model.graph().nodes()) for (String i : n.inputs()) readers.merge(i, 1, Integer::sum);
         for (ValueInfo o : model.graph().outputs()) readers.merge(o.name(), 1, Integer::sum);
     }
@@ -98,6 +100,7 @@ final class OnnxImporter {
             im.problems.add("the graph has " + outs.size() + " outputs; expected exactly one");
         } else if (im.problems.isEmpty()) {
             Value v = im.values.get(outs.get(0).name());
+            if (v instanceof Value.ChannelsLast c && !c.flat()) v = c.inner(); // the model gives C×H×W maps, as it takes them
             if (v == null || v instanceof Const) im.problems.add("the output '" + outs.get(0).name() + "' is not computed from the input");
             else {
                 try {
@@ -147,10 +150,8 @@ final class OnnxImporter {
                 failed = true;
             } else if (in[i] instanceof Failed) {
                 failed = true;
-            } else if (in[i] instanceof Value.Unbiased u && (readers(name) != 1 || !(n.op().equals("Add") || n.op().equals("Cast")))) {
-                in[i] = u.act(); // read by anything but one Add (of its bias) or Cast: the convolution stays without bias
-            } else if (in[i] instanceof Value.Affine a && (readers(name) != 1 || !ArithmeticOps.FOLDING.contains(n.op()))) {
-                in[i] = a.act(); // read by more than one node, or by one that does not fold into it: the affine layer is complete
+            } else {
+                in[i] = settled(in[i], readers(name), n.op());
             }
         }
         if (!failed) {
@@ -171,6 +172,18 @@ final class OnnxImporter {
         for (String o : n.outputs()) values.put(o, new Failed());
     }
 
+    /** A pending value as {@code op} reads it: still pending when that node alone reads it and can take it so, else complete. */
+    private static Value settled(Value v, int readers, String op) {
+        if (v instanceof Value.ChannelsLast c) return c.with(settled(c.inner(), readers, op));
+        if (v instanceof Value.Unbiased u && (readers != 1 || !(op.equals("Add") || op.equals("Cast") || op.equals("Transpose")))) {
+            return u.act(); // read by anything but one Add (of its bias), Cast or Transpose: the convolution stays without bias
+        }
+        if (v instanceof Value.Affine a && (readers != 1 || !ArithmeticOps.FOLDING.contains(op))) {
+            return a.act(); // read by more than one node, or by one that does not fold into it: the affine layer is complete
+        }
+        return v;
+    }
+
     void put(OnnxModel.Node n, int output, Value v) {
         if (output < n.outputs().size()) values.put(n.outputs().get(output), v);
         for (int i = output + 1; i < n.outputs().size(); i++) {
@@ -180,6 +193,9 @@ final class OnnxImporter {
     }
 
     int readers(String tensor) { return readers.getOrDefault(tensor, 0); }
+
+    /** What a tensor name stands for so far (null before the node that makes it). */
+    Value value(String tensor) { return values.get(tensor); }
 
     /** The activations a value stands for, adding the layers a pending pad or matrix product needs. */
     Act act(Value v) {
@@ -191,6 +207,7 @@ final class OnnxImporter {
             return new Act(n, n.shape());
         }
         if (v instanceof MatMul m) return dense(m, null);
+        if (v instanceof Value.ChannelsLast) throw new Unsupported("a channels-last tensor (N, H, W, C), or one flattened in that order, where channels-first activations were expected");
         if (v instanceof Value.Negated) throw new Unsupported("Neg of activations (supported only around a MaxPool, as min pooling)");
         if (v instanceof Const) throw new Unsupported("a constant where activations were expected");
         throw new Unsupported("an input that failed to import");

@@ -21,26 +21,32 @@ import org.striate.onnx.Value.MatMul;
 
 /**
  * One ONNX operator on activations → Striate layers. Convolutions, pooling and padding are in
- * {@link WindowOps}, element-wise arithmetic in {@link ArithmeticOps}; everything known at import
- * time was folded before ({@link ConstantFolder}).
+ * {@link WindowOps}, element-wise arithmetic in {@link ArithmeticOps}, channels-last tensors and their
+ * Transposes in {@link LayoutOps}; everything known at import time was folded before ({@link ConstantFolder}).
  */
 final class OpMapper {
     /** The operators mapped here (besides those {@link ConstantFolder} evaluates). */
     static final java.util.Set<String> OPS = java.util.Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "Pad", "GlobalAveragePool",
             "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Dropout", "Identity", "Neg", "Flatten", "Reshape", "Gemm",
-            "MatMul", "Add", "Sum", "Sub", "Mul", "Div", "Concat", "Resize", "Upsample", "Cast", "ReduceMean");
+            "MatMul", "Add", "Sum", "Sub", "Mul", "Div", "Concat", "Resize", "Upsample", "Cast", "ReduceMean", "Transpose");
 
     private final OnnxImporter im;
     private final WindowOps windows;
     private final ArithmeticOps arithmetic;
+    private final LayoutOps layout;
 
     OpMapper(OnnxImporter im) {
         this.im = im;
         this.windows = new WindowOps(im);
         this.arithmetic = new ArithmeticOps(im);
+        this.layout = new LayoutOps(im, this);
     }
 
     void map(OnnxModel.Node n, Value[] in) {
+        if (LayoutOps.involved(in)) {
+            layout.map(n, in); // it maps the node on the channels-first values through this method again
+            return;
+        }
         switch (n.op()) {
             case "Conv" -> windows.conv(n, in);
             case "ConvTranspose" -> windows.convTranspose(n, in);
@@ -78,6 +84,7 @@ final class OpMapper {
             case "Add", "Sum", "Sub", "Mul", "Div" -> arithmetic.map(n, in);
             case "Concat" -> concat(n, in);
             case "Resize", "Upsample" -> resize(n, in);
+            case "Transpose" -> layout.transpose(n, in);
             default -> throw new Unsupported("operator not supported");
         }
     }

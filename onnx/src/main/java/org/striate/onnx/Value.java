@@ -46,6 +46,17 @@ sealed interface Value {
     /** −x, pending: only a MaxPool may follow (−MaxPool(−x) is min pooling, as Striate exports it), then another Neg. */
     record Negated(Act source) implements Value {}
 
+    /**
+     * The channels-last view ONNX has of channels-first values (Keras's default data format writes
+     * (N, H, W, C) tensors and transposes around each convolution and pooling): {@code inner} is what
+     * Striate computes, (C, H, W) = {@code chw} per sample, and ONNX holds it transposed to
+     * (N, H, W, C). When {@code flat}, {@code inner} is the Flatten of those maps (features in C, H, W
+     * order) while ONNX holds (N, H·W·C) in H, W, C order. See {@link LayoutOps}.
+     */
+    record ChannelsLast(Value inner, int[] chw, boolean flat) implements Value {
+        ChannelsLast with(Value v) { return new ChannelsLast(v, chw, flat); }
+    }
+
     /** The output of a node that could not be imported (already reported). */
     record Failed() implements Value {}
 }
