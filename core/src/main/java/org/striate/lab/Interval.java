@@ -73,6 +73,16 @@ public record Interval(double mean, double low, double high, int n) {
         }
     }
 
+    /** {"mean", "low", "high", "n"} for io.Json; the bounds of a single run are null (no interval). */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = org.striate.io.Json.object();
+        m.put("mean", mean);
+        m.put("low", low);
+        m.put("high", high);
+        m.put("n", n);
+        return m;
+    }
+
     public boolean bounded() { return Double.isFinite(low) && Double.isFinite(high); }
 
     public double halfWidth() { return (high - low) / 2; }
