@@ -65,6 +65,9 @@ public final class EfficiencyCommand extends StriateCommand {
             description = "Runs per model and size, seeds SEED, SEED+1, ...; figures are means with a 95%% t interval (default: ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--training", defaultValue = "fixed", paramLabel = "fixed|fair", description = LabOptions.TRAINING_HELP)
+    String trainingKind;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -87,7 +90,8 @@ public final class EfficiencyCommand extends StriateCommand {
             }));
         }
         LabOptions.checkSeeds(seeds);
-        LabTraining training = LabTraining.fixed(options::epochsFor, options.batchSize(), options.learningRate(), null, "fixed epochs");
+        LabTraining training = LabOptions.training(trainingKind,
+                LabTraining.fixed(options::epochsFor, options.batchSize(), options.learningRate(), null, "fixed epochs"), null);
         List<Point> points = Efficiency.run(named, split.train(), test, options, training, n -> seeds, p -> {
             if (!json) err().printf("%-14s n=%-6d seed %-4d %2d epochs: test accuracy %.4f (%.1f s)%n", p.model(), p.trainSize(), seed + p.run(),
                     p.epochs(), p.testAccuracy(), p.seconds());
@@ -99,10 +103,12 @@ public final class EfficiencyCommand extends StriateCommand {
             Map<String, Object> o = Json.object();
             o.put("test_size", test.size());
             o.put("seeds", seeds);
+            o.put("training", training.describe());
             o.put("points", pointsJson(rows));
             o.put("plot", plot.toString());
             out().println(Json.write(o));
         } else {
+            out().println("Training: " + training.describe() + ".");
             out().print(text(rows, test.size(), seeds));
             out().println("Plot: " + plot);
         }

@@ -70,6 +70,9 @@ public final class InvarianceCommand extends StriateCommand {
             description = "Train with random shifts of up to K pixels (zero fill), as the paper's augmented models (default: ${DEFAULT-VALUE}: none).")
     int augment;
 
+    @Option(names = "--training", defaultValue = "fixed", paramLabel = "fixed|fair", description = LabOptions.TRAINING_HELP)
+    String trainingKind;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -85,7 +88,8 @@ public final class InvarianceCommand extends StriateCommand {
         Dataset test = split.test().head(testSize);
         trainSize = Math.min(trainSize, split.train().size());
         testSize = test.size();
-        LabTraining trained = LabTraining.fixed(n -> epochs, 32, 1e-3, augment > 0 ? new Augmentation(augment, false) : null, epochs + " epochs");
+        Augmentation shifts = augment > 0 ? new Augmentation(augment, false) : null;
+        LabTraining trained = LabOptions.training(trainingKind, LabTraining.fixed(n -> epochs, 32, 1e-3, shifts, epochs + " epochs"), shifts);
         List<InvarianceRuns.Run> runs = new ArrayList<>();
         for (String name : models) {
             boolean file = ModelAndData.isModelFile(name);
@@ -139,6 +143,7 @@ public final class InvarianceCommand extends StriateCommand {
         o.put("epochs", epochs);
         o.put("augment", augment);
         o.put("seeds", seeds);
+        o.put("training", trainingKind);
         int[] shifts = new int[2 * maxShift + 1];
         for (int i = 0; i < shifts.length; i++) shifts[i] = i - maxShift;
         o.put("shifts", shifts);
@@ -177,8 +182,8 @@ public final class InvarianceCommand extends StriateCommand {
 
     String text(List<Summary> rows, Path h, Path v) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("Trained on %d images for %d epochs%s; %d test images; shifts -%d..%d with zero fill.%n",
-                trainSize, epochs, augment > 0 ? " with random shifts of up to " + augment + " pixels" : "", testSize, maxShift, maxShift));
+        b.append(String.format("Trained on %d images for %s%s; %d test images; shifts -%d..%d with zero fill.%n",
+                trainSize, trainingKind.equals("fair") ? "as long as the validation loss improved (fair training)" : epochs + " epochs", augment > 0 ? " with random shifts of up to " + augment + " pixels" : "", testSize, maxShift, maxShift));
         b.append(String.format("Mean ± half-width of the 95%% t interval over %d seed%s.%n%n", seeds, seeds == 1 ? "" : "s"));
         b.append(String.format("%-18s %10s %16s %16s%n", "model", "params", "accuracy", "consistency"));
         for (Summary r : rows) {
