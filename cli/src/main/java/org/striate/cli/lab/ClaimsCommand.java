@@ -144,7 +144,7 @@ public final class ClaimsCommand extends StriateCommand {
                 Claims.positionNeedsNoSharing("position-needs-no-sharing", "When position is the class, a CNN that averages positions away "
                         + "is at chance, and a model without sharing learns the task.", position, 0.25),
                 Claims.leadDisappears("dense-head-recovers-position", "A CNN with a dense head learns position too: the locally connected "
-                        + "model's lead over it disappears as the training set grows.", position, "cnn-dense"));
+                        + "model leads it, if at all, only on small training sets, and not on the largest.", position, "cnn-dense"));
     }
 
     private NamedModel named(String name, Dataset train, int maxSize) {

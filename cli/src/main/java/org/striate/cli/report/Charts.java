@@ -46,10 +46,13 @@ public final class Charts {
 
     /** Series that still fit in one legend row under a 640-pixel chart; more get a column to its right. */
     static final int LEGEND_ROW = 4;
+    /** Characters of series names that still fit in that row. */
+    static final int LEGEND_CHARACTERS = 70;
 
     /** A line chart with markers; {@code logX} and {@code logY} switch the axes to log scale. */
     public static XYChart lines(String title, String xTitle, String yTitle, Series series, boolean logX, boolean logY) {
-        boolean column = series.lines.size() > LEGEND_ROW;
+        int names = series.lines.keySet().stream().mapToInt(String::length).sum();
+        boolean column = series.lines.size() > LEGEND_ROW || names > LEGEND_CHARACTERS;
         // a row of many names under the plot is cut off at the chart's edges; a column beside it grows downwards instead
         XYChart c = new XYChartBuilder().width(column ? 760 : 640).height(column ? Math.max(400, 60 + 22 * series.lines.size()) : 400)
                 .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
