@@ -16,7 +16,7 @@ public final class ModelSource {
     private ModelSource() {}
 
     /** The built-in models for --help texts (a constant, as annotations need one); a test keeps it equal to {@link Zoo#names()}. */
-    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, sr-small, det-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp";
+    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, sr-small, det-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp, small-cnn-gap, small-mlp-narrow";
 
     /** True when {@code ref} names a built-in model rather than a file. */
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }

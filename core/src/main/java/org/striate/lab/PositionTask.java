@@ -2,14 +2,12 @@ package org.striate.lab;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.striate.StriateException;
 import org.striate.data.Dataset;
 import org.striate.nn.LayerSpecs;
 import org.striate.nn.Graph;
-import org.striate.train.Adam;
 import org.striate.train.Evaluator;
-import org.striate.train.TrainOptions;
-import org.striate.train.Trainer;
 
 /**
  * When position matters, parameter sharing hurts. On {@link PositionData} (the class is where the
@@ -36,26 +34,61 @@ public final class PositionTask {
         public static Options defaults() { return new Options(1000, 400, 10, 42); }
     }
 
-    public record Outcome(String model, String spec, int params, double trainAccuracy, double testAccuracy) {}
+    /**
+     * Shared filters with a dense read-out of every cell instead of the mean: sharing, but the head sees
+     * where each feature fired, so position can be learned again (from more images than without sharing).
+     */
+    public static final String CNN_DENSE = String.join("\n", "conv 8 3x3 pad=same", "relu", "maxpool 2", "conv 8 3x3 pad=same", "relu",
+            "flatten", "dense 4");
 
+    /** The models of the task, by name: no sharing, sharing with the positions averaged away, sharing with a dense head. */
+    public static final Map<String, String> MODELS = Map.of("locally-connected", LOCALLY_CONNECTED, "cnn-gap", CNN_GAP, "cnn-dense", CNN_DENSE);
+    public static final List<String> NAMES = List.of("locally-connected", "cnn-gap", "cnn-dense");
+
+    /** One trained model: {@code run} counts from 0 (its seed is the options' seed plus twice the run). */
+    public record Outcome(String model, String spec, int params, double trainAccuracy, double testAccuracy, int run, int trainSize) {}
+
+    /** The first two models, trained once, as the lab's first version of the experiment did. */
     public static List<Outcome> run(Options o) {
-        Dataset train = PositionData.generate(o.trainSize(), o.seed());
-        Dataset test = PositionData.generate(o.testSize(), o.seed() + 1);
+        return run(o, List.of("locally-connected", "cnn-gap"), new int[] {o.trainSize()}, 1, training(o.epochs()));
+    }
+
+    /** Adam at 0.003 for {@code epochs} epochs of 32: what the task was first measured with. */
+    public static LabTraining training(int epochs) {
+        return LabTraining.fixed(n -> epochs, 32, 3e-3, null, epochs + " epochs of Adam at 0.003");
+    }
+
+    /**
+     * Every model at every training-set size, {@code seeds} times. Run r generates its own images from
+     * the seed o.seed() + 2r (test images from the next seed), so runs differ in data, weights and order,
+     * and every model of a run sees the same images.
+     */
+    public static List<Outcome> run(Options o, List<String> models, int[] trainSizes, int seeds, LabTraining training) {
+        if (seeds <= 0) throw new StriateException("Invalid value for argument `seeds`. Expected a strictly positive value. Received seeds=" + seeds + ".");
         List<Outcome> out = new ArrayList<>();
-        out.add(fit("locally-connected", LOCALLY_CONNECTED, train, test, o));
-        out.add(fit("cnn-gap", CNN_GAP, train, test, o));
+        for (int size : trainSizes) {
+            for (int r = 0; r < seeds; r++) {
+                long seed = o.seed() + 2L * r;
+                Dataset train = PositionData.generate(size, seed), test = PositionData.generate(o.testSize(), seed + 1);
+                for (String name : models) {
+                    String spec = MODELS.get(name);
+                    if (spec == null) throw new StriateException("Unknown position model '" + name + "'. Expected one of " + NAMES + ".");
+                    LabTraining.Fit fit = training.train(s -> build(spec, s), train, seed);
+                    out.add(new Outcome(name, spec, fit.model().paramCount(), fit.trainAccuracy(),
+                            Evaluator.evaluate(fit.model(), test).accuracy(), r, size));
+                }
+            }
+        }
         return out;
+    }
+
+    /** Test accuracy of {@code model} at {@code size}, run by run. */
+    public static double[] runs(List<Outcome> outcomes, String model, int size) {
+        return outcomes.stream().filter(x -> x.model().equals(model) && x.trainSize() == size).mapToDouble(Outcome::testAccuracy).toArray();
     }
 
     /** The model of {@code spec} on PositionData images. */
     public static Graph build(String spec, long seed) {
         return LayerSpecs.parse(spec, "position model", new int[] {1, PositionData.SIZE, PositionData.SIZE}).build(seed);
-    }
-
-    private static Outcome fit(String name, String spec, Dataset train, Dataset test, Options o) {
-        Graph model = build(spec, o.seed());
-        TrainOptions to = TrainOptions.builder().epochs(o.epochs()).batchSize(32).optimizer(new Adam(3e-3)).seed(o.seed()).build();
-        double trainAcc = new Trainer(model, to).fit(train).last().trainAccuracy();
-        return new Outcome(name, spec, model.paramCount(), trainAcc, Evaluator.evaluate(model, test).accuracy());
     }
 }

@@ -45,6 +45,27 @@ class EfficiencyTest {
     }
 
     @Test
+    void repeatsGiveOneRunPerSeedAndSummariesWithIntervals() {
+        Dataset train = PositionData.generate(60, 1), test = PositionData.generate(40, 2);
+        List<NamedModel> models = List.of(new NamedModel("gap", seed -> PositionTask.build(PositionTask.CNN_GAP, seed)),
+                new NamedModel("lc", seed -> PositionTask.build(PositionTask.LOCALLY_CONNECTED, seed), 30));
+        Efficiency.Options o = new Efficiency.Options(new int[] {30, 60}, 1, 1, 1, 16, 3e-3, 7);
+        LabTraining one = LabTraining.fixed(n -> 1, 16, 3e-3, null, "one epoch");
+        List<Point> points = Efficiency.run(models, train, test, o, one, n -> n < 60 ? 3 : 2, null);
+        // 3 runs at 30 for both models, 2 runs at 60 for gap only (lc stops at 30)
+        assertEquals(3 * 2 + 2, points.size());
+        List<Efficiency.Summary> rows = Efficiency.summarise(points);
+        assertEquals(3, rows.size());
+        assertEquals(3, rows.get(0).testAccuracy().n());
+        assertEquals(2, rows.get(2).testAccuracy().n());
+        assertArrayEquals(Efficiency.runs(points, "gap", 30), rows.get(0).runs());
+        assertEquals(Interval.mean(rows.get(0).runs()), rows.get(0).testAccuracy().mean(), 1e-12);
+        // runs are reproducible one by one: run 1 is the seed 8
+        List<Point> again = Efficiency.run(models, train, test, new Efficiency.Options(new int[] {30}, 1, 1, 1, 16, 3e-3, 8), one, n -> 1, null);
+        assertEquals(points.get(2).testAccuracy(), again.get(0).testAccuracy(), 0, "gap, run 1 at 30");
+    }
+
+    @Test
     void subsetsAreNested() {
         int[] a = Efficiency.shuffled(50, 3);
         int[] b = Efficiency.shuffled(50, 3);

@@ -19,6 +19,8 @@ import org.striate.data.TrainTestSplit;
 import org.striate.lab.Efficiency;
 import org.striate.lab.Efficiency.NamedModel;
 import org.striate.lab.Efficiency.Point;
+import org.striate.lab.Efficiency.Summary;
+import org.striate.lab.LabTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,6 +61,13 @@ public final class EfficiencyCommand extends StriateCommand {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, the subsets and the shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N",
+            description = "Runs per model and size, seeds SEED, SEED+1, ...; figures are means with a 95%% t interval (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--training", defaultValue = "fixed", paramLabel = "fixed|fair", description = LabOptions.TRAINING_HELP)
+    String trainingKind;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -80,60 +89,87 @@ public final class EfficiencyCommand extends StriateCommand {
                 }
             }));
         }
-        List<Point> points = Efficiency.run(named, split.train(), test, options, p -> {
-            if (!json) err().printf("%-14s n=%-6d %2d epochs: test accuracy %.4f (%.1f s)%n", p.model(), p.trainSize(), p.epochs(), p.testAccuracy(), p.seconds());
+        LabOptions.checkSeeds(seeds);
+        LabTraining training = LabOptions.training(trainingKind,
+                LabTraining.fixed(options::epochsFor, options.batchSize(), options.learningRate(), null, "fixed epochs"), null);
+        List<Point> points = Efficiency.run(named, split.train(), test, options, training, n -> seeds, p -> {
+            if (!json) err().printf("%-14s n=%-6d seed %-4d %2d epochs: test accuracy %.4f (%.1f s)%n", p.model(), p.trainSize(), seed + p.run(),
+                    p.epochs(), p.testAccuracy(), p.seconds());
             err().flush();
         });
-        Path plot = Charts.save(chart(points), outDir.resolve("efficiency.png"));
+        List<Summary> rows = Efficiency.summarise(points);
+        Path plot = Charts.save(chart(rows), outDir.resolve("efficiency.png"));
         if (json) {
             Map<String, Object> o = Json.object();
             o.put("test_size", test.size());
-            List<Object> list = new ArrayList<>();
-            for (Point p : points) {
-                Map<String, Object> m = Json.object();
-                m.put("model", p.model());
-                m.put("train_size", p.trainSize());
-                m.put("epochs", p.epochs());
-                m.put("test_accuracy", p.testAccuracy());
-                m.put("train_accuracy", p.trainAccuracy());
-                m.put("seconds", p.seconds());
-                list.add(m);
-            }
-            o.put("points", list);
+            o.put("seeds", seeds);
+            o.put("training", training.describe());
+            o.put("points", pointsJson(rows));
             o.put("plot", plot.toString());
             out().println(Json.write(o));
         } else {
-            out().print(text(points, test.size()));
+            out().println("Training: " + training.describe() + ".");
+            out().print(text(rows, test.size(), seeds));
             out().println("Plot: " + plot);
         }
         out().flush();
         return ExitCode.OK;
     }
 
-    private List<String> modelNames(List<Point> points) {
+    /** One entry per model and size: the mean test accuracy, its interval and every run. */
+    static List<Object> pointsJson(List<Summary> rows) {
+        List<Object> list = new ArrayList<>();
+        for (Summary r : rows) {
+            Map<String, Object> m = Json.object();
+            m.put("model", r.model());
+            m.put("params", r.params());
+            m.put("train_size", r.trainSize());
+            m.put("epochs", r.meanEpochs() == Math.rint(r.meanEpochs()) ? (Object) (int) r.meanEpochs() : (Object) r.meanEpochs());
+            m.put("test_accuracy", r.testAccuracy().mean());
+            m.put("interval", r.testAccuracy().toJson());
+            m.put("runs", r.runs());
+            list.add(m);
+        }
+        return list;
+    }
+
+    static List<String> modelNames(List<Summary> rows) {
         List<String> names = new ArrayList<>();
-        for (Point p : points) if (!names.contains(p.model())) names.add(p.model());
+        for (Summary p : rows) if (!names.contains(p.model())) names.add(p.model());
         return names;
     }
 
-    XYChart chart(List<Point> points) {
+    /** Test accuracy against size on a log axis, one line per model, with the 95% interval as error bars. */
+    static XYChart chart(List<Summary> rows) {
         Charts.Series s = new Charts.Series();
-        for (String name : modelNames(points)) {
-            List<Point> mine = points.stream().filter(p -> p.model().equals(name)).toList();
-            s.add(name, mine.stream().mapToDouble(Point::trainSize).toArray(), mine.stream().mapToDouble(Point::testAccuracy).toArray());
+        for (String name : modelNames(rows)) {
+            List<Summary> mine = rows.stream().filter(p -> p.model().equals(name)).toList();
+            s.add(name + " (" + String.format("%,d", mine.get(0).params()) + " params)", mine.stream().mapToDouble(Summary::trainSize).toArray(),
+                    mine.stream().mapToDouble(p -> p.testAccuracy().mean()).toArray(),
+                    mine.stream().mapToDouble(p -> p.testAccuracy().halfWidth()).toArray());
         }
-        return Charts.lines("Test accuracy vs training-set size", "training images", "test accuracy", s, true, false);
+        return Charts.lines("Test accuracy vs training-set size (95% interval)", "training images", "test accuracy", s, true, false);
     }
 
-    String text(List<Point> points, int tests) {
-        List<String> names = modelNames(points);
-        StringBuilder b = new StringBuilder(String.format("Test accuracy on %d test images:%n%-10s %7s", tests, "train size", "epochs"));
-        for (String n : names) b.append(String.format(" %14s", n));
+    static String text(List<Summary> rows, int tests, int seeds) {
+        List<String> names = modelNames(rows);
+        StringBuilder b = new StringBuilder(String.format("Test accuracy on %d test images, mean ± half-width of the 95%% t interval over %d seed%s:%n",
+                tests, seeds, seeds == 1 ? "" : "s"));
+        b.append(String.format("%-10s %7s", "train size", "epochs"));
+        for (String n : names) b.append(String.format(" %18s", n));
+        b.append(String.format("%n%-10s %7s", "params", ""));
+        for (String n : names) {
+            int params = rows.stream().filter(r -> r.model().equals(n)).findFirst().orElseThrow().params();
+            b.append(String.format(" %,18d", params));
+        }
         b.append('\n');
-        for (int i = 0; i < points.size(); i += names.size()) {
-            Point first = points.get(i);
-            b.append(String.format("%-10d %7d", first.trainSize(), first.epochs()));
-            for (int j = 0; j < names.size(); j++) b.append(String.format(" %14.4f", points.get(i + j).testAccuracy()));
+        for (int size : rows.stream().mapToInt(Summary::trainSize).distinct().toArray()) {
+            List<Summary> at = rows.stream().filter(r -> r.trainSize() == size).toList();
+            b.append(String.format("%-10d %7.0f", size, at.get(0).meanEpochs()));
+            for (String n : names) {
+                Summary r = at.stream().filter(x -> x.model().equals(n)).findFirst().orElse(null);
+                b.append(String.format(" %18s", r == null ? "-" : r.testAccuracy().formatPlusMinus(4)));
+            }
             b.append('\n');
         }
         return b.toString();

@@ -2,6 +2,8 @@ package org.striate.cli.lab;
 
 import org.striate.io.Json;
 import org.striate.cli.ModelSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +16,12 @@ import org.striate.cli.report.Charts;
 import org.striate.cli.report.ModelAndData;
 import org.striate.data.Dataset;
 import org.striate.data.TrainTestSplit;
-import org.striate.lab.Consistency;
-import org.striate.lab.Invariance;
-import org.striate.lab.Invariance.ShiftAccuracy;
-import org.striate.nn.Graph;
-import org.striate.train.Adam;
-import org.striate.train.TrainOptions;
-import org.striate.train.Trainer;
+import org.striate.lab.Efficiency.NamedModel;
+import org.striate.lab.Interval;
+import org.striate.lab.InvarianceRuns;
+import org.striate.lab.InvarianceRuns.Summary;
+import org.striate.lab.LabTraining;
+import org.striate.data.Augmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,11 +61,20 @@ public final class InvarianceCommand extends StriateCommand {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, the shuffling and the random shifts (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N",
+            description = "Trainings per model (seeds SEED, SEED+1, ...: each its own training images, weights and shifts); "
+                    + "figures are means with a 95%% t interval (default: ${DEFAULT-VALUE}). A model file is measured once.")
+    int seeds;
+
+    @Option(names = "--augment", paramLabel = "K", defaultValue = "0",
+            description = "Train with random shifts of up to K pixels (zero fill), as the paper's augmented models (default: ${DEFAULT-VALUE}: none).")
+    int augment;
+
+    @Option(names = "--training", defaultValue = "fixed", paramLabel = "fixed|fair", description = LabOptions.TRAINING_HELP)
+    String trainingKind;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
-
-    /** One model's figures. */
-    record Row(String model, int params, ShiftAccuracy accuracy, double consistency) {}
 
     @Override
     protected int run() throws Exception {
@@ -73,21 +83,32 @@ public final class InvarianceCommand extends StriateCommand {
             throw new StriateException("Invalid sizes. Expected --train-size, --test-size and --epochs > 0. Received "
                     + trainSize + ", " + testSize + ", " + epochs + ".");
         }
+        LabOptions.checkSeeds(seeds);
         TrainTestSplit split = ModelAndData.data(data);
-        Dataset train = split.train().head(trainSize), test = split.test().head(testSize);
-        trainSize = train.size();
+        Dataset test = split.test().head(testSize);
+        trainSize = Math.min(trainSize, split.train().size());
         testSize = test.size();
-        List<Row> rows = new ArrayList<>();
+        Augmentation shifts = augment > 0 ? new Augmentation(augment, false) : null;
+        LabTraining trained = LabOptions.training(trainingKind, LabTraining.fixed(n -> epochs, 32, 1e-3, shifts, epochs + " epochs"), shifts);
+        List<InvarianceRuns.Run> runs = new ArrayList<>();
         for (String name : models) {
-            Graph m = ModelAndData.model(name, seed, split.train());
-            if (!ModelAndData.isModelFile(name)) {
-                TrainOptions to = TrainOptions.builder().epochs(epochs).batchSize(32).optimizer(new Adam(1e-3)).seed(seed).build();
-                new Trainer(m, to).fit(train);
-            }
-            ShiftAccuracy a = Invariance.accuracyVsShift(m, test, maxShift);
-            rows.add(new Row(name, m.paramCount(), a, Consistency.random(m, test, maxShift, seed)));
-            if (!json) err().printf("%s: %s, accuracy %.4f unshifted%n", name, ModelAndData.isModelFile(name) ? "loaded" : "trained", a.unshifted());
+            boolean file = ModelAndData.isModelFile(name);
+            ModelAndData.model(name, seed, split.train()); // fail early on an unknown name
+            NamedModel m = new NamedModel(name, (long s) -> {
+                try {
+                    return ModelAndData.model(name, s, split.train());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            runs.addAll(InvarianceRuns.run(List.of(m), split.train(), test, trainSize, maxShift, file ? LabTraining.none() : trained,
+                    file ? 1 : seeds, seed, r -> {
+                        if (!json) err().printf("%s seed %d: %s, accuracy %.4f unshifted%n", r.model(), seed + r.run(), file ? "loaded" : "trained",
+                                r.accuracy().unshifted());
+                        err().flush();
+                    }));
         }
+        List<Summary> rows = InvarianceRuns.summarise(runs);
         Path h = Charts.save(chart(rows, 1), outDir.resolve("invariance-horizontal.png"));
         Path v = Charts.save(chart(rows, 0), outDir.resolve("invariance-vertical.png"));
         if (json) out().println(Json.write(toJson(rows, h, v)));
@@ -96,34 +117,49 @@ public final class InvarianceCommand extends StriateCommand {
         return ExitCode.OK;
     }
 
-    static XYChart chart(List<Row> rows, int axis) {
+    /** Accuracy against shift along one axis (0 vertical, 1 horizontal), the 95% interval as error bars. */
+    static XYChart chart(List<Summary> rows, int axis) {
         Charts.Series s = new Charts.Series();
-        for (Row r : rows) {
-            int[] shifts = r.accuracy().shifts();
-            double[] x = new double[shifts.length];
-            for (int i = 0; i < x.length; i++) x[i] = shifts[i];
-            s.add(r.model(), x, axis == 0 ? r.accuracy().vertical() : r.accuracy().horizontal());
+        for (Summary r : rows) {
+            Interval[] at = axis == 0 ? r.vertical() : r.horizontal();
+            int k = at.length / 2;
+            double[] x = new double[at.length], y = new double[at.length], e = new double[at.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i - k;
+                y[i] = at[i].mean();
+                e[i] = at[i].halfWidth();
+            }
+            s.add(r.model(), x, y, e);
         }
-        return Charts.lines("Test accuracy vs " + (axis == 0 ? "vertical" : "horizontal") + " shift",
+        return Charts.lines("Test accuracy vs " + (axis == 0 ? "vertical" : "horizontal") + " shift (95% interval)",
                 "shift (pixels)", "test accuracy", s, false, false);
     }
 
-    Map<String, Object> toJson(List<Row> rows, Path h, Path v) {
+    Map<String, Object> toJson(List<Summary> rows, Path h, Path v) {
         Map<String, Object> o = Json.object();
         o.put("max_shift", maxShift);
         o.put("train_size", trainSize);
         o.put("test_size", testSize);
         o.put("epochs", epochs);
-        o.put("shifts", rows.isEmpty() ? new int[0] : rows.get(0).accuracy().shifts());
+        o.put("augment", augment);
+        o.put("seeds", seeds);
+        o.put("training", trainingKind);
+        int[] shifts = new int[2 * maxShift + 1];
+        for (int i = 0; i < shifts.length; i++) shifts[i] = i - maxShift;
+        o.put("shifts", shifts);
         List<Object> list = new ArrayList<>();
-        for (Row r : rows) {
+        for (Summary r : rows) {
             Map<String, Object> m = Json.object();
             m.put("model", r.model());
             m.put("params", r.params());
-            m.put("accuracy", r.accuracy().unshifted());
-            m.put("consistency", r.consistency());
-            m.put("horizontal", r.accuracy().horizontal());
-            m.put("vertical", r.accuracy().vertical());
+            m.put("accuracy", r.accuracy().mean());
+            m.put("consistency", r.consistency().mean());
+            m.put("accuracy_interval", r.accuracy().toJson());
+            m.put("consistency_interval", r.consistency().toJson());
+            m.put("horizontal", means(r.horizontal()));
+            m.put("vertical", means(r.vertical()));
+            m.put("horizontal_intervals", bounds(r.horizontal()));
+            m.put("vertical_intervals", bounds(r.vertical()));
             list.add(m);
         }
         o.put("models", list);
@@ -131,19 +167,38 @@ public final class InvarianceCommand extends StriateCommand {
         return o;
     }
 
-    String text(List<Row> rows, Path h, Path v) {
+    private static double[] means(Interval[] xs) {
+        double[] m = new double[xs.length];
+        for (int i = 0; i < m.length; i++) m[i] = xs[i].mean();
+        return m;
+    }
+
+    /** [[low, high], ...] per shift. */
+    private static List<Object> bounds(Interval[] xs) {
+        List<Object> l = new ArrayList<>();
+        for (Interval x : xs) l.add(new double[] {x.low(), x.high()});
+        return l;
+    }
+
+    String text(List<Summary> rows, Path h, Path v) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("Trained on %d images for %d epochs; %d test images; shifts -%d..%d with zero fill.%n%n",
-                trainSize, epochs, testSize, maxShift, maxShift));
-        b.append(String.format("%-14s %10s %9s %12s%n", "model", "params", "accuracy", "consistency"));
-        for (Row r : rows) b.append(String.format("%-14s %,10d %9.4f %12.4f%n", r.model(), r.params(), r.accuracy().unshifted(), r.consistency()));
+        b.append(String.format("Trained on %d images for %s%s; %d test images; shifts -%d..%d with zero fill.%n",
+                trainSize, trainingKind.equals("fair") ? "as long as the validation loss improved (fair training)" : epochs + " epochs", augment > 0 ? " with random shifts of up to " + augment + " pixels" : "", testSize, maxShift, maxShift));
+        b.append(String.format("Mean ± half-width of the 95%% t interval over %d seed%s.%n%n", seeds, seeds == 1 ? "" : "s"));
+        b.append(String.format("%-18s %10s %16s %16s%n", "model", "params", "accuracy", "consistency"));
+        for (Summary r : rows) {
+            b.append(String.format("%-18s %,10d %16s %16s%n", r.model(), r.params(), r.accuracy().formatPlusMinus(4), r.consistency().formatPlusMinus(4)));
+        }
         for (int axis = 1; axis >= 0; axis--) {
-            b.append(String.format("%nAccuracy at each %s shift:%n%-14s", axis == 1 ? "horizontal" : "vertical", "model"));
+            b.append(String.format("%nAccuracy at each %s shift (mean; the interval's half-width below):%n%-18s", axis == 1 ? "horizontal" : "vertical", "model"));
             for (int s = -maxShift; s <= maxShift; s++) b.append(String.format(" %6s", (s > 0 ? "+" : "") + s));
             b.append('\n');
-            for (Row r : rows) {
-                b.append(String.format("%-14s", r.model()));
-                for (int s = -maxShift; s <= maxShift; s++) b.append(String.format(" %6.3f", r.accuracy().at(axis, s)));
+            for (Summary r : rows) {
+                Interval[] at = axis == 0 ? r.vertical() : r.horizontal();
+                b.append(String.format("%-18s", r.model()));
+                for (Interval x : at) b.append(String.format(" %6.3f", x.mean()));
+                b.append(String.format("%n%-18s", ""));
+                for (Interval x : at) b.append(x.bounded() ? String.format(" %6s", String.format("±%.3f", x.halfWidth()).replace("±0.", "±.")) : "      -");
                 b.append('\n');
             }
         }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 InvarianceCommand.class,
                 EfficiencyCommand.class,
                 PositionCommand.class,
+                ClaimsCommand.class,
         })
 public final class LabCommand implements Runnable {
 

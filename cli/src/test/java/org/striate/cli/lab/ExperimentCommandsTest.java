@@ -52,6 +52,20 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void efficiencyRepeatsEachRunAndGivesItsInterval(@TempDir Path dir) throws Exception {
+        Path data = LabRun.writeIdx(dir.resolve("data"), 40, 20);
+        LabRun r = LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--sizes", "40", "--models", "small-mlp", "--seeds", "3",
+                "--max-epochs", "3", "--test-size", "20", "--out", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("\"seeds\":3") && r.out().contains("\"interval\":{\"mean\":") && r.out().contains("\"n\":3"), r.out());
+        assertTrue(r.out().matches("(?s).*\"runs\":\\[[0-9.]+,[0-9.]+,[0-9.]+\\].*"), r.out());
+        LabRun text = LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--sizes", "40", "--models", "small-mlp", "--seeds", "2",
+                "--max-epochs", "3", "--test-size", "20", "--out", dir.toString());
+        assertTrue(text.out().contains("95% t interval over 2 seeds") && text.out().contains(" ± "), text.out());
+        assertEquals(2, LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--seeds", "0", "--out", dir.toString()).code());
+    }
+
+    @Test
     void efficiencyRejectsANonPositiveSize(@TempDir Path dir) throws Exception {
         Path data = LabRun.writeIdx(dir.resolve("data"), 10, 10);
         LabRun r = LabRun.run(new EfficiencyCommand(), "--data", data.toString(), "--sizes", "0", "--out", dir.toString());
