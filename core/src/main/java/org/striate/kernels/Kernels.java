@@ -68,6 +68,27 @@ public interface Kernels {
     /** dx[i] = x[i] > 0 ? dy[i] : 0 for i < n. */
     void reluBackward(int n, float[] x, float[] dy, float[] dx);
 
+    /** y[i] = x[i] > 0 ? x[i] : alpha·x[i] for i < n. */
+    void leakyReluForward(int n, float alpha, float[] x, float[] y);
+
+    /** dx[i] = x[i] > 0 ? dy[i] : alpha·dy[i] for i < n. */
+    void leakyReluBackward(int n, float alpha, float[] x, float[] dy, float[] dx);
+
+    /** y[i] = 1 / (1 + e^−x[i]) for i < n, within a few units in the last place (implementations may use float exp). */
+    void sigmoidForward(int n, float[] x, float[] y);
+
+    /** dx[i] = dy[i]·y[i]·(1 − y[i]), multiplied in that order, with y what sigmoidForward wrote. */
+    void sigmoidBackward(int n, float[] y, float[] dy, float[] dx);
+
+    /** y[i] = tanh(x[i]) for i < n, within a few units in the last place. */
+    void tanhForward(int n, float[] x, float[] y);
+
+    /** dx[i] = dy[i]·(1 − y[i]·y[i]), with y what tanhForward wrote. */
+    void tanhBackward(int n, float[] y, float[] dy, float[] dx);
+
+    /** y[i] = a[i]·b[i] for i < n: a dropout mask applied forward (x·mask) and backward (dy·mask). */
+    void multiply(int n, float[] a, float[] b, float[] y);
+
     /** mean[c] and var[c] write the statistics of channel c of x (N, C, S) over N and S (variance biased, ÷ N·S). */
     void batchStatistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var);
 
@@ -94,6 +115,24 @@ public interface Kernels {
 
     /** y[i] += x[i] for i < n. */
     void accumulate(int n, float[] x, float[] y);
+
+    /** y (N, outC, outH, outW) writes the locally connected response; see {@link LocalKernels}. */
+    void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+
+    /** dx writes the locally connected layer's input gradient. */
+    void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
+
+    /** dw accumulates dy ⊗ x per output cell; dbias (may be null) accumulates dy. */
+    void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff);
+
+    /** y (N, outC, outD, outH, outW) writes conv3d(x, w) + bias; see {@link VolumeKernels}. */
+    void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+
+    /** dx writes the 3-D convolution's input gradient. */
+    void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
+
+    /** dw accumulates Σ dy ⊗ x over the batch; dbias (may be null) accumulates Σ dy. */
+    void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff);
 
     /** The thread pool these kernels split work over, or null when they run on the calling thread. */
     default Parallel pool() { return null; }

@@ -234,6 +234,61 @@ public class ScalarKernels implements Kernels, AutoCloseable {
         for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
     }
 
+    @Override
+    public void leakyReluForward(int n, float alpha, float[] x, float[] y) { ActivationKernels.leakyReluForward(n, alpha, x, y); }
+
+    @Override
+    public void leakyReluBackward(int n, float alpha, float[] x, float[] dy, float[] dx) {
+        ActivationKernels.leakyReluBackward(n, alpha, x, dy, dx);
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, float[] y) { ActivationKernels.sigmoidForward(n, x, y); }
+
+    @Override
+    public void sigmoidBackward(int n, float[] y, float[] dy, float[] dx) { ActivationKernels.sigmoidBackward(n, y, dy, dx); }
+
+    @Override
+    public void tanhForward(int n, float[] x, float[] y) { ActivationKernels.tanhForward(n, x, y); }
+
+    @Override
+    public void tanhBackward(int n, float[] y, float[] dy, float[] dx) { ActivationKernels.tanhBackward(n, y, dy, dx); }
+
+    @Override
+    public void multiply(int n, float[] a, float[] b, float[] y) { ActivationKernels.multiply(n, a, b, y); }
+
+    // ---- layers without a vector version yet: LocalKernels and VolumeKernels ----
+
+    @Override
+    public void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
+    }
+
+    @Override
+    public void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        LocalKernels.backwardInput(g, batch, dy, w, wOff, dx);
+    }
+
+    @Override
+    public void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        LocalKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
+    }
+
+    @Override
+    public void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        VolumeKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
+    }
+
+    @Override
+    public void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        VolumeKernels.backwardInput(g, batch, dy, w, wOff, dx);
+    }
+
+    @Override
+    public void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        VolumeKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
+    }
+
     // ---- per channel and merging: the loops of ChannelKernels and MergeKernels, the SIMD twins' reference ----
 
     @Override

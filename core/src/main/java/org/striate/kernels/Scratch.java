@@ -21,6 +21,7 @@ final class Scratch {
     private int[] convRows = new int[0];
     private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
+    private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
 
@@ -58,6 +59,9 @@ final class Scratch {
     float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
     /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
     float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** The arguments of this thread's element-wise call while the pool runs it. */
+    SimdElementwise.Job elementwiseJob() { return elementwiseJob; }
 
     /** One accumulator per thread part, owned by the calling thread, for reductions in part order. */
     float[][] partials(int parts, int n) {

@@ -62,7 +62,7 @@ final class SimdConv {
         if (!unitStride(g)) {
             forSamples(pool, batch, g.macs(), (n, inner) -> {
                 Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner);
-                if (relu) SimdKernels.relu(y, y, n * g.outSize(), (n + 1) * g.outSize());
+                if (relu) SimdElementwise.relu(y, y, n * g.outSize(), (n + 1) * g.outSize());
             });
             return;
         }

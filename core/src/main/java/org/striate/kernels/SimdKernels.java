@@ -2,7 +2,6 @@ package org.striate.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -144,49 +143,81 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         else pool.run(planes, task);
     }
 
-    // ---- element-wise ----
-
-    private static final int ELEMENTWISE_CHUNK = 1 << 15;
+    // ---- element-wise: see SimdElementwise ----
 
     @Override
-    public void reluForward(int n, float[] x, float[] y) {
-        elementwise(n, (part, from, to) -> relu(x, y, from, to));
-    }
-
-    /** y[i] = max(x[i], 0) for from ≤ i < to; x and y may be the same array. */
-    static void relu(float[] x, float[] y, int from, int to) {
-        int i = from;
-        for (int bound = to - L; i <= bound; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-        for (; i < to; i++) y[i] = Math.max(x[i], 0f);
-    }
+    public void reluForward(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.RELU, n, 0f, x, null, y); }
 
     @Override
     public void reluBackward(int n, float[] x, float[] dy, float[] dx) {
-        elementwise(n, (part, from, to) -> {
-            int i = from;
-            FloatVector zero = FloatVector.zero(S);
-            for (int bound = to - L; i <= bound; i += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, i);
-                zero.blend(FloatVector.fromArray(S, dy, i), xv.compare(VectorOperators.GT, 0f)).intoArray(dx, i);
-            }
-            for (; i < to; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
-        });
+        SimdElementwise.run(pool, SimdElementwise.Op.RELU_BACKWARD, n, 0f, x, dy, dx);
     }
 
     @Override
-    public void add(int n, float[] a, float[] b, float[] y) {
-        elementwise(n, (part, from, to) -> {
-            int i = from;
-            for (int bound = to - L; i <= bound; i += L) {
-                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(y, i);
-            }
-            for (; i < to; i++) y[i] = a[i] + b[i];
-        });
+    public void leakyReluForward(int n, float alpha, float[] x, float[] y) {
+        SimdElementwise.run(pool, SimdElementwise.Op.LEAKY_RELU, n, alpha, x, null, y);
     }
 
     @Override
-    public void accumulate(int n, float[] x, float[] y) {
-        elementwise(n, (part, from, to) -> addInto(y, from, x, from, to - from));
+    public void leakyReluBackward(int n, float alpha, float[] x, float[] dy, float[] dx) {
+        SimdElementwise.run(pool, SimdElementwise.Op.LEAKY_RELU_BACKWARD, n, alpha, x, dy, dx);
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.SIGMOID, n, 0f, x, null, y); }
+
+    @Override
+    public void sigmoidBackward(int n, float[] y, float[] dy, float[] dx) {
+        SimdElementwise.run(pool, SimdElementwise.Op.SIGMOID_BACKWARD, n, 0f, y, dy, dx);
+    }
+
+    @Override
+    public void tanhForward(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.TANH, n, 0f, x, null, y); }
+
+    @Override
+    public void tanhBackward(int n, float[] y, float[] dy, float[] dx) {
+        SimdElementwise.run(pool, SimdElementwise.Op.TANH_BACKWARD, n, 0f, y, dy, dx);
+    }
+
+    @Override
+    public void multiply(int n, float[] a, float[] b, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.MULTIPLY, n, 0f, a, b, y); }
+
+    @Override
+    public void add(int n, float[] a, float[] b, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ADD, n, 0f, a, b, y); }
+
+    @Override
+    public void accumulate(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ACCUMULATE, n, 0f, x, null, y); }
+
+    // ---- locally connected and 3-D convolution: the scalar loops for now (LocalKernels, VolumeKernels) ----
+
+    @Override
+    public void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
+    }
+
+    @Override
+    public void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        LocalKernels.backwardInput(g, batch, dy, w, wOff, dx);
+    }
+
+    @Override
+    public void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        LocalKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
+    }
+
+    @Override
+    public void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        VolumeKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
+    }
+
+    @Override
+    public void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        VolumeKernels.backwardInput(g, batch, dy, w, wOff, dx);
+    }
+
+    @Override
+    public void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        VolumeKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
     }
 
     // ---- per channel: see SimdChannels ----
@@ -218,16 +249,6 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void globalAvgPoolBackward(int batch, int channels, int plane, float[] dy, float[] dx) {
         SimdChannels.globalAvgPoolBackward(pool, batch, channels, plane, dy, dx);
-    }
-
-    /** Splits [0, n) in whole vectors over the pool when it is large enough to pay for the hand-off. */
-    private void elementwise(int n, Parallel.RangeTask body) {
-        if (n < ELEMENTWISE_CHUNK || pool.threads() == 1) {
-            body.run(0, 0, n);
-            return;
-        }
-        int blocks = (n + L - 1) / L;
-        pool.run(blocks, (part, from, to) -> body.run(part, from * L, Math.min(n, to * L)));
     }
 
     static float sumOf(float[] a, int off, int len) {

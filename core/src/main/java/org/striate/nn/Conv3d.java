@@ -2,8 +2,8 @@ package org.striate.nn;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.striate.kernels.Kernels;
 import org.striate.kernels.VolumeGeometry;
-import org.striate.kernels.VolumeKernels;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Tensor;
 
@@ -78,16 +78,16 @@ public class Conv3d extends Layer {
         checkInput(x);
         this.x = x;
         y = reuse(y, x.batch(), outputShape);
-        VolumeKernels.forward(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), y.data);
+        Kernels.get().conv3dForward(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         int n = dy.batch();
-        VolumeKernels.backwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + g.weightSize());
+        Kernels.get().conv3dBackwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + g.weightSize());
         dx = reuse(dx, n, inputShape);
-        VolumeKernels.backwardInput(g, n, dy.data, params, offset, dx.data);
+        Kernels.get().conv3dBackwardInput(g, n, dy.data, params, offset, dx.data);
         return dx;
     }
 

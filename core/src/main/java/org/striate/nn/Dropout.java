@@ -3,6 +3,7 @@ package org.striate.nn;
 import java.util.Random;
 import org.striate.data.SavableRandom;
 import org.striate.kernels.ActivationKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Tensor;
 
 /**
@@ -47,8 +48,9 @@ public class Dropout extends Layer {
         if (!masked) return x;
         mask = reuse(mask, x.batch(), inputShape);
         y = reuse(y, x.batch(), outputShape);
+        // the mask is drawn in one sequence on this thread, whatever the kernels: the same seed gives the same masks
         ActivationKernels.dropoutMask(x.size(), p, rng, mask.data);
-        ActivationKernels.multiply(x.size(), x.data, mask.data, y.data);
+        Kernels.get().multiply(x.size(), x.data, mask.data, y.data);
         return y;
     }
 
@@ -56,7 +58,7 @@ public class Dropout extends Layer {
     public Tensor backward(Tensor dy) {
         if (!masked) return dy;
         dx = reuse(dx, dy.batch(), inputShape);
-        ActivationKernels.multiply(dy.size(), dy.data, mask.data, dx.data);
+        Kernels.get().multiply(dy.size(), dy.data, mask.data, dx.data);
         return dx;
     }
 

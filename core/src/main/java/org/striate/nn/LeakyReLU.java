@@ -1,6 +1,6 @@
 package org.striate.nn;
 
-import org.striate.kernels.ActivationKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Tensor;
 
 /** y = x for x > 0, alpha·x otherwise: a ReLU whose negative side keeps a small slope, so no unit stops learning. */
@@ -26,14 +26,14 @@ public class LeakyReLU extends Layer {
         checkInput(x);
         this.x = x;
         y = reuse(y, x.batch(), outputShape);
-        ActivationKernels.leakyReluForward(x.size(), alpha, x.data, y.data);
+        Kernels.get().leakyReluForward(x.size(), alpha, x.data, y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);
-        ActivationKernels.leakyReluBackward(dy.size(), alpha, x.data, dy.data, dx.data);
+        Kernels.get().leakyReluBackward(dy.size(), alpha, x.data, dy.data, dx.data);
         return dx;
     }
 

@@ -3,7 +3,7 @@ package org.striate.nn;
 import java.util.Arrays;
 import java.util.Random;
 import org.striate.kernels.ConvGeometry;
-import org.striate.kernels.LocalKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.ShapeException;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -88,16 +88,16 @@ public class LocallyConnected2d extends Layer {
         checkInput(x);
         this.x = x;
         y = reuse(y, x.batch(), outputShape);
-        LocalKernels.forward(g, x.batch(), x.data, params, offset, bias ? params : null, offset + weightCount(), y.data);
+        Kernels.get().localForward(g, x.batch(), x.data, params, offset, bias ? params : null, offset + weightCount(), y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         int n = dy.batch();
-        LocalKernels.backwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + weightCount());
+        Kernels.get().localBackwardParams(g, n, x.data, dy.data, grads, offset, bias ? grads : null, offset + weightCount());
         dx = reuse(dx, n, inputShape);
-        LocalKernels.backwardInput(g, n, dy.data, params, offset, dx.data);
+        Kernels.get().localBackwardInput(g, n, dy.data, params, offset, dx.data);
         return dx;
     }
 
@@ -111,7 +111,7 @@ public class LocallyConnected2d extends Layer {
     @Override
     public Tensor forwardPrepadded(Tensor padded) {
         Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
-        LocalKernels.forward(Conv2d.unpadded(g), padded.batch(), padded.data, params, offset, bias ? params : null, offset + weightCount(), out.data);
+        Kernels.get().localForward(Conv2d.unpadded(g), padded.batch(), padded.data, params, offset, bias ? params : null, offset + weightCount(), out.data);
         return out;
     }
 

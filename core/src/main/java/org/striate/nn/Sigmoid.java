@@ -1,6 +1,6 @@
 package org.striate.nn;
 
-import org.striate.kernels.ActivationKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Tensor;
 
 /** y = 1 / (1 + e^−x), squashing each value into (0, 1); an output for independent yes/no targets. */
@@ -14,14 +14,14 @@ public class Sigmoid extends Layer {
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
         y = reuse(y, x.batch(), outputShape);
-        ActivationKernels.sigmoidForward(x.size(), x.data, y.data);
+        Kernels.get().sigmoidForward(x.size(), x.data, y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);
-        ActivationKernels.sigmoidBackward(dy.size(), y.data, dy.data, dx.data);
+        Kernels.get().sigmoidBackward(dy.size(), y.data, dy.data, dx.data);
         return dx;
     }
 

@@ -1,6 +1,6 @@
 package org.striate.nn;
 
-import org.striate.kernels.ActivationKernels;
+import org.striate.kernels.Kernels;
 import org.striate.tensor.Tensor;
 
 /** y = tanh(x), squashing each value into (−1, 1), centred on zero. */
@@ -14,14 +14,14 @@ public class Tanh extends Layer {
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
         y = reuse(y, x.batch(), outputShape);
-        ActivationKernels.tanhForward(x.size(), x.data, y.data);
+        Kernels.get().tanhForward(x.size(), x.data, y.data);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         dx = reuse(dx, dy.batch(), inputShape);
-        ActivationKernels.tanhBackward(dy.size(), y.data, dy.data, dx.data);
+        Kernels.get().tanhBackward(dy.size(), y.data, dy.data, dx.data);
         return dx;
     }
 
