@@ -40,7 +40,7 @@ final class ChannelLaneConv {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
         float[] wt = Scratch.get().packW(k * outC);
         transpose(w, wOff, outC, k, wt);
-        SimdConv.forSamples(pool, batch, g.macs(), (n, inner) -> sample(g, n, x, wt, bias, bOff, y, relu, inner));
+        ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, y);
     }
 
     /** dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: one gather per L rows. */
@@ -52,7 +52,7 @@ final class ChannelLaneConv {
         }
     }
 
-    private static void sample(ConvGeometry g, int n, float[] x, float[] wt, float[] bias, int bOff, float[] y,
+    static void sample(ConvGeometry g, int n, float[] x, float[] wt, float[] bias, int bOff, float[] y,
                                boolean relu, Parallel inner) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int ow = g.outW(), spatial = g.outH() * ow, outC = g.outC(), k = g.inC() * g.kH() * g.kW();
@@ -77,12 +77,44 @@ final class ChannelLaneConv {
                 if (inner == null) {
                     tiles(0, tiles, from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc);
                 } else {
-                    inner.run(tiles, (part, t0, t1) -> tiles(t0, t1, from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc));
+                    Tiles job = TILES.get();
+                    job.set(from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc);
+                    try {
+                        inner.run(tiles, job);
+                    } finally {
+                        job.set(0, 0, false, null, null, null, null, 0, 0, null);
+                    }
                 }
             }
         }
         toChannelsFirst(acc, spatial, outC, bias, bOff, relu, y, n * g.outSize());
     }
+
+    /** One block of taps and channels of {@link #tiles}, its tiles split over the pool; reused per thread. */
+    private static final class Tiles implements Parallel.RangeTask {
+        private int from, to, outC, c0;
+        private boolean rowOfThree;
+        private float[] xp, wt, acc;
+        private int[] rows, at;
+
+        void set(int from, int to, boolean rowOfThree, float[] xp, int[] rows, int[] at, float[] wt, int outC, int c0, float[] acc) {
+            this.from = from;
+            this.to = to;
+            this.rowOfThree = rowOfThree;
+            this.xp = xp;
+            this.rows = rows;
+            this.at = at;
+            this.wt = wt;
+            this.outC = outC;
+            this.c0 = c0;
+            this.acc = acc;
+        }
+
+        @Override
+        public void run(int part, int t0, int t1) { tiles(t0, t1, from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc); }
+    }
+
+    private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
 
     private static void tiles(int t0, int t1, int from, int to, boolean rowOfThree, float[] xp, int[] rows, int[] at,
                               float[] wt, int outC, int c0, float[] acc) {

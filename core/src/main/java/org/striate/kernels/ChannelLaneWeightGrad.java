@@ -1,6 +1,5 @@
 package org.striate.kernels;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,11 +29,7 @@ final class ChannelLaneWeightGrad {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC(), tapsPadded = SimdGemm.roundUp(k, PR);
         int size = tapsPadded * outC + outC;
         float[][] parts = Scratch.get().partials(pool.threads(), size);
-        pool.run(batch, (part, from, to) -> {
-            float[] sum = parts[part];
-            Arrays.fill(sum, 0, size, 0f);
-            for (int n = from; n < to; n++) sample(g, n, x, dy, sum, tapsPadded * outC);
-        });
+        ConvCall.mine().params(pool, g, batch, x, dy, parts, true);
         for (int part = 0; part < pool.threads(); part++) {
             if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
             float[] sum = parts[part];
@@ -47,7 +42,7 @@ final class ChannelLaneWeightGrad {
     }
 
     /** sum (taps, channels), then the bias gradient at biasAt, accumulates sample n. */
-    private static void sample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, int biasAt) {
+    static void sample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, int biasAt) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), spatial = oh * ow;

@@ -45,8 +45,7 @@ final class Im2colConv {
         if (inner == null || panels < 2) {
             SimdGemm.multiplyPacked(m, 0, n, k, ap, apOff, b, rows, beta, c, cOff, n);
         } else {
-            inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(m, from * SimdGemm.NR, Math.min(n, to * SimdGemm.NR), k,
-                    ap, apOff, b, rows, beta, c, cOff, n));
+            SplitJobs.get().packed.run(inner, m, n, k, ap, apOff, b, rows, beta, c, cOff, n);
         }
     }
 
@@ -54,19 +53,23 @@ final class Im2colConv {
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
-        SimdConv.forSamples(pool, batch, g.macs(), (n, inner) -> {
-            int spatial = g.outH() * g.outW();
-            boolean direct = pointwise(g);
-            float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
-            int dcolOff = direct ? n * g.inSize() : 0;
-            for (int gi = 0; gi < g.groups(); gi++) {
-                multiply(kg, spatial, og, ap, gi * per, dy, n * g.outSize() + gi * og * spatial, 0f, dcol, dcolOff + gi * kg * spatial, inner);
-            }
-            if (!direct) {
-                Arrays.fill(dx, n * g.inSize(), (n + 1) * g.inSize(), 0f);
-                Im2col.col2im(g, dcol, dx, n * g.inSize());
-            }
-        });
+        ConvCall.mine().run(ConvCall.Pass.INPUT_IM2COL, pool, g, batch, dy, ap, per, null, 0, false, dx);
+    }
+
+    /** dx of sample n: the transposed product into columns, then col2im (none for a 1×1 kernel). */
+    static void inputSample(ConvGeometry g, int n, float[] dy, float[] ap, int per, float[] dx, Parallel inner) {
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
+        int spatial = g.outH() * g.outW();
+        boolean direct = pointwise(g);
+        float[] dcol = direct ? dx : Scratch.get().col(g.inC() * g.kH() * g.kW() * spatial);
+        int dcolOff = direct ? n * g.inSize() : 0;
+        for (int gi = 0; gi < g.groups(); gi++) {
+            multiply(kg, spatial, og, ap, gi * per, dy, n * g.outSize() + gi * og * spatial, 0f, dcol, dcolOff + gi * kg * spatial, inner);
+        }
+        if (!direct) {
+            Arrays.fill(dx, n * g.inSize(), (n + 1) * g.inSize(), 0f);
+            Im2col.col2im(g, dcol, dx, n * g.inSize());
+        }
     }
 
     /** sum (weights, then biases) accumulates sample n's gradient. */

@@ -21,6 +21,7 @@ final class Scratch {
     private int[] convRows = new int[0];
     private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
+    private float[] poolEdge = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -59,6 +60,9 @@ final class Scratch {
     float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
     /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
     float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** The last cells of a max-pool input, copied so that whole vectors can be read. */
+    float[] poolEdge(int n) { if (poolEdge.length < n) poolEdge = new float[n]; return poolEdge; }
 
     /** The arguments of this thread's element-wise call while the pool runs it. */
     SimdElementwise.Job elementwiseJob() { return elementwiseJob; }

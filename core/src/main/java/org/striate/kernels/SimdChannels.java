@@ -18,74 +18,150 @@ final class SimdChannels {
 
     private SimdChannels() {}
 
-    private static void byChannel(Parallel pool, int channels, long work, Parallel.RangeTask task) {
-        if (work < PARALLEL_FROM || pool.threads() == 1) task.run(0, 0, channels);
-        else pool.run(channels, task);
+    /** Which loop a {@link Job} runs. */
+    private enum Op { STATISTICS, FORWARD, BACKWARD, GAP_FORWARD, GAP_BACKWARD }
+
+    /** One call's arguments, reused by the thread that makes the call, so that splitting it allocates nothing. */
+    private static final class Job implements Parallel.RangeTask {
+        Op op;
+        int batch, channels, plane, gammaOff, betaOff, dGammaOff, dBetaOff;
+        boolean batchStats;
+        float[] x, mean, second, params, dy, out, grads;
+
+        @Override
+        public void run(int part, int from, int to) {
+            switch (op) {
+                case STATISTICS -> statistics(batch, channels, plane, x, mean, second, from, to);
+                case FORWARD -> forward(batch, channels, plane, x, mean, second, params, gammaOff, betaOff, out, from, to);
+                case BACKWARD -> backward(batch, channels, plane, x, mean, second, params, gammaOff, dy, batchStats,
+                        out, grads, dGammaOff, dBetaOff, from, to);
+                case GAP_FORWARD -> {
+                    for (int nc = from; nc < to; nc++) out[nc] = (float) (sum(x, nc * plane, plane) / plane);
+                }
+                case GAP_BACKWARD -> {
+                    for (int nc = from; nc < to; nc++) fill(out, nc * plane, plane, dy[nc] / plane);
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
+    /** This thread's job, set to {@code op} over (batch, channels, plane) and x; the caller sets the rest. */
+    private static Job job(Op op, int batch, int channels, int plane, float[] x) {
+        Job j = JOBS.get();
+        j.op = op;
+        j.batch = batch;
+        j.channels = channels;
+        j.plane = plane;
+        j.x = x;
+        return j;
+    }
+
+    /** Runs the job over [0, count), split over the pool when the work pays for it; then lets go of its arrays. */
+    private static void byChannel(Parallel pool, int count, long work, Job j) {
+        try {
+            if (work < PARALLEL_FROM || pool.threads() == 1) j.run(0, 0, count);
+            else pool.run(count, j);
+        } finally {
+            j.x = j.mean = j.second = j.params = j.dy = j.out = j.grads = null;
+        }
     }
 
     static void batchStatistics(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] var) {
+        Job j = job(Op.STATISTICS, batch, channels, plane, x);
+        j.mean = mean;
+        j.second = var;
+        byChannel(pool, channels, (long) batch * channels * plane, j);
+    }
+
+    private static void statistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var, int from, int to) {
         double count = (double) batch * plane;
-        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
-            for (int c = from; c < to; c++) {
-                double sum = 0;
-                for (int n = 0; n < batch; n++) sum += sum(x, (n * channels + c) * plane, plane);
-                float m = (float) (sum / count);
-                double sq = 0;
-                for (int n = 0; n < batch; n++) sq += squaredDeviation(x, (n * channels + c) * plane, plane, m);
-                mean[c] = m;
-                var[c] = (float) (sq / count);
-            }
-        });
+        for (int c = from; c < to; c++) {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) sum += sum(x, (n * channels + c) * plane, plane);
+            float m = (float) (sum / count);
+            double sq = 0;
+            for (int n = 0; n < batch; n++) sq += squaredDeviation(x, (n * channels + c) * plane, plane, m);
+            mean[c] = m;
+            var[c] = (float) (sq / count);
+        }
     }
 
     static void batchNormForward(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
                                  float[] params, int gammaOff, int betaOff, float[] y) {
-        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
-            for (int c = from; c < to; c++) {
-                float scale = params[gammaOff + c] * invStd[c];
-                float shift = params[betaOff + c] - mean[c] * scale;
-                for (int n = 0; n < batch; n++) scaleShift(x, y, (n * channels + c) * plane, plane, scale, shift);
-            }
-        });
+        Job j = job(Op.FORWARD, batch, channels, plane, x);
+        j.mean = mean;
+        j.second = invStd;
+        j.params = params;
+        j.gammaOff = gammaOff;
+        j.betaOff = betaOff;
+        j.out = y;
+        byChannel(pool, channels, (long) batch * channels * plane, j);
+    }
+
+    private static void forward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                float[] params, int gammaOff, int betaOff, float[] y, int from, int to) {
+        for (int c = from; c < to; c++) {
+            float scale = params[gammaOff + c] * invStd[c];
+            float shift = params[betaOff + c] - mean[c] * scale;
+            for (int n = 0; n < batch; n++) scaleShift(x, y, (n * channels + c) * plane, plane, scale, shift);
+        }
     }
 
     static void batchNormBackward(Parallel pool, int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
                                   float[] params, int gammaOff, float[] dy, boolean batchStats,
                                   float[] dx, float[] grads, int dGammaOff, int dBetaOff) {
+        Job j = job(Op.BACKWARD, batch, channels, plane, x);
+        j.mean = mean;
+        j.second = invStd;
+        j.params = params;
+        j.gammaOff = gammaOff;
+        j.dy = dy;
+        j.batchStats = batchStats;
+        j.out = dx;
+        j.grads = grads;
+        j.dGammaOff = dGammaOff;
+        j.dBetaOff = dBetaOff;
+        byChannel(pool, channels, (long) batch * channels * plane, j);
+    }
+
+    private static void backward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
+                                 float[] params, int gammaOff, float[] dy, boolean batchStats,
+                                 float[] dx, float[] grads, int dGammaOff, int dBetaOff, int from, int to) {
         float count = (float) batch * plane;
-        byChannel(pool, channels, (long) batch * channels * plane, (part, from, to) -> {
-            for (int c = from; c < to; c++) {
-                float m = mean[c], inv = invStd[c];
-                // Σdy and Σdy·(x − m); x̂ = (x − m)·inv, so Σdy·x̂ = inv·Σdy·(x − m)
-                double sumDy = 0, sumDyCentered = 0;
-                for (int n = 0; n < batch; n++) {
-                    int base = (n * channels + c) * plane;
-                    sumDy += sum(dy, base, plane);
-                    sumDyCentered += dotCentered(dy, x, base, plane, m);
-                }
-                double sumDyXhat = sumDyCentered * inv;
-                grads[dGammaOff + c] += (float) sumDyXhat;
-                grads[dBetaOff + c] += (float) sumDy;
-                float k = params[gammaOff + c] * inv;
-                // dx = k·dy − k/M·Σdy − k/M·x̂·Σ(dy·x̂) = a·dy + b·(x − m) + d
-                float a = k, b = batchStats ? (float) (-k / count * sumDyXhat * inv) : 0f, d = batchStats ? (float) (-k / count * sumDy) : 0f;
-                for (int n = 0; n < batch; n++) backwardPlane(dy, x, dx, (n * channels + c) * plane, plane, m, a, b, d);
+        for (int c = from; c < to; c++) {
+            float m = mean[c], inv = invStd[c];
+            // Σdy and Σdy·(x − m); x̂ = (x − m)·inv, so Σdy·x̂ = inv·Σdy·(x − m)
+            double sumDy = 0, sumDyCentered = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * plane;
+                sumDy += sum(dy, base, plane);
+                sumDyCentered += dotCentered(dy, x, base, plane, m);
             }
-        });
+            double sumDyXhat = sumDyCentered * inv;
+            grads[dGammaOff + c] += (float) sumDyXhat;
+            grads[dBetaOff + c] += (float) sumDy;
+            float k = params[gammaOff + c] * inv;
+            // dx = k·dy − k/M·Σdy − k/M·x̂·Σ(dy·x̂) = a·dy + b·(x − m) + d
+            float a = k, b = batchStats ? (float) (-k / count * sumDyXhat * inv) : 0f, d = batchStats ? (float) (-k / count * sumDy) : 0f;
+            for (int n = 0; n < batch; n++) backwardPlane(dy, x, dx, (n * channels + c) * plane, plane, m, a, b, d);
+        }
     }
 
     static void globalAvgPoolForward(Parallel pool, int batch, int channels, int plane, float[] x, float[] y) {
         int planes = batch * channels;
-        byChannel(pool, planes, (long) planes * plane, (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) y[nc] = (float) (sum(x, nc * plane, plane) / plane);
-        });
+        Job j = job(Op.GAP_FORWARD, batch, channels, plane, x);
+        j.out = y;
+        byChannel(pool, planes, (long) planes * plane, j);
     }
 
     static void globalAvgPoolBackward(Parallel pool, int batch, int channels, int plane, float[] dy, float[] dx) {
         int planes = batch * channels;
-        byChannel(pool, planes, (long) planes * plane, (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) fill(dx, nc * plane, plane, dy[nc] / plane);
-        });
+        Job j = job(Op.GAP_BACKWARD, batch, channels, plane, null);
+        j.dy = dy;
+        j.out = dx;
+        byChannel(pool, planes, (long) planes * plane, j);
     }
 
     /** Σ a[off, off + len) in float lanes, the lanes then added in double. */

@@ -30,16 +30,35 @@ final class SimdConv {
 
     static void forSamples(Parallel pool, int batch, long macsPerSample, SampleTask task) {
         if (batch >= pool.threads()) {
-            AtomicInteger next = new AtomicInteger();
-            pool.run(pool.threads(), (part, from, to) -> {
-                for (int n = next.getAndIncrement(); n < batch; n = next.getAndIncrement()) task.run(n, null);
-            });
+            SampleSplit split = SPLITS.get();
+            split.next.set(0);
+            split.batch = batch;
+            split.task = task;
+            try {
+                pool.run(pool.threads(), split);
+            } finally {
+                split.task = null;
+            }
         } else {
             // below this a hand-off to the other threads costs more than it saves
             Parallel inner = macsPerSample >= SPLIT_MACS ? pool : null;
             for (int n = 0; n < batch; n++) task.run(n, inner);
         }
     }
+
+    /** Hands out the samples of one call, the next not yet taken to whichever thread asks; reused per thread. */
+    private static final class SampleSplit implements Parallel.RangeTask {
+        final AtomicInteger next = new AtomicInteger();
+        int batch;
+        SampleTask task;
+
+        @Override
+        public void run(int part, int from, int to) {
+            for (int n = next.getAndIncrement(); n < batch; n = next.getAndIncrement()) task.run(n, null);
+        }
+    }
+
+    private static final ThreadLocal<SampleSplit> SPLITS = ThreadLocal.withInitial(SampleSplit::new);
 
     /** Multiply-adds in one sample's product above which its columns are split over the pool. */
     static final long SPLIT_MACS = 1_000_000;
@@ -59,15 +78,8 @@ final class SimdConv {
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
-        if (!unitStride(g)) {
-            forSamples(pool, batch, g.macs(), (n, inner) -> {
-                Im2colConv.forwardSample(g, n, x, ap, per, bias, bOff, y, inner);
-                if (relu) SimdElementwise.relu(y, y, n * g.outSize(), (n + 1) * g.outSize());
-            });
-            return;
-        }
-        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), g.inPerGroup(), og, g.inH(), g.inW(), g.kH(), g.kW(),
-                g.padH(), g.padW(), g.dilH(), g.dilW(), x, n * g.inSize(), ap, per, bias, bOff, relu, y, n * g.outSize(), inner));
+        ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
+        ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, relu, y);
     }
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
@@ -90,17 +102,14 @@ final class SimdConv {
             }
         }
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
-        ConvGeometry full = new ConvGeometry(g.outC(), g.outH(), g.outW(), g.inC(), g.kH(), g.kW(), 1, 1,
-                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), g.groups());
+        ConvGeometry full = ConvCall.mine().full(g);
         if (ChannelLaneConv.applies(full)) {
             ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, pool);
             return;
         }
         float[] ap = s.packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
-        int oh = g.outH(), ow = g.outW();
-        forSamples(pool, batch, g.macs(), (n, inner) -> shifted(g.groups(), og, cg, oh, ow, g.kH(), g.kW(),
-                fullH - g.padH(), fullW - g.padW(), g.dilH(), g.dilW(), dy, n * g.outSize(), ap, per, null, 0, false, dx, n * g.inSize(), inner));
+        ConvCall.mine().run(ConvCall.Pass.INPUT_SHIFTED, pool, g, batch, dy, ap, per, null, 0, false, dx);
     }
 
     /**
@@ -124,8 +133,7 @@ final class SimdConv {
             if (inner == null || panels < 2) {
                 SimdGemm.multiplyPacked(mG, 0, ext, kg, ap, apOff, xp, rows, 0f, out, 0, ext);
             } else {
-                inner.run(panels, (part, from, to) -> SimdGemm.multiplyPacked(mG, from * SimdGemm.NR,
-                        Math.min(ext, to * SimdGemm.NR), kg, ap, apOff, xp, rows, 0f, out, 0, ext));
+                SplitJobs.get().packed.run(inner, mG, ext, kg, ap, apOff, xp, rows, 0f, out, 0, ext);
             }
             copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
         }
@@ -191,23 +199,9 @@ final class SimdConv {
             ChannelLaneWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
             return;
         }
-        int ws = g.weightSize(), size = ws + g.outC();
-        float[][] acc = Scratch.get().partials(pool.threads(), size);
-        boolean dots = unitStride(g) && useDots(g);
-        pool.run(batch, (part, from, to) -> {
-            float[] sum = acc[part];
-            Arrays.fill(sum, 0, size, 0f);
-            float[] lanes = null;
-            if (dots) {
-                lanes = Scratch.get().lanes(ws * L);
-                Arrays.fill(lanes, 0, ws * L, 0f);
-            }
-            for (int n = from; n < to; n++) {
-                if (unitStride(g)) paramsSample(g, n, x, dy, sum, lanes);
-                else Im2colConv.paramsSample(g, n, x, dy, sum);
-            }
-            if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
-        });
+        int ws = g.weightSize();
+        float[][] acc = Scratch.get().partials(pool.threads(), ws + g.outC());
+        ConvCall.mine().params(pool, g, batch, x, dy, acc);
         for (int part = 0; part < pool.threads(); part++) {
             if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
             SimdKernels.addInto(dw, dwOff, acc[part], 0, ws);
@@ -217,11 +211,11 @@ final class SimdConv {
 
     /** sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width × shifted views. */
     /** Weight gradient as dot products (few filters or few taps per group) rather than a GEMM. */
-    private static boolean useDots(ConvGeometry g) {
+    static boolean useDots(ConvGeometry g) {
         return g.outPerGroup() < DOT_BELOW || g.inPerGroup() * g.kH() * g.kW() < DOT_BELOW;
     }
 
-    private static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
+    static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), kg = cg * g.kH() * g.kW();
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;

@@ -65,8 +65,23 @@ final class SimdGemm {
             columns(transA, transB, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        pool.run(panels, (part, from, to) -> columns(transA, transB, m, from * NR, Math.min(n, to * NR), k,
-                a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        SplitJobs.Columns job = SplitJobs.get().columns;
+        job.transA = transA;
+        job.transB = transB;
+        job.m = m;
+        job.n = n;
+        job.k = k;
+        job.a = a;
+        job.aOff = aOff;
+        job.lda = lda;
+        job.b = b;
+        job.bOff = bOff;
+        job.ldb = ldb;
+        job.beta = beta;
+        job.c = c;
+        job.cOff = cOff;
+        job.ldc = ldc;
+        job.run(pool, panels);
     }
 
     /** Columns [n0, n1) of C, in the calling thread. */
@@ -194,17 +209,9 @@ final class SimdGemm {
             }
             return;
         }
-        // a transpose: each packed row is one gather per vector from the cols source rows, which
-        // stay in L1 while p walks along them; a part panel goes one by one, zero-padded
-        if (cols == NR) {
-            for (int p = 0, base = 0; p < kc; p++, base += NR) {
-                int at = pc + p;
-                FloatVector.fromArray(S, b, at, bRows, j0).intoArray(bp, base);
-                FloatVector.fromArray(S, b, at, bRows, j0 + L).intoArray(bp, base + L);
-                FloatVector.fromArray(S, b, at, bRows, j0 + 2 * L).intoArray(bp, base + 2 * L);
-            }
-            return;
-        }
+        // a transpose, read as scalars: the cols source rows stay in L1 while p walks along them. (A
+        // gather with an offset, FloatVector.fromArray(S, b, at, bRows, j0), was at times left
+        // un-intrinsified by C2 and then boxed its vectors: 100 MB a step on resnet8.)
         for (int p = 0, base = 0; p < kc; p++, base += NR) {
             int at = pc + p;
             for (int j = 0; j < cols; j++) bp[base + j] = b[bRows[j0 + j] + at];
@@ -349,14 +356,22 @@ final class SimdGemm {
     /** C (1×n) = a (1×k) · Bᵀ with B (n×k): one dot product per column, the batch-1 dense layer. */
     private static void rowTimesTransposed(int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb,
                                            float beta, float[] c, int cOff, Parallel pool) {
-        Parallel.RangeTask task = (part, from, to) -> {
-            for (int j = from; j < to; j++) {
-                float v = dot(k, a, aOff, b, bOff + j * ldb);
-                c[cOff + j] = beta == 0 ? v : v + beta * c[cOff + j];
-            }
-        };
-        if (pool == null || (long) n * k < 100_000) task.run(0, 0, n);
-        else pool.run(n, task);
+        SplitJobs.RowDots job = SplitJobs.get().rowDots;
+        job.k = k;
+        job.a = a;
+        job.aOff = aOff;
+        job.b = b;
+        job.bOff = bOff;
+        job.ldb = ldb;
+        job.beta = beta;
+        job.c = c;
+        job.cOff = cOff;
+        try {
+            if (pool == null || (long) n * k < 100_000) job.run(0, 0, n);
+            else pool.run(n, job);
+        } finally {
+            job.a = job.b = job.c = null;
+        }
     }
 
     static float dot(int k, float[] a, int aOff, float[] b, int bOff) {

@@ -92,10 +92,24 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         // w, which a GEMM would repack on every call since the weights change every step
         int[] rows = SimdGemm.strided(Scratch.get().convRows(out), out, wOff, in);
         int blocks = (out + 2) / 3;
-        Parallel.RangeTask task = (part, from, to) ->
-                SimdDot.accumulate(batch, from * 3, Math.min(out, to * 3), in, x, 0, in, w, rows, y, 0, out);
-        if ((long) batch * in * out < 200_000) task.run(0, 0, blocks);
-        else pool.run(blocks, task);
+        if ((long) batch * in * out < 200_000) {
+            SimdDot.accumulate(batch, 0, out, in, x, 0, in, w, rows, y, 0, out);
+            return;
+        }
+        SplitJobs.DenseDots job = SplitJobs.get().denseDots;
+        job.batch = batch;
+        job.out = out;
+        job.in = in;
+        job.x = x;
+        job.w = w;
+        job.y = y;
+        job.rows = rows;
+        try {
+            pool.run(blocks, job);
+        } finally {
+            job.x = job.w = job.y = null;
+            job.rows = null;
+        }
     }
 
     /** Inputs per dense unit from which the forward pass uses dot products rather than a GEMM. */
@@ -119,12 +133,14 @@ public final class SimdKernels implements Kernels, AutoCloseable {
                 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
         int planes = batch * g.channels();
         int work = planes * g.outH() * g.outW();
-        Parallel.RangeTask task = (part, from, to) -> {
-            if (max2x2) SimdPool.max2x2Planes(g, from, to, x, y, arg);
-            else for (int nc = from; nc < to; nc++) Pooling.forwardPlane(g, nc, x, y, arg);
-        };
-        if (work < 16_384) task.run(0, 0, planes);
-        else pool.run(planes, task);
+        SplitJobs.Pool job = SplitJobs.get().pool;
+        job.backward = false;
+        job.max2x2 = max2x2;
+        job.g = g;
+        job.x = x;
+        job.y = y;
+        job.arg = arg;
+        runPooling(job, planes, work < 16_384);
     }
 
     @Override
@@ -136,11 +152,23 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void pool2dBackwardRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] reluOut, float[] dx) {
         int planes = batch * g.channels();
-        Parallel.RangeTask task = (part, from, to) -> {
-            for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
-        };
-        if (planes * g.inH() * g.inW() < 32_768) task.run(0, 0, planes);
-        else pool.run(planes, task);
+        SplitJobs.Pool job = SplitJobs.get().pool;
+        job.backward = true;
+        job.g = g;
+        job.dy = dy;
+        job.arg = arg;
+        job.reluOut = reluOut;
+        job.dx = dx;
+        runPooling(job, planes, planes * g.inH() * g.inW() < 32_768);
+    }
+
+    private void runPooling(SplitJobs.Pool job, int planes, boolean serial) {
+        try {
+            if (serial) job.run(0, 0, planes);
+            else pool.run(planes, job);
+        } finally {
+            job.clear();
+        }
     }
 
     // ---- element-wise: see SimdElementwise ----

@@ -28,10 +28,12 @@ final class SimdPool {
         Scratch scratch = Scratch.get();
         float[] values = scratch.tile(L);
         int[] indices = scratch.rows(L);
-        for (int nc = from; nc < to; nc++) max2x2Plane(g, nc, x, y, arg, values, indices);
+        float[] edge = scratch.poolEdge(4 * L);
+        for (int nc = from; nc < to; nc++) max2x2Plane(g, nc, x, y, arg, values, indices, edge);
     }
 
-    private static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg, float[] values, int[] indices) {
+    private static void max2x2Plane(PoolGeometry g, int nc, float[] x, float[] y, int[] arg, float[] values, int[] indices,
+                                    float[] edge) {
         int oh = g.outH(), ow = g.outW(), inW = g.inW();
         int xBase = nc * g.inH() * inW, yBase = nc * oh * ow;
         for (int i = 0; i < oh; i++) {
@@ -47,11 +49,15 @@ final class SimdPool {
                     b0 = FloatVector.fromArray(S, x, xBase + r1 + c);
                     b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L);
                 } else {
-                    VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(L, 2 * n);
-                    t0 = FloatVector.fromArray(S, x, xBase + r0 + c, lo);
-                    t1 = FloatVector.fromArray(S, x, xBase + r0 + c + L, hi);
-                    b0 = FloatVector.fromArray(S, x, xBase + r1 + c, lo);
-                    b1 = FloatVector.fromArray(S, x, xBase + r1 + c + L, hi);
+                    // the last cells of x: whole vectors from a copy of the 2n cells of each row (masked
+                    // loads were at times left un-intrinsified by C2, an object per call); the lanes past
+                    // them hold stale values whose results are never stored
+                    System.arraycopy(x, xBase + r0 + c, edge, 0, 2 * n);
+                    System.arraycopy(x, xBase + r1 + c, edge, 2 * L, 2 * n);
+                    t0 = FloatVector.fromArray(S, edge, 0);
+                    t1 = FloatVector.fromArray(S, edge, L);
+                    b0 = FloatVector.fromArray(S, edge, 2 * L);
+                    b1 = FloatVector.fromArray(S, edge, 3 * L);
                 }
                 FloatVector a = t0.rearrange(EVEN, t1), b = t0.rearrange(ODD, t1);
                 FloatVector d = b0.rearrange(EVEN, b1), e = b0.rearrange(ODD, b1);

@@ -252,12 +252,11 @@ public abstract class Layer {
 
     /** Checks the batch tensor matches the built shape; names the layer and both shapes when not. */
     protected final void checkInput(Tensor x) {
-        int[] s = x.shape();
-        boolean ok = s.length == inputShape.length + 1;
-        for (int i = 0; ok && i < inputShape.length; i++) ok = s[i + 1] == inputShape[i];
+        boolean ok = x.rank() == inputShape.length + 1;  // read in place: a check on every forward allocates nothing
+        for (int i = 0; ok && i < inputShape.length; i++) ok = x.dim(i + 1) == inputShape[i];
         if (!ok) {
             throw new ShapeException("Layer '" + name() + "' (" + type() + ") expected input of shape (N, "
-                    + Shapes.str(inputShape).substring(1) + " but received " + Shapes.str(s) + ".");
+                    + Shapes.str(inputShape).substring(1) + " but received " + Shapes.str(x.shape()) + ".");
         }
     }
 

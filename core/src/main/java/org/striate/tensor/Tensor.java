@@ -45,12 +45,22 @@ public final class Tensor {
         return new Tensor(data, newShape.clone(), n);
     }
 
-    /** A tensor of shape (n, ...sample) on {@code buffer}'s array while it is large enough, else a new one. */
+    /**
+     * A tensor of shape (n, ...sample) on {@code buffer}'s array while it is large enough, else a new
+     * one; {@code buffer} itself when it has that shape already (the steady state allocates nothing).
+     */
     public static Tensor reuse(Tensor buffer, int n, int[] sample) {
+        if (buffer != null && buffer.hasShape(n, sample)) return buffer;
         int[] shape = Shapes.withBatch(n, sample);
         int size = Shapes.size(shape);
         if (buffer != null && buffer.data.length >= size) return Tensor.of(buffer.data, shape);
         return new Tensor(shape);
+    }
+
+    private boolean hasShape(int n, int[] sample) {
+        if (shape.length != sample.length + 1 || shape[0] != n) return false;
+        for (int i = 0; i < sample.length; i++) if (shape[i + 1] != sample[i]) return false;
+        return true;
     }
 
     public int[] shape() { return shape.clone(); }

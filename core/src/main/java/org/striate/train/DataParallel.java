@@ -50,6 +50,8 @@ public final class DataParallel {
         this.pool = replicas.length > 1 ? pool : null;
         this.inputs = new Tensor[threads];
         this.outputGradients = new Tensor[threads];
+        this.sample = model.inputShape();
+        this.out = model.outputShape();
     }
 
     /** Whether a batch can be cut into pieces without changing what each sample computes. */
@@ -67,15 +69,15 @@ public final class DataParallel {
     public Tensor forward(Tensor x, boolean training) {
         if (pool == null) return model.forward(x, training);
         batch = x.batch();
-        int[] sample = model.inputShape(), out = model.outputShape();
         output = Tensor.reuse(output, batch, out);
-        int inSize = Shapes.size(sample), outSize = Shapes.size(out);
-        forEachSlice((t, lo, hi) -> {
-            inputs[t] = Tensor.reuse(inputs[t], hi - lo, sample);
-            System.arraycopy(x.data, lo * inSize, inputs[t].data, 0, (hi - lo) * inSize);
-            Tensor y = replicas[t].forward(inputs[t], training);
-            System.arraycopy(y.data, 0, output.data, lo * outSize, (hi - lo) * outSize);
-        });
+        this.x = x;
+        this.training = training;
+        this.backward = false;
+        try {
+            pool.run(replicas.length, slices);
+        } finally {
+            this.x = null;
+        }
         return output;
     }
 
@@ -88,35 +90,58 @@ public final class DataParallel {
             model.backwardParameters(dy);
             return;
         }
-        int[] out = model.outputShape();
-        int outSize = Shapes.size(out);
-        forEachSlice((t, lo, hi) -> {
-            if (t > 0) replicas[t].zeroGrad();
-            outputGradients[t] = Tensor.reuse(outputGradients[t], hi - lo, out);
-            System.arraycopy(dy.data, lo * outSize, outputGradients[t].data, 0, (hi - lo) * outSize);
-            replicas[t].backwardParameters(outputGradients[t]);
-        });
-        float[] sum = model.grads();
+        this.dy = dy;
+        this.backward = true;
+        try {
+            pool.run(replicas.length, slices);
+        } finally {
+            this.dy = null;
+        }
         // each thread sums one range of the buffer over the replicas, always in replica order
-        pool.run(sum.length, (part, from, to) -> {
-            for (int t = 1; t < replicas.length; t++) {
-                if (sliceStart(t) == sliceStart(t + 1)) continue;
-                float[] g = replicas[t].grads();
-                for (int i = from; i < to; i++) sum[i] += g[i];
-            }
-        });
+        pool.run(model.grads().length, sum);
     }
 
-    private interface SliceTask { void run(int thread, int from, int to); }
+    // the arguments of the running call: the pool's jobs below read them (fields, not captured in
+    // lambdas, so that a step allocates nothing)
+    private Tensor x, dy;
+    private boolean training, backward;
+    private final int[] sample, out;
+    private final Parallel.RangeTask slices = this::slices, sum = this::sum;
 
     private int sliceStart(int t) { return Parallel.split(batch, replicas.length, t); }
 
-    /** Runs task on every thread's slice of the last batch, all threads at once; empty slices are skipped. */
-    private void forEachSlice(SliceTask task) {
-        pool.run(replicas.length, (part, from, to) -> {
-            for (int t = from; t < to; t++) {
-                if (sliceStart(t) < sliceStart(t + 1)) task.run(t, sliceStart(t), sliceStart(t + 1));
-            }
-        });
+    /** Every thread's slice of the batch, forward or backward; empty slices are skipped. */
+    private void slices(int part, int from, int to) {
+        for (int t = from; t < to; t++) {
+            int lo = sliceStart(t), hi = sliceStart(t + 1);
+            if (lo == hi) continue;
+            if (backward) backwardSlice(t, lo, hi);
+            else forwardSlice(t, lo, hi);
+        }
+    }
+
+    private void forwardSlice(int t, int lo, int hi) {
+        int inSize = Shapes.size(sample), outSize = Shapes.size(out);
+        inputs[t] = Tensor.reuse(inputs[t], hi - lo, sample);
+        System.arraycopy(x.data, lo * inSize, inputs[t].data, 0, (hi - lo) * inSize);
+        Tensor y = replicas[t].forward(inputs[t], training);
+        System.arraycopy(y.data, 0, output.data, lo * outSize, (hi - lo) * outSize);
+    }
+
+    private void backwardSlice(int t, int lo, int hi) {
+        int outSize = Shapes.size(out);
+        if (t > 0) replicas[t].zeroGrad();
+        outputGradients[t] = Tensor.reuse(outputGradients[t], hi - lo, out);
+        System.arraycopy(dy.data, lo * outSize, outputGradients[t].data, 0, (hi - lo) * outSize);
+        replicas[t].backwardParameters(outputGradients[t]);
+    }
+
+    private void sum(int part, int from, int to) {
+        float[] total = model.grads();
+        for (int t = 1; t < replicas.length; t++) {
+            if (sliceStart(t) == sliceStart(t + 1)) continue;
+            float[] g = replicas[t].grads();
+            for (int i = from; i < to; i++) total[i] += g[i];
+        }
     }
 }

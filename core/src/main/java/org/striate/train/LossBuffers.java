@@ -24,7 +24,9 @@ final class LossBuffers {
     }
 
     static void checkTargets(String loss, Tensor predictions, Tensor targets) {
-        if (!Shapes.equal(predictions.shape(), targets.shape())) {
+        boolean same = predictions.rank() == targets.rank();
+        for (int i = 0; same && i < predictions.rank(); i++) same = predictions.dim(i) == targets.dim(i);
+        if (!same) {
             throw new ShapeException("Loss " + loss + " expected targets of the same shape as the predictions "
                     + Shapes.str(predictions.shape()) + " but received " + Shapes.str(targets.shape()) + ".");
         }

@@ -1,0 +1,137 @@
+package org.striate.kernels;
+
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One convolution call's arguments, held by the thread that makes the call and reused by its next
+ * one, so that splitting a convolution over samples allocates nothing (see {@link SplitJobs}). As a
+ * {@link SimdConv.SampleTask} it computes one sample of a pass; as a {@link Parallel.RangeTask} it
+ * accumulates the weight gradient of a part's samples into that part's accumulator.
+ */
+final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    private static final ThreadLocal<ConvCall> MINE = ThreadLocal.withInitial(ConvCall::new);
+
+    /** What a sample task computes. */
+    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, INPUT_SHIFTED, INPUT_IM2COL }
+
+    private Pass pass;
+    private ConvGeometry g;
+    private float[] src, weights, bias, dst, dy;
+    private float[][] partials;
+    private int per, bOff;
+    private boolean relu, channelLanes;
+    private final Map<ConvGeometry, ConvGeometry> fulls = new IdentityHashMap<>();
+
+    static ConvCall mine() { return MINE.get(); }
+
+    /**
+     * Runs {@code pass} over the batch (samples to whichever thread is free, see
+     * {@link SimdConv#forSamples}): src and dst are the pass's input and output, weights packed (per
+     * floats a group) or transposed as the pass reads them.
+     */
+    void run(Pass pass, Parallel pool, ConvGeometry g, int batch, float[] src, float[] weights, int per,
+             float[] bias, int bOff, boolean relu, float[] dst) {
+        this.pass = pass;
+        this.g = g;
+        this.src = src;
+        this.weights = weights;
+        this.per = per;
+        this.bias = bias;
+        this.bOff = bOff;
+        this.relu = relu;
+        this.dst = dst;
+        try {
+            SimdConv.forSamples(pool, batch, g.macs(), this);
+        } finally {
+            clear();
+        }
+    }
+
+    @Override
+    public void run(int n, Parallel inner) {
+        switch (pass) {
+            case FORWARD_SHIFTED -> SimdConv.shifted(g.groups(), g.inPerGroup(), g.outPerGroup(), g.inH(), g.inW(), g.kH(), g.kW(),
+                    g.padH(), g.padW(), g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, dst, n * g.outSize(), inner);
+            case FORWARD_IM2COL -> {
+                Im2colConv.forwardSample(g, n, src, weights, per, bias, bOff, dst, inner);
+                if (relu) SimdElementwise.relu(dst, dst, n * g.outSize(), (n + 1) * g.outSize());
+            }
+            case FORWARD_CHANNEL_LANES -> ChannelLaneConv.sample(g, n, src, weights, bias, bOff, dst, relu, inner);
+            case INPUT_SHIFTED -> SimdConv.shifted(g.groups(), g.outPerGroup(), g.inPerGroup(), g.outH(), g.outW(), g.kH(), g.kW(),
+                    g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),
+                    src, n * g.outSize(), weights, per, null, 0, false, dst, n * g.inSize(), inner);
+            case INPUT_IM2COL -> Im2colConv.inputSample(g, n, src, weights, per, dst, inner);
+        }
+    }
+
+    /**
+     * Each part of the batch accumulates its samples' weight (then bias) gradient into
+     * {@code partials[part]}, zeroed first; the caller adds the parts in part order.
+     */
+    void params(Parallel pool, ConvGeometry g, int batch, float[] x, float[] dy, float[][] partials, boolean channelLanes) {
+        this.g = g;
+        this.src = x;
+        this.dy = dy;
+        this.partials = partials;
+        this.channelLanes = channelLanes;
+        try {
+            pool.run(batch, this);
+        } finally {
+            clear();
+        }
+    }
+
+    void params(Parallel pool, ConvGeometry g, int batch, float[] x, float[] dy, float[][] partials) {
+        params(pool, g, batch, x, dy, partials, false);
+    }
+
+    @Override
+    public void run(int part, int from, int to) {
+        float[] sum = partials[part];
+        if (channelLanes) {
+            int k = g.inC() * g.kH() * g.kW(), tapsPadded = SimdGemm.roundUp(k, ChannelLaneTiles.POSITIONS);
+            Arrays.fill(sum, 0, tapsPadded * g.outC() + g.outC(), 0f);
+            for (int n = from; n < to; n++) ChannelLaneWeightGrad.sample(g, n, src, dy, sum, tapsPadded * g.outC());
+            return;
+        }
+        int ws = g.weightSize();
+        Arrays.fill(sum, 0, ws + g.outC(), 0f);
+        boolean unit = SimdConv.unitStride(g), dots = unit && SimdConv.useDots(g);
+        float[] lanes = null;
+        if (dots) {
+            lanes = Scratch.get().lanes(ws * L);
+            Arrays.fill(lanes, 0, ws * L, 0f);
+        }
+        for (int n = from; n < to; n++) {
+            if (unit) SimdConv.paramsSample(g, n, src, dy, sum, lanes);
+            else Im2colConv.paramsSample(g, n, src, dy, sum);
+        }
+        if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
+    }
+
+    /**
+     * The geometry of the input gradient of {@code g} as a convolution of dy padded to full, made once
+     * per layer's geometry (looked up by identity; a layer keeps its geometry) and kept for its next call.
+     */
+    ConvGeometry full(ConvGeometry g) {
+        ConvGeometry f = fulls.get(g);
+        if (f == null) {
+            if (fulls.size() >= 256) fulls.clear();  // geometries of models long gone
+            f = new ConvGeometry(g.outC(), g.outH(), g.outW(), g.inC(), g.kH(), g.kW(), 1, 1,
+                    g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(), g.groups());
+            fulls.put(g, f);
+        }
+        return f;
+    }
+
+    private void clear() {
+        src = weights = bias = dst = dy = null;
+        partials = null;
+        g = null;
+    }
+}

@@ -1,0 +1,108 @@
+package org.striate.bench;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.striate.kernels.KernelProvider;
+import org.striate.kernels.Kernels;
+import org.striate.nn.Graph;
+import org.striate.nn.Zoo;
+import org.striate.tensor.Tensor;
+import org.striate.train.DataParallel;
+
+/**
+ * No allocation in the steady state: after a few warm-up steps, the bytes the JVM counts as allocated
+ * by the calling thread and the kernels' pool threads over 5 and over 50 more training steps
+ * ({@code TrainingStep} through the batch loader, as {@code striate train} and the benchmark take it),
+ * inference batches and batch-1 forwards stay under a small bound that does not grow with the steps.
+ * Runs on the kernels the JVM offers (SIMD on 21+) with 1 and 2 threads; on the scalar ones, lenet5 only.
+ */
+class SteadyStateAllocationTest {
+    /**
+     * Bytes allowed over a whole measurement, whatever its length: what the counter reading itself
+     * allocates (its result array, 24 to 32 bytes), with room to spare.
+     */
+    private static final long BOUND = 256;
+    private static final int WARM_UP = 8, FEW = 5, MANY = 50, ATTEMPTS = 3;
+    /** The longest warm-up: on a busy machine C2 may take a minute to compile every kernel. */
+    private static final long WARM_UP_NANOS = 30_000_000_000L;
+
+    private Kernels before;
+
+    @BeforeEach
+    void remember() { before = Kernels.get(); }
+
+    @AfterEach
+    void restore() { KernelProvider.use(before); }
+
+    @ParameterizedTest(name = "{0} on {1} threads")
+    @CsvSource({"fashion-cnn, 1", "fashion-cnn, 2", "resnet8, 1", "resnet8, 2", "lenet5, 2"})
+    void trainingAndInferenceAllocateNothingPerStep(String name, int threads) {
+        Kernels kernels = KernelProvider.configure("auto", threads);
+        // the scalar kernels (Java 17) take seconds a step on the larger models: lenet5 alone there
+        assumeTrue(name.equals("lenet5") || !kernels.name().startsWith("scalar"), "scalar kernels: lenet5 only");
+        Graph model = Zoo.build(name, Zoo.defaultInput(), 1);
+        Random rng = new Random(5);
+        Runnable train = ModelBench.trainingStep(model, 16, rng);
+        DataParallel parallel = new DataParallel(model);
+        Tensor batch = ModelBench.randomBatch(rng, 32, model.inputShape());
+        Tensor one = ModelBench.randomBatch(rng, 1, model.inputShape());
+        check(name + " training", train);
+        check(name + " inference", () -> parallel.forward(batch, false));
+        check(name + " batch-1 forward", () -> model.forward(one, false));
+    }
+
+    private static void check(String what, Runnable step) {
+        for (int i = 0; i < WARM_UP; i++) step.run();
+        // until C2 has compiled the Vector API code, vectors are boxed objects: warm up until a window
+        // of steps allocates nothing (or give up after a while and let the assertion show the figures)
+        long deadline = System.nanoTime() + WARM_UP_NANOS;
+        while (allocated(step, FEW) > BOUND && System.nanoTime() < deadline) {
+            for (int i = 0; i < WARM_UP; i++) step.run();
+        }
+        // a late recompilation can still box vectors once; an allocation made by every step shows in
+        // every attempt (at least 16 bytes an object: 800 over the longer window)
+        String figures = "";
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long few = allocated(step, FEW), many = allocated(step, MANY);
+            figures = what + " on " + Kernels.get().name() + ": " + few + " bytes over " + FEW + " steps, " + many + " over " + MANY;
+            if (few <= BOUND && many <= BOUND) {
+                System.out.println(figures);
+                return;
+            }
+        }
+        fail(figures + " (bound " + BOUND + ", " + ATTEMPTS + " attempts)");
+    }
+
+    /** Bytes allocated by this thread and the pool's workers while {@code step} runs {@code times} times. */
+    private static long allocated(Runnable step, int times) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threadIds();
+        long[] start = mx.getThreadAllocatedBytes(ids);
+        for (int i = 0; i < times; i++) step.run();
+        long[] end = mx.getThreadAllocatedBytes(ids);
+        long sum = 0;
+        for (int i = 0; i < ids.length; i++) sum += end[i] - start[i];
+        return sum;
+    }
+
+    /** This thread and the pool's workers (named striate-kernels-N). */
+    private static long[] threadIds() {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("striate-kernels-") && t.isAlive()) ids.add(t.getId());
+        }
+        long[] out = new long[ids.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
+        return out;
+    }
+}
