@@ -122,6 +122,6 @@ class LabCommandsTest {
             assertEquals("lab/" + e.getKey(), out.defaultValue(), e.getKey());
             assertTrue(!out.required(), e.getKey());
         }
-        assertEquals(7, withOut, "edges, filters, featuremaps, invariance, efficiency, position, claims");
+        assertEquals(7, withOut, "edges, filters, featuremaps, invariance, efficiency, position (several sizes), claims");
     }
 }
