@@ -116,23 +116,26 @@ public interface Kernels {
     /** y[i] += x[i] for i < n. */
     void accumulate(int n, float[] x, float[] y);
 
+    // The locally connected layer and Conv3d have no vector version yet: every kernel set runs the
+    // scalar loops of LocalKernels and VolumeKernels, so they live here once.
+
     /** y (N, outC, outH, outW) writes the locally connected response; see {@link LocalKernels}. */
-    void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+    default void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) { LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y); }
 
     /** dx writes the locally connected layer's input gradient. */
-    void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
+    default void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) { LocalKernels.backwardInput(g, batch, dy, w, wOff, dx); }
 
     /** dw accumulates dy ⊗ x per output cell; dbias (may be null) accumulates dy. */
-    void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff);
+    default void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) { LocalKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff); }
 
     /** y (N, outC, outD, outH, outW) writes conv3d(x, w) + bias; see {@link VolumeKernels}. */
-    void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+    default void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) { VolumeKernels.forward(g, batch, x, w, wOff, bias, bOff, y); }
 
     /** dx writes the 3-D convolution's input gradient. */
-    void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
+    default void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) { VolumeKernels.backwardInput(g, batch, dy, w, wOff, dx); }
 
     /** dw accumulates Σ dy ⊗ x over the batch; dbias (may be null) accumulates Σ dy. */
-    void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff);
+    default void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) { VolumeKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff); }
 
     /** The thread pool these kernels split work over, or null when they run on the calling thread. */
     default Parallel pool() { return null; }

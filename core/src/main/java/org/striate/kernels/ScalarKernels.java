@@ -257,38 +257,6 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     @Override
     public void multiply(int n, float[] a, float[] b, float[] y) { ActivationKernels.multiply(n, a, b, y); }
 
-    // ---- layers without a vector version yet: LocalKernels and VolumeKernels ----
-
-    @Override
-    public void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
-    }
-
-    @Override
-    public void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
-        LocalKernels.backwardInput(g, batch, dy, w, wOff, dx);
-    }
-
-    @Override
-    public void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        LocalKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
-    }
-
-    @Override
-    public void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        VolumeKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
-    }
-
-    @Override
-    public void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
-        VolumeKernels.backwardInput(g, batch, dy, w, wOff, dx);
-    }
-
-    @Override
-    public void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        VolumeKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
-    }
-
     // ---- per channel and merging: the loops of ChannelKernels and MergeKernels, the SIMD twins' reference ----
 
     @Override

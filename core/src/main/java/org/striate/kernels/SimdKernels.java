@@ -216,38 +216,6 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void accumulate(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ACCUMULATE, n, 0f, x, null, y); }
 
-    // ---- locally connected and 3-D convolution: the scalar loops for now (LocalKernels, VolumeKernels) ----
-
-    @Override
-    public void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
-    }
-
-    @Override
-    public void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
-        LocalKernels.backwardInput(g, batch, dy, w, wOff, dx);
-    }
-
-    @Override
-    public void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        LocalKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
-    }
-
-    @Override
-    public void conv3dForward(VolumeGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        VolumeKernels.forward(g, batch, x, w, wOff, bias, bOff, y);
-    }
-
-    @Override
-    public void conv3dBackwardInput(VolumeGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
-        VolumeKernels.backwardInput(g, batch, dy, w, wOff, dx);
-    }
-
-    @Override
-    public void conv3dBackwardParams(VolumeGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        VolumeKernels.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff);
-    }
-
     // ---- per channel: see SimdChannels ----
 
     @Override
