@@ -76,7 +76,7 @@ final class TaskTraining {
                 }
             };
             History history = new Trainer(net, TrainOptions.builder().epochs(epochs).batchSize(c.batch).optimizer(c.optimizer()).seed(c.seed)
-                    .loss(task.loss()).validation(test).listener(listener).build()).fit(train);
+                    .schedule(c.controls.schedule(epochs)).loss(task.loss()).validation(test).listener(listener).build()).fit(train);
             double seconds = progress.seconds();
             Map<String, Object> o = Json.object();
             o.put("model", c.model);

@@ -154,6 +154,20 @@ public final class TrainCommand extends StriateCommand {
     /** Enough for fashion-cnn to pass 91% test accuracy on Fashion-MNIST with Adam at 0.001 (see BENCHMARKS.md). */
     static final int DEFAULT_EPOCHS = 8;
 
+    /** An option the dense tasks would ignore is refused, named, before any data is read. */
+    private void refuseClassificationOnly() {
+        String given = controls.classificationOnlyOption();
+        if (given == null) given = watch.optionGiven();
+        if (given == null && checkpointEvery != null) given = "--checkpoint-every";
+        if (given == null && resume != null) given = "--resume";
+        if (given == null && !augmentation().isNone()) given = "--augment";
+        if (given != null) {
+            throw new StriateException(given + " applies to classification only. Expected no " + given + " with --task " + task
+                    + " (its options: --model, --data, --scenes, --test-scenes, --input, --epochs, --batch, --optimizer, --lr, --weight-decay, "
+                    + "--lr-schedule, --seed, --limit, --out, --overwrite, --freeze, --freeze-until, --new-head, --threads, --kernels, --json).");
+        }
+    }
+
     @Override
     protected int run() throws IOException, InterruptedException {
         if (epochs <= 0) throw new StriateException("Invalid value for option '--epochs'. Expected a strictly positive value. Received " + epochs + ".");
@@ -163,6 +177,7 @@ public final class TrainCommand extends StriateCommand {
             throw new StriateException("Invalid value for option '--checkpoint-every'. Expected a number of steps >= 0. Received " + checkpointEvery + ".");
         }
         Task kind = Task.parse(task);
+        if (kind != Task.CLASSIFY) refuseClassificationOnly();
         boolean modelGiven = model != null;
         if (model == null) model = kind.defaultModel();
         controls.validate(modelGiven, input != null);
@@ -186,7 +201,6 @@ public final class TrainCommand extends StriateCommand {
 
         Augmentation augmentation = augmentation();
         if (kind != Task.CLASSIFY) {
-            if (!augmentation.isNone()) throw new StriateException("--augment applies to classification only. Expected no --augment with --task " + task + ".");
             return TaskTraining.run(this, kind, target.model());
         }
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");

@@ -103,6 +103,21 @@ final class TrainControls {
 
     LearningRateSchedule schedule(int epochs) { return ScheduleOption.parse(schedule, epochs); }
 
+    /**
+     * The first option given that only classification honours, or null: segment, upscale and detect
+     * bring their own loss, data split and figures, so these would be silently ignored there.
+     */
+    String classificationOnlyOption() {
+        if (valSplit != null) return "--val-split";
+        if (earlyStop != null) return "--early-stop";
+        if (saveBest) return "--save-best";
+        if (labelSmoothing != 0) return "--label-smoothing";
+        if (classes != null) return "--classes";
+        if (split != null) return "--split";
+        if (initFrom != null) return "--init-from";
+        return null;
+    }
+
     EarlyStopping earlyStopping() { return earlyStop == null ? null : new EarlyStopping(monitor(), earlyStop, 0); }
 
     BestWeights bestWeights(Graph net) { return saveBest ? new BestWeights(net, monitor()) : null; }

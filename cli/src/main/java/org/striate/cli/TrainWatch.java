@@ -30,6 +30,9 @@ final class TrainWatch implements AutoCloseable {
     private DashboardListener dashboard;
     private EventFileWriter events;
 
+    /** The option given, or null: the live page and TensorBoard files follow classification runs only. */
+    String optionGiven() { return dashboardPort != null ? "--dashboard" : tensorboard != null ? "--tensorboard" : null; }
+
     /** Starts what was asked for and returns its listener (none: a listener that does nothing). */
     TrainingListener start(Graph net, String name, int batch, double baseRate, LearningRateSchedule schedule,
                            Dataset validation, String validationName, PrintWriter err) {

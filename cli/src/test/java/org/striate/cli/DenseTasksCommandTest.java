@@ -73,9 +73,17 @@ class DenseTasksCommandTest {
         Path data = TinyData.write(tmp.resolve("garments"), 64, 16, 5);
         Path model = tmp.resolve("sr.striate");
         Path sr = spec("sr.spec", "upsample 2 mode=bilinear name=base\nconv 4 3x3 pad=1\nrelu\nconv 1 3x3 pad=1 name=residual\nadd in=residual,base\n");
-        Cli r = Cli.run("train", "--task", "upscale", "--model", sr.toString(), "--data", data.toString(), "--epochs", "1", "--out", model.toString());
+        Cli r = Cli.run("train", "--task", "upscale", "--model", sr.toString(), "--data", data.toString(), "--epochs", "2", "--out", model.toString(),
+                "--lr", "0.004", "--lr-schedule", "step,every=1,gamma=0.5");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("dB") && r.out().contains("bicubic"), r.out());
+        // the schedule is followed, as in classification: the metrics file records the rate of each epoch
+        List<String> metrics = Files.readAllLines(ModelTarget.metricsFile(model));
+        assertTrue(metrics.get(1).contains(",0.00400000,") && metrics.get(2).contains(",0.00200000,"), String.join("\n", metrics));
+        // an option the dense tasks would ignore is refused by name
+        Cli ignored = Cli.run("train", "--task", "upscale", "--model", sr.toString(), "--data", data.toString(), "--early-stop", "2");
+        assertEquals(2, ignored.code());
+        assertTrue(ignored.err().contains("--early-stop applies to classification only"), ignored.err());
         BufferedImage small = new BufferedImage(10, 6, BufferedImage.TYPE_BYTE_GRAY);
         Path in = tmp.resolve("small.png"), out = tmp.resolve("big.png");
         ImageIO.write(small, "png", in.toFile());

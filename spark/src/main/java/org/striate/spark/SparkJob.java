@@ -76,9 +76,10 @@ public final class SparkJob {
         } catch (Exception e) {
             // a task's failure reaches the driver as Spark's SparkException (checked, thrown undeclared by Scala code)
             // wrapping what the task threw, with both stack traces in its message: a bad file gets one line
+            // and the exit code of bad input, as on the driver
             if (!causedByStriate(e)) throw e;
             System.err.println("spark job: " + failureLine(e));
-            System.exit(1);
+            System.exit(2);
         }
     }
 
