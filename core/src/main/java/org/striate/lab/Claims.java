@@ -48,10 +48,30 @@ public final class Claims {
         f.add(new Figure(b + ": images to reach " + pct, nb));
         for (int n : sizes) f.add(new Figure(a + " − " + b + " accuracy at " + n, Verdict.difference(Efficiency.runs(points, a, n), Efficiency.runs(points, b, n))));
         Verdict v = Verdict.smaller(na, nb);
-        String reading = String.format(Locale.ROOT, "%s reaches %s at %s images [%s, %s], %s at %s [%s, %s].", a, pct,
-                ImagesNeeded.format(na.mean(), sizes), ImagesNeeded.format(na.low(), sizes), ImagesNeeded.format(na.high(), sizes), b,
-                ImagesNeeded.format(nb.mean(), sizes), ImagesNeeded.format(nb.low(), sizes), ImagesNeeded.format(nb.high(), sizes));
+        String reading = String.format(Locale.ROOT, "%s reaches %s at %s, %s at %s.", a, pct, needed(na, sizes), b, needed(nb, sizes));
         return new Claim(id, sentence, "lab efficiency", f, v, reading);
+    }
+
+    /** "N images [low, high]" for an images-needed interval read from curves measured at {@code sizes}. */
+    private static String needed(Interval n, int[] sizes) {
+        return ImagesNeeded.format(n.mean(), sizes) + " images [" + ImagesNeeded.format(n.low(), sizes) + ", " + ImagesNeeded.format(n.high(), sizes) + "]";
+    }
+
+    /**
+     * "a is more accurate than b when training images are few": judged at the sizes up to {@code few}
+     * only, since the claim says nothing of large sets; the images each needs to reach {@code target},
+     * read from every size both were measured at, travel with it to show what happens beyond.
+     */
+    public static Claim moreAccurateWhenFew(String id, String sentence, List<Point> points, String a, String b, int few, double target) {
+        Claim judged = moreAccurateAtEverySize(id, sentence, points.stream().filter(p -> p.trainSize() <= few).toList(), a, b);
+        int[] sizes = commonSizes(points, a, b);
+        Interval na = ImagesNeeded.of(sizes, curve(points, a, sizes), target), nb = ImagesNeeded.of(sizes, curve(points, b, sizes), target);
+        String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        List<Figure> f = new ArrayList<>(judged.figures());
+        f.add(new Figure(a + ": images to reach " + pct, na));
+        f.add(new Figure(b + ": images to reach " + pct, nb));
+        String reading = judged.reading() + String.format(Locale.ROOT, " To reach %s: %s %s, %s %s.", pct, a, needed(na, sizes), b, needed(nb, sizes));
+        return new Claim(id, sentence, judged.experiment(), f, judged.verdict(), reading);
     }
 
     /** "a is more accurate than b at every size both were measured at" (paired by run). */

@@ -50,6 +50,20 @@ class ClaimsTest {
         assertTrue(c.reading().contains("100: does not hold") && c.reading().contains("10000: holds"), c.reading());
     }
 
+    @Test
+    void aClaimAboutFewImagesIsJudgedOnFewAndShowsTheImagesNeededOverAll() {
+        List<Point> p = new ArrayList<>();
+        curve(p, "cnn", 0.70, 0.82, 0.88);
+        curve(p, "lc", 0.60, 0.83, 0.92); // behind at 100 images, level at 1,000, ahead at 10,000
+        Claim few = Claims.moreAccurateWhenFew("x", "s", p, "cnn", "lc", 100, 0.80);
+        assertEquals(Verdict.HOLDS, few.verdict(), few.reading());
+        assertEquals(List.of("cnn − lc accuracy at 100", "cnn: images to reach 80%", "lc: images to reach 80%"),
+                few.figures().stream().map(Claims.Figure::label).toList());
+        assertTrue(few.reading().startsWith("Size by size: 100: holds.") && few.reading().contains("To reach 80%: cnn "), few.reading());
+        // judged at every size up to 10,000 the same data fail the claim
+        assertEquals(Verdict.DOES_NOT_HOLD, Claims.moreAccurateWhenFew("x", "s", p, "cnn", "lc", 10000, 0.80).verdict());
+    }
+
     private static Run run(String model, int r, double consistency) {
         double[] acc = {0.5, 0.8, 0.5};
         return new Run(model, r, 100, new Invariance.ShiftAccuracy(1, acc, acc), consistency, 3, 1e-3);

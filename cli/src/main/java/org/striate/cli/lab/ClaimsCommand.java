@@ -131,8 +131,9 @@ public final class ClaimsCommand extends StriateCommand {
                 Claims.moreAccurateAtEverySize("cnn-beats-mlp-at-equal-size", "The CNN's advantage is not one of size: at the same "
                         + "parameter count (small-cnn 9,098, small-mlp-narrow 8,755) the CNN is more accurate at every training-set size.",
                         points, "small-cnn", "small-mlp-narrow"),
-                Claims.moreAccurateAtEverySize("sharing-beats-no-sharing", "With the same windows, sharing the weights (CNN) beats giving "
-                        + "every position its own (locally connected) when training images are few.", points, "small-cnn", "small-lc"),
+                Claims.moreAccurateWhenFew("sharing-beats-no-sharing", "With the same windows, sharing the weights (CNN) beats giving "
+                        + "every position its own (locally connected) when training images are few.", points, "small-cnn", "small-lc",
+                        b.fewImages(), b.target()),
                 Claims.moreConsistent("cnn-more-consistent-than-mlp", "Convolution and pooling make a CNN's answer more stable under small "
                         + "shifts of the image than an MLP's.", "small-cnn", "small-mlp", List.of("no augmentation"), List.of(plain)),
                 Claims.moreConsistent("blurpool-more-consistent", "Anti-aliased pooling (BlurPool) makes a CNN more shift-consistent than "
