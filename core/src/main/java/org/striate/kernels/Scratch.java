@@ -25,6 +25,7 @@ final class Scratch {
     private float[] localPadded = new float[0];
     private float[] localFilters = new float[0];
     private float[] localZeros = new float[0];
+    private float[] localRows = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -71,6 +72,8 @@ final class Scratch {
     float[] localPadded(int n) { if (localPadded.length < n) localPadded = new float[n]; return localPadded; }
     /** One output row's filters of a locally connected layer, taps as rows. */
     float[] localFilters(int n) { if (localFilters.length < n) localFilters = new float[n]; return localFilters; }
+    /** A locally connected call's dy, each output row padded to whole vectors. */
+    float[] localRows(int n) { if (localRows.length < n) localRows = new float[n]; return localRows; }
     /** Zeros, never written: the bias of a locally connected layer that has none. */
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * so no tap needs a bounds check. For a stride s above 1 the copy keeps the columns of each phase
  * (column mod s) together: the inputs of one tap along a row are then neighbours too.
  *
- * <p>Lanes past the row's end compute on whatever they read and are dropped by masked stores. The
+ * <p>Lanes past the row's end compute on whatever they read: the forward pass drops them with masked
+ * stores; the gradients read dy from a copy whose rows end in zeros, so those lanes add 0·w. The
  * work splits into output rows (forward, weight gradient) or input channels (input gradient), so no
  * two threads write the same value and no partial sums are needed.
  *
@@ -29,6 +30,11 @@ final class SimdLocal {
     private static final int L = S.length();
     /** Below this many multiply-adds a call runs on the calling thread: the hand-off would cost more. */
     static final int PARALLEL_FROM = 1 << 16;
+    /**
+     * Samples taken together by the gradients: their inputs near one output row stay in L1 while every
+     * tap of the row goes by (a whole batch of them would be fetched from L2 once per tap).
+     */
+    private static final int SAMPLES = 8;
 
     private SimdLocal() {}
 
@@ -51,7 +57,7 @@ final class SimdLocal {
         Job job = SplitJobs.get().local;
         job.layout(g, batch);
         job.padded = Scratch.get().localPadded(batch * job.sample);
-        job.dy = dy;
+        job.dy = job.rows(dy);
         job.w = w;
         job.wOff = wOff;
         job.y = dx;
@@ -63,7 +69,7 @@ final class SimdLocal {
         Job job = SplitJobs.get().local;
         job.layout(g, batch);
         job.padded = job.pad(x);
-        job.dy = dy;
+        job.dy = job.rows(dy);
         job.w = dw;
         job.wOff = dwOff;
         job.bias = dbias;
@@ -81,7 +87,10 @@ final class SimdLocal {
         private int batch, filter, cols, hp, wq, wrow, plane, sample, wOff, bOff;
         /** Where tap t = (c, l, m) of an output row's first column reads the padded copy. */
         private int[] taps;
-        /** w is the weights, or dw for the weight gradient; bias likewise; y is y, or dx for the input gradient. */
+        /**
+         * w is the weights, or dw for the weight gradient; bias likewise; y is y, or dx for the input
+         * gradient; dy is dy with each output row padded to whole vectors by zeros.
+         */
         private float[] padded, w, bias, y, dy;
 
         /**
@@ -129,6 +138,21 @@ final class SimdLocal {
                 }
             }
             return xp;
+        }
+
+        /**
+         * dy with rows of cols values, the last ones zero, in the calling thread's scratch: the gradient
+         * passes then read whole vectors with no mask (masked loads in their inner loops cost several
+         * times a plain one), and a lane past the row adds 0·w, which changes no sum.
+         */
+        float[] rows(float[] dy) {
+            int ow = g.outW(), rows = batch * g.outC() * g.outH();
+            float[] d = Scratch.get().localRows(rows * cols);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(dy, r * ow, d, r * cols, ow);
+                Arrays.fill(d, r * cols + ow, (r + 1) * cols, 0f);
+            }
+            return d;
         }
 
         void start(Pass pass, Parallel pool, int count) {
@@ -205,19 +229,22 @@ final class SimdLocal {
          * as (taps, columns), summed over the samples in order, and put back.
          */
         private void paramsRows(int from, int to) {
-            int oh = g.outH(), ow = g.outW(), cells = g.outSize();
+            int oh = g.outH(), ow = g.outW(), perSample = g.outC() * oh * cols;
             float[] wt = Scratch.get().localFilters(filter * cols);
             for (int row = from; row < to; row++) {
                 int q0 = row * ow, at = (row % oh) * g.strideH() * wrow;
                 transpose(w, wOff + q0 * filter, ow, filter, 0, filter, wt, cols);
                 for (int j0 = 0; j0 < ow; j0 += L) {
-                    int t = 0;
-                    for (; t + 4 <= filter; t += 4) params4(wt, t, j0, ow, at + j0, q0 + j0, cells);
-                    for (; t < filter; t++) params1(wt, t, j0, ow, at + j0, q0 + j0, cells);
+                    int d0 = row * cols + j0;
+                    for (int n0 = 0; n0 < batch; n0 += SAMPLES) {
+                        int x0 = n0 * sample + at + j0, d = n0 * perSample + d0, count = Math.min(SAMPLES, batch - n0), t = 0;
+                        for (; t + 4 <= filter; t += 4) params4(wt, t, j0, x0, d, perSample, count);
+                        for (; t < filter; t++) params1(wt, t, j0, x0, d, perSample, count);
+                    }
                     if (bias != null) {
                         VectorMask<Float> in = S.indexInRange(j0, ow);
                         FloatVector db = FloatVector.fromArray(S, bias, bOff + q0 + j0, in);
-                        for (int n = 0; n < batch; n++) db = db.add(FloatVector.fromArray(S, dy, n * cells + q0 + j0, in));
+                        for (int n = 0; n < batch; n++) db = db.add(FloatVector.fromArray(S, dy, n * perSample + d0));
                         db.intoArray(bias, bOff + q0 + j0, in);
                     }
                 }
@@ -225,16 +252,15 @@ final class SimdLocal {
             }
         }
 
-        /** Four taps held in registers while the samples go by, each adding dy·x. */
-        private void params4(float[] wt, int t, int j0, int ow, int x0, int d0, int cells) {
+        /** Four taps held in registers while count samples go by, each adding dy·x. */
+        private void params4(float[] wt, int t, int j0, int x0, int d0, int perSample, int count) {
             float[] xp = padded;
-            VectorMask<Float> in = S.indexInRange(j0, ow);
             int w0 = t * cols + j0, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
             int p0 = taps[t], p1 = taps[t + 1], p2 = taps[t + 2], p3 = taps[t + 3];
             FloatVector a0 = FloatVector.fromArray(S, wt, w0), a1 = FloatVector.fromArray(S, wt, w1);
             FloatVector a2 = FloatVector.fromArray(S, wt, w2), a3 = FloatVector.fromArray(S, wt, w3);
-            for (int n = 0, xs = x0, ds = d0; n < batch; n++, xs += sample, ds += cells) {
-                FloatVector d = FloatVector.fromArray(S, dy, ds, in);
+            for (int n = 0, xs = x0, ds = d0; n < count; n++, xs += sample, ds += perSample) {
+                FloatVector d = FloatVector.fromArray(S, dy, ds);
                 a0 = a0.add(d.mul(FloatVector.fromArray(S, xp, xs + p0)));
                 a1 = a1.add(d.mul(FloatVector.fromArray(S, xp, xs + p1)));
                 a2 = a2.add(d.mul(FloatVector.fromArray(S, xp, xs + p2)));
@@ -246,12 +272,11 @@ final class SimdLocal {
             a3.intoArray(wt, w3);
         }
 
-        private void params1(float[] wt, int t, int j0, int ow, int x0, int d0, int cells) {
-            VectorMask<Float> in = S.indexInRange(j0, ow);
+        private void params1(float[] wt, int t, int j0, int x0, int d0, int perSample, int count) {
             int w0 = t * cols + j0, p = taps[t];
             FloatVector a = FloatVector.fromArray(S, wt, w0);
-            for (int n = 0, xs = x0, ds = d0; n < batch; n++, xs += sample, ds += cells) {
-                a = a.add(FloatVector.fromArray(S, dy, ds, in).mul(FloatVector.fromArray(S, padded, xs + p)));
+            for (int n = 0, xs = x0, ds = d0; n < count; n++, xs += sample, ds += perSample) {
+                a = a.add(FloatVector.fromArray(S, dy, ds).mul(FloatVector.fromArray(S, padded, xs + p)));
             }
             a.intoArray(wt, w0);
         }
@@ -259,11 +284,11 @@ final class SimdLocal {
         /**
          * dx for input channels [c0, c1): summed in the padded copy, then its inside written out. Within
          * one output row the taps run from the last kernel column to the first, so that an input meets
-         * its output columns in increasing order, as in the twin; the samples are the inner loop, so
-         * consecutive updates never touch the same memory.
+         * its output columns in increasing order, as in the twin; the samples of a block are the inner
+         * loop, so consecutive updates never touch the same memory.
          */
         private void inputChannels(int c0, int c1) {
-            int oh = g.outH(), ow = g.outW(), cells = g.outSize(), kH = g.kH(), kW = g.kW();
+            int oh = g.outH(), ow = g.outW(), perSample = g.outC() * oh * cols, kH = g.kH(), kW = g.kW();
             int t0 = c0 * kH * kW, nt = (c1 - c0) * kH * kW;
             float[] dxp = padded, wt = Scratch.get().localFilters(nt * cols);
             for (int n = 0; n < batch; n++) Arrays.fill(dxp, n * sample + c0 * plane, n * sample + c1 * plane, 0f);
@@ -271,14 +296,17 @@ final class SimdLocal {
                 int q0 = row * ow, at = (row % oh) * g.strideH() * wrow;
                 transpose(w, wOff + q0 * filter, ow, filter, t0, nt, wt, cols);
                 for (int j0 = 0; j0 < ow; j0 += L) {
-                    VectorMask<Float> in = S.indexInRange(j0, ow);
-                    for (int m = kW - 1; m >= 0; m--) {
-                        for (int c = c0; c < c1; c++) {
-                            for (int l = 0; l < kH; l++) {
-                                int t = (c * kH + l) * kW + m;
-                                FloatVector wv = FloatVector.fromArray(S, wt, (t - t0) * cols + j0);
-                                for (int n = 0, xs = at + taps[t] + j0, ds = q0 + j0; n < batch; n++, xs += sample, ds += cells) {
-                                    FloatVector.fromArray(S, dxp, xs, in).add(FloatVector.fromArray(S, dy, ds, in).mul(wv)).intoArray(dxp, xs, in);
+                    for (int n0 = 0; n0 < batch; n0 += SAMPLES) {
+                        int n1 = Math.min(batch, n0 + SAMPLES);
+                        for (int m = kW - 1; m >= 0; m--) {
+                            for (int c = c0; c < c1; c++) {
+                                for (int l = 0; l < kH; l++) {
+                                    int t = (c * kH + l) * kW + m;
+                                    FloatVector wv = FloatVector.fromArray(S, wt, (t - t0) * cols + j0);
+                                    int xs = n0 * sample + at + taps[t] + j0, ds = n0 * perSample + row * cols + j0;
+                                    for (int n = n0; n < n1; n++, xs += sample, ds += perSample) {
+                                        FloatVector.fromArray(S, dxp, xs).add(FloatVector.fromArray(S, dy, ds).mul(wv)).intoArray(dxp, xs);
+                                    }
                                 }
                             }
                         }
@@ -298,12 +326,16 @@ final class SimdLocal {
         }
     }
 
-    /** dst[t·ld + j] = src[off + j·f + t0 + t] for j < ow, t < nt: taps t0… of a row's filters, as rows. */
+    /**
+     * dst[t·ld + j] = src[off + j·f + t0 + t] for j < ow, t < nt: taps t0… of a row's filters, as rows,
+     * each ending in zeros (a lane past the row then adds 0·0).
+     */
     private static void transpose(float[] src, int off, int ow, int f, int t0, int nt, float[] dst, int ld) {
         for (int j = 0; j < ow; j++) {
             int s = off + j * f + t0;
             for (int t = 0; t < nt; t++) dst[t * ld + j] = src[s + t];
         }
+        if (ow < ld) for (int t = 0; t < nt; t++) Arrays.fill(dst, t * ld + ow, (t + 1) * ld, 0f);
     }
 
     /** dst[off + j·f + t] = src[t·ld + j] for j < ow, t < f: the filters of a row back in place. */
