@@ -116,8 +116,8 @@ public interface Kernels {
     /** y[i] += x[i] for i < n. */
     void accumulate(int n, float[] x, float[] y);
 
-    // The locally connected layer and Conv3d have no vector version yet: every kernel set runs the
-    // scalar loops of LocalKernels and VolumeKernels, so they live here once.
+    // The scalar loops of the locally connected layer (LocalKernels) and of Conv3d (VolumeKernels) live
+    // here once; SimdKernels replaces the first with SimdLocal, Conv3d has no vector version yet.
 
     /** y (N, outC, outH, outW) writes the locally connected response; see {@link LocalKernels}. */
     default void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) { LocalKernels.forward(g, batch, x, w, wOff, bias, bOff, y); }

@@ -22,6 +22,10 @@ final class Scratch {
     private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
+    private float[] localPadded = new float[0];
+    private float[] localFilters = new float[0];
+    private float[] localZeros = new float[0];
+    private float[] localRows = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -63,6 +67,15 @@ final class Scratch {
 
     /** The last cells of a max-pool input, copied so that whole vectors can be read. */
     float[] poolEdge(int n) { if (poolEdge.length < n) poolEdge = new float[n]; return poolEdge; }
+
+    /** A locally connected call's zero-bordered batch (its input, or its input gradient being summed). */
+    float[] localPadded(int n) { if (localPadded.length < n) localPadded = new float[n]; return localPadded; }
+    /** One output row's filters of a locally connected layer, taps as rows. */
+    float[] localFilters(int n) { if (localFilters.length < n) localFilters = new float[n]; return localFilters; }
+    /** A locally connected call's dy, each output row padded to whole vectors. */
+    float[] localRows(int n) { if (localRows.length < n) localRows = new float[n]; return localRows; }
+    /** Zeros, never written: the bias of a locally connected layer that has none. */
+    float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 
     /** The arguments of this thread's element-wise call while the pool runs it. */
     SimdElementwise.Job elementwiseJob() { return elementwiseJob; }

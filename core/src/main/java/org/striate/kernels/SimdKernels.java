@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Kernels on the Vector API and a fixed thread pool. Convolution, dense layers and GEMM run on
  * {@link SimdGemm}; convolutions at stride 1 read shifted views of a padded sample instead of an
- * im2col copy ({@link SimdConv}). Weight gradients are accumulated per thread part and summed in part
- * order. Whole batches are split over threads; a batch smaller than the pool splits each GEMM's
- * columns instead (batch-1 latency).
+ * im2col copy ({@link SimdConv}); the locally connected layer has loops of its own ({@link SimdLocal}).
+ * Weight gradients are accumulated per thread part and summed in part order. Whole batches are split
+ * over threads; a batch smaller than the pool splits each GEMM's columns instead (batch-1 latency).
  *
  * <p>Loaded only by reflection from {@link KernelProvider}, so the library runs without the module.
  */
@@ -71,6 +71,23 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
         SimdConv.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
+    }
+
+    // ---- locally connected: see SimdLocal ----
+
+    @Override
+    public void localForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        SimdLocal.forward(g, batch, x, w, wOff, bias, bOff, y, pool);
+    }
+
+    @Override
+    public void localBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
+        SimdLocal.backwardInput(g, batch, dy, w, wOff, dx, pool);
+    }
+
+    @Override
+    public void localBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
+        SimdLocal.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
     }
 
     // ---- dense ----

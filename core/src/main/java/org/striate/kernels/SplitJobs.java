@@ -21,6 +21,7 @@ final class SplitJobs {
         final RowDots rowDots = new RowDots();
         final DenseDots denseDots = new DenseDots();
         final Pool pool = new Pool();
+        final SimdLocal.Job local = new SimdLocal.Job();
     }
 
     /** {@link SimdGemm#columns} over panels [from, to) of NR columns. */

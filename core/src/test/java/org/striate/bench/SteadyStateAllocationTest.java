@@ -44,7 +44,7 @@ class SteadyStateAllocationTest {
     void restore() { KernelProvider.use(before); }
 
     @ParameterizedTest(name = "{0} on {1} threads")
-    @CsvSource({"fashion-cnn, 1", "fashion-cnn, 2", "resnet8, 1", "resnet8, 2", "lenet5, 2"})
+    @CsvSource({"fashion-cnn, 1", "fashion-cnn, 2", "resnet8, 1", "resnet8, 2", "lenet5, 2", "small-lc, 2"})
     void trainingAndInferenceAllocateNothingPerStep(String name, int threads) {
         Kernels kernels = KernelProvider.configure("auto", threads);
         // the scalar kernels (Java 17) take seconds a step on the larger models: lenet5 alone there
