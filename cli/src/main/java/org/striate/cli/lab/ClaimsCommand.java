@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
                         + "it, early stopping and the best epoch's weights. Runs are repeated over seeds and paired (every model of a "
                         + "run sees the same images).",
                 "Budgets: quick takes about a minute on 2 idle cores (3 seeds, up to 1,000 images, one rate); full is what LAB.md "
-                        + "shows, about an hour on 2 idle cores (5 seeds, sizes from 50 to 60,000 with 3 seeds at 15,000 and 2 at 60,000; "
+                        + "shows, about 20 minutes on 2 cores (5 seeds, sizes from 50 to 60,000 with 3 seeds at 15,000 and 2 at 60,000; "
                         + "sharing against no sharing judged up to 500 images).",
                 "Verdicts: 'holds' when the 95%% interval of the difference the claim is about lies on its side of zero "
                         + "(or of chance), 'does not hold' when it lies on the other side or within +-0.01 of zero (a difference too "
