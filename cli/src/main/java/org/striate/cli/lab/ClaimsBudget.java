@@ -10,7 +10,7 @@ import org.striate.lab.FairTraining;
  * How much `lab claims` measures. quick: about a minute on 2 idle cores, few seeds and small sets,
  * enough to see the machinery work and some verdicts resolve; full: what LAB.md shows, about 20
  * minutes on 2 cores. The largest Fashion-MNIST sizes run with fewer seeds (their spread is small and each
- * run is long). The locally connected model, about ten times slower to train than the small CNN, can
+ * run is long). The locally connected model, three to five times slower to train than the small CNN, can
  * stop at {@code lcMaxSize} images; the claim that sharing helps when images are few is judged at the
  * sizes up to {@code fewImages}.
  */
