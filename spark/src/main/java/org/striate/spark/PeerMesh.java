@@ -28,10 +28,13 @@ final class PeerMesh implements AutoCloseable {
     private final SocketChannel[] peers;
     private final ExecutorService senders;
     private final ByteBuffer length = ByteBuffer.allocate(4);
+    /** Each peer's last message, read into again next step: the caller is done with it by then. */
+    private final byte[][] received;
 
     private PeerMesh(int rank, SocketChannel[] peers) {
         this.rank = rank;
         this.peers = peers;
+        this.received = new byte[peers.length][];
         this.senders = Executors.newFixedThreadPool(Math.max(1, peers.length - 1), r -> {
             Thread t = new Thread(r, "striate-peer-send-" + rank);
             t.setDaemon(true);
@@ -93,7 +96,8 @@ final class PeerMesh implements AutoCloseable {
             readFully(peers[r], length);
             int n = length.getInt(0);
             if (n < 0) throw new IOException("rank " + r + " announced " + n + " bytes");
-            all[r] = new byte[n];
+            if (received[r] == null || received[r].length != n) received[r] = new byte[n]; // reused while the size stays
+            all[r] = received[r];
             readFully(peers[r], ByteBuffer.wrap(all[r]));
         }
         for (Future<?> f : sent) {

@@ -49,6 +49,7 @@ final class Replica {
     private final int rank, k, total, slice, outputs;
     private final List<Layer> stateful = new ArrayList<>();
     private final int stateLength;
+    private ByteBuffer message;
     private int n, correct, globalN, globalCorrect;
     private double lossSum, globalLossSum;
 
@@ -119,7 +120,10 @@ final class Replica {
     /** This rank's slice size, correct count, loss sum, gradient and layer state, for an all-gather. */
     byte[] message() {
         float[] g = model.grads();
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * (g.length + stateLength)).order(ByteOrder.LITTLE_ENDIAN);
+        // one buffer for the whole epoch: the exchange has sent it before the next step writes it again,
+        // and a fresh 4P-byte array every step would keep the collector busy on the cores the steps need
+        if (message == null) message = ByteBuffer.allocate(HEADER + 4 * (g.length + stateLength)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = message.clear();
         b.putInt(n).putInt(correct).putDouble(lossSum);
         b.asFloatBuffer().put(g);
         int at = HEADER + 4 * g.length;
