@@ -199,10 +199,8 @@ public final class TrainCommand extends StriateCommand {
         if (checkpointFile != null) AtomicFile.checkTarget(checkpointFile, "The checkpoint file");
         Checkpoint resumed = resume == null ? null : Checkpoint.load(resume);
 
+        if (kind != Task.CLASSIFY) return TaskTraining.run(this, kind, target.model());
         Augmentation augmentation = augmentation();
-        if (kind != Task.CLASSIFY) {
-            return TaskTraining.run(this, kind, target.model());
-        }
         int[] shape = input == null ? null : ModelSource.parseShape(input, "--input");
         if (TrainControls.architectureOnly(model) && controls.initFrom == null) err().println(TrainControls.architectureNote(model, seed));
         Graph net = controls.model(model, shape, Zoo.DEFAULT_CLASSES, seed);

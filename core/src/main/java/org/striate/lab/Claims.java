@@ -41,15 +41,25 @@ public final class Claims {
     /** "a needs fewer images than b to reach {@code target} test accuracy": the crossings' intervals must not overlap. */
     public static Claim fewerImages(String id, String sentence, List<Point> points, String a, String b, double target) {
         int[] sizes = commonSizes(points, a, b);
-        Interval na = ImagesNeeded.of(sizes, curve(points, a, sizes), target), nb = ImagesNeeded.of(sizes, curve(points, b, sizes), target);
-        List<Figure> f = new ArrayList<>();
-        String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
-        f.add(new Figure(a + ": images to reach " + pct, na));
-        f.add(new Figure(b + ": images to reach " + pct, nb));
+        Interval na = needed(points, a, sizes, target), nb = needed(points, b, sizes, target);
+        String pct = percent(target);
+        List<Figure> f = new ArrayList<>(neededFigures(a, na, b, nb, pct));
         for (int n : sizes) f.add(new Figure(a + " − " + b + " accuracy at " + n, Verdict.difference(Efficiency.runs(points, a, n), Efficiency.runs(points, b, n))));
         Verdict v = Verdict.smaller(na, nb);
         String reading = String.format(Locale.ROOT, "%s reaches %s at %s, %s at %s.", a, pct, needed(na, sizes), b, needed(nb, sizes));
         return new Claim(id, sentence, "lab efficiency", f, v, reading);
+    }
+
+    /** The images {@code model} needs to reach {@code target}, read from its curve at {@code sizes}. */
+    private static Interval needed(List<Point> points, String model, int[] sizes, double target) {
+        return ImagesNeeded.of(sizes, curve(points, model, sizes), target);
+    }
+
+    private static String percent(double target) { return String.format(Locale.ROOT, "%.0f%%", target * 100); }
+
+    /** The two images-needed figures a claim about a and b shows. */
+    private static List<Figure> neededFigures(String a, Interval na, String b, Interval nb, String pct) {
+        return List.of(new Figure(a + ": images to reach " + pct, na), new Figure(b + ": images to reach " + pct, nb));
     }
 
     /** "N images [low, high]" for an images-needed interval read from curves measured at {@code sizes}. */
@@ -65,11 +75,10 @@ public final class Claims {
     public static Claim moreAccurateWhenFew(String id, String sentence, List<Point> points, String a, String b, int few, double target) {
         Claim judged = moreAccurateAtEverySize(id, sentence, points.stream().filter(p -> p.trainSize() <= few).toList(), a, b);
         int[] sizes = commonSizes(points, a, b);
-        Interval na = ImagesNeeded.of(sizes, curve(points, a, sizes), target), nb = ImagesNeeded.of(sizes, curve(points, b, sizes), target);
-        String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        Interval na = needed(points, a, sizes, target), nb = needed(points, b, sizes, target);
+        String pct = percent(target);
         List<Figure> f = new ArrayList<>(judged.figures());
-        f.add(new Figure(a + ": images to reach " + pct, na));
-        f.add(new Figure(b + ": images to reach " + pct, nb));
+        f.addAll(neededFigures(a, na, b, nb, pct));
         String reading = judged.reading() + String.format(Locale.ROOT, " To reach %s: %s %s, %s %s.", pct, a, needed(na, sizes), b, needed(nb, sizes));
         return new Claim(id, sentence, judged.experiment(), f, judged.verdict(), reading);
     }
