@@ -36,11 +36,11 @@ final class ChannelLaneConv {
     }
 
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
-                        boolean relu, Parallel pool) {
+                        boolean relu, boolean maxPool, Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
         float[] wt = Scratch.get().packW(k * outC);
         transpose(w, wOff, outC, k, wt);
-        ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, y);
+        ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
     /** dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: one gather per L rows. */
@@ -52,8 +52,14 @@ final class ChannelLaneConv {
         }
     }
 
-    static void sample(ConvGeometry g, int n, float[] x, float[] wt, float[] bias, int bOff, float[] y,
-                               boolean relu, Parallel inner) {
+    /**
+     * Sample n's output into y at yOff; with {@code maxPool}, its 2×2, stride-2 max pool instead, taken
+     * while the tiles are still (positions, channels): whole vectors of channels, and a quarter of the
+     * positions left to turn back. Bias and ReLU come after the max, which gives the same values: adding
+     * a constant and rounding never changes which of the four is largest.
+     */
+    static void sample(ConvGeometry g, int n, float[] x, float[] wt, float[] bias, int bOff, float[] y, int yOff,
+                       boolean relu, boolean maxPool, Parallel inner) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int ow = g.outW(), spatial = g.outH() * ow, outC = g.outC(), k = g.inC() * g.kH() * g.kW();
         int tiles = (spatial + PR - 1) / PR, covered = tiles * PR;
@@ -87,7 +93,28 @@ final class ChannelLaneConv {
                 }
             }
         }
-        toChannelsFirst(acc, spatial, outC, bias, bOff, relu, y, n * g.outSize());
+        if (!maxPool) {
+            toChannelsFirst(acc, spatial, outC, bias, bOff, relu, y, yOff);
+            return;
+        }
+        int ph = g.outH() / 2, pw = ow / 2;
+        float[] pooled = s.sampleOut((ph * pw + L) * outC);
+        maxOfFours(acc, ow, ph, pw, outC, pooled);
+        toChannelsFirst(pooled, ph * pw, outC, bias, bOff, relu, y, yOff);
+    }
+
+    /** pooled (ph·pw, channels) = the max of each 2×2 block of positions of acc (rows of ow positions, channels). */
+    private static void maxOfFours(float[] acc, int ow, int ph, int pw, int outC, float[] pooled) {
+        for (int i = 0; i < ph; i++) {
+            for (int j = 0; j < pw; j++) {
+                int a = (2 * i * ow + 2 * j) * outC, b = a + ow * outC, to = (i * pw + j) * outC;
+                for (int c = 0; c < outC; c += L) {
+                    FloatVector top = FloatVector.fromArray(S, acc, a + c).max(FloatVector.fromArray(S, acc, a + outC + c));
+                    FloatVector bottom = FloatVector.fromArray(S, acc, b + c).max(FloatVector.fromArray(S, acc, b + outC + c));
+                    top.max(bottom).intoArray(pooled, to + c);
+                }
+            }
+        }
     }
 
     /** One block of taps and channels of {@link #tiles}, its tiles split over the pool; reused per thread. */

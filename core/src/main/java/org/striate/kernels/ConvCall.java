@@ -24,7 +24,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     private float[] src, weights, bias, dst, dy;
     private float[][] partials;
     private int per, bOff;
-    private boolean relu, channelLanes;
+    private boolean relu, channelLanes, maxPool;
     private final Map<ConvGeometry, ConvGeometry> fulls = new IdentityHashMap<>();
 
     static ConvCall mine() { return MINE.get(); }
@@ -36,7 +36,18 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
      */
     void run(Pass pass, Parallel pool, ConvGeometry g, int batch, float[] src, float[] weights, int per,
              float[] bias, int bOff, boolean relu, float[] dst) {
+        run(pass, pool, g, batch, src, weights, per, bias, bOff, relu, false, dst);
+    }
+
+    /**
+     * With {@code maxPool} (a forward pass, inference), each sample's output goes to the thread's
+     * scratch and dst receives its 2×2, stride-2 max pool: the full-size output is read back while it
+     * is still in cache, and never written for the whole batch.
+     */
+    void run(Pass pass, Parallel pool, ConvGeometry g, int batch, float[] src, float[] weights, int per,
+             float[] bias, int bOff, boolean relu, boolean maxPool, float[] dst) {
         this.pass = pass;
+        this.maxPool = maxPool;
         this.g = g;
         this.src = src;
         this.weights = weights;
@@ -54,18 +65,41 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
 
     @Override
     public void run(int n, Parallel inner) {
+        if (!maxPool) {
+            sample(n, dst, n * g.outSize(), inner);
+            return;
+        }
+        int pooledOff = n * g.outC() * (g.outH() / 2) * (g.outW() / 2);
+        if (pass == Pass.FORWARD_CHANNEL_LANES) {
+            ChannelLaneConv.sample(g, n, src, weights, bias, bOff, dst, pooledOff, relu, true, inner);
+            return;
+        }
+        if (pass == Pass.FORWARD_SHIFTED) {
+            SimdConv.shifted(g.groups(), g.inPerGroup(), g.outPerGroup(), g.inH(), g.inW(), g.kH(), g.kW(), g.padH(), g.padW(),
+                    g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, true, dst, pooledOff, inner);
+            return;
+        }
+        Scratch s = Scratch.get();
+        float[] full = s.sampleOut(g.outSize() + 2 * L);
+        sample(n, full, 0, inner);
+        int pw = g.outW() / 2;
+        SimdPool.max2x2(full, 0, g.outC(), g.outH(), g.outW(), g.outW(), g.outH() * g.outW(), null, 0, false, dst, pooledOff,
+                s.poolEdge(SimdPool.rowBuffer(pw)));
+    }
+
+    private void sample(int n, float[] out, int outOff, Parallel inner) {
         switch (pass) {
             case FORWARD_SHIFTED -> SimdConv.shifted(g.groups(), g.inPerGroup(), g.outPerGroup(), g.inH(), g.inW(), g.kH(), g.kW(),
-                    g.padH(), g.padW(), g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, dst, n * g.outSize(), inner);
+                    g.padH(), g.padW(), g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, false, out, outOff, inner);
             case FORWARD_IM2COL -> {
-                Im2colConv.forwardSample(g, n, src, weights, per, bias, bOff, dst, inner);
-                if (relu) SimdElementwise.relu(dst, dst, n * g.outSize(), (n + 1) * g.outSize());
+                Im2colConv.forwardSample(g, n, src, weights, per, bias, bOff, out, outOff, inner);
+                if (relu) SimdElementwise.relu(out, out, outOff, outOff + g.outSize());
             }
-            case FORWARD_CHANNEL_LANES -> ChannelLaneConv.sample(g, n, src, weights, bias, bOff, dst, relu, inner);
+            case FORWARD_CHANNEL_LANES -> ChannelLaneConv.sample(g, n, src, weights, bias, bOff, out, outOff, relu, false, inner);
             case INPUT_SHIFTED -> SimdConv.shifted(g.groups(), g.outPerGroup(), g.inPerGroup(), g.outH(), g.outW(), g.kH(), g.kW(),
                     g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),
-                    src, n * g.outSize(), weights, per, null, 0, false, dst, n * g.inSize(), inner);
-            case INPUT_IM2COL -> Im2colConv.inputSample(g, n, src, weights, per, dst, inner);
+                    src, n * g.outSize(), weights, per, null, 0, false, false, out, n * g.inSize(), inner);
+            case INPUT_IM2COL -> Im2colConv.inputSample(g, n, src, weights, per, out, inner);
         }
     }
 

@@ -22,12 +22,12 @@ final class Im2colConv {
         return col;
     }
 
+    /** Sample n's output into y at yOff. */
     static void forwardSample(ConvGeometry g, int n, float[] x, float[] ap, int per, float[] bias, int bOff,
-                              float[] y, Parallel inner) {
+                              float[] y, int yOff, Parallel inner) {
         int spatial = g.outH() * g.outW(), kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup();
         float[] col = columns(g, n, x);
         int colOff = pointwise(g) ? n * g.inSize() : 0;
-        int yOff = n * g.outSize();
         if (bias != null) {
             for (int o = 0; o < g.outC(); o++) Arrays.fill(y, yOff + o * spatial, yOff + (o + 1) * spatial, bias[bOff + o]);
         }

@@ -31,6 +31,13 @@ public interface Kernels {
         reluForward(batch * g.outSize(), y, y);
     }
 
+    /**
+     * Inference only: y (N, outC, ⌊outH/2⌋, ⌊outW/2⌋) writes the 2×2, stride-2 max pool of
+     * max(conv + bias, 0), in one pass that keeps nothing for a backward pass. The convolution's
+     * full-size output never reaches memory a whole batch at a time. Max is Math.max's (NaN wins).
+     */
+    void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
+
     /** dx (N, inC, inH, inW) writes = the gradient of the convolution with respect to its input. */
     void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
 

@@ -49,26 +49,47 @@ public class ScalarKernels implements Kernels, AutoCloseable {
 
     @Override
     public void conv2dForward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
-        int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
+        int oh = g.outH(), ow = g.outW();
         for (int n = 0; n < batch; n++) {
             for (int o = 0; o < g.outC(); o++) {
-                int c0 = (o / og) * cg;
                 for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        float sum = bias == null ? 0 : bias[bOff + o];
-                        for (int c = 0; c < cg; c++) {
-                            for (int l = 0; l < g.kH(); l++) {
-                                int r = i * g.strideH() - g.padH() + l * g.dilH();
-                                if (r < 0 || r >= g.inH()) continue;
-                                for (int m = 0; m < g.kW(); m++) {
-                                    int col = j * g.strideW() - g.padW() + m * g.dilW();
-                                    if (col < 0 || col >= g.inW()) continue;
-                                    sum += x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col]
-                                            * w[wOff + ((o * cg + c) * g.kH() + l) * g.kW() + m];
-                                }
-                            }
+                    for (int j = 0; j < ow; j++) y[((n * g.outC() + o) * oh + i) * ow + j] = convAt(g, n, o, i, j, x, w, wOff, bias, bOff);
+                }
+            }
+        }
+    }
+
+    /** Output (i, j) of channel o of sample n: the bias plus every tap's product, in tap order. */
+    private static float convAt(ConvGeometry g, int n, int o, int i, int j, float[] x, float[] w, int wOff, float[] bias, int bOff) {
+        int cg = g.inPerGroup(), c0 = (o / g.outPerGroup()) * cg;
+        float sum = bias == null ? 0 : bias[bOff + o];
+        for (int c = 0; c < cg; c++) {
+            for (int l = 0; l < g.kH(); l++) {
+                int r = i * g.strideH() - g.padH() + l * g.dilH();
+                if (r < 0 || r >= g.inH()) continue;
+                for (int m = 0; m < g.kW(); m++) {
+                    int col = j * g.strideW() - g.padW() + m * g.dilW();
+                    if (col < 0 || col >= g.inW()) continue;
+                    sum += x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col]
+                            * w[wOff + ((o * cg + c) * g.kH() + l) * g.kW() + m];
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        int ph = g.outH() / 2, pw = g.outW() / 2;
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                for (int i = 0; i < ph; i++) {
+                    for (int j = 0; j < pw; j++) {
+                        float best = 0f; // the ReLU's floor
+                        for (int di = 0; di < 2; di++) {
+                            for (int dj = 0; dj < 2; dj++) best = Math.max(best, convAt(g, n, o, 2 * i + di, 2 * j + dj, x, w, wOff, bias, bOff));
                         }
-                        y[((n * g.outC() + o) * oh + i) * ow + j] = sum;
+                        y[((n * g.outC() + o) * ph + i) * pw + j] = best;
                     }
                 }
             }

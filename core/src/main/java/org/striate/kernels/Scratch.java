@@ -22,6 +22,7 @@ final class Scratch {
     private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
+    private float[] sampleOut = new float[0];
     private float[] localPadded = new float[0];
     private float[] localFilters = new float[0];
     private float[] localZeros = new float[0];
@@ -64,6 +65,9 @@ final class Scratch {
     float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
     /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
     float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** One sample's full-size convolution output on its way to a fused pooling (inference). */
+    float[] sampleOut(int n) { if (sampleOut.length < n) sampleOut = new float[n]; return sampleOut; }
 
     /** The last cells of a max-pool input, copied so that whole vectors can be read. */
     float[] poolEdge(int n) { if (poolEdge.length < n) poolEdge = new float[n]; return poolEdge; }

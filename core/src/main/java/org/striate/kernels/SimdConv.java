@@ -71,15 +71,21 @@ final class SimdConv {
     /** With {@code relu}, y = max(conv + bias, 0), applied as each sample's output is written. */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, Parallel pool) {
+        forward(g, batch, x, w, wOff, bias, bOff, y, relu, false, pool);
+    }
+
+    /** With {@code maxPool}, y receives the 2×2, stride-2 max pool of each sample's output (inference; see ConvCall). */
+    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
+                        boolean relu, boolean maxPool, Parallel pool) {
         if (ChannelLaneConv.applies(g)) {
-            ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, pool);
+            ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, maxPool, pool);
             return;
         }
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
         ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
-        ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, relu, y);
+        ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, relu, maxPool, y);
     }
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
@@ -104,7 +110,7 @@ final class SimdConv {
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
         ConvGeometry full = ConvCall.mine().full(g);
         if (ChannelLaneConv.applies(full)) {
-            ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, pool);
+            ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, false, pool);
             return;
         }
         float[] ap = s.packW(per * g.groups());
@@ -115,16 +121,17 @@ final class SimdConv {
     /**
      * dst (groups·mG, oh, ow) at dstOff writes Σ over taps of packed A (per group, mG × cG·kH·kW) times
      * the shifted views of src (groups·cG, H, W) at srcOff, zero-padded by (padH, padW); plus bias;
-     * then max(·, 0) when {@code relu}.
+     * then max(·, 0) when {@code relu}. With {@code maxPool}, dst receives (groups·mG, ⌊oh/2⌋, ⌊ow/2⌋),
+     * the 2×2, stride-2 max pool, taken straight from the product over the padded width.
      */
     static void shifted(int groups, int cG, int mG, int h, int w, int kH, int kW, int padH, int padW, int dilH, int dilW,
-                        float[] src, int srcOff, float[] ap, int per, float[] bias, int bOff, boolean relu,
+                        float[] src, int srcOff, float[] ap, int per, float[] bias, int bOff, boolean relu, boolean maxPool,
                         float[] dst, int dstOff, Parallel inner) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp;
         int oh = h + 2 * padH - dilH * (kH - 1), ow = wp - dilW * (kW - 1), ext = oh * wp, kg = cG * kH * kW;
         Scratch s = Scratch.get();
         float[] xp = pad(s, src, srcOff, groups * cG, h, w, padH, padW, dilW * (kW - 1));
-        float[] out = s.ext(mG * ext + L);
+        float[] out = s.ext(mG * ext + 2 * L); // 2L: a pooled row reads whole vectors past its last column
         int[] rows = s.convRows(kg);
         for (int gi = 0; gi < groups; gi++) {
             shiftedRows(rows, gi * cG, cG, plane, wp, kH, kW, dilH, dilW);
@@ -135,7 +142,12 @@ final class SimdConv {
             } else {
                 SplitJobs.get().packed.run(inner, mG, ext, kg, ap, apOff, xp, rows, 0f, out, 0, ext);
             }
-            copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
+            if (maxPool) {
+                SimdPool.max2x2(out, 0, mG, oh, ow, wp, ext, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * (oh / 2) * (ow / 2),
+                        s.poolEdge(SimdPool.rowBuffer(ow / 2)));
+            } else {
+                copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
+            }
         }
     }
 

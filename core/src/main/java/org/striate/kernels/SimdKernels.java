@@ -64,6 +64,11 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
+        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, true, pool);
+    }
+
+    @Override
     public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
         SimdConv.backwardInput(g, batch, dy, w, wOff, dx, pool);
     }

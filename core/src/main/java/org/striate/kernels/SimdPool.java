@@ -85,4 +85,42 @@ final class SimdPool {
             }
         }
     }
+
+    /** Floats of the row buffer {@link #max2x2} needs for outputs {@code pw} wide. */
+    static int rowBuffer(int pw) { return 2 * SimdGemm.roundUp(pw, L) + L; }
+
+    /**
+     * Inference: dst (planes, ⌊h/2⌋, ⌊w/2⌋) at dstOff writes the 2×2, stride-2 max of src (planes, h,
+     * w; rows {@code rowStride} apart, planes {@code planeStride}) by Math.max's rule (a NaN wins), plus
+     * plane p's bias (bias may be null), then max(·, 0) with {@code relu}: adding a constant and
+     * rounding never changes which of four values is largest, so bias and ReLU after the max give the
+     * values they give before it. No winner's index is kept. src needs 2L floats of slack after its
+     * last row's w. Each pair of rows becomes their lane-wise max in {@code row}, whose even and odd
+     * lanes then give the windows; whole vectors are stored past an output row's end (the spill lands on
+     * outputs written next), except near the end of dst's block, which goes through {@code row}.
+     */
+    static void max2x2(float[] src, int srcOff, int planes, int h, int w, int rowStride, int planeStride,
+                       float[] bias, int bOff, boolean relu, float[] dst, int dstOff, float[] row) {
+        int ph = h / 2, pw = w / 2, pairs = 2 * SimdGemm.roundUp(pw, L), end = dstOff + planes * ph * pw;
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < planes; p++) {
+            float b = bias == null ? 0f : bias[bOff + p];
+            for (int i = 0; i < ph; i++) {
+                int r0 = srcOff + p * planeStride + 2 * i * rowStride, r1 = r0 + rowStride, to = dstOff + (p * ph + i) * pw;
+                for (int j = 0; j < pairs; j += L) {
+                    FloatVector.fromArray(S, src, r0 + j).max(FloatVector.fromArray(S, src, r1 + j)).intoArray(row, j);
+                }
+                for (int k = 0; k < pw; k += L) {
+                    FloatVector x = FloatVector.fromArray(S, row, 2 * k), y = FloatVector.fromArray(S, row, 2 * k + L);
+                    FloatVector m = x.rearrange(EVEN, y).max(x.rearrange(ODD, y)).add(b).max(floor);
+                    if (to + k + L <= end) {
+                        m.intoArray(dst, to + k);
+                    } else {
+                        m.intoArray(row, pairs);
+                        System.arraycopy(row, pairs, dst, to + k, Math.min(L, pw - k));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -164,7 +164,32 @@ public class Conv2d extends Layer {
         if (next instanceof ReLU relu) return relu.passThrough(forwardRelu(x));
         BatchNorm2d norm = (BatchNorm2d) next;
         if (training) return norm.forward(forward(x, true), true); // batch statistics: nothing to fold
-        return forwardFolded(norm, x);
+        return forwardFolded(norm, x, false);
+    }
+
+    /**
+     * Three in one pass: Conv2d → ReLU → 2×2 max pool at inference (the full-size output never
+     * reaches memory a batch at a time), and Conv2d → BatchNorm2d → ReLU (folded, then rectified as
+     * written). Training runs the three forwards in turn: the backward needs what each keeps.
+     */
+    @Override
+    public boolean fusesForwardWith(Layer next, Layer after) {
+        if (!fusesForwardWith(next)) return false;
+        if (next.getClass() == ReLU.class) return after instanceof Pool2d pool && pool.halvesByMax();
+        return after.getClass() == ReLU.class;
+    }
+
+    @Override
+    public Tensor forwardFused(Layer next, Layer after, Tensor x, boolean training) {
+        if (training) return after.forward(forwardFused(next, x, true), true);
+        checkInput(x);
+        this.x = x;
+        if (next instanceof ReLU) {
+            Tensor out = ((Pool2d) after).outputFor(x.batch());
+            Kernels.get().conv2dForwardReluMaxPool(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), out.data);
+            return out;
+        }
+        return forwardFolded((BatchNorm2d) next, x, true);
     }
 
     /**
@@ -173,7 +198,7 @@ public class Conv2d extends Layer {
      * every call (a pass over the weights, small beside the convolution) so that it always reads the
      * current weights and statistics.
      */
-    private Tensor forwardFolded(BatchNorm2d norm, Tensor x) {
+    private Tensor forwardFolded(BatchNorm2d norm, Tensor x, boolean relu) {
         checkInput(x);
         this.x = x;
         int ws = g.weightSize(), perFilter = ws / filters;
@@ -191,7 +216,8 @@ public class Conv2d extends Layer {
             folded[ws + o] = (bias ? params[offset + ws + o] * k : 0f) + foldShift[o];
         }
         y = reuse(y, x.batch(), outputShape);
-        Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        if (relu) Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        else Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
         return y;
     }
 

@@ -30,6 +30,8 @@ public class Graph {
     private final int[] consumers;
     /** forwardInto[i] = j when node i runs fused with its only reader j, else −1; backwardFrom likewise. */
     private final int[] forwardInto, backwardInto;
+    /** forwardVia[i] = m when node i runs fused with its reader m and m's reader forwardInto[i], else −1. */
+    private final int[] forwardVia;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
@@ -73,10 +75,12 @@ public class Graph {
             offset += layer.paramCount();
         }
         forwardInto = new int[n];
+        forwardVia = new int[n];
         backwardInto = new int[n];
         skipForward = new boolean[n];
         skipBackward = new boolean[n];
         Arrays.fill(forwardInto, -1);
+        Arrays.fill(forwardVia, -1);
         Arrays.fill(backwardInto, -1);
         planFusions();
         values = new Tensor[n];
@@ -102,6 +106,18 @@ public class Graph {
             if (backwardInto[j] < 0 && !skipBackward[j] && nodes[j].layer.fusesBackwardWith(nodes[i].layer)) {
                 backwardInto[j] = i;
                 skipBackward[i] = true;
+            }
+        }
+        // a fused pair whose second node has one reader may take that reader in too
+        for (int k = 1; k < nodes.length; k++) {
+            if (inputsOf[k].length != 1) continue;
+            int m = inputsOf[k][0];
+            if (m == 0 || m == out || consumers[m] != 1 || !skipForward[m] || skipForward[k]) continue;
+            int i = inputsOf[m][0];
+            if (forwardInto[i] == m && forwardVia[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[m].layer, nodes[k].layer)) {
+                forwardInto[i] = k;
+                forwardVia[i] = m;
+                skipForward[k] = true;
             }
         }
     }
@@ -133,7 +149,20 @@ public class Graph {
         for (Layer layer : layers()) layer.initParams(rng);
     }
 
-    /** Receives the time each node's forward or backward took; a fused pair counts as its first node. */
+    /** The forward passes in order, each the names of the nodes it runs joined by '+' (e.g. "conv2d_1+relu_1+maxpool2d_1"). */
+    public List<String> forwardPasses() {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < nodes.length; i++) {
+            if (skipForward[i]) continue;
+            String pass = nodes[i].name;
+            if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
+            if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
+            out.add(pass);
+        }
+        return out;
+    }
+
+    /** Receives the time each node's forward or backward took; fused nodes count as their first. */
     public interface LayerClock { void add(int node, boolean backward, long nanos); }
 
     /**
@@ -151,7 +180,10 @@ public class Graph {
             Layer layer = nodes[i].layer;
             int j = forwardInto[i];
             if (j >= 0) {
-                values[j] = layer.forwardFused(nodes[j].layer, values[inputsOf[i][0]], training);
+                int m = forwardVia[i];
+                Tensor in = values[inputsOf[i][0]];
+                values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
+                        : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
             } else if (inputsOf[i].length == 1) {
                 values[i] = layer.forward(values[inputsOf[i][0]], training);
             } else {

@@ -212,6 +212,19 @@ public abstract class Layer {
     }
 
     /**
+     * Whether this layer's forward can run as one pass with {@code next}'s and then {@code after}'s,
+     * when each reads the one before alone (Conv2d → ReLU → 2×2 max pool; Conv2d → BatchNorm2d → ReLU).
+     * Asked only where {@link #fusesForwardWith(Layer)} holds for {@code next}. The model then calls
+     * {@link #forwardFused(Layer, Layer, Tensor, boolean)}.
+     */
+    public boolean fusesForwardWith(Layer next, Layer after) { return false; }
+
+    /** This layer's forward followed by {@code next}'s and {@code after}'s, in one pass; returns {@code after}'s output. */
+    public Tensor forwardFused(Layer next, Layer after, Tensor x, boolean training) {
+        throw new UnsupportedOperationException(type() + " does not fuse with " + next.type() + " and " + after.type());
+    }
+
+    /**
      * Whether this layer's backward can run as one pass with {@code previous}'s, when this layer reads
      * {@code previous}'s output alone (ReLU → pooling). The model then calls {@link #backwardFused}.
      */

@@ -106,6 +106,17 @@ public abstract class Pool2d extends Layer {
         return out;
     }
 
+    /** Whether this is this package's 2×2, stride-2, unpadded max pool, which a convolution can take into its pass. */
+    boolean halvesByMax() {
+        return getClass() == MaxPool2d.class && kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
+    }
+
+    /** This layer's output buffer for a batch, for a pass that computes its output in its place (inference). */
+    Tensor outputFor(int batch) {
+        y = reuse(y, batch, outputShape);
+        return y;
+    }
+
     /** ReLU → pooling runs backward as one pass (this package's own layers only). */
     @Override
     public boolean fusesBackwardWith(Layer previous) {

@@ -106,6 +106,13 @@ class SimdKernelsTest {
         simd.conv2dForwardRelu(g, batch, x, w, 2, bias, bOff, ra);
         close(re, ra, re.length, reduction, "conv forward + relu " + what);
         for (int i = 0; i < ra.length; i++) assertTrue(ra[i] >= 0, "conv forward + relu is negative at " + i + ": " + what);
+        // inference's conv + relu + 2x2 max pool in one pass (odd sizes drop their last row or column)
+        int pooled = batch * g.outC() * (g.outH() / 2) * (g.outW() / 2);
+        float[] pe = new float[pooled], pa = random(r, pooled + 2 * SimdGemm.L + 3), after = pa.clone();
+        REF.conv2dForwardReluMaxPool(g, batch, x, w, 2, bias, bOff, pe);
+        simd.conv2dForwardReluMaxPool(g, batch, x, w, 2, bias, bOff, pa);
+        close(pe, pa, pooled, reduction, "conv forward + relu + max pool " + what);
+        for (int i = pooled; i < pa.length; i++) assertEquals(after[i], pa[i], "conv + relu + max pool wrote past its output at " + i + ": " + what);
 
         float[] dy = random(r, batch * g.outSize());
         float[] dxe = random(r, batch * g.inSize()), dxa = random(r, dxe.length);

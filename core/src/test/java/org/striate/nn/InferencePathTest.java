@@ -1,9 +1,15 @@
 package org.striate.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.striate.kernels.KernelProvider;
+import org.striate.kernels.Kernels;
+import org.striate.kernels.ScalarKernels;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
 
@@ -46,6 +52,53 @@ class InferencePathTest {
         float[] fused = model.forward(x, false).data.clone();
         float[] plain = model.layer(1).forward(model.layer(0).forward(x, false), false).data;
         assertClose("conv+batchnorm", plain, fused, 1e-5);
+    }
+
+    /**
+     * Conv2d → ReLU → 2×2 max pool and Conv2d → BatchNorm2d → ReLU run as one pass each at inference
+     * (odd map sizes drop their last row and column), on the scalar kernels and the vector ones.
+     */
+    @Test
+    void threeLayerPassesMatchLayerByLayer() {
+        String spec = """
+                input 3x13x11
+                conv 64 3x3 pad=1
+                relu
+                maxpool 2
+                conv 5 3x3 pad=1
+                batchnorm
+                relu
+                conv 7 3x3 stride=2 pad=1
+                relu
+                maxpool 2
+                flatten
+                dense 4
+                """;
+        Graph model = LayerSpecs.parse(spec, "test", null).build(3);
+        assertEquals(List.of("conv2d_1+relu_1+maxpool2d_1", "conv2d_2+batchnorm2d_1+relu_2", "conv2d_3+relu_3+maxpool2d_2",
+                "flatten_1", "dense_1"), model.forwardPasses());
+        Random r = new Random(9);
+        randomStatistics((BatchNorm2d) model.layer(4), r);
+        for (Kernels k : kernelsToTry()) {
+            KernelProvider.use(k);
+            try {
+                for (int batch : new int[] {1, 2, 5}) {
+                    Tensor x = new Tensor(batch, 3, 13, 11);
+                    for (int i = 0; i < x.size(); i++) x.data[i] = r.nextFloat() * 2 - 1;
+                    float[] fused = model.forward(x, false).data.clone();
+                    Tensor[] each = model.runNodes(x, (node, in) -> node.layer().forward(in, false).copy());
+                    assertClose(k.name() + " batch " + batch, each[each.length - 1].data, fused, 1e-5);
+                }
+            } finally {
+                KernelProvider.use(new ScalarKernels());
+            }
+        }
+    }
+
+    private static List<Kernels> kernelsToTry() {
+        List<Kernels> out = new ArrayList<>(List.of(new ScalarKernels()));
+        if (KernelProvider.simdUnavailableReason() == null) out.add(KernelProvider.simd(2));
+        return out;
     }
 
     private static void randomStatistics(BatchNorm2d bn, Random r) {
