@@ -4,13 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Stride-1 convolution forward with output channels in the vector lanes: a tile of output positions
+ * Convolution forward with output channels in the vector lanes: a tile of output positions
  * × output channels is held in registers ({@link ChannelLaneTiles}), and each tap adds
  * x[c, i+l, j+m] (one broadcast per position) times the packed weights of that tap (one vector load
  * per 16 channels, shared by every position of the tile). Positions are whole output pixels, so no
  * lane is spent on padding columns, which the shifted-view product ({@link SimdConv}) pays for when
  * the output width is not a multiple of the vector length (14 of 16 lanes on Fashion-MNIST's second
- * convolution). The input gradient of a stride-1 convolution is such a convolution too.
+ * convolution), and strides above 1 need no im2col copy. The input gradient of a stride-1
+ * convolution is such a convolution too.
  *
  * <p>The tiles are laid out (positions, channels); each sample is turned back to (channels,
  * positions) at the end, with bias and ReLU, by gathers. Taps are taken {@link #KC} at a time so
@@ -31,8 +32,17 @@ final class ChannelLaneConv {
 
     private ChannelLaneConv() {}
 
+    /** Stride 1, for the passes that need it: the input gradient (as a convolution of dy) and the weight gradient's tile. */
     static boolean applies(ConvGeometry g) {
-        return L >= 16 && SimdConv.unitStride(g) && g.groups() == 1 && g.outC() % CB == 0;
+        return appliesForward(g) && SimdConv.unitStride(g);
+    }
+
+    /**
+     * The forward pass takes any stride: a tile's positions only say where each receptive field starts.
+     * A 1×1 convolution at stride 1 without padding multiplies its input in place instead (no copy).
+     */
+    static boolean appliesForward(ConvGeometry g) {
+        return L >= 16 && g.groups() == 1 && g.outC() % CB == 0 && !Im2colConv.pointwise(g);
     }
 
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
@@ -72,7 +82,7 @@ final class ChannelLaneConv {
         int[] at = s.rows(covered);
         for (int p = 0; p < covered; p++) {
             int q = Math.min(p, spatial - 1);
-            at[p] = q / ow * wp + q % ow;
+            at[p] = q / ow * g.strideH() * wp + q % ow * g.strideW();
         }
         // (positions, channels), with room for a whole last tile and a whole last gather
         float[] acc = s.ext((covered + L) * outC);

@@ -63,8 +63,8 @@ class SimdKernelsTest {
     }
 
     /**
-     * Stride-1 convolutions whose output channels fill whole tiles of {@link ChannelLaneConv} (on
-     * 512-bit vectors): tile and tap-block edges, kernel rows of three and others, odd sizes.
+     * Convolutions whose output channels fill whole tiles of {@link ChannelLaneConv} (on 512-bit
+     * vectors): tile and tap-block edges, kernel rows of three and others, strides, odd sizes.
      */
     @Test
     void channelLaneConvolutionMatchesScalar() {
@@ -77,15 +77,21 @@ class SimdKernelsTest {
             int kH = pick(r, new int[] {1, 2, 3, 3, 5}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {1, 2, 5}) : 3;
             int pad = r.nextInt(3), dil = 1 + (r.nextInt(5) == 0 ? 1 : 0);
             int inH = 1 + r.nextInt(12), inW = 1 + r.nextInt(13);
-            ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, 1, 1, pad, pad, dil, dil, 1);
+            // strides above 1 take the kernel forward only
+            int sH = r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1, sW = r.nextInt(5) == 0 ? 2 : sH;
+            ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, sH, sW, pad, pad, dil, dil, 1);
             if (g.outH() <= 0 || g.outW() <= 0 || Im2colConv.pointwise(g)) continue;
             checked++;
-            if (ChannelLaneConv.applies(g)) used++;
+            if (ChannelLaneConv.appliesForward(g)) used++;
             checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
         }
         // a batch smaller than the pool splits each sample's tiles over the threads
         checkConv(r, new ConvGeometry(40, 15, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, true);
         checkConv(r, new ConvGeometry(32, 14, 14, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
+        // resnet8's stride-2 layers, its 1x1 shortcut, and resnet18's 7x7 stem on a small image
+        checkConv(r, new ConvGeometry(32, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1), 3, true);
+        checkConv(r, new ConvGeometry(32, 28, 28, 64, 1, 1, 2, 2, 0, 0, 1, 1, 1), 2, false);
+        checkConv(r, new ConvGeometry(3, 23, 21, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1), 1, false);
         // on narrower vectors the kernel is not used, and these shapes test the shifted-view product
         assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
     }
