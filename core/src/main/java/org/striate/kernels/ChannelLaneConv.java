@@ -48,8 +48,13 @@ final class ChannelLaneConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
-        float[] wt = Scratch.get().packW(k * outC);
-        transpose(w, wOff, outC, k, wt);
+        float[] wt;
+        if (batch < pool.threads()) {
+            wt = WeightCache.mine().laidOut(g, w, wOff, k * outC, k * outC, (src, off, out) -> transpose(src, off, outC, k, out));
+        } else {
+            wt = Scratch.get().packW(k * outC);
+            transpose(w, wOff, outC, k, wt);
+        }
         ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
@@ -87,20 +92,16 @@ final class ChannelLaneConv {
         // (positions, channels), with room for a whole last tile and a whole last gather
         float[] acc = s.ext((covered + L) * outC);
         boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
-        for (int cb = 0; cb < outC; cb += CB) {
-            for (int kb = 0; kb < k; kb += KC) {
-                int from = kb, to = Math.min(k, kb + KC), c0 = cb;
-                if (inner == null) {
-                    tiles(0, tiles, from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc);
-                } else {
-                    Tiles job = TILES.get();
-                    job.set(from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc);
-                    try {
-                        inner.run(tiles, job);
-                    } finally {
-                        job.set(0, 0, false, null, null, null, null, 0, 0, null);
-                    }
-                }
+        if (inner == null) {
+            tiles(0, tiles, k, rowOfThree, xp, rows, at, wt, outC, acc);
+        } else {
+            // one hand-off for the whole sample: a thread's tiles take every block of taps in turn
+            Tiles job = TILES.get();
+            job.set(k, rowOfThree, xp, rows, at, wt, outC, acc);
+            try {
+                inner.run(tiles, job);
+            } finally {
+                job.set(0, false, null, null, null, null, 0, null);
             }
         }
         if (!maxPool) {
@@ -127,37 +128,44 @@ final class ChannelLaneConv {
         }
     }
 
-    /** One block of taps and channels of {@link #tiles}, its tiles split over the pool; reused per thread. */
+    /** The tiles of one sample, split over the pool; reused per thread. */
     private static final class Tiles implements Parallel.RangeTask {
-        private int from, to, outC, c0;
+        private int k, outC;
         private boolean rowOfThree;
         private float[] xp, wt, acc;
         private int[] rows, at;
 
-        void set(int from, int to, boolean rowOfThree, float[] xp, int[] rows, int[] at, float[] wt, int outC, int c0, float[] acc) {
-            this.from = from;
-            this.to = to;
+        void set(int k, boolean rowOfThree, float[] xp, int[] rows, int[] at, float[] wt, int outC, float[] acc) {
+            this.k = k;
             this.rowOfThree = rowOfThree;
             this.xp = xp;
             this.rows = rows;
             this.at = at;
             this.wt = wt;
             this.outC = outC;
-            this.c0 = c0;
             this.acc = acc;
         }
 
         @Override
-        public void run(int part, int t0, int t1) { tiles(t0, t1, from, to, rowOfThree, xp, rows, at, wt, outC, c0, acc); }
+        public void run(int part, int t0, int t1) { tiles(t0, t1, k, rowOfThree, xp, rows, at, wt, outC, acc); }
     }
 
     private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
 
-    private static void tiles(int t0, int t1, int from, int to, boolean rowOfThree, float[] xp, int[] rows, int[] at,
-                              float[] wt, int outC, int c0, float[] acc) {
-        for (int tile = t0; tile < t1; tile++) {
-            if (rowOfThree) ChannelLaneTiles.forward6x4Rows3(from, to, xp, rows, at, tile * PR, wt, outC, c0, acc);
-            else ChannelLaneTiles.forward6x4(from, to, xp, rows, at, tile * PR, wt, outC, c0, acc);
+    /**
+     * Tiles [t0, t1) over all k taps and every block of {@link #CB} channels; taps {@link #KC} at a
+     * time, every tile of the range walking over one block of packed weights while it stays in L1.
+     */
+    private static void tiles(int t0, int t1, int k, boolean rowOfThree, float[] xp, int[] rows, int[] at,
+                              float[] wt, int outC, float[] acc) {
+        for (int c0 = 0; c0 < outC; c0 += CB) {
+            for (int from = 0; from < k; from += KC) {
+                int to = Math.min(k, from + KC);
+                for (int tile = t0; tile < t1; tile++) {
+                    if (rowOfThree) ChannelLaneTiles.forward6x4Rows3(from, to, xp, rows, at, tile * PR, wt, outC, c0, acc);
+                    else ChannelLaneTiles.forward6x4(from, to, xp, rows, at, tile * PR, wt, outC, c0, acc);
+                }
+            }
         }
     }
 
