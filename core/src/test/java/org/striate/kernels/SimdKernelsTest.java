@@ -96,6 +96,21 @@ class SimdKernelsTest {
         assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
     }
 
+    /** Batch 1 reuses a thread's laid-out weights: a changed weight must still change the output at once. */
+    @Test
+    void laidOutWeightsFollowEveryChange() {
+        Random r = new Random(8);
+        ConvGeometry g = new ConvGeometry(5, 9, 8, ChannelLaneConv.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = random(r, g.inSize()), w = random(r, g.weightSize());
+        for (int change = 0; change < 4; change++) {
+            float[] ye = new float[g.outSize()], ya = new float[g.outSize()];
+            REF.conv2dForward(g, 1, x, w, 0, null, 0, ye);
+            simd.conv2dForward(g, 1, x, w, 0, null, 0, ya);
+            close(ye, ya, ye.length, g.inC() * 9, "batch-1 conv after " + change + " weight changes");
+            w[r.nextInt(w.length)] += 0.5f; // as an optimizer step or a load would
+        }
+    }
+
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
         String what = g + " batch " + batch;
         int reduction = g.inPerGroup() * g.kH() * g.kW();
