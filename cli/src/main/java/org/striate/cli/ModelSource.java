@@ -16,16 +16,20 @@ public final class ModelSource {
     private ModelSource() {}
 
     /** The built-in models for --help texts (a constant, as annotations need one); a test keeps it equal to {@link Zoo#names()}. */
-    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, unet-small, sr-small, det-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp, small-cnn-gap, small-mlp-narrow";
+    public static final String BUILT_IN = "lenet5, fashion-cnn, mlp, lc, resnet8, resnet18, unet-small, sr-small, det-small, small-cnn, small-cnn-blurpool, small-lc, small-mlp, small-cnn-gap, small-mlp-narrow";
 
     /** True when {@code ref} names a built-in model rather than a file. */
     static boolean isBuiltIn(String ref) { return Zoo.has(ref); }
 
     /**
      * A zoo model, a spec file (both untrained, weights from {@code seed}), a trained model file or an ONNX file (by its extension);
-     * {@code input} (may be null) overrides the input shape of a zoo model or spec.
+     * {@code input} (may be null) overrides the input shape of a zoo model or spec. With no data to follow, a zoo
+     * model is built for what it was made for ({@link Zoo#defaultInput(String)}, {@link Zoo#defaultClasses(String)}).
      */
-    public static Graph load(String ref, int[] input, long seed) throws IOException { return load(ref, input, Zoo.DEFAULT_CLASSES, seed); }
+    public static Graph load(String ref, int[] input, long seed) throws IOException {
+        if (Zoo.has(ref)) return Zoo.build(ref, input == null ? Zoo.defaultInput(ref) : input, Zoo.defaultClasses(ref), seed);
+        return load(ref, input, Zoo.DEFAULT_CLASSES, seed);
+    }
 
     /** The same, a built-in model ending in {@code classes} outputs (or maps). */
     public static Graph load(String ref, int[] input, int classes, long seed) throws IOException {

@@ -38,5 +38,27 @@ class BenchCommandTest {
         Cli b = Cli.run("bench", "--batch", "0");
         assertEquals(2, b.code(), b.toString());
         assertEquals(1, b.errLines().length, b.toString());
+        for (String option : new String[] {"--train-batch", "--infer-batch"}) {
+            Cli c = Cli.run("bench", option, "-3");
+            assertEquals(2, c.code(), c.toString());
+            assertEquals(1, c.errLines().length, c.toString());
+            assertTrue(c.err().contains(option) && c.err().contains("-3") && c.err().contains("positive"), c.toString());
+        }
+    }
+
+    @Test
+    void theBatchesGivenAreTheBatchesUsed() {
+        Cli r = Cli.run("bench", "--model", "lenet5", "--seconds", "0.02", "--threads", "1", "--kernels", "scalar", "--json",
+                "--train-batch", "5", "--infer-batch", "7");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(5, number(r.out(), "train_batch"), r.out());
+        assertEquals(7, number(r.out(), "infer_batch"), r.out());
+    }
+
+    @Test
+    void helpStatesTheBatchRule() {
+        Cli r = Cli.run("bench", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("16 and 16") && r.out().contains("--infer-batch") && r.out().contains("timed once"), r.out());
     }
 }

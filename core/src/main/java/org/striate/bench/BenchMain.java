@@ -1,6 +1,7 @@
 package org.striate.bench;
 
 import org.striate.kernels.KernelProvider;
+import org.striate.nn.Graph;
 import org.striate.nn.Zoo;
 
 /**
@@ -24,7 +25,8 @@ public final class BenchMain {
         if (a[2] != null) {
             KernelProvider.configure(a[2], a[3] == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(a[3]));
         }
-        BenchResult r = ModelBench.run(model, Zoo.build(model, 42), BenchOptions.defaults().withSeconds(seconds));
+        Graph net = Zoo.build(model, Zoo.defaultInput(model), Zoo.defaultClasses(model), 42);
+        BenchResult r = ModelBench.run(model, net, BenchOptions.defaults(net).withSeconds(seconds));
         System.out.println(json ? r.toJson() : r.toText());
     }
 }

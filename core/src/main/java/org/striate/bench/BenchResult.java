@@ -8,10 +8,10 @@ import org.striate.io.Json;
 
 /**
  * What {@code striate bench} reports for one model, with the JSON keys of {@link #toJson()}:
- * train_images_per_s (at train_batch, 64 by default: the training step of {@code striate train}),
- * infer_images_per_s (at infer_batch, 256), latency_batch1_us, each with the slowest, median and fastest of its windows;
+ * train_images_per_s (at train_batch, by default 64, 16 for large models: see {@link BenchOptions#defaults(org.striate.nn.Graph)};
+ * the training step of {@code striate train}), infer_images_per_s (at infer_batch, 256 or 16), latency_batch1_us, each with the slowest, median and fastest of its windows;
  * peak_gflops (FMA loop, all threads), and per convolution-like layer its forward and backward
- * GFLOP/s. {@code steps} says where a training step's time goes.
+ * GFLOP/s (once per kind of work: layers alike are named under the first). {@code steps} says where a training step's time goes.
  */
 public record BenchResult(String model, String kernels, int threads, int trainBatch, int inferBatch,
                           Spread train, Spread infer, Spread latency, double peakGflops,
@@ -34,10 +34,11 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
     /**
      * One layer timed alone at the training batch. Shares are of the FMA-loop windows taken
      * alongside each pass, which on a drifting machine may be below {@link #peakGflops()}, the best
-     * window of the whole run.
+     * window of the whole run. {@code alike}: the later layers doing the same work (same spec and
+     * input shape), which these figures stand for and which are not timed again.
      */
     public record ConvFigures(String name, String geometry, double forwardGflops, double backwardGflops,
-                              double forwardShareOfPeak, double backwardShareOfPeak) {}
+                              double forwardShareOfPeak, double backwardShareOfPeak, List<String> alike) {}
 
     /** Milliseconds per training batch spent in one layer's forward and backward. */
     public record StepShare(String name, double forwardMs, double backwardMs) {}
@@ -75,6 +76,7 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
             c.put("backward_gflops", l.backwardGflops());
             c.put("forward_share_of_peak", l.forwardShareOfPeak());
             c.put("backward_share_of_peak", l.backwardShareOfPeak());
+            c.put("alike", l.alike());
             convs.add(c);
         }
         o.put("layers", convs);
@@ -105,9 +107,9 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
                     100 * BUSY_SPREAD));
         }
         for (ConvFigures l : layers) {
-            b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of the peak alongside), backward %.1f GFLOP/s (%.0f%%)%n",
+            b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of the peak alongside), backward %.1f GFLOP/s (%.0f%%)%s%n",
                     l.name(), l.geometry(), l.forwardGflops(), 100 * l.forwardShareOfPeak(),
-                    l.backwardGflops(), 100 * l.backwardShareOfPeak()));
+                    l.backwardGflops(), 100 * l.backwardShareOfPeak(), l.alike().isEmpty() ? "" : "; same for " + String.join(", ", l.alike())));
         }
         for (StepShare s : steps) {
             b.append(String.format(Locale.ROOT, "step %-12s forward %7.3f ms  backward %7.3f ms%n", s.name(), s.forwardMs(), s.backwardMs()));

@@ -1,5 +1,6 @@
 package org.striate.bench;
 
+import java.util.List;
 import java.util.Random;
 import org.striate.kernels.ConvGeometry;
 import org.striate.kernels.Kernels;
@@ -22,9 +23,9 @@ final class ConvBench {
     /** GFLOP/s of a layer's passes, and the best FMA-loop window measured alongside each. */
     record Measured(String name, String geometry, double forwardGflops, double backwardGflops,
                     double forwardPeak, double backwardPeak) {
-        BenchResult.ConvFigures figures() {
+        BenchResult.ConvFigures figures(List<String> alike) {
             return new BenchResult.ConvFigures(name, geometry, forwardGflops, backwardGflops,
-                    forwardGflops / forwardPeak, backwardGflops / backwardPeak);
+                    forwardGflops / forwardPeak, backwardGflops / backwardPeak, alike);
         }
 
         double peakSeen() { return Math.max(forwardPeak, backwardPeak); }
@@ -35,6 +36,12 @@ final class ConvBench {
      * and does multiply-adds (convolution, transposed convolution, locally connected, blur pooling).
      */
     static boolean convolutionLike(Layer layer) { return layer.window().isSpatial() && layer.macs() > 0; }
+
+    /**
+     * What fixes a layer's work: its spec (without the name) and input shape. Layers that share it are
+     * timed once (resnet18 has 20 convolutions of 11 kinds; timing each would add minutes).
+     */
+    static String sameWork(Layer layer) { return layer.spec() + " on " + Shapes.compact(layer.inputShape()); }
 
     /** The layer's own forward and backward on a random batch, reading the model's weights. */
     static Measured measure(Layer layer, int batch, double seconds, PeakFlops.Meter meter, Random rng) {
@@ -52,8 +59,7 @@ final class ConvBench {
 
     /** Calls per second: the best of {@link Timing#BEST_OF} windows, each followed by a peak window. */
     private static double interleaved(Runnable body, double seconds, PeakFlops.Meter meter, double[] peakSeen) {
-        Timing.warmUp(body, seconds);
-        double window = seconds / Timing.BEST_OF, best = 0;
+        double window = Timing.window(seconds / Timing.BEST_OF, Timing.warmUp(body, seconds)), best = 0;
         for (int i = 0; i < Timing.BEST_OF; i++) {
             best = Math.max(best, Timing.rate(Timing.runFor(body, window)));
             peakSeen[0] = Math.max(peakSeen[0], meter.window(Math.max(1, (long) (window * 1000))));

@@ -1,7 +1,10 @@
 package org.striate.bench;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.striate.kernels.Kernels;
 import org.striate.kernels.PeakFlops;
@@ -54,19 +57,27 @@ public final class ModelBench {
         BenchResult.Spread latency = Timing.perSecond(() -> model.forward(one, false), o.seconds()).inverse(1e6);
 
         double peak;
-        List<ConvBench.Measured> measured = new ArrayList<>();
+        // one measurement per kind of work, with the names of the layers that repeat it
+        Map<String, ConvBench.Measured> measured = new LinkedHashMap<>();
+        Map<String, List<String>> alike = new HashMap<>();
         try (PeakFlops.Meter meter = PeakFlops.meter(threads)) {
             peak = meter.best(o.peakMillis());
             for (Layer layer : model.layers()) {
-                if (ConvBench.convolutionLike(layer)) measured.add(ConvBench.measure(layer, o.trainBatch(), o.seconds() / 2, meter, rng));
+                if (!ConvBench.convolutionLike(layer)) continue;
+                String work = ConvBench.sameWork(layer);
+                if (measured.containsKey(work)) alike.get(work).add(layer.name());
+                else {
+                    measured.put(work, ConvBench.measure(layer, o.trainBatch(), o.seconds() / 2, meter, rng));
+                    alike.put(work, new ArrayList<>());
+                }
             }
         }
         // the peak reported is the best FMA window of the whole run; each layer's share is of the
         // windows taken alongside it (ConvBench)
         List<BenchResult.ConvFigures> convs = new ArrayList<>();
-        for (ConvBench.Measured m : measured) {
-            peak = Math.max(peak, m.peakSeen());
-            convs.add(m.figures());
+        for (Map.Entry<String, ConvBench.Measured> m : measured.entrySet()) {
+            peak = Math.max(peak, m.getValue().peakSeen());
+            convs.add(m.getValue().figures(List.copyOf(alike.get(m.getKey()))));
         }
         int profiled = Math.max(3, (int) (train.mean() / o.trainBatch() * o.seconds() / 4));
         List<BenchResult.StepShare> steps = profile(model, step, profiled);

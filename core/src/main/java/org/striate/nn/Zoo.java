@@ -18,6 +18,10 @@ import org.striate.StriateException;
  * <li>{@code lc}: fashion-cnn with locally connected layers (no parameter sharing).</li>
  * <li>{@code resnet8}: a residual network (BatchNorm after every convolution, identity and 1×1
  *     stride-2 shortcuts, global average pooling), layer for layer the resnet8 of the peers' benchmark.</li>
+ * <li>{@code resnet18}: torchvision's ImageNet ResNet-18 (7×7/2 stem without bias, BatchNorm, 3×3/2 max
+ *     pooling, BasicBlocks [2, 2, 2, 2] of widths 64 to 512, 1×1 stride-2 shortcuts, global average
+ *     pooling, dense 1000), 11,689,512 parameters; built at its own 3×224×224 and 1000 classes where
+ *     no data says otherwise ({@link #defaultInput(String)}).</li>
  * <li>{@code unet-small}: a 2-level U-Net, encoder maps concatenated into a decoder that up-samples
  *     with transposed convolutions, ending in one map per class at the input resolution (H and W
  *     divisible by 4).</li>
@@ -41,12 +45,15 @@ public final class Zoo {
     /** Classes unless told otherwise: Fashion-MNIST's ten. */
     public static final int DEFAULT_CLASSES = 10;
     private static final String CLASSES = "{classes}";
-    /** A grid detector's channels per cell: 5 box channels and one per class. */
     /** The input's channel count, for models whose output is an image like their input. */
     private static final String CHANNELS = "{channels}";
+    /** A grid detector's channels per cell: 5 box channels and one per class. */
     private static final String DETECTION = "{classes+5}";
 
     private static final Map<String, String> SPECS = new LinkedHashMap<>();
+    /** Models made for other input than 1×28×28 and ten classes: where no data gives them, these do. */
+    private static final Map<String, int[]> OWN_INPUT = Map.of("resnet18", new int[] {3, 224, 224});
+    private static final Map<String, Integer> OWN_CLASSES = Map.of("resnet18", 1000);
 
     private static void put(String name, String... lines) { SPECS.put(name, String.join("\n", lines)); }
 
@@ -66,6 +73,7 @@ public final class Zoo {
                 "conv 128 3x3 stride=2 pad=1", "batchnorm", "relu", "conv 128 3x3 pad=1", "batchnorm name=res3",
                 "conv 128 1x1 stride=2 in=block2", "batchnorm name=short3", "add in=res3,short3", "relu",
                 "gap", "dense " + CLASSES);
+        put("resnet18", resnet18());
         put("unet-small", "conv 16 3x3 pad=1", "batchnorm", "relu", "conv 16 3x3 pad=1", "batchnorm", "relu name=enc1",
                 "maxpool 2", "conv 32 3x3 pad=1", "batchnorm", "relu", "conv 32 3x3 pad=1", "batchnorm", "relu name=enc2",
                 "maxpool 2", "conv 64 3x3 pad=1", "batchnorm", "relu", "conv 64 3x3 pad=1", "batchnorm", "relu",
@@ -96,8 +104,44 @@ public final class Zoo {
         put("small-mlp-narrow", "flatten", "dense 11", "relu", "dense " + CLASSES);
     }
 
-    /** (1, 28, 28), a fresh copy. */
+    private static void put(String name, List<String> lines) { put(name, lines.toArray(String[]::new)); }
+
+    /**
+     * torchvision's resnet18 line for line: BasicBlock(c, stride) = conv3x3 c stride BN ReLU conv3x3 c BN,
+     * plus the input or, where the shape changes, a 1×1 stride-2 conv + BN, then ReLU. No conv has a bias
+     * (the BatchNorm after it has the shift).
+     */
+    private static List<String> resnet18() {
+        List<String> l = new java.util.ArrayList<>(List.of("conv 64 7x7 stride=2 pad=3 bias=false", "batchnorm", "relu",
+                "maxpool 3 stride=2 pad=1 name=pool"));
+        String in = "pool";
+        int block = 0, width = 64;
+        for (int c : new int[] {64, 64, 128, 128, 256, 256, 512, 512}) {
+            block++;
+            boolean down = c != width;
+            width = c;
+            l.add("conv " + c + " 3x3" + (down ? " stride=2" : "") + " pad=1 bias=false");
+            l.addAll(List.of("batchnorm", "relu", "conv " + c + " 3x3 pad=1 bias=false", "batchnorm name=res" + block));
+            String shortcut = in;
+            if (down) {
+                shortcut = "short" + block;
+                l.addAll(List.of("conv " + c + " 1x1 stride=2 bias=false in=" + in, "batchnorm name=" + shortcut));
+            }
+            in = "block" + block;
+            l.addAll(List.of("add in=res" + block + "," + shortcut, "relu name=" + in));
+        }
+        l.addAll(List.of("gap", "dense " + CLASSES));
+        return l;
+    }
+
+    /** (1, 28, 28), a fresh copy: the input of a spec file without an input line, and of a built-in model trained on data. */
     public static int[] defaultInput() { return DEFAULT_INPUT.clone(); }
+
+    /** The input a built-in model is made for when no data gives one: (3, 224, 224) for resnet18, else (1, 28, 28). */
+    public static int[] defaultInput(String name) { return OWN_INPUT.getOrDefault(name, DEFAULT_INPUT).clone(); }
+
+    /** The classes a built-in model is made for when no data gives them: 1000 for resnet18, else ten. */
+    public static int defaultClasses(String name) { return OWN_CLASSES.getOrDefault(name, DEFAULT_CLASSES); }
 
     /** The names of the built-in models, in a fixed order. */
     public static List<String> names() { return List.copyOf(SPECS.keySet()); }
@@ -121,7 +165,7 @@ public final class Zoo {
 
     public static String layers(String name) { return layers(name, DEFAULT_CLASSES); }
 
-    /** The full spec of a built-in model for the default input and ten classes. */
+    /** The full spec of a built-in model for 1×28×28 input and ten classes (as {@link #build(String, long)}). */
     public static String spec(String name) {
         return "input " + DEFAULT_INPUT[0] + "x" + DEFAULT_INPUT[1] + "x" + DEFAULT_INPUT[2] + "\n" + layers(name);
     }
@@ -134,6 +178,9 @@ public final class Zoo {
 
     public static Graph build(String name, int[] input, long seed) { return build(name, input, DEFAULT_CLASSES, seed); }
 
-    /** A built-in model for 1×28×28 input. */
+    /**
+     * A built-in model for 1×28×28 input and ten classes, whatever it was made for: what the tests over
+     * the whole zoo run. {@link #defaultInput(String)} and {@link #defaultClasses(String)} give its own.
+     */
     public static Graph build(String name, long seed) { return build(name, DEFAULT_INPUT, seed); }
 }

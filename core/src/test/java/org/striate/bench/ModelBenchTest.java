@@ -50,6 +50,38 @@ class ModelBenchTest {
     }
 
     @Test
+    void layersDoingTheSameWorkAreTimedOnceAndNamedTogether() {
+        // the second and third convolutions share spec and input shape; the first reads 2 channels
+        Graph model = LayerSpecs.parse("input 2x6x6\nconv 4 3x3 pad=1\nconv 4 3x3 pad=1\nconv 4 3x3 pad=1\ngap\ndense 3\n", "alike", null).build(1);
+        BenchResult r = ModelBench.run("alike", model, new BenchOptions(0.02, 4, 4, 3, 5));
+        assertEquals(2, r.layers().size(), r.toText());
+        assertEquals(java.util.List.of(), r.layers().get(0).alike());
+        assertEquals(java.util.List.of("conv2d_3"), r.layers().get(1).alike());
+        assertTrue(r.toJson().contains("\"alike\":[\"conv2d_3\"]") && r.toText().contains("same for conv2d_3"), r.toJson());
+    }
+
+    /** peers.py's protocol: 64/256 for the 28×28 models, 16/16 for resnet18 at 224×224 (1.8·10^9 multiply-adds a sample). */
+    @Test
+    void defaultBatchesFollowTheModelsMultiplyAdds() {
+        for (String name : Zoo.names()) {
+            Graph m = Zoo.build(name, Zoo.defaultInput(name), Zoo.defaultClasses(name), 1);
+            BenchOptions o = BenchOptions.defaults(m);
+            boolean large = name.equals("resnet18");
+            assertEquals(large ? 16 : 64, o.trainBatch(), name);
+            assertEquals(large ? 16 : 256, o.inferBatch(), name);
+            long macs = BenchOptions.macsPerSample(m);
+            assertEquals(large, macs >= BenchOptions.LARGE_MACS, name);
+            if (large) assertTrue(macs > 1_800_000_000L, "resnet18 at 224x224: " + macs);
+        }
+    }
+
+    @Test
+    void aTimedWindowHoldsSeveralCalls() {
+        assertEquals(0.6, Timing.window(0.6, 100), 1e-12);
+        assertEquals(Timing.MIN_CALLS / 0.5, Timing.window(0.6, 0.5), 1e-12, "a step of 2 s: windows of 3 steps");
+    }
+
+    @Test
     void theTimedTrainingStepChangesTheWeightsAndKeepsThemFinite() {
         Graph model = LayerSpecs.parse(TINY, "tiny", null).build(2);
         Runnable step = ModelBench.trainingStep(model, 8, new java.util.Random(4));

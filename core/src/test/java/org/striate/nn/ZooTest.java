@@ -71,6 +71,34 @@ class ZooTest {
         assertEquals(expected, Zoo.build("resnet8", 1).paramCount());
     }
 
+    /**
+     * torchvision.models.resnet18(): sum of p.numel() is 11,689,512. PyTorch's parameters include
+     * BatchNorm's scale and shift (2 per channel) but not its running mean and variance (buffers);
+     * Striate counts the same way (the statistics are {@code BatchNorm2d.state()}, outside paramCount).
+     */
+    @Test
+    void resnet18HasTorchvisionsParameterCountAtItsOwnInput() {
+        assertArrayEquals(new int[] {3, 224, 224}, Zoo.defaultInput("resnet18"));
+        assertEquals(1000, Zoo.defaultClasses("resnet18"));
+        Graph m = Zoo.build("resnet18", Zoo.defaultInput("resnet18"), Zoo.defaultClasses("resnet18"), 1);
+        assertEquals(11_689_512, m.paramCount());
+        long statistics = 0;
+        for (Layer l : m.layers()) if (l instanceof BatchNorm2d bn) statistics += bn.state().length;
+        assertEquals(2 * 4_800, statistics, "running mean and variance of 4,800 BatchNorm channels, not parameters");
+        // 224 -> 112 (stem) -> 56 (pool) -> 56, 28, 14, 7 (stages) before the pooling
+        assertArrayEquals(new int[] {512, 7, 7}, m.layer(m.layers().size() - 3).outputShape());
+        assertArrayEquals(new int[] {1000}, m.outputShape());
+    }
+
+    @Test
+    void resnet18RunsOnASmallImageAndOtherModelsKeepTheCommonDefaults() {
+        Graph m = Zoo.build("resnet18", new int[] {3, 64, 64}, 1000, 1);
+        org.striate.tensor.Tensor y = m.forward(new org.striate.tensor.Tensor(1, 3, 64, 64), false);
+        assertEquals(1000, y.size());
+        assertArrayEquals(new int[] {1, 28, 28}, Zoo.defaultInput("fashion-cnn"));
+        assertEquals(10, Zoo.defaultClasses("resnet8"));
+    }
+
     @Test
     void builtInModelsTakeTheirClassCount() {
         assertArrayEquals(new int[] {3}, Zoo.build("lenet5", new int[] {1, 28, 28}, 3, 1).outputShape());
