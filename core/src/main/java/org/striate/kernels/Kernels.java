@@ -57,6 +57,12 @@ public interface Kernels {
      */
     void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg);
 
+    /**
+     * Inference only (g's kind is MAX): y writes the largest value of each window by Math.max's rule (a
+     * NaN wins), any window, stride and padding, and keeps no winner's index for a backward pass.
+     */
+    void maxPool2dForward(PoolGeometry g, int batch, float[] x, float[] y);
+
     /** dx (N, C, inH, inW) writes = the gradient of pooling; arg is what forward wrote. */
     void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx);
 

@@ -183,6 +183,26 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void maxPool2dForward(PoolGeometry g, int batch, float[] x, float[] y) {
+        int oh = g.outH(), ow = g.outW();
+        for (int nc = 0; nc < batch * g.channels(); nc++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    for (int l = 0; l < g.kH(); l++) {
+                        int r = i * g.strideH() - g.padH() + l;
+                        for (int m = 0; m < g.kW(); m++) {
+                            int c = j * g.strideW() - g.padW() + m;
+                            if (r >= 0 && r < g.inH() && c >= 0 && c < g.inW()) best = Math.max(best, x[(nc * g.inH() + r) * g.inW() + c]);
+                        }
+                    }
+                    y[(nc * oh + i) * ow + j] = best;
+                }
+            }
+        }
+    }
+
+    @Override
     public void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg) {
         int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
         for (int nc = 0; nc < batch * g.channels(); nc++) {

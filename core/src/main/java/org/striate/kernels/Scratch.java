@@ -23,6 +23,8 @@ final class Scratch {
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
     private float[] sampleOut = new float[0];
+    private float[] poolRow = new float[0];
+    private int[] poolLanes = new int[0];
     private float[] localPadded = new float[0];
     private float[] localFilters = new float[0];
     private float[] localZeros = new float[0];
@@ -65,6 +67,11 @@ final class Scratch {
     float[] ext(int n) { if (ext.length < n) ext = new float[n]; return ext; }
     /** Packed weights, written by the calling thread and only read by the pool while a call runs. */
     float[] packW(int n) { if (packW.length < n) packW = new float[n]; return packW; }
+
+    /** A row of an inference max pool: its window rows' max, with −∞ where the padding is. */
+    float[] poolRow(int n) { if (poolRow.length < n) poolRow = new float[n]; return poolRow; }
+    /** The lane offsets of an inference max pool's gathers (lane times the stride). */
+    int[] poolLanes(int n) { if (poolLanes.length < n) poolLanes = new int[n]; return poolLanes; }
 
     /** One sample's full-size convolution output on its way to a fused pooling (inference). */
     float[] sampleOut(int n) { if (sampleOut.length < n) sampleOut = new float[n]; return sampleOut; }

@@ -157,12 +157,25 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         int work = planes * g.outH() * g.outW();
         SplitJobs.Pool job = SplitJobs.get().pool;
         job.backward = false;
+        job.valuesOnly = false;
         job.max2x2 = max2x2;
         job.g = g;
         job.x = x;
         job.y = y;
         job.arg = arg;
         runPooling(job, planes, work < 16_384);
+    }
+
+    @Override
+    public void maxPool2dForward(PoolGeometry g, int batch, float[] x, float[] y) {
+        int planes = batch * g.channels();
+        SplitJobs.Pool job = SplitJobs.get().pool;
+        job.backward = false;
+        job.valuesOnly = true;
+        job.g = g;
+        job.x = x;
+        job.y = y;
+        runPooling(job, planes, planes * g.outH() * g.outW() < 16_384);
     }
 
     @Override
@@ -176,6 +189,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         int planes = batch * g.channels();
         SplitJobs.Pool job = SplitJobs.get().pool;
         job.backward = true;
+        job.valuesOnly = false;
         job.g = g;
         job.dy = dy;
         job.arg = arg;

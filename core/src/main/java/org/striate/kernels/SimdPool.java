@@ -123,4 +123,49 @@ final class SimdPool {
             }
         }
     }
+
+    /**
+     * Inference: planes [from, to) of a max pool with any window, stride and padding, by Math.max's
+     * rule and with no winner's index. Each output row is two steps: the lane-wise max of its window's
+     * input rows into a buffer bordered by −∞ (the padding never wins), then, for L outputs at a time,
+     * the max over the window's columns of gathers strided by the stride.
+     */
+    static void maxValuesPlanes(PoolGeometry g, int from, int to, float[] x, float[] y) {
+        int inH = g.inH(), inW = g.inW(), oh = g.outH(), ow = g.outW(), sH = g.strideH(), sW = g.strideW();
+        int kW = g.kW(), padW = g.padW(), lastOut = SimdGemm.roundUp(ow, L);
+        int length = Math.max(padW + inW, (lastOut - 1) * sW + kW) + L;
+        Scratch s = Scratch.get();
+        float[] row = s.poolRow(length), part = s.tile(L);
+        int[] lanes = s.poolLanes(L);
+        for (int lane = 0; lane < L; lane++) lanes[lane] = lane * sW;
+        java.util.Arrays.fill(row, 0, length, Float.NEGATIVE_INFINITY);
+        for (int nc = from; nc < to; nc++) {
+            int plane = nc * inH * inW;
+            for (int i = 0; i < oh; i++) {
+                int r0 = Math.max(0, i * sH - g.padH()), r1 = Math.min(inH, i * sH - g.padH() + g.kH());
+                int j = 0;
+                for (; j + L <= inW; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, plane + r0 * inW + j);
+                    for (int r = r0 + 1; r < r1; r++) v = v.max(FloatVector.fromArray(S, x, plane + r * inW + j));
+                    v.intoArray(row, padW + j);
+                }
+                for (; j < inW; j++) {
+                    float v = x[plane + r0 * inW + j];
+                    for (int r = r0 + 1; r < r1; r++) v = Math.max(v, x[plane + r * inW + j]);
+                    row[padW + j] = v;
+                }
+                int out = (nc * oh + i) * ow;
+                for (int o = 0; o < ow; o += L) {
+                    FloatVector m = FloatVector.fromArray(S, row, o * sW, lanes, 0);
+                    for (int t = 1; t < kW; t++) m = m.max(FloatVector.fromArray(S, row, o * sW + t, lanes, 0));
+                    if (o + L <= ow) {
+                        m.intoArray(y, out + o);
+                    } else {
+                        m.intoArray(part, 0);
+                        System.arraycopy(part, 0, y, out + o, ow - o);
+                    }
+                }
+            }
+        }
+    }
 }

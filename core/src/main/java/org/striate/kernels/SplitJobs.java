@@ -109,7 +109,7 @@ final class SplitJobs {
 
     /** Pooling forward or backward (with a ReLU's mask when reluOut is set) over planes [from, to). */
     static final class Pool implements Parallel.RangeTask {
-        boolean backward, max2x2;
+        boolean backward, max2x2, valuesOnly;
         PoolGeometry g;
         float[] x, y, dy, reluOut, dx;
         int[] arg;
@@ -124,6 +124,8 @@ final class SplitJobs {
         public void run(int part, int from, int to) {
             if (backward) {
                 for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
+            } else if (valuesOnly) {
+                SimdPool.maxValuesPlanes(g, from, to, x, y);
             } else if (max2x2) {
                 SimdPool.max2x2Planes(g, from, to, x, y, arg);
             } else {

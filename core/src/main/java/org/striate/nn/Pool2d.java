@@ -69,6 +69,11 @@ public abstract class Pool2d extends Layer {
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
         y = reuse(y, x.batch(), outputShape);
+        if (!training && kind == PoolGeometry.Kind.MAX) {
+            // nothing to keep for a backward pass: the values alone
+            Kernels.get().maxPool2dForward(g, x.batch(), x.data, y.data);
+            return y;
+        }
         if (kind != PoolGeometry.Kind.AVG && arg.length < y.size()) arg = new int[y.size()];
         Kernels.get().pool2dForward(g, x.batch(), x.data, y.data, arg);
         return y;

@@ -184,6 +184,7 @@ class SimdKernelsTest {
             int pad = t % 3 == 0 ? 0 : r.nextInt(k / 2 + 1);
             int channels = 1 + r.nextInt(6), inH = k + r.nextInt(12), inW = k + r.nextInt(12) + (t % 5 == 0 ? 20 + r.nextInt(30) : 0);
             int batch = 1 + r.nextInt(5) + (t % 25 == 0 ? 40 : 0);
+            if (t % 50 == 7) { kind = PoolGeometry.Kind.MAX; k = 3; stride = 2; pad = 1; inH = 2 * inH + 1; inW = 2 * inW + 17; } // resnet18's stem pool
             PoolGeometry g = new PoolGeometry(kind, channels, inH, inW, k, k, stride, stride, pad, pad, t % 7 == 1);
             float[] x = random(r, batch * g.inSize());
             if (t % 4 == 0) for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2); // ties
@@ -193,6 +194,15 @@ class SimdKernelsTest {
             simd.pool2dForward(g, batch, x, ya, aa);
             assertArrayEquals(ye, ya, "pool forward " + g);
             if (kind != PoolGeometry.Kind.AVG) assertArrayEquals(ae, aa, "pool argmax " + g);
+            if (kind == PoolGeometry.Kind.MAX) {
+                // inference's values-only max pool: the same values (no NaN here), nothing written past y
+                float[] ve = new float[ye.length], va = random(r, ye.length + 5), tail = va.clone();
+                REF.maxPool2dForward(g, batch, x, ve);
+                simd.maxPool2dForward(g, batch, x, va);
+                assertArrayEquals(ye, ve, "scalar inference max pool " + g);
+                assertArrayEquals(ve, java.util.Arrays.copyOf(va, ve.length), "inference max pool " + g);
+                for (int i = ve.length; i < va.length; i++) assertEquals(tail[i], va[i], "inference max pool wrote past y: " + g);
+            }
             float[] dy = random(r, ye.length);
             float[] dxe = new float[batch * g.inSize()], dxa = random(r, dxe.length);
             REF.pool2dBackward(g, batch, dy, ae, dxe);
