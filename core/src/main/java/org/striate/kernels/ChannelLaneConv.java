@@ -48,13 +48,7 @@ final class ChannelLaneConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
-        float[] wt;
-        if (batch < pool.threads()) {
-            wt = WeightCache.mine().laidOut(g, w, wOff, k * outC, k * outC, (src, off, out) -> transpose(src, off, outC, k, out));
-        } else {
-            wt = Scratch.get().packW(k * outC);
-            transpose(w, wOff, outC, k, wt);
-        }
+        float[] wt = WeightCache.mine().transposed(g, w, wOff, outC, k);
         ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
@@ -67,58 +61,79 @@ final class ChannelLaneConv {
         }
     }
 
+    /** Tiles a group of samples should hold at least, so each block of packed weights serves enough of them. */
+    private static final int GROUP_TILES = 32;
+
     /**
-     * Sample n's output into y at yOff; with {@code maxPool}, its 2×2, stride-2 max pool instead, taken
-     * while the tiles are still (positions, channels): whole vectors of channels, and a quarter of the
-     * positions left to turn back. Bias and ReLU come after the max, which gives the same values: adding
-     * a constant and rounding never changes which of the four is largest.
+     * Samples taken together by {@link #samples}: one for maps of 32 tiles or more, up to 8 for small
+     * maps (resnet18's last layers: 9 tiles of 7×7, 9.4 MB of weights walked once per sample otherwise).
      */
-    static void sample(ConvGeometry g, int n, float[] x, float[] wt, float[] bias, int bOff, float[] y, int yOff,
-                       boolean relu, boolean maxPool, Parallel inner) {
+    static int group(ConvGeometry g) {
+        int tiles = (g.outH() * g.outW() + PR - 1) / PR;
+        return Math.max(1, Math.min(8, GROUP_TILES / tiles));
+    }
+
+    /**
+     * Samples [n0, n0 + count) into y, sample n0 + i at yOff + i·yStep: their tiles are taken together,
+     * so each block of packed weights is read once for all of them. With {@code maxPool}, each sample's
+     * 2×2, stride-2 max pool instead, taken while the tiles are still (positions, channels): whole
+     * vectors of channels, and a quarter of the positions left to turn back. Bias and ReLU come after
+     * the max, which gives the same values: adding a constant and rounding never changes which of the
+     * four is largest.
+     */
+    static void samples(ConvGeometry g, int n0, int count, float[] x, float[] wt, float[] bias, int bOff, float[] y, int yOff,
+                        int yStep, boolean relu, boolean maxPool, Parallel inner) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int ow = g.outW(), spatial = g.outH() * ow, outC = g.outC(), k = g.inC() * g.kH() * g.kW();
         int tiles = (spatial + PR - 1) / PR, covered = tiles * PR;
         Scratch s = Scratch.get();
-        float[] xp = SimdConv.pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
+        // the samples are consecutive in x: padded together as count·inC channels
+        float[] xp = SimdConv.pad(s, x, n0 * g.inSize(), count * g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
         int[] rows = s.convRows(k);
         SimdConv.shiftedRows(rows, 0, g.inC(), plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-        // at[p]: where output position p's receptive field starts in the padded input; positions past
-        // the last repeat it, so a part tile reads real values and its extra rows are never used
-        int[] at = s.rows(covered);
-        for (int p = 0; p < covered; p++) {
-            int q = Math.min(p, spatial - 1);
-            at[p] = q / ow * g.strideH() * wp + q % ow * g.strideW();
+        // at[i·covered + p]: where sample i's output position p's receptive field starts in the padded
+        // input; positions past the last repeat it, so a part tile reads real values and its extra rows
+        // are never used
+        int[] at = s.rows(count * covered);
+        for (int i = 0; i < count; i++) {
+            for (int p = 0; p < covered; p++) {
+                int q = Math.min(p, spatial - 1);
+                at[i * covered + p] = i * g.inC() * plane + q / ow * g.strideH() * wp + q % ow * g.strideW();
+            }
         }
         // (positions, channels), with room for a whole last tile and a whole last gather
-        float[] acc = s.ext((covered + L) * outC);
+        float[] acc = s.ext((count * covered + L) * outC);
         boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
         if (inner == null) {
-            tiles(0, tiles, k, rowOfThree, xp, rows, at, wt, outC, acc);
+            tiles(0, count * tiles, k, rowOfThree, xp, rows, at, wt, outC, acc);
         } else {
-            // one hand-off for the whole sample: a thread's tiles take every block of taps in turn
+            // one hand-off for the whole call: a thread's tiles take every block of taps in turn
             Tiles job = TILES.get();
             job.set(k, rowOfThree, xp, rows, at, wt, outC, acc);
             try {
-                inner.run(tiles, job);
+                inner.run(count * tiles, job);
             } finally {
                 job.set(0, false, null, null, null, null, 0, null);
             }
         }
-        if (!maxPool) {
-            toChannelsFirst(acc, spatial, outC, bias, bOff, relu, y, yOff);
-            return;
-        }
         int ph = g.outH() / 2, pw = ow / 2;
-        float[] pooled = s.sampleOut((ph * pw + L) * outC);
-        maxOfFours(acc, ow, ph, pw, outC, pooled);
-        toChannelsFirst(pooled, ph * pw, outC, bias, bOff, relu, y, yOff);
+        float[] pooled = maxPool ? s.sampleOut((ph * pw + L) * outC) : null;
+        for (int i = 0; i < count; i++) {
+            int from = i * covered * outC;
+            if (!maxPool) {
+                toChannelsFirst(acc, from, spatial, outC, bias, bOff, relu, y, yOff + i * yStep);
+            } else {
+                maxOfFours(acc, from, ow, ph, pw, outC, pooled);
+                toChannelsFirst(pooled, 0, ph * pw, outC, bias, bOff, relu, y, yOff + i * yStep);
+            }
+        }
     }
 
-    /** pooled (ph·pw, channels) = the max of each 2×2 block of positions of acc (rows of ow positions, channels). */
-    private static void maxOfFours(float[] acc, int ow, int ph, int pw, int outC, float[] pooled) {
+    /** pooled (ph·pw, channels) = the max of each 2×2 block of positions of acc at accOff (rows of ow positions, channels). */
+    private static void maxOfFours(float[] acc, int accOff, int ow, int ph, int pw, int outC, float[] pooled) {
         for (int i = 0; i < ph; i++) {
             for (int j = 0; j < pw; j++) {
-                int a = (2 * i * ow + 2 * j) * outC, b = a + ow * outC, to = (i * pw + j) * outC;
+                int a = accOff + (2 * i * ow + 2 * j) * outC, b = a + ow * outC, to = (i * pw + j) * outC;
                 for (int c = 0; c < outC; c += L) {
                     FloatVector top = FloatVector.fromArray(S, acc, a + c).max(FloatVector.fromArray(S, acc, a + outC + c));
                     FloatVector bottom = FloatVector.fromArray(S, acc, b + c).max(FloatVector.fromArray(S, acc, b + outC + c));
@@ -174,7 +189,7 @@ final class ChannelLaneConv {
      * positions of one channel per gather, a block of L positions at a time so its rows of acc stay
      * in L1 while every channel is gathered from them; the positions after the last whole block one by one.
      */
-    private static void toChannelsFirst(float[] acc, int spatial, int outC, float[] bias, int bOff, boolean relu,
+    private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, float[] bias, int bOff, boolean relu,
                                         float[] dst, int dstOff) {
         int[] stride = Scratch.get().gatherIndex(L);
         for (int lane = 0; lane < L; lane++) stride[lane] = lane * outC;
@@ -183,12 +198,12 @@ final class ChannelLaneConv {
         for (; p + L <= spatial; p += L) {
             for (int o = 0; o < outC; o++) {
                 float bv = bias == null ? 0f : bias[bOff + o];
-                FloatVector.fromArray(S, acc, p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * spatial + p);
+                FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * spatial + p);
             }
         }
         for (int o = 0; o < outC; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
-            for (int q = p; q < spatial; q++) dst[dstOff + o * spatial + q] = Math.max(acc[q * outC + o] + bv, floor);
+            for (int q = p; q < spatial; q++) dst[dstOff + o * spatial + q] = Math.max(acc[accOff + q * outC + o] + bv, floor);
         }
     }
 }

@@ -23,7 +23,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     private ConvGeometry g;
     private float[] src, weights, bias, dst, dy;
     private float[][] partials;
-    private int per, bOff;
+    private int per, bOff, batch, group;
     private boolean relu, channelLanes, maxPool;
     private final Map<ConvGeometry, ConvGeometry> fulls = new IdentityHashMap<>();
 
@@ -56,24 +56,30 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         this.bOff = bOff;
         this.relu = relu;
         this.dst = dst;
+        this.batch = batch;
+        // the channel-lane pass takes small maps a few samples at a time (ChannelLaneConv.group)
+        group = pass == Pass.FORWARD_CHANNEL_LANES ? ChannelLaneConv.group(g) : 1;
         try {
-            SimdConv.forSamples(pool, batch, g.macs(), this);
+            SimdConv.forSamples(pool, (batch + group - 1) / group, g.macs() * group, this);
         } finally {
             clear();
         }
     }
 
+    /** Task n: sample n, or for the channel-lane pass the group of samples from n·group. */
     @Override
     public void run(int n, Parallel inner) {
+        int pooledSize = g.outC() * (g.outH() / 2) * (g.outW() / 2);
+        if (pass == Pass.FORWARD_CHANNEL_LANES) {
+            int n0 = n * group, step = maxPool ? pooledSize : g.outSize();
+            ChannelLaneConv.samples(g, n0, Math.min(group, batch - n0), src, weights, bias, bOff, dst, n0 * step, step, relu, maxPool, inner);
+            return;
+        }
         if (!maxPool) {
             sample(n, dst, n * g.outSize(), inner);
             return;
         }
-        int pooledOff = n * g.outC() * (g.outH() / 2) * (g.outW() / 2);
-        if (pass == Pass.FORWARD_CHANNEL_LANES) {
-            ChannelLaneConv.sample(g, n, src, weights, bias, bOff, dst, pooledOff, relu, true, inner);
-            return;
-        }
+        int pooledOff = n * pooledSize;
         if (pass == Pass.FORWARD_SHIFTED) {
             SimdConv.shifted(g.groups(), g.inPerGroup(), g.outPerGroup(), g.inH(), g.inW(), g.kH(), g.kW(), g.padH(), g.padW(),
                     g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, true, dst, pooledOff, inner);
@@ -95,7 +101,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
                 Im2colConv.forwardSample(g, n, src, weights, per, bias, bOff, out, outOff, inner);
                 if (relu) SimdElementwise.relu(out, out, outOff, outOff + g.outSize());
             }
-            case FORWARD_CHANNEL_LANES -> ChannelLaneConv.sample(g, n, src, weights, bias, bOff, out, outOff, relu, false, inner);
+            case FORWARD_CHANNEL_LANES -> throw new IllegalStateException("the channel-lane pass runs samples in groups (run)");
             case INPUT_SHIFTED -> SimdConv.shifted(g.groups(), g.outPerGroup(), g.inPerGroup(), g.outH(), g.outW(), g.kH(), g.kW(),
                     g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),
                     src, n * g.outSize(), weights, per, null, 0, false, false, out, n * g.inSize(), inner);
