@@ -11,11 +11,13 @@ import org.striate.io.Json;
  * train_images_per_s (at train_batch, by default 64, 16 for large models: see {@link BenchOptions#defaults(org.striate.nn.Graph)};
  * the training step of {@code striate train}), infer_images_per_s (at infer_batch, 256 or 16), latency_batch1_us, each with the slowest, median and fastest of its windows;
  * peak_gflops (FMA loop, all threads), and per convolution-like layer its forward and backward
- * GFLOP/s (once per kind of work: layers alike are named under the first). {@code steps} says where a training step's time goes.
+ * GFLOP/s (once per kind of work: layers alike are named under the first). {@code steps} says where a training step's time goes,
+ * {@code inferPasses} and {@code latencyPasses} where an inference call's and a batch-1 call's go, pass by pass (fused layers together).
  */
 public record BenchResult(String model, String kernels, int threads, int trainBatch, int inferBatch,
                           Spread train, Spread infer, Spread latency, double peakGflops,
-                          List<ConvFigures> layers, List<StepShare> steps) {
+                          List<ConvFigures> layers, List<StepShare> steps, List<PassShare> inferPasses,
+                          List<PassShare> latencyPasses) {
 
     /** Relative spread of a figure's windows above which the machine is called busy (a quiet 2-core machine shows up to about 16% on batch-1 latency). */
     public static final double BUSY_SPREAD = 0.25;
@@ -42,6 +44,9 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
 
     /** Milliseconds per training batch spent in one layer's forward and backward. */
     public record StepShare(String name, double forwardMs, double backwardMs) {}
+
+    /** Milliseconds per inference call spent in one forward pass: a layer, or layers fused into one pass ("conv2d_1+relu_1+maxpool2d_1"). */
+    public record PassShare(String name, double ms) {}
 
     public double trainImagesPerS() { return train.mean(); }
     public double inferImagesPerS() { return infer.mean(); }
@@ -89,7 +94,20 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
             shares.add(m);
         }
         o.put("step_ms", shares);
+        o.put("infer_pass_ms", passes(inferPasses));
+        o.put("latency_pass_ms", passes(latencyPasses));
         return Json.write(o);
+    }
+
+    private static List<Object> passes(List<PassShare> list) {
+        List<Object> out = new ArrayList<>();
+        for (PassShare p : list) {
+            Map<String, Object> m = Json.object();
+            m.put("pass", p.name());
+            m.put("ms", p.ms());
+            out.add(m);
+        }
+        return out;
     }
 
     private static double[] minMedianMax(Spread s) { return new double[] {s.min(), s.median(), s.max()}; }
@@ -114,6 +132,8 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
         for (StepShare s : steps) {
             b.append(String.format(Locale.ROOT, "step %-12s forward %7.3f ms  backward %7.3f ms%n", s.name(), s.forwardMs(), s.backwardMs()));
         }
+        for (PassShare p : inferPasses) b.append(String.format(Locale.ROOT, "infer %-34s %8.3f ms%n", p.name(), p.ms()));
+        for (PassShare p : latencyPasses) b.append(String.format(Locale.ROOT, "batch-1 %-32s %8.3f ms%n", p.name(), p.ms()));
         return b.toString();
     }
 

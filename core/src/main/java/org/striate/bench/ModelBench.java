@@ -81,7 +81,12 @@ public final class ModelBench {
         }
         int profiled = Math.max(3, (int) (train.mean() / o.trainBatch() * o.seconds() / 4));
         List<BenchResult.StepShare> steps = profile(model, step, profiled);
-        return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak, convs, steps);
+        List<BenchResult.PassShare> inferPasses = passes(model, () -> parallel.forward(inferX, false),
+                Math.max(3, (int) (infer.mean() / o.inferBatch() * o.seconds() / 4)));
+        List<BenchResult.PassShare> latencyPasses = passes(model, () -> model.forward(one, false),
+                Math.max(3, (int) (1e6 / latency.mean() * o.seconds() / 4)));
+        return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak, convs, steps,
+                inferPasses, latencyPasses);
     }
 
     /**
@@ -125,6 +130,27 @@ public final class ModelBench {
         List<BenchResult.StepShare> out = new ArrayList<>();
         for (int i = 1; i < nodes.size(); i++) {
             out.add(new BenchResult.StepShare(nodes.get(i).layer().name(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps));
+        }
+        return out;
+    }
+
+    /**
+     * Mean milliseconds per call in each forward pass of an inference call, over {@code calls} calls.
+     * When the batch is split over threads, these are the first thread's passes on its slice, which
+     * run alongside the others': the model's own layers, the first slice's.
+     */
+    static List<BenchResult.PassShare> passes(Graph model, Runnable call, int calls) {
+        long[] nanos = new long[model.nodes().size()];
+        model.clock((node, backward, t) -> nanos[node] += t);
+        try {
+            for (int c = 0; c < calls; c++) call.run();
+        } finally {
+            model.clock(null);
+        }
+        List<BenchResult.PassShare> out = new ArrayList<>();
+        for (int i = 1; i < nanos.length; i++) {
+            String pass = model.forwardPass(i);
+            if (pass != null) out.add(new BenchResult.PassShare(pass, nanos[i] / 1e6 / calls));
         }
         return out;
     }

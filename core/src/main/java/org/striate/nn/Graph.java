@@ -153,13 +153,18 @@ public class Graph {
     public List<String> forwardPasses() {
         List<String> out = new ArrayList<>();
         for (int i = 1; i < nodes.length; i++) {
-            if (skipForward[i]) continue;
-            String pass = nodes[i].name;
-            if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
-            if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
-            out.add(pass);
+            if (!skipForward[i]) out.add(forwardPass(i));
         }
         return out;
+    }
+
+    /** The forward pass that node i starts (see {@link #forwardPasses}), or null when i runs inside another's. */
+    public String forwardPass(int i) {
+        if (skipForward[i]) return null;
+        String pass = nodes[i].name;
+        if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
+        if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
+        return pass;
     }
 
     /** Receives the time each node's forward or backward took; fused nodes count as their first. */

@@ -42,9 +42,14 @@ class ModelBenchTest {
         assertEquals("conv2d_1", r.layers().get(0).name());
         assertTrue(r.toText().contains("(batch 8, SGD") && r.toText().contains("(batch 16)"), "the batches used are named: " + r.toText());
         assertEquals(model.layers().size(), r.steps().size());
+        // where an inference call's time goes, pass by pass, fused layers named together
+        assertEquals(model.forwardPasses(), r.inferPasses().stream().map(BenchResult.PassShare::name).toList());
+        assertEquals(model.forwardPasses(), r.latencyPasses().stream().map(BenchResult.PassShare::name).toList());
+        assertTrue(r.inferPasses().stream().mapToDouble(BenchResult.PassShare::ms).sum() > 0, r.toText());
         String json = r.toJson();
         for (String key : new String[] {"\"train_images_per_s\":", "\"infer_images_per_s\":", "\"latency_batch1_us\":",
-                "\"peak_gflops\":", "\"layers\":[{\"name\":\"conv2d_1\"", "\"forward_gflops\":", "\"backward_gflops\":"}) {
+                "\"peak_gflops\":", "\"layers\":[{\"name\":\"conv2d_1\"", "\"forward_gflops\":", "\"backward_gflops\":",
+                "\"infer_pass_ms\":[{\"pass\":", "\"latency_pass_ms\":[{\"pass\":"}) {
             assertTrue(json.contains(key), key + " missing in " + json);
         }
     }
@@ -116,8 +121,8 @@ class ModelBenchTest {
     void spreadSaysWhenTheMachineWasBusy() {
         BenchResult.Spread quiet = new BenchResult.Spread(100, 98, 100, 103);
         BenchResult.Spread noisy = new BenchResult.Spread(60, 20, 60, 100);
-        BenchResult calm = new BenchResult("m", "k", 2, 64, 256, quiet, quiet, quiet, 1, java.util.List.of(), java.util.List.of());
-        BenchResult busy = new BenchResult("m", "k", 2, 64, 256, quiet, noisy, quiet, 1, java.util.List.of(), java.util.List.of());
+        BenchResult calm = new BenchResult("m", "k", 2, 64, 256, quiet, quiet, quiet, 1, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+        BenchResult busy = new BenchResult("m", "k", 2, 64, 256, quiet, noisy, quiet, 1, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
         assertTrue(!calm.busy() && busy.busy());
         assertTrue(busy.toText().contains("warning:") && !calm.toText().contains("warning:"));
         assertTrue(busy.toJson().contains("\"infer_images_per_s\":[20.0,60.0,100.0]"), busy.toJson());
