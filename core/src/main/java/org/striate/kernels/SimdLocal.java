@@ -192,6 +192,30 @@ final class SimdLocal {
         }
 
         /**
+         * A masked load that stays on C2's fast path: where a whole vector would run past the array's
+         * end the Vector API checks lane by lane and allocates (about 128 bytes a training step of
+         * small-lc), so the last cells go through the thread's spare vector instead. n ≥ 1 lanes are live.
+         */
+        private static FloatVector load(float[] a, int at, VectorMask<Float> in, int n) {
+            if (at + L <= a.length) return FloatVector.fromArray(S, a, at, in);
+            float[] spare = Scratch.get().tile(L);
+            Arrays.fill(spare, 0, L, 0f);
+            System.arraycopy(a, at, spare, 0, Math.min(L, n));
+            return FloatVector.fromArray(S, spare, 0);
+        }
+
+        /** The masked store of {@link #load}'s kind: near the array's end, through the spare vector. */
+        private static void store(FloatVector v, float[] a, int at, VectorMask<Float> in, int n) {
+            if (at + L <= a.length) {
+                v.intoArray(a, at, in);
+                return;
+            }
+            float[] spare = Scratch.get().tile(L);
+            v.intoArray(spare, 0);
+            System.arraycopy(spare, 0, a, at, Math.min(L, n));
+        }
+
+        /**
          * Four samples at once: one load of each weight vector serves four sums in flight. Vectors and
          * masks are made inside each such method, never passed: a call C2 does not inline would box them.
          */
@@ -199,7 +223,7 @@ final class SimdLocal {
             float[] xp = padded;
             int x1 = x0 + sample, x2 = x1 + sample, x3 = x2 + sample;
             VectorMask<Float> in = S.indexInRange(j0, ow);
-            FloatVector b = FloatVector.fromArray(S, bias, bOff + q0 + j0, in);
+            FloatVector b = load(bias, bOff + q0 + j0, in, ow - j0);
             FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
             for (int t = 0; t < filter; t++) {
                 FloatVector wv = FloatVector.fromArray(S, wt, t * cols + j0);
@@ -209,19 +233,19 @@ final class SimdLocal {
                 a2 = a2.add(wv.mul(FloatVector.fromArray(S, xp, x2 + tap)));
                 a3 = a3.add(wv.mul(FloatVector.fromArray(S, xp, x3 + tap)));
             }
-            a0.intoArray(y, y0, in);
-            a1.intoArray(y, y0 + cells, in);
-            a2.intoArray(y, y0 + 2 * cells, in);
-            a3.intoArray(y, y0 + 3 * cells, in);
+            store(a0, y, y0, in, ow - j0);
+            store(a1, y, y0 + cells, in, ow - j0);
+            store(a2, y, y0 + 2 * cells, in, ow - j0);
+            store(a3, y, y0 + 3 * cells, in, ow - j0);
         }
 
         private void forward1(float[] wt, int j0, int ow, int q0, int x0, int y0) {
             VectorMask<Float> in = S.indexInRange(j0, ow);
-            FloatVector a = FloatVector.fromArray(S, bias, bOff + q0 + j0, in);
+            FloatVector a = load(bias, bOff + q0 + j0, in, ow - j0);
             for (int t = 0; t < filter; t++) {
                 a = a.add(FloatVector.fromArray(S, wt, t * cols + j0).mul(FloatVector.fromArray(S, padded, x0 + taps[t])));
             }
-            a.intoArray(y, y0, in);
+            store(a, y, y0, in, ow - j0);
         }
 
         /**
@@ -243,9 +267,9 @@ final class SimdLocal {
                     }
                     if (bias != null) {
                         VectorMask<Float> in = S.indexInRange(j0, ow);
-                        FloatVector db = FloatVector.fromArray(S, bias, bOff + q0 + j0, in);
+                        FloatVector db = load(bias, bOff + q0 + j0, in, ow - j0);
                         for (int n = 0; n < batch; n++) db = db.add(FloatVector.fromArray(S, dy, n * perSample + d0));
-                        db.intoArray(bias, bOff + q0 + j0, in);
+                        store(db, bias, bOff + q0 + j0, in, ow - j0);
                     }
                 }
                 untranspose(wt, cols, ow, filter, w, wOff + q0 * filter);
