@@ -99,7 +99,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
-        if (in < DOT_INPUTS) {
+        if (in < DOT_INPUTS || batch >= GEMM_ROWS) {
             if (b != null) {
                 for (int n = 0; n < batch; n++) System.arraycopy(b, bOff, y, n * out, out);
             }
@@ -136,6 +136,12 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     /** Inputs per dense unit from which the forward pass uses dot products rather than a GEMM. */
     private static final int DOT_INPUTS = 512;
+    /**
+     * Rows from which a GEMM beats dot products however long the rows: packing w is then shared by
+     * enough of them. fashion-cnn's 3136 → 128 layer, one thread: 7.7 against 12.4 µs a row at 128
+     * rows (an inference slice), 11.6 against 12.8 at 64, 16.6 against 12.0 at 32 (a training slice).
+     */
+    private static final int GEMM_ROWS = 96;
 
     @Override
     public void denseBackward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] dy,
