@@ -1,5 +1,6 @@
 package org.striate.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -138,7 +139,7 @@ final class SimdPool {
         float[] row = s.poolRow(length), part = s.tile(L);
         int[] lanes = s.poolLanes(L);
         for (int lane = 0; lane < L; lane++) lanes[lane] = lane * sW;
-        java.util.Arrays.fill(row, 0, length, Float.NEGATIVE_INFINITY);
+        Arrays.fill(row, 0, length, Float.NEGATIVE_INFINITY);
         for (int nc = from; nc < to; nc++) {
             int plane = nc * inH * inW;
             for (int i = 0; i < oh; i++) {

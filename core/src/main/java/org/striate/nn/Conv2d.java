@@ -22,6 +22,11 @@ public class Conv2d extends Layer {
     private int strideH = 1, strideW = 1, padH = 0, padW = 0, dilH = 1, dilW = 1, groups = 1;
     private boolean same, bias = true;
     private ConvGeometry g;
+    /**
+     * {@link #unpadded}(g), made once: the kernels keep per-geometry state (laid-out weights), so a
+     * new geometry object on every shifted-input call would make them lay the weights out again each time.
+     */
+    private ConvGeometry prepadded;
     private Tensor x, y, dx;
     /** Inference with a BatchNorm folded in: the scaled weights then biases, and the BatchNorm's scale and shift. */
     private float[] folded, foldScale, foldShift;
@@ -83,6 +88,7 @@ public class Conv2d extends Layer {
                     + ") and filters (" + filters + ").");
         }
         g = new ConvGeometry(in[0], in[1], in[2], filters, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
+        prepadded = unpadded(g);
         return new int[] {filters, g.outH(), g.outW()};
     }
 
@@ -146,7 +152,7 @@ public class Conv2d extends Layer {
     @Override
     public Tensor forwardPrepadded(Tensor padded) {
         Tensor out = new Tensor(Shapes.withBatch(padded.batch(), outputShape));
-        Kernels.get().conv2dForward(unpadded(g), padded.batch(), padded.data, params, offset, bias ? params : null, offset + g.weightSize(), out.data);
+        Kernels.get().conv2dForward(prepadded, padded.batch(), padded.data, params, offset, bias ? params : null, offset + g.weightSize(), out.data);
         return out;
     }
 
