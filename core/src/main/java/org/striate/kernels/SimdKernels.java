@@ -156,31 +156,23 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     // ---- pooling ----
 
     @Override
-    public void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg) {
-        boolean max2x2 = g.kind() == PoolGeometry.Kind.MAX && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2
-                && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
+    public void pool2dForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg) { poolForward(g, batch, x, y, arg, false); }
+
+    @Override
+    public void maxPool2dForward(PoolGeometry g, int batch, float[] x, float[] y) { poolForward(g, batch, x, y, null, true); }
+
+    /** Training's pooling (with the winners' indices in arg) or, with {@code valuesOnly}, inference's max pool. */
+    private void poolForward(PoolGeometry g, int batch, float[] x, float[] y, int[] arg, boolean valuesOnly) {
         int planes = batch * g.channels();
-        int work = planes * g.outH() * g.outW();
         SplitJobs.Pool job = SplitJobs.get().pool;
         job.backward = false;
-        job.valuesOnly = false;
-        job.max2x2 = max2x2;
+        job.valuesOnly = valuesOnly;
+        job.max2x2 = g.kind() == PoolGeometry.Kind.MAX && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2
+                && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
         job.g = g;
         job.x = x;
         job.y = y;
         job.arg = arg;
-        runPooling(job, planes, work < 16_384);
-    }
-
-    @Override
-    public void maxPool2dForward(PoolGeometry g, int batch, float[] x, float[] y) {
-        int planes = batch * g.channels();
-        SplitJobs.Pool job = SplitJobs.get().pool;
-        job.backward = false;
-        job.valuesOnly = true;
-        job.g = g;
-        job.x = x;
-        job.y = y;
         runPooling(job, planes, planes * g.outH() * g.outW() < 16_384);
     }
 
