@@ -32,9 +32,54 @@ final class SimdDot {
                 for (int q = 0; q < 4; q++) c[cOff + (i + q) * ldc + j] += SimdGemm.dot(k, a, aOff + (i + q) * lda, b, bRows[j]);
             }
         }
+        // the rows left (all of them at batch 1): four B rows per pass over the A row, so each load
+        // of A serves four products and eight sums are in flight instead of two
         for (; i < m; i++) {
-            for (int j = j0; j < j1; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
+            int j = j0;
+            for (; j + 4 <= j1; j += 4) {
+                row1x4(k, a, aOff + i * lda, b, bRows[j], bRows[j + 1], bRows[j + 2], bRows[j + 3], c, cOff + i * ldc + j, tile);
+            }
+            for (; j < j1; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
         }
+    }
+
+    /** c[c0 + q] += dot(A row at a0, B row at b_q) for q < 4; two sums per product, added lane by lane at the end. */
+    private static void row1x4(int k, float[] a, int a0, float[] b, int b0, int b1, int b2, int b3, float[] c, int c0,
+                               float[] tile) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        FloatVector t0 = FloatVector.zero(S), t1 = FloatVector.zero(S), t2 = FloatVector.zero(S), t3 = FloatVector.zero(S);
+        int p = 0;
+        for (int bound = k - 2 * L; p <= bound; p += 2 * L) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+            x = FloatVector.fromArray(S, a, a0 + p + L);
+            t0 = x.fma(FloatVector.fromArray(S, b, b0 + p + L), t0);
+            t1 = x.fma(FloatVector.fromArray(S, b, b1 + p + L), t1);
+            t2 = x.fma(FloatVector.fromArray(S, b, b2 + p + L), t2);
+            t3 = x.fma(FloatVector.fromArray(S, b, b3 + p + L), t3);
+        }
+        if (p + L <= k) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+            p += L;
+        }
+        float r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        for (; p < k; p++) {
+            float x = a[a0 + p];
+            r0 += x * b[b0 + p]; r1 += x * b[b1 + p]; r2 += x * b[b2 + p]; r3 += x * b[b3 + p];
+        }
+        s0.add(t0).intoArray(tile, 0); s1.add(t1).intoArray(tile, L);
+        s2.add(t2).intoArray(tile, 2 * L); s3.add(t3).intoArray(tile, 3 * L);
+        c[c0] += laneSum(tile, 0) + r0;
+        c[c0 + 1] += laneSum(tile, 1) + r1;
+        c[c0 + 2] += laneSum(tile, 2) + r2;
+        c[c0 + 3] += laneSum(tile, 3) + r3;
     }
 
     /**

@@ -111,6 +111,20 @@ class SimdKernelsTest {
         }
     }
 
+    @Test
+    void denseTransposedWeightsFollowEveryChange() {
+        Random r = new Random(9);
+        int batch = 100, in = 600, out = 21;  // the GEMM path of long rows, reading a kept transposed copy
+        float[] x = random(r, batch * in), w = random(r, 5 + in * out);
+        for (int change = 0; change < 4; change++) {
+            float[] ye = new float[batch * out], ya = new float[batch * out];
+            REF.denseForward(batch, in, out, x, w, 5, null, 0, ye);
+            simd.denseForward(batch, in, out, x, w, 5, null, 0, ya);
+            close(ye, ya, ye.length, in, "dense after " + change + " weight changes");
+            w[5 + r.nextInt(in * out)] -= 0.75f; // as an optimizer step or a load would
+        }
+    }
+
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
         String what = g + " batch " + batch;
         int reduction = g.inPerGroup() * g.kH() * g.kW();
