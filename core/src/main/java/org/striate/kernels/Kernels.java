@@ -129,6 +129,9 @@ public interface Kernels {
     /** y[i] += x[i] for i < n. */
     void accumulate(int n, float[] x, float[] y);
 
+    /** y[i] = max(a[i] + b[i], 0) for i < n (y may be a or b): a residual join and the ReLU after it, in one pass. */
+    void addRelu(int n, float[] a, float[] b, float[] y);
+
     // The scalar loops of the locally connected layer (LocalKernels) and of Conv3d (VolumeKernels) live
     // here once; SimdKernels replaces the first with SimdLocal, Conv3d has no vector version yet.
 

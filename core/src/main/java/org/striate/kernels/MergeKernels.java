@@ -13,6 +13,11 @@ public final class MergeKernels {
         for (int i = 0; i < n; i++) y[i] = a[i] + b[i];
     }
 
+    /** y[i] = max(a[i] + b[i], 0) for i < n (y may be a or b). */
+    public static void addRelu(int n, float[] a, float[] b, float[] y) {
+        for (int i = 0; i < n; i++) y[i] = Math.max(a[i] + b[i], 0f);  // as ReLU: a NaN stays NaN
+    }
+
     /** y[i] += x[i] for i < n. */
     public static void accumulate(int n, float[] x, float[] y) {
         for (int i = 0; i < n; i++) y[i] += x[i];

@@ -332,5 +332,8 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     public void add(int n, float[] a, float[] b, float[] y) { MergeKernels.add(n, a, b, y); }
 
     @Override
+    public void addRelu(int n, float[] a, float[] b, float[] y) { MergeKernels.addRelu(n, a, b, y); }
+
+    @Override
     public void accumulate(int n, float[] x, float[] y) { MergeKernels.accumulate(n, x, y); }
 }

@@ -24,7 +24,7 @@ final class SimdElementwise {
     static final int PARALLEL_FROM = 1 << 15;
 
     enum Op { RELU, RELU_BACKWARD, LEAKY_RELU, LEAKY_RELU_BACKWARD, SIGMOID, SIGMOID_BACKWARD, TANH, TANH_BACKWARD,
-        MULTIPLY, ADD, ACCUMULATE }
+        MULTIPLY, ADD, ADD_RELU, ACCUMULATE }
 
     private SimdElementwise() {}
 
@@ -71,6 +71,7 @@ final class SimdElementwise {
             case TANH_BACKWARD -> tanhBackward(a, b, out, from, to);
             case MULTIPLY -> multiply(a, b, out, from, to);
             case ADD -> add(a, b, out, from, to);
+            case ADD_RELU -> addRelu(a, b, out, from, to);
             case ACCUMULATE -> SimdKernels.addInto(out, from, a, from, to - from);
         }
     }
@@ -156,6 +157,15 @@ final class SimdElementwise {
         int i = from;
         for (int bound = to - L; i <= bound; i += L) FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(y, i);
         for (; i < to; i++) y[i] = a[i] * b[i];
+    }
+
+    private static void addRelu(float[] a, float[] b, float[] y, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        for (int bound = to - L; i <= bound; i += L) {
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).max(zero).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] = Math.max(a[i] + b[i], 0f);
     }
 
     private static void add(float[] a, float[] b, float[] y, int from, int to) {

@@ -258,6 +258,9 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     public void add(int n, float[] a, float[] b, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ADD, n, 0f, a, b, y); }
 
     @Override
+    public void addRelu(int n, float[] a, float[] b, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ADD_RELU, n, 0f, a, b, y); }
+
+    @Override
     public void accumulate(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ACCUMULATE, n, 0f, x, null, y); }
 
     // ---- per channel: see SimdChannels ----

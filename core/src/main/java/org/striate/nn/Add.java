@@ -42,6 +42,29 @@ public class Add extends Layer {
         return y;
     }
 
+    /** Add → ReLU, a residual block's end, is one pass over memory instead of two (this package's own layers only). */
+    @Override
+    public boolean fusesForwardWith(Layer next) {
+        return getClass() == Add.class && next.getClass() == ReLU.class;
+    }
+
+    /** The sum rectified as it is written; the ReLU keeps it as its output for its backward, as after its own forward. */
+    @Override
+    public Tensor forwardFused(Layer next, Tensor[] xs, boolean training) {
+        for (Tensor x : xs) checkInput(x);
+        y = reuse(y, xs[0].batch(), outputShape);
+        Kernels k = Kernels.get();
+        int last = xs.length - 1;
+        if (last == 1) {
+            k.addRelu(y.size(), xs[0].data, xs[1].data, y.data);
+        } else {
+            k.add(y.size(), xs[0].data, xs[1].data, y.data);
+            for (int i = 2; i < last; i++) k.accumulate(y.size(), xs[i].data, y.data);
+            k.addRelu(y.size(), y.data, xs[last].data, y.data);
+        }
+        return ((ReLU) next).passThrough(y);
+    }
+
     @Override
     public Tensor backward(Tensor dy) { return dy; }
 

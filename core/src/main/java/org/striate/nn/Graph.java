@@ -114,7 +114,7 @@ public class Graph {
             int m = inputsOf[k][0];
             if (m == 0 || m == out || consumers[m] != 1 || !skipForward[m] || skipForward[k]) continue;
             int i = inputsOf[m][0];
-            if (forwardInto[i] == m && forwardVia[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[m].layer, nodes[k].layer)) {
+            if (inputsOf[i].length == 1 && forwardInto[i] == m && forwardVia[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[m].layer, nodes[k].layer)) {
                 forwardInto[i] = k;
                 forwardVia[i] = m;
                 skipForward[k] = true;
@@ -186,9 +186,15 @@ public class Graph {
             int j = forwardInto[i];
             if (j >= 0) {
                 int m = forwardVia[i];
-                Tensor in = values[inputsOf[i][0]];
-                values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
-                        : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
+                if (inputsOf[i].length > 1) {
+                    Tensor[] a = args[i];
+                    for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
+                    values[j] = layer.forwardFused(nodes[j].layer, a, training);  // pairs only: see planFusions
+                } else {
+                    Tensor in = values[inputsOf[i][0]];
+                    values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
+                            : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
+                }
             } else if (inputsOf[i].length == 1) {
                 values[i] = layer.forward(values[inputsOf[i][0]], training);
             } else {

@@ -211,6 +211,11 @@ public abstract class Layer {
         throw new UnsupportedOperationException(type() + " does not fuse with " + next.type());
     }
 
+    /** {@link #forwardFused(Layer, Tensor, boolean)} for a layer of several inputs (Add → ReLU). */
+    public Tensor forwardFused(Layer next, Tensor[] xs, boolean training) {
+        throw new UnsupportedOperationException(type() + " does not fuse with " + next.type());
+    }
+
     /**
      * Whether this layer's forward can run as one pass with {@code next}'s and then {@code after}'s,
      * when each reads the one before alone (Conv2d → ReLU → 2×2 max pool; Conv2d → BatchNorm2d → ReLU).

@@ -1,5 +1,6 @@
 package org.striate.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
@@ -100,7 +101,7 @@ class SimdChannelsTest {
     }
 
     @Test
-    void addAndAccumulateMatchScalar() {
+    void addAccumulateAndAddReluMatchScalar() {
         Random r = new Random(14);
         for (int t = 0; t < 1000; t++) {
             int n = t % 50 == 0 ? 40_000 + r.nextInt(70_000) : 1 + r.nextInt(300);
@@ -113,6 +114,11 @@ class SimdChannelsTest {
             REF.accumulate(n, b, acc1);
             simd.accumulate(n, b, acc2);
             close(acc1, acc2, n, 1, "accumulate n=" + n);
+            float[] r1 = new float[n], r2 = new float[n];
+            REF.addRelu(n, a, b, r1);
+            simd.addRelu(n, a, b, r2);
+            close(r1, r2, n, 1, "add + relu n=" + n);
+            for (int i = 0; i < n; i++) assertTrue(r2[i] >= 0f, "add + relu is negative at " + i + ", n=" + n);
         }
     }
 
