@@ -80,6 +80,10 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
             return;
         }
         int pooledOff = n * pooledSize;
+        if (pass == Pass.FORWARD_SHIFTED && inner == null && SimdPooledConv.applies(g)) {
+            SimdPooledConv.sample(g, n, src, weights, bias, bOff, relu, dst, pooledOff);
+            return;
+        }
         if (pass == Pass.FORWARD_SHIFTED) {
             SimdConv.shifted(g.groups(), g.inPerGroup(), g.outPerGroup(), g.inH(), g.inW(), g.kH(), g.kW(), g.padH(), g.padW(),
                     g.dilH(), g.dilW(), src, n * g.inSize(), weights, per, bias, bOff, relu, true, dst, pooledOff, inner);
