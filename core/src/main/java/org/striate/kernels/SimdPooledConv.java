@@ -45,7 +45,7 @@ final class SimdPooledConv {
         float[] tile = s.tile(4 * L);
         // tap t = (c, l, m): output column 2j + q reads padded column 2j + q + m, which is column
         // j + (q + m) >> 1 of the even (q + m even) or odd split; rows are the window's top row
-        int[] evens = s.convRows(2 * k), odds = s.rows(k);
+        int[] evens = s.convRows(k), odds = s.rows(k);
         for (int c = 0, t = 0; c < inC; c++) {
             for (int l = 0; l < kH; l++) {
                 for (int m = 0; m < kW; m++, t++) {
