@@ -184,29 +184,29 @@ public class Graph {
             long t0 = clock == null ? 0 : System.nanoTime();
             Layer layer = nodes[i].layer;
             int j = forwardInto[i];
-            if (j >= 0) {
-                int m = forwardVia[i];
-                if (inputsOf[i].length > 1) {
-                    Tensor[] a = args[i];
-                    for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
-                    values[j] = layer.forwardFused(nodes[j].layer, a, training);  // pairs only: see planFusions
-                } else {
-                    Tensor in = values[inputsOf[i][0]];
-                    values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
-                            : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
-                }
-            } else if (inputsOf[i].length == 1) {
-                values[i] = layer.forward(values[inputsOf[i][0]], training);
+            int m = forwardVia[i];
+            boolean one = inputsOf[i].length == 1;
+            if (j >= 0 && !one) {
+                values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see planFusions
+            } else if (j >= 0) {
+                Tensor in = values[inputsOf[i][0]];
+                values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
+                        : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
             } else {
-                Tensor[] a = args[i];
-                for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
-                values[i] = layer.forward(a, training);
+                values[i] = one ? layer.forward(values[inputsOf[i][0]], training) : layer.forward(inputValues(i), training);
             }
             if (clock != null) clock.add(i, false, System.nanoTime() - t0);
         }
         Tensor y = values[nodes.length - 1];
         Arrays.fill(values, null); // the model keeps no reference to the caller's batch
         return y;
+    }
+
+    /** Node i's inputs' outputs, in a reused array. */
+    private Tensor[] inputValues(int i) {
+        Tensor[] a = args[i];
+        for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
+        return a;
     }
 
     /** What to compute at one node in {@link #runNodes}: its output from its inputs' outputs. */
