@@ -28,10 +28,8 @@ public class Graph {
     private final Node[] nodes;
     private final int[][] inputsOf;
     private final int[] consumers;
-    /** forwardInto[i] = j when node i runs fused with its only reader j, else −1; backwardFrom likewise. */
-    private final int[] forwardInto, backwardInto;
-    /** forwardVia[i] = m when node i runs fused with its reader m and m's reader forwardInto[i], else −1. */
-    private final int[] forwardVia;
+    /** The passes nodes share with their readers: see {@link Fusions}. */
+    private final int[] forwardInto, forwardVia, backwardInto;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
@@ -74,15 +72,12 @@ public class Graph {
             layer.bind(params, grads, offset);
             offset += layer.paramCount();
         }
-        forwardInto = new int[n];
-        forwardVia = new int[n];
-        backwardInto = new int[n];
-        skipForward = new boolean[n];
-        skipBackward = new boolean[n];
-        Arrays.fill(forwardInto, -1);
-        Arrays.fill(forwardVia, -1);
-        Arrays.fill(backwardInto, -1);
-        planFusions();
+        Fusions fusions = new Fusions(nodes, inputsOf, consumers);
+        forwardInto = fusions.forwardInto;
+        forwardVia = fusions.forwardVia;
+        backwardInto = fusions.backwardInto;
+        skipForward = fusions.skipForward;
+        skipBackward = fusions.skipBackward;
         values = new Tensor[n];
         gradients = new Tensor[n];
         ownGradients = new Tensor[n];
@@ -90,36 +85,6 @@ public class Graph {
         args = new Tensor[n][];
         for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
         leadsToTrainable = new boolean[n];
-    }
-
-    /** Pairs a node with its only reader where the two layers say they run as one pass. */
-    private void planFusions() {
-        int out = nodes.length - 1;
-        for (int j = 1; j < nodes.length; j++) {
-            if (inputsOf[j].length != 1) continue;
-            int i = inputsOf[j][0];
-            if (i == 0 || i == out || consumers[i] != 1) continue;
-            if (!skipForward[i] && forwardInto[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[j].layer)) {
-                forwardInto[i] = j;
-                skipForward[j] = true;
-            }
-            if (backwardInto[j] < 0 && !skipBackward[j] && nodes[j].layer.fusesBackwardWith(nodes[i].layer)) {
-                backwardInto[j] = i;
-                skipBackward[i] = true;
-            }
-        }
-        // a fused pair whose second node has one reader may take that reader in too
-        for (int k = 1; k < nodes.length; k++) {
-            if (inputsOf[k].length != 1) continue;
-            int m = inputsOf[k][0];
-            if (m == 0 || m == out || consumers[m] != 1 || !skipForward[m] || skipForward[k]) continue;
-            int i = inputsOf[m][0];
-            if (inputsOf[i].length == 1 && forwardInto[i] == m && forwardVia[i] < 0 && nodes[i].layer.fusesForwardWith(nodes[m].layer, nodes[k].layer)) {
-                forwardInto[i] = k;
-                forwardVia[i] = m;
-                skipForward[k] = true;
-            }
-        }
     }
 
     /**
@@ -187,7 +152,7 @@ public class Graph {
             int m = forwardVia[i];
             boolean one = inputsOf[i].length == 1;
             if (j >= 0 && !one) {
-                values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see planFusions
+                values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see Fusions
             } else if (j >= 0) {
                 Tensor in = values[inputsOf[i][0]];
                 values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
