@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelLaneWeightGrad {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
-    private static final int CB = ChannelLaneConv.CB, PR = ChannelLaneTiles.POSITIONS;
+    private static final int CB = ChannelLaneTiles.CB, PR = ChannelLaneTiles.POSITIONS;
     /** Bytes of dy per block of output rows: with the inputs they meet, the block stays in L1. */
     private static final int BLOCK_BYTES = 16 * 1024;
 

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * A thread's laid-out copies of layer weights, so that inference lays them out once rather than on
  * every call: transposing resnet8's last 3×3 layer takes about 90 µs, its batch-1 product about as
- * much, and resnet18's 512-channel layers cost about a millisecond a call at batch 8; fashion-cnn's
- * 3136 → 128 dense layer multiplies an inference slice of 128 rows in 0.79 ms from transposed weights
- * against 1.03 ms when each call packs them. An entry is found by what the layer keeps from call to
+ * much, and resnet18's 512-channel layers cost about a millisecond a call at batch 8; a dense layer's
+ * inference slice reads them transposed too (fashion-cnn's 3136 → 128 layer, 128 rows, by GEMM: 0.79
+ * ms against 1.03 ms when each call packed them; on the channel-lane tiles, with units padded to whole
+ * tiles, 0.69–0.73 ms). An entry is found by what the layer keeps from call to
  * call (a convolution's geometry object, a dense layer's parameter array and offset) and used only
  * while the weights still equal the copy it was made from, checked in full on every call (about 14 µs
  * for resnet8's layer, a vectorised comparison), so weights changed by training or loading are never
@@ -39,24 +40,28 @@ final class WeightCache {
      * writes it (rows a multiple of the vector length); made again only when those weights have changed.
      */
     float[] transposed(ConvGeometry g, float[] w, int wOff, int rows, int cols) {
-        return laidOut(g, w, wOff, rows, cols);
+        return laidOut(g, w, wOff, rows, cols, rows);
     }
 
-    /** A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, rows); keyed by the array and offset. */
-    float[] transposed(float[] w, int wOff, int rows, int cols) {
-        return laidOut(w, w, wOff, rows, cols);
+    /**
+     * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
+     * of w, zeros after its rows values; keyed by the array and offset.
+     */
+    float[] transposed(float[] w, int wOff, int rows, int cols, int ld) {
+        return laidOut(w, w, wOff, rows, cols, ld);
     }
 
-    private float[] laidOut(Object key, float[] w, int wOff, int rows, int cols) {
-        int size = rows * cols;
+    private float[] laidOut(Object key, float[] w, int wOff, int rows, int cols, int ld) {
+        int size = rows * cols, laidOut = cols * ld;
         Entry e = find(key, wOff);
-        if (e != null && e.copy.length == size && Arrays.equals(w, wOff, wOff + size, e.copy, 0, size)) return e.layout;
-        if (e == null || e.copy.length != size) {
+        boolean fits = e != null && e.copy.length == size && e.layout.length == laidOut;
+        if (fits && Arrays.equals(w, wOff, wOff + size, e.copy, 0, size)) return e.layout;
+        if (!fits) {
             if (e != null) {
                 entries.remove(e);
-                floats -= 2L * e.copy.length;
+                floats -= e.copy.length + e.layout.length;
             }
-            if (floats + 2L * size > MAX_FLOATS) {
+            if (floats + size + laidOut > MAX_FLOATS) {
                 entries.clear();
                 floats = 0;
             }
@@ -64,16 +69,16 @@ final class WeightCache {
             e.key = key;
             e.off = wOff;
             e.copy = new float[size];
-            e.layout = new float[size];
+            e.layout = new float[laidOut]; // the columns past rows stay zero
             entries.add(e);
-            floats += 2L * size;
+            floats += size + laidOut;
         }
         System.arraycopy(w, wOff, e.copy, 0, size);
-        if (rows % SimdGemm.L == 0) {
+        if (rows % SimdGemm.L == 0 && ld == rows) {
             ChannelLaneConv.transpose(w, wOff, rows, cols, e.layout);
         } else {
             for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) e.layout[c * rows + r] = w[wOff + r * cols + c];
+                for (int c = 0; c < cols; c++) e.layout[c * ld + r] = w[wOff + r * cols + c];
             }
         }
         return e.layout;

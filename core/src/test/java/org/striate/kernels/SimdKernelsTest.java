@@ -72,8 +72,8 @@ class SimdKernelsTest {
         int used = 0, checked = 0;
         for (int t = 0; checked < 1000; t++) {
             // 64 input channels: the input gradient takes the channel-lane kernel too
-            int inC = pick(r, new int[] {1, 2, 3, 5, 11, 13, ChannelLaneConv.CB});
-            int outC = ChannelLaneConv.CB * (r.nextInt(8) == 0 ? 2 : 1);
+            int inC = pick(r, new int[] {1, 2, 3, 5, 11, 13, ChannelLaneTiles.CB});
+            int outC = ChannelLaneTiles.CB * (r.nextInt(8) == 0 ? 2 : 1);
             int kH = pick(r, new int[] {1, 2, 3, 3, 5}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {1, 2, 5}) : 3;
             int pad = r.nextInt(3), dil = 1 + (r.nextInt(5) == 0 ? 1 : 0);
             int inH = 1 + r.nextInt(12), inW = 1 + r.nextInt(13);
@@ -100,7 +100,7 @@ class SimdKernelsTest {
     @Test
     void laidOutWeightsFollowEveryChange() {
         Random r = new Random(8);
-        ConvGeometry g = new ConvGeometry(5, 9, 8, ChannelLaneConv.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry g = new ConvGeometry(5, 9, 8, ChannelLaneTiles.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         float[] x = random(r, g.inSize()), w = random(r, g.weightSize());
         for (int change = 0; change < 4; change++) {
             float[] ye = new float[g.outSize()], ya = new float[g.outSize()];
@@ -148,6 +148,35 @@ class SimdKernelsTest {
             close(ye, ya, ye.length, in, "dense after " + change + " weight changes");
             w[5 + r.nextInt(in * out)] -= 0.75f; // as an optimizer step or a load would
         }
+    }
+
+    @Test
+    void denseOnChannelLaneTilesMatchesScalar() {
+        assumeTrue(ChannelLaneDense.applies(64), "no channel-lane tiles with vectors of " + SimdGemm.L + " floats");
+        Random r = new Random(10);
+        int used = 0;
+        for (int t = 0; t < 1000; t++) {
+            // rows from a part tile up (96: where a dense layer takes the tiles), units padded to whole
+            // tiles by up to an eighth, inputs of any length (a last block of taps not a multiple of 3)
+            int batch = 96 + r.nextInt(t % 10 == 0 ? 200 : 40), tiles = 1 + r.nextInt(t % 10 == 1 ? 8 : 3);
+            int out = 64 * tiles - r.nextInt(64 * tiles / 9 + 1), in = t % 25 == 0 ? 900 + r.nextInt(400) : 1 + r.nextInt(150);
+            if (ChannelLaneDense.applies(out)) used++;
+            boolean withBias = r.nextBoolean();
+            String what = "dense on tiles, batch " + batch + " in " + in + " out " + out;
+            float[] x = random(r, batch * in), w = random(r, 3 + in * out + out), b = withBias ? w : null;
+            float[] ye = new float[batch * out], ya = random(r, ye.length + 2 * SimdGemm.L), after = ya.clone();
+            REF.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ye);
+            simd.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ya);
+            close(ye, ya, ye.length, in, what);
+            for (int i = ye.length; i < ya.length; i++) assertEquals(after[i], ya[i], what + " wrote past its output at " + i);
+            if (t % 50 == 0) { // the kept transposed weights follow a change, as after an optimizer step
+                w[3 + r.nextInt(in * out)] += 0.5f;
+                REF.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ye);
+                simd.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ya);
+                close(ye, ya, ye.length, in, what + " after a weight change");
+            }
+        }
+        assertTrue(used >= 1000 * 9 / 10, "only " + used + " shapes took the channel-lane tiles");
     }
 
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
