@@ -88,7 +88,18 @@ final class ChannelLaneConv {
         float[] xp = SimdConv.pad(s, x, n0 * g.inSize(), count * g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
         int[] rows = s.convRows(k);
         SimdConv.shiftedRows(rows, 0, g.inC(), plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
-        int[] at = fieldStarts(g, count, covered, plane, wp, s.rows(count * covered));
+        if (count == 1 && inner != null) {
+            Bands job = BANDS.get();
+            job.set(g, xp, rows, wt, bias, bOff, y, yOff, relu, maxPool, inner.threads());
+            try {
+                inner.run(inner.threads(), job);
+            } finally {
+                job.set(null, null, null, null, null, 0, null, 0, false, false, 0);
+            }
+            return;
+        }
+        int[] at = s.rows(count * covered);
+        for (int i = 0; i < count; i++) fieldStarts(g, i * g.inC() * plane, 0, g.outH(), wp, at, i * covered, covered);
         // (positions, channels), with room for a whole last tile and a whole last gather
         float[] acc = s.ext((count * covered + L) * outC);
         boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
@@ -98,32 +109,89 @@ final class ChannelLaneConv {
         for (int i = 0; i < count; i++) {
             int from = i * covered * outC;
             if (!maxPool) {
-                toChannelsFirst(acc, from, spatial, outC, bias, bOff, relu, y, yOff + i * yStep);
+                toChannelsFirst(acc, from, spatial, outC, bias, bOff, relu, y, yOff + i * yStep, spatial);
             } else {
                 maxOfFours(acc, from, ow, ph, pw, outC, pooled);
-                toChannelsFirst(pooled, 0, ph * pw, outC, bias, bOff, relu, y, yOff + i * yStep);
+                toChannelsFirst(pooled, 0, ph * pw, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
             }
         }
     }
 
     /**
-     * at[i·covered + p]: where sample i's output position p's receptive field starts in the padded
-     * input (samples plane·inC apart, rows wp apart); positions from the last to covered repeat the
-     * last, so a part tile reads real values and its extra rows are never used. Row by row, without a
-     * division per position: written with two, this loop took 0.4 µs a sample (fashion-cnn's second
-     * layer) in most runs and 23–27 µs in some.
+     * at[atOff + p]: where output position p of rows [y0, y1) of a sample starting at {@code sample}
+     * in the padded input (rows wp apart) has its receptive field; positions from the last to
+     * {@code covered} repeat the last, so a part tile reads real values and its extra rows are never
+     * used. Row by row, without a division per position: written with two, this loop took 0.4 µs a
+     * sample (fashion-cnn's second layer) in most runs and 23–27 µs in some.
      */
-    private static int[] fieldStarts(ConvGeometry g, int count, int covered, int plane, int wp, int[] at) {
-        int oh = g.outH(), ow = g.outW(), rowStep = g.strideH() * wp, colStep = g.strideW();
-        for (int i = 0, p = 0; i < count; i++) {
-            int sample = i * g.inC() * plane, last = sample + (oh - 1) * rowStep + (ow - 1) * colStep;
-            for (int y = 0; y < oh; y++) {
-                for (int x = 0, start = sample + y * rowStep; x < ow; x++, start += colStep) at[p++] = start;
-            }
-            for (int q = oh * ow; q < covered; q++) at[p++] = last;
+    private static void fieldStarts(ConvGeometry g, int sample, int y0, int y1, int wp, int[] at, int atOff, int covered) {
+        int ow = g.outW(), rowStep = g.strideH() * wp, colStep = g.strideW(), p = atOff;
+        for (int y = y0; y < y1; y++) {
+            for (int x = 0, start = sample + y * rowStep; x < ow; x++, start += colStep) at[p++] = start;
         }
-        return at;
+        int last = sample + (y1 - 1) * rowStep + (ow - 1) * colStep;
+        while (p < atOff + covered) at[p++] = last;
     }
+
+    /**
+     * One sample split over the pool by bands of output rows (of pooled rows, with {@code maxPool}):
+     * each thread computes its band's tiles into accumulators of its own and turns them back itself,
+     * so no thread reads what another wrote but the padded input and the weights. Splitting the tiles
+     * alone left the pooling and turning back to the calling thread, reading accumulators the other
+     * core wrote: fashion-cnn's second layer took as long on two threads as on one (42–45 µs).
+     */
+    private static final class Bands implements Parallel.RangeTask {
+        private ConvGeometry g;
+        private float[] xp, wt, bias, y;
+        private int[] rows;
+        private int bOff, yOff, bands;
+        private boolean relu, maxPool;
+
+        void set(ConvGeometry g, float[] xp, int[] rows, float[] wt, float[] bias, int bOff, float[] y, int yOff,
+                 boolean relu, boolean maxPool, int bands) {
+            this.g = g;
+            this.bands = bands;
+            this.xp = xp;
+            this.rows = rows;
+            this.wt = wt;
+            this.bias = bias;
+            this.bOff = bOff;
+            this.y = y;
+            this.yOff = yOff;
+            this.relu = relu;
+            this.maxPool = maxPool;
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            for (int band = from; band < to; band++) band(band, bands);
+        }
+
+        /** Band b of n: its output rows (whole pairs of rows, with {@code maxPool}), tiled from their first position. */
+        private void band(int b, int n) {
+            int oh = g.outH(), ow = g.outW(), outC = g.outC(), ph = oh / 2, pw = ow / 2;
+            int y0 = maxPool ? 2 * Parallel.split(ph, n, b) : Parallel.split(oh, n, b);
+            int y1 = maxPool ? 2 * Parallel.split(ph, n, b + 1) : Parallel.split(oh, n, b + 1);
+            if (y0 == y1) return;
+            int positions = (y1 - y0) * ow, tiles = (positions + PR - 1) / PR, covered = tiles * PR;
+            Scratch s = Scratch.get();
+            int[] at = s.rows(covered);
+            fieldStarts(g, 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
+            float[] acc = s.ext((covered + L) * outC);
+            ChannelLaneTiles.walk(tiles, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at, wt, outC,
+                    acc, null);
+            if (!maxPool) {
+                toChannelsFirst(acc, 0, positions, outC, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
+                return;
+            }
+            int pooledRows = (y1 - y0) / 2;
+            float[] pooled = s.sampleOut((pooledRows * pw + L) * outC);
+            maxOfFours(acc, 0, ow, pooledRows, pw, outC, pooled);
+            toChannelsFirst(pooled, 0, pooledRows * pw, outC, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
+        }
+    }
+
+    private static final ThreadLocal<Bands> BANDS = ThreadLocal.withInitial(Bands::new);
 
     /** pooled (ph·pw, channels) = the max of each 2×2 block of positions of acc at accOff (rows of ow positions, channels). */
     private static void maxOfFours(float[] acc, int accOff, int ow, int ph, int pw, int outC, float[] pooled) {
@@ -140,12 +208,12 @@ final class ChannelLaneConv {
     }
 
     /**
-     * dst (channels, spatial) at dstOff = max(acc (spatial, channels) transposed + bias, floor): L
+     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, channels) transposed + bias, floor): L
      * positions of one channel per gather, a block of L positions at a time so its rows of acc stay
      * in L1 while every channel is gathered from them; the positions after the last whole block one by one.
      */
     private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, float[] bias, int bOff, boolean relu,
-                                        float[] dst, int dstOff) {
+                                        float[] dst, int dstOff, int dstPlane) {
         int[] stride = Scratch.get().gatherIndex(L);
         for (int lane = 0; lane < L; lane++) stride[lane] = lane * outC;
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
@@ -153,12 +221,12 @@ final class ChannelLaneConv {
         for (; p + L <= spatial; p += L) {
             for (int o = 0; o < outC; o++) {
                 float bv = bias == null ? 0f : bias[bOff + o];
-                FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * spatial + p);
+                FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
             }
         }
         for (int o = 0; o < outC; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
-            for (int q = p; q < spatial; q++) dst[dstOff + o * spatial + q] = Math.max(acc[accOff + q * outC + o] + bv, floor);
+            for (int q = p; q < spatial; q++) dst[dstOff + o * dstPlane + q] = Math.max(acc[accOff + q * outC + o] + bv, floor);
         }
     }
 }

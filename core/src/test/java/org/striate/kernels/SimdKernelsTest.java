@@ -85,9 +85,17 @@ class SimdKernelsTest {
             if (ChannelLaneConv.appliesForward(g)) used++;
             checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
         }
-        // a batch smaller than the pool splits each sample's tiles over the threads
+        // a batch smaller than the pool splits each sample over the threads by bands of (pooled) rows:
+        // odd and even heights and widths, fewer rows than threads, strides
         checkConv(r, new ConvGeometry(40, 15, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, true);
         checkConv(r, new ConvGeometry(32, 14, 14, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
+        for (int t = 0; t < 40; t++) {
+            int inH = pick(r, new int[] {2, 3, 4, 5, 9, 16, 17}), inW = 1 + r.nextInt(30), stride = 1 + (t % 4 == 0 ? 1 : 0);
+            int inC = 1 + (int) (SimdConv.SPLIT_MACS / (64L * 9 * Math.max(1, inH * inW / (stride * stride)))) + r.nextInt(8);
+            ConvGeometry g = new ConvGeometry(inC, inH, inW, 64 * (1 + t % 2), 3, 3, stride, stride, 1, 1, 1, 1, 1);
+            assertTrue(g.macs() >= SimdConv.SPLIT_MACS, "a shape too small to split: " + g);
+            checkConv(r, g, 1 + t % 2, r.nextBoolean());
+        }
         // resnet8's stride-2 layers, its 1x1 shortcut, and resnet18's 7x7 stem on a small image
         checkConv(r, new ConvGeometry(32, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1), 3, true);
         checkConv(r, new ConvGeometry(32, 28, 28, 64, 1, 1, 2, 2, 0, 0, 1, 1, 1), 2, false);
