@@ -189,6 +189,15 @@ final class SimdConv {
      * buffer: every sample of a layer has the same layout, and its copy overwrites the interior only.
      */
     static float[] pad(Scratch s, float[] src, int srcOff, int channels, int h, int w, int padH, int padW, int slack) {
+        return pad(s, src, srcOff, channels, h, w, padH, padW, slack, 0, h);
+    }
+
+    /**
+     * {@link #pad} copying only input rows [r0, r1) of each channel: a thread computing a band of output
+     * rows reads no others, and the rest of the interior is left as the buffer held it.
+     */
+    static float[] pad(Scratch s, float[] src, int srcOff, int channels, int h, int w, int padH, int padW, int slack,
+                       int r0, int r1) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp, size = channels * plane + slack + SimdGemm.NR;
         float[] xp = s.padded(size);
         if (!s.paddedLayoutIs(channels, h, w, padH, padW, size)) Arrays.fill(xp, 0, size, 0f);
@@ -197,14 +206,15 @@ final class SimdConv {
             // row cost about as much as the copying (fashion-cnn's second layer: 448 rows of 14)
             VectorMask<Float> row = S.indexInRange(0, w);
             for (int c = 0; c < channels; c++) {
-                for (int r = 0, from = srcOff + c * h * w, to = c * plane + padH * wp + padW; r < h; r++, from += w, to += wp) {
+                for (int r = r0, from = srcOff + (c * h + r0) * w, to = c * plane + (r0 + padH) * wp + padW; r < r1;
+                        r++, from += w, to += wp) {
                     FloatVector.fromArray(S, src, from, row).intoArray(xp, to, row);
                 }
             }
             return xp;
         }
         for (int c = 0; c < channels; c++) {
-            for (int r = 0; r < h; r++) {
+            for (int r = r0; r < r1; r++) {
                 System.arraycopy(src, srcOff + (c * h + r) * w, xp, c * plane + (r + padH) * wp + padW, w);
             }
         }
