@@ -139,7 +139,7 @@ final class ChannelLaneConv {
      * and turns them back itself, so no thread reads what another wrote but the weights. Splitting the
      * tiles alone left the padding, pooling and turning back to the calling thread, the other core
      * reading and writing its buffers: fashion-cnn's second layer took as long on two threads as on
-     * one (45.5 against 43.5 µs); by bands, 41.0 with the calling thread padding for both, 33.3 with
+     * one (45.5 against 43.5 µs); by bands, 41.0–43.3 with the calling thread padding for both, 33.3 with
      * each padding its own (medians of six fresh JVMs).
      */
     private static final class Bands implements Parallel.RangeTask {
