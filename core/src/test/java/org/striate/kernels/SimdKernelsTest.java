@@ -67,7 +67,7 @@ class SimdKernelsTest {
      * vectors): tile and tap-block edges, kernel rows of three and others, strides, odd sizes.
      */
     @Test
-    void channelLaneConvolutionMatchesScalar() {
+    void channelLaneConvolutionMatchesScalar() throws Exception {
         Random r = new Random(6);
         int used = 0, checked = 0;
         for (int t = 0; checked < 1000; t++) {
@@ -95,6 +95,22 @@ class SimdKernelsTest {
             ConvGeometry g = new ConvGeometry(inC, inH, inW, 64 * (1 + t % 2), 3, 3, stride, stride, 1, 1, 1, 1, 1);
             assertTrue(g.macs() >= SimdConv.SPLIT_MACS, "a shape too small to split: " + g);
             checkConv(r, g, 1 + t % 2, r.nextBoolean());
+        }
+        // where the tiles of output channels divide evenly over the threads, a single sample is split by
+        // them instead: 3 threads and 192 channels, 2 threads and 128 or 256; maps down to one row
+        Kernels two = KernelProvider.simd(2);
+        try {
+            for (int t = 0; t < 30; t++) {
+                Kernels kernels = t % 3 == 0 ? simd : two;
+                int threads = t % 3 == 0 ? 3 : 2, outC = t % 3 == 0 ? 192 : 128 * (1 + t % 2);
+                int inH = pick(r, new int[] {1, 2, 3, 5, 7, 9, 14}), inW = 1 + r.nextInt(16), stride = 1 + (t % 4 == 0 ? 1 : 0);
+                int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * 9 * Math.max(1, inH * inW / (stride * stride)))) + r.nextInt(8);
+                ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, 3, 3, stride, stride, 1, 1, 1, 1, 1);
+                assertTrue(g.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.byChannels(g, threads), "not split by channels: " + g);
+                checkConv(kernels, r, g, 1, r.nextBoolean());
+            }
+        } finally {
+            if (two instanceof AutoCloseable c) c.close();
         }
         // resnet8's stride-2 layers, its 1x1 shortcut, and resnet18's 7x7 stem on a small image
         checkConv(r, new ConvGeometry(32, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1), 3, true);
@@ -188,6 +204,10 @@ class SimdKernelsTest {
     }
 
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
+        checkConv(simd, r, g, batch, withBias);
+    }
+
+    private static void checkConv(Kernels simd, Random r, ConvGeometry g, int batch, boolean withBias) {
         String what = g + " batch " + batch;
         int reduction = g.inPerGroup() * g.kH() * g.kW();
         float[] x = random(r, batch * g.inSize());
