@@ -106,7 +106,7 @@ class SimdKernelsTest {
                 int inH = pick(r, new int[] {1, 2, 3, 5, 7, 9, 14}), inW = 1 + r.nextInt(16), stride = 1 + (t % 4 == 0 ? 1 : 0);
                 int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * 9 * Math.max(1, inH * inW / (stride * stride)))) + r.nextInt(8);
                 ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, 3, 3, stride, stride, 1, 1, 1, 1, 1);
-                assertTrue(g.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.byChannels(g, threads), "not split by channels: " + g);
+                assertTrue(g.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.splitsByChannels(g, threads), "not split by channels: " + g);
                 checkConv(kernels, r, g, 1, r.nextBoolean());
             }
         } finally {
@@ -120,13 +120,22 @@ class SimdKernelsTest {
         assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
     }
 
-    /** Batch 1 reuses a thread's laid-out weights: a changed weight must still change the output at once. */
+    /**
+     * Batch 1 reuses a thread's laid-out weights: a changed weight must still change the output at once,
+     * also where each thread keeps its own share of them (a sample split by tiles of output channels).
+     */
     @Test
     void laidOutWeightsFollowEveryChange() {
         Random r = new Random(8);
-        ConvGeometry g = new ConvGeometry(5, 9, 8, ChannelLaneTiles.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        checkWeightChanges(r, new ConvGeometry(5, 9, 8, ChannelLaneTiles.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1));
+        ConvGeometry shared = new ConvGeometry(40, 9, 8, 3 * ChannelLaneTiles.CB, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(shared.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.splitsByChannels(shared, 3), "not split by channels");
+        checkWeightChanges(r, shared);
+    }
+
+    private static void checkWeightChanges(Random r, ConvGeometry g) {
         float[] x = random(r, g.inSize()), w = random(r, g.weightSize());
-        for (int change = 0; change < 4; change++) {
+        for (int change = 0; change < 6; change++) {
             float[] ye = new float[g.outSize()], ya = new float[g.outSize()];
             REF.conv2dForward(g, 1, x, w, 0, null, 0, ye);
             simd.conv2dForward(g, 1, x, w, 0, null, 0, ya);
