@@ -45,7 +45,7 @@ final class ChannelLaneConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
-        float[] wt = WeightCache.mine().panels(g, w, wOff, outC, k);
+        float[] wt = WeightCache.mine().transposed(g, w, wOff, outC, k);
         ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
@@ -62,13 +62,14 @@ final class ChannelLaneConv {
      * Whether a single sample split over {@code threads} goes by tiles of output channels, each thread
      * taking every position, rather than by bands of rows: when the tiles of channels divide evenly.
      * Each thread then reads its share of the weights only, and each block of them serves all of the
-     * map's tiles instead of a band's. Paired runs, 2 threads: resnet18's 512-channel 7×7 layer
-     * 1,096–1,172 → 892–981 µs, resnet8's 128-channel one 65–67 → 58 µs, 256 channels at 14×14
-     * 833–845 → 793–808 µs, 128 at 28×28 766–801 against 785–805 (even).
+     * map's tiles instead of a band's. Through the kernels, 2 threads, fresh JVMs taking turns with
+     * the bands: resnet18's 512-channel 7×7 layer 1,550–1,589 → 1,373–1,408 µs, resnet8's 64 → 128
+     * stride-2 layer 47.0–47.1 → 40.4–46.4 µs and its 128-channel 7×7 layer 83.7–86.7 → 79.5–82.5 µs;
+     * 256 channels at 14×14 even (918–956 against 941–954).
      */
-    static boolean byChannels(ConvGeometry g, int threads) {
-        int panels = g.outC() / ChannelLaneTiles.CB;
-        return panels >= threads && panels % threads == 0;
+    static boolean splitsByChannels(ConvGeometry g, int threads) {
+        int tilesOfChannels = g.outC() / ChannelLaneTiles.CB;
+        return tilesOfChannels >= threads && tilesOfChannels % threads == 0;
     }
 
     /** Tiles a group of samples should hold at least, so each block of packed weights serves enough of them. */
@@ -102,7 +103,7 @@ final class ChannelLaneConv {
         if (count == 1 && inner != null) {
             Bands job = BANDS.get();
             job.set(g, x, n0 * g.inSize(), rows, wt, bias, bOff, y, yOff, relu, maxPool, inner.threads(),
-                    byChannels(g, inner.threads()));
+                    splitsByChannels(g, inner.threads()));
             try {
                 inner.run(inner.threads(), job);
             } finally {
@@ -149,8 +150,8 @@ final class ChannelLaneConv {
 
     /**
      * One sample split over the pool by bands of output rows (of pooled rows, with {@code maxPool}), or
-     * by tiles of output channels ({@link #byChannels}):
-     * each thread pads the input rows its band reads, computes its tiles into accumulators of its own
+     * by tiles of output channels ({@link #splitsByChannels}): each thread pads the input its part reads
+     * (its band's rows, or all of it), computes its tiles into accumulators of its own
      * and turns them back itself, so no thread reads what another wrote but the weights. Splitting the
      * tiles alone left the padding, pooling and turning back to the calling thread, the other core
      * reading and writing its buffers: fashion-cnn's second layer took as long on two threads as on
@@ -191,8 +192,9 @@ final class ChannelLaneConv {
 
         /** Part b of n of the output channels (whole tiles of them), at every position of the sample. */
         private void channels(int b, int n) {
-            int panels = g.outC() / ChannelLaneTiles.CB;
-            int c0 = Parallel.split(panels, n, b) * ChannelLaneTiles.CB, c1 = Parallel.split(panels, n, b + 1) * ChannelLaneTiles.CB;
+            int tilesOfChannels = g.outC() / ChannelLaneTiles.CB;
+            int c0 = Parallel.split(tilesOfChannels, n, b) * ChannelLaneTiles.CB;
+            int c1 = Parallel.split(tilesOfChannels, n, b + 1) * ChannelLaneTiles.CB;
             if (c0 == c1) return;
             int oh = g.outH(), ow = g.outW(), outC = g.outC(), positions = oh * ow;
             int tiles = (positions + PR - 1) / PR, covered = tiles * PR;

@@ -38,7 +38,7 @@ final class ChannelLaneDense {
     static void forward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y,
                         Parallel pool) {
         int units = paddedUnits(out), tiles = (batch + PR - 1) / PR, covered = tiles * PR;
-        float[] wt = WeightCache.mine().panels(w, wOff, out, in, units);
+        float[] wt = WeightCache.mine().transposed(w, wOff, out, in, units);
         Scratch s = Scratch.get();
         int[] rows = s.convRows(in);
         for (int t = 0; t < in; t++) rows[t] = t;

@@ -26,7 +26,7 @@ final class ChannelLaneTiles {
 
     /**
      * Tiles [0, tiles) of {@value #POSITIONS} positions (starting at at[tile·POSITIONS …] in xp) over
-     * k taps (tap t at xp[rows[t] + …], weights in {@link #panels}) into acc (positions, outC), split over
+     * k taps (tap t at xp[rows[t] + …], weights wt[t·outC …]) into acc (positions, outC), split over
      * {@code pool} when it is given: one hand-off for the whole call, a thread's tiles taking every
      * block of taps in turn. {@code together} tiles of channels take each block of taps one after the
      * other, so the inputs a tile broadcasts are read from memory once for all of them: 1 for a
@@ -65,9 +65,8 @@ final class ChannelLaneTiles {
                 int to = Math.min(k, from + kc), threes = rowOfThree ? from + (to - from) / 3 * 3 : from;
                 for (int tile = t0; tile < t1; tile++) {
                     for (int c = u0; c < u1; c += CB) {
-                        int wBase = c * k;
-                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, wBase, outC, c, acc);
-                        if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, wBase, outC, c, acc);
+                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, outC, c, acc);
+                        if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, outC, c, acc);
                     }
                 }
             }
@@ -99,32 +98,9 @@ final class ChannelLaneTiles {
 
     private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);
 
-    /**
-     * dst = w (rows, cols) at wOff laid out for the tiles: panels of {@link #CB} rows, each (cols, CB), so
-     * the weights a tile reads for a block of taps are one contiguous run. Rows past the last stay as
-     * dst holds them (zeros for a new buffer). A single (cols, rows) transpose read the 64 channels
-     * of a tap 2 KB from the next tap's in resnet18's 512-channel layers: each block of taps touched
-     * 384 lines in 96 places, fetched from memory one stride at a time at batch 1.
-     */
-    static void panels(float[] w, int wOff, int rows, int cols, float[] dst) {
-        if (rows % L != 0) {
-            for (int r = 0; r < rows; r++) {
-                int panel = r / CB * cols * CB + r % CB;
-                for (int c = 0; c < cols; c++) dst[panel + c * CB] = w[wOff + r * cols + c];
-            }
-            return;
-        }
-        int[] down = Scratch.get().gatherIndex(L);
-        for (int lane = 0; lane < L; lane++) down[lane] = lane * cols;
-        for (int r = 0; r < rows; r += L) {
-            int panel = r / CB * cols * CB + r % CB;
-            for (int c = 0; c < cols; c++) FloatVector.fromArray(S, w, wOff + r * cols + c, down, 0).intoArray(dst, panel + c * CB);
-        }
-    }
-
     /** Forward tile of 6 positions × 4 vectors of channels, taps [from, to); the first block starts from zero. */
-    static void forward6x4(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int wBase, int outC,
-            int c0, float[] acc) {
+    static void forward6x4(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+            float[] acc) {
         int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
         int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
@@ -148,7 +124,7 @@ final class ChannelLaneTiles {
         }
         FloatVector w0, w1, w2, w3, v;
         for (int t = from; t < to; t++) {
-            int r = rows[t], wi = wBase + t * CB;
+            int r = rows[t], wi = t * outC + c0;
             w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
             w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0]);
@@ -173,8 +149,8 @@ final class ChannelLaneTiles {
     }
 
     /** {@link #forward6x4} for taps in kernel rows of three neighbouring inputs: C2 checks their bounds once. */
-    static void forward6x4Rows3(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int wBase, int outC,
-            int c0, float[] acc) {
+    static void forward6x4Rows3(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+            float[] acc) {
         int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
         int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
@@ -198,7 +174,7 @@ final class ChannelLaneTiles {
         }
         FloatVector w0, w1, w2, w3, v;
         for (int t = from; t < to; t += 3) {
-            int r = rows[t], wi = wBase + t * CB;
+            int r = rows[t], wi = t * outC + c0;
             w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
             w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0]);
@@ -213,8 +189,8 @@ final class ChannelLaneTiles {
             c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
             v = FloatVector.broadcast(S, xp[r + a5]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
-            w0 = FloatVector.fromArray(S, wt, wi + CB); w1 = FloatVector.fromArray(S, wt, wi + CB + L);
-            w2 = FloatVector.fromArray(S, wt, wi + CB + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + CB + 3 * L);
+            w0 = FloatVector.fromArray(S, wt, wi + 1 * outC); w1 = FloatVector.fromArray(S, wt, wi + 1 * outC + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 1 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 1 * outC + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0 + 1]);
             c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, xp[r + a1 + 1]);
@@ -227,8 +203,8 @@ final class ChannelLaneTiles {
             c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
             v = FloatVector.broadcast(S, xp[r + a5 + 1]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
-            w0 = FloatVector.fromArray(S, wt, wi + 2 * CB); w1 = FloatVector.fromArray(S, wt, wi + 2 * CB + L);
-            w2 = FloatVector.fromArray(S, wt, wi + 2 * CB + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 2 * CB + 3 * L);
+            w0 = FloatVector.fromArray(S, wt, wi + 2 * outC); w1 = FloatVector.fromArray(S, wt, wi + 2 * outC + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 2 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 2 * outC + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0 + 2]);
             c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, xp[r + a1 + 2]);

@@ -111,7 +111,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
             if (batch >= GEMM_ROWS && (long) in * out <= TRANSPOSED_DENSE_MAX) {
                 // many rows (an inference slice): the weights read in place from a kept transposed
                 // copy, instead of each call packing them from rows of w
-                float[] wt = WeightCache.mine().transposed(w, wOff, out, in);
+                float[] wt = WeightCache.mine().transposed(w, wOff, out, in, out);
                 SimdGemm.gemm(false, false, batch, out, in, x, 0, in, wt, 0, out, beta, y, 0, out, pool);
             } else {
                 SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, beta, y, 0, out, pool);

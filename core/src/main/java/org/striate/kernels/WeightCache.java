@@ -27,8 +27,6 @@ final class WeightCache {
         Object key;
         int off;
         float[] copy, layout;
-        /** The tiles' panels, or a plain transpose. */
-        boolean panels;
     }
 
     /** Few entries (one per layer that asks), searched by identity. */
@@ -38,30 +36,25 @@ final class WeightCache {
     static WeightCache mine() { return MINE.get(); }
 
     /**
-     * A convolution's w (rows, cols) at wOff in the tiles' panels ({@link ChannelLaneTiles#panels}; rows
-     * a multiple of the tiles' width); made again only when those weights have changed.
+     * A convolution's w (rows, cols) at wOff transposed to (cols, rows), as {@link ChannelLaneConv#transpose}
+     * writes it (rows a multiple of the vector length); made again only when those weights have changed.
      */
-    float[] panels(ConvGeometry g, float[] w, int wOff, int rows, int cols) {
-        return laidOut(g, w, wOff, rows, cols, rows, true);
-    }
-
-    /** A dense layer's w (rows, cols) at wOff in the tiles' panels, rows padded with zero weights to ld. */
-    float[] panels(float[] w, int wOff, int rows, int cols, int ld) {
-        return laidOut(w, w, wOff, rows, cols, ld, true);
+    float[] transposed(ConvGeometry g, float[] w, int wOff, int rows, int cols) {
+        return laidOut(g, w, wOff, rows, cols, rows);
     }
 
     /**
-     * A dense layer's w (rows, cols) at wOff transposed to (cols, rows), for the GEMM; keyed by the array
-     * and offset.
+     * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
+     * of w, zeros after its rows values; keyed by the array and offset.
      */
-    float[] transposed(float[] w, int wOff, int rows, int cols) {
-        return laidOut(w, w, wOff, rows, cols, rows, false);
+    float[] transposed(float[] w, int wOff, int rows, int cols, int ld) {
+        return laidOut(w, w, wOff, rows, cols, ld);
     }
 
-    private float[] laidOut(Object key, float[] w, int wOff, int rows, int cols, int ld, boolean panels) {
+    private float[] laidOut(Object key, float[] w, int wOff, int rows, int cols, int ld) {
         int size = rows * cols, laidOut = cols * ld;
         Entry e = find(key, wOff);
-        boolean fits = e != null && e.panels == panels && e.copy.length == size && e.layout.length == laidOut;
+        boolean fits = e != null && e.copy.length == size && e.layout.length == laidOut;
         if (fits && Arrays.equals(w, wOff, wOff + size, e.copy, 0, size)) return e.layout;
         if (!fits) {
             if (e != null) {
@@ -76,19 +69,16 @@ final class WeightCache {
             e.key = key;
             e.off = wOff;
             e.copy = new float[size];
-            e.layout = new float[laidOut]; // the units past rows stay zero
-            e.panels = panels;
+            e.layout = new float[laidOut]; // the columns past rows stay zero
             entries.add(e);
             floats += size + laidOut;
         }
         System.arraycopy(w, wOff, e.copy, 0, size);
-        if (panels) {
-            ChannelLaneTiles.panels(w, wOff, rows, cols, e.layout);
-        } else if (rows % SimdGemm.L == 0) {
+        if (rows % SimdGemm.L == 0 && ld == rows) {
             ChannelLaneConv.transpose(w, wOff, rows, cols, e.layout);
         } else {
             for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) e.layout[c * rows + r] = w[wOff + r * cols + c];
+                for (int c = 0; c < cols; c++) e.layout[c * ld + r] = w[wOff + r * cols + c];
             }
         }
         return e.layout;
