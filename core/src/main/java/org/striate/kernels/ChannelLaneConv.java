@@ -49,11 +49,22 @@ final class ChannelLaneConv {
         ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
-    /** dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: one gather per L rows. */
+    /**
+     * dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: blocks of 16 × 16 in
+     * registers, the columns after the last whole block one gather per L rows.
+     */
     static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
+        int c = 0;
+        if (LaneTranspose.applies()) {
+            for (; c + L <= cols; c += L) {
+                for (int r = 0; r < rows; r += L) {
+                    LaneTranspose.block(src, srcOff + r * cols + c, cols, dst, c * rows + r, rows, null, 0, Float.NEGATIVE_INFINITY);
+                }
+            }
+        }
         int[] down = Scratch.get().gatherIndex(L);
         for (int lane = 0; lane < L; lane++) down[lane] = lane * cols;
-        for (int c = 0; c < cols; c++) {
+        for (; c < cols; c++) {
             for (int r = 0; r < rows; r += L) FloatVector.fromArray(S, src, srcOff + r * cols + c, down, 0).intoArray(dst, c * rows + r);
         }
     }
@@ -267,9 +278,10 @@ final class ChannelLaneConv {
     }
 
     /**
-     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, channels) transposed + bias, floor): L
-     * positions of one channel per gather, a block of L positions at a time so its rows of acc stay
-     * in L1 while every channel is gathered from them; the positions after the last whole block one by one.
+     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, channels) transposed + bias, floor):
+     * blocks of 16 positions × 16 channels transposed in registers ({@link LaneTranspose}; on other
+     * vector lengths, L positions of one channel per gather); the positions after the last whole block
+     * one by one.
      */
     private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, float[] bias, int bOff, boolean relu,
                                         float[] dst, int dstOff, int dstPlane) {
@@ -279,14 +291,22 @@ final class ChannelLaneConv {
     /** {@link #toChannelsFirst} of channels [c0, c1) only. */
     private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, int c0, int c1, float[] bias, int bOff,
                                         boolean relu, float[] dst, int dstOff, int dstPlane) {
-        int[] stride = Scratch.get().gatherIndex(L);
-        for (int lane = 0; lane < L; lane++) stride[lane] = lane * outC;
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int p = 0;
-        for (; p + L <= spatial; p += L) {
-            for (int o = c0; o < c1; o++) {
-                float bv = bias == null ? 0f : bias[bOff + o];
-                FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
+        if (LaneTranspose.applies()) {
+            for (; p + L <= spatial; p += L) {
+                for (int o = c0; o < c1; o += L) {
+                    LaneTranspose.block(acc, accOff + p * outC + o, outC, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
+                }
+            }
+        } else {
+            int[] stride = Scratch.get().gatherIndex(L);
+            for (int lane = 0; lane < L; lane++) stride[lane] = lane * outC;
+            for (; p + L <= spatial; p += L) {
+                for (int o = c0; o < c1; o++) {
+                    float bv = bias == null ? 0f : bias[bOff + o];
+                    FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
+                }
             }
         }
         for (int o = c0; o < c1; o++) {
