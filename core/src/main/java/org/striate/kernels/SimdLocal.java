@@ -192,27 +192,25 @@ final class SimdLocal {
         }
 
         /**
-         * A masked load that stays on C2's fast path: where a whole vector would run past the array's
-         * end the Vector API checks lane by lane and allocates (about 128 bytes a training step of
-         * small-lc), so the last cells go through the thread's spare vector instead. n ≥ 1 lanes are live.
+         * Where a masked access of a whole vector at {@code at} would run past a's end, the Vector API
+         * checks lane by lane and allocates (about 128 bytes a training step of small-lc): the last cells
+         * go through the thread's spare vector instead. Only arrays and offsets cross these calls, never a
+         * vector or a mask: a call C2 does not inline (a helper compiled on its own first) boxes them,
+         * 1.2 MB a training step of small-lc in some runs. n ≥ 1 lanes are live.
          */
-        private static FloatVector load(float[] a, int at, VectorMask<Float> in, int n) {
-            if (at + L <= a.length) return FloatVector.fromArray(S, a, at, in);
+        private static boolean fits(float[] a, int at) { return at + L <= a.length; }
+
+        /** The spare vector holding a's n cells from at, zeros after them. */
+        private static float[] spareFrom(float[] a, int at, int n) {
             float[] spare = Scratch.get().tile(L);
             Arrays.fill(spare, 0, L, 0f);
             System.arraycopy(a, at, spare, 0, Math.min(L, n));
-            return FloatVector.fromArray(S, spare, 0);
+            return spare;
         }
 
-        /** The masked store of {@link #load}'s kind: near the array's end, through the spare vector. */
-        private static void store(FloatVector v, float[] a, int at, VectorMask<Float> in, int n) {
-            if (at + L <= a.length) {
-                v.intoArray(a, at, in);
-                return;
-            }
-            float[] spare = Scratch.get().tile(L);
-            v.intoArray(spare, 0);
-            System.arraycopy(spare, 0, a, at, Math.min(L, n));
+        /** The n cells a store put in the spare vector, to a from at. */
+        private static void spareTo(float[] a, int at, int n) {
+            System.arraycopy(Scratch.get().tile(L), 0, a, at, Math.min(L, n));
         }
 
         /**
@@ -223,7 +221,9 @@ final class SimdLocal {
             float[] xp = padded;
             int x1 = x0 + sample, x2 = x1 + sample, x3 = x2 + sample;
             VectorMask<Float> in = S.indexInRange(j0, ow);
-            FloatVector b = load(bias, bOff + q0 + j0, in, ow - j0);
+            int bAt = bOff + q0 + j0;
+            boolean whole = fits(bias, bAt);
+            FloatVector b = FloatVector.fromArray(S, whole ? bias : spareFrom(bias, bAt, ow - j0), whole ? bAt : 0, in);
             FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
             for (int t = 0; t < filter; t++) {
                 FloatVector wv = FloatVector.fromArray(S, wt, t * cols + j0);
@@ -233,19 +233,38 @@ final class SimdLocal {
                 a2 = a2.add(wv.mul(FloatVector.fromArray(S, xp, x2 + tap)));
                 a3 = a3.add(wv.mul(FloatVector.fromArray(S, xp, x3 + tap)));
             }
-            store(a0, y, y0, in, ow - j0);
-            store(a1, y, y0 + cells, in, ow - j0);
-            store(a2, y, y0 + 2 * cells, in, ow - j0);
-            store(a3, y, y0 + 3 * cells, in, ow - j0);
+            if (fits(y, y0 + 3 * cells)) {
+                a0.intoArray(y, y0, in);
+                a1.intoArray(y, y0 + cells, in);
+                a2.intoArray(y, y0 + 2 * cells, in);
+                a3.intoArray(y, y0 + 3 * cells, in);
+                return;
+            }
+            float[] spare = Scratch.get().tile(L);
+            a0.intoArray(spare, 0);
+            spareTo(y, y0, ow - j0);
+            a1.intoArray(spare, 0);
+            spareTo(y, y0 + cells, ow - j0);
+            a2.intoArray(spare, 0);
+            spareTo(y, y0 + 2 * cells, ow - j0);
+            a3.intoArray(spare, 0);
+            spareTo(y, y0 + 3 * cells, ow - j0);
         }
 
         private void forward1(float[] wt, int j0, int ow, int q0, int x0, int y0) {
             VectorMask<Float> in = S.indexInRange(j0, ow);
-            FloatVector a = load(bias, bOff + q0 + j0, in, ow - j0);
+            int bAt = bOff + q0 + j0;
+            boolean whole = fits(bias, bAt);
+            FloatVector a = FloatVector.fromArray(S, whole ? bias : spareFrom(bias, bAt, ow - j0), whole ? bAt : 0, in);
             for (int t = 0; t < filter; t++) {
                 a = a.add(FloatVector.fromArray(S, wt, t * cols + j0).mul(FloatVector.fromArray(S, padded, x0 + taps[t])));
             }
-            store(a, y, y0, in, ow - j0);
+            if (fits(y, y0)) {
+                a.intoArray(y, y0, in);
+                return;
+            }
+            a.intoArray(Scratch.get().tile(L), 0);
+            spareTo(y, y0, ow - j0);
         }
 
         /**
@@ -266,14 +285,25 @@ final class SimdLocal {
                         for (; t < filter; t++) params1(wt, t, j0, x0, d, perSample, count);
                     }
                     if (bias != null) {
-                        VectorMask<Float> in = S.indexInRange(j0, ow);
-                        FloatVector db = load(bias, bOff + q0 + j0, in, ow - j0);
-                        for (int n = 0; n < batch; n++) db = db.add(FloatVector.fromArray(S, dy, n * perSample + d0));
-                        store(db, bias, bOff + q0 + j0, in, ow - j0);
+                        biasRow(bOff + q0 + j0, ow - j0, j0, ow, d0, perSample);
                     }
                 }
                 untranspose(wt, cols, ow, filter, w, wOff + q0 * filter);
             }
+        }
+
+        /** dbias's n cells from at (columns j0 of ow) accumulate every sample's dy at d0, perSample apart. */
+        private void biasRow(int at, int n, int j0, int ow, int d0, int perSample) {
+            VectorMask<Float> in = S.indexInRange(j0, ow);
+            boolean whole = fits(bias, at);
+            FloatVector db = FloatVector.fromArray(S, whole ? bias : spareFrom(bias, at, n), whole ? at : 0, in);
+            for (int s = 0; s < batch; s++) db = db.add(FloatVector.fromArray(S, dy, s * perSample + d0));
+            if (whole) {
+                db.intoArray(bias, at, in);
+                return;
+            }
+            db.intoArray(Scratch.get().tile(L), 0);
+            spareTo(bias, at, n);
         }
 
         /** Four taps held in registers while count samples go by, each adding dy·x. */
