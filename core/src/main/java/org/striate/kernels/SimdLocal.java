@@ -192,11 +192,9 @@ final class SimdLocal {
         }
 
         /**
-         * Where a masked access of a whole vector at {@code at} would run past a's end, the Vector API
-         * checks lane by lane and allocates (about 128 bytes a training step of small-lc): the last cells
-         * go through the thread's spare vector instead. Only arrays and offsets cross these calls, never a
-         * vector or a mask: a call C2 does not inline (a helper compiled on its own first) boxes them,
-         * 1.2 MB a training step of small-lc in some runs. n ≥ 1 lanes are live.
+         * Past a's end a masked vector is checked lane by lane, allocating: the last cells go through the
+         * thread's spare vector. Only arrays and offsets cross these calls: a vector or mask passed to a call
+         * C2 does not inline is boxed (1.2 MB a training step of small-lc in some runs).
          */
         private static boolean fits(float[] a, int at) { return at + L <= a.length; }
 
