@@ -195,46 +195,27 @@ final class ChannelLaneConv {
 
         @Override
         public void run(int part, int from, int to) {
-            for (int band = from; band < to; band++) {
-                if (byChannels) channels(band, bands);
-                else band(band, bands);
+            int oh = g.outH(), ph = oh / 2, tilesOfChannels = g.outC() / ChannelLaneTiles.CB;
+            for (int b = from; b < to; b++) {
+                if (byChannels) {
+                    // whole tiles of channels, at every (pooled) row
+                    part(0, maxPool ? 2 * ph : oh, Parallel.split(tilesOfChannels, bands, b) * ChannelLaneTiles.CB,
+                            Parallel.split(tilesOfChannels, bands, b + 1) * ChannelLaneTiles.CB);
+                } else if (maxPool) {
+                    part(2 * Parallel.split(ph, bands, b), 2 * Parallel.split(ph, bands, b + 1), 0, g.outC()); // whole pairs of rows
+                } else {
+                    part(Parallel.split(oh, bands, b), Parallel.split(oh, bands, b + 1), 0, g.outC());
+                }
             }
         }
 
-        /** Part b of n of the output channels (whole tiles of them), at every position of the sample. */
-        private void channels(int b, int n) {
-            int tilesOfChannels = g.outC() / ChannelLaneTiles.CB;
-            int c0 = Parallel.split(tilesOfChannels, n, b) * ChannelLaneTiles.CB;
-            int c1 = Parallel.split(tilesOfChannels, n, b + 1) * ChannelLaneTiles.CB;
-            if (c0 == c1) return;
-            int oh = g.outH(), ow = g.outW(), outC = g.outC(), positions = oh * ow;
-            int tiles = (positions + PR - 1) / PR, covered = tiles * PR;
-            Scratch s = Scratch.get();
-            float[] xp = SimdConv.pad(s, x, xOff, g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
-            int[] at = s.rows(covered);
-            fieldStarts(g, 0, 0, oh, g.inW() + 2 * g.padW(), at, 0, covered);
-            float[] acc = s.ext((covered + L) * outC);
-            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
-                    wt, outC, acc);
-            if (!maxPool) {
-                toChannelsFirst(acc, 0, positions, outC, c0, c1, bias, bOff, relu, y, yOff, positions);
-                return;
-            }
-            int ph = oh / 2, pw = ow / 2;
-            float[] pooled = s.sampleOut((ph * pw + L) * outC);
-            maxOfFours(acc, 0, ow, ph, pw, outC, c0, c1, pooled);
-            toChannelsFirst(pooled, 0, ph * pw, outC, c0, c1, bias, bOff, relu, y, yOff, ph * pw);
-        }
-
-        /** Band b of n: its output rows (whole pairs of rows, with {@code maxPool}), tiled from their first position. */
-        private void band(int b, int n) {
+        /** Output rows [y0, y1) of channels [c0, c1) (whole tiles of them), tiled from the rows' first position. */
+        private void part(int y0, int y1, int c0, int c1) {
+            if (y0 == y1 || c0 == c1) return;
             int oh = g.outH(), ow = g.outW(), outC = g.outC(), ph = oh / 2, pw = ow / 2;
-            int y0 = maxPool ? 2 * Parallel.split(ph, n, b) : Parallel.split(oh, n, b);
-            int y1 = maxPool ? 2 * Parallel.split(ph, n, b + 1) : Parallel.split(oh, n, b + 1);
-            if (y0 == y1) return;
             int positions = (y1 - y0) * ow, tiles = (positions + PR - 1) / PR, covered = tiles * PR;
             Scratch s = Scratch.get();
-            // the input rows the band's receptive fields cover, padded by this thread into its own
+            // the input rows the part's receptive fields cover, padded by this thread into its own
             // buffer: no thread reads a copy another core wrote
             int r0 = Math.max(0, y0 * g.strideH() - g.padH());
             int r1 = Math.min(g.inH(), (y1 - 1) * g.strideH() + (g.kH() - 1) * g.dilH() + 1 - g.padH());
@@ -243,16 +224,16 @@ final class ChannelLaneConv {
             int[] at = s.rows(covered);
             fieldStarts(g, 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
             float[] acc = s.ext((covered + L) * outC);
-            ChannelLaneTiles.walk(tiles, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at, wt, outC,
-                    acc, null);
+            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
+                    wt, outC, acc);
             if (!maxPool) {
-                toChannelsFirst(acc, 0, positions, outC, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
+                toChannelsFirst(acc, 0, positions, outC, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
                 return;
             }
             int pooledRows = (y1 - y0) / 2;
             float[] pooled = s.sampleOut((pooledRows * pw + L) * outC);
-            maxOfFours(acc, 0, ow, pooledRows, pw, outC, pooled);
-            toChannelsFirst(pooled, 0, pooledRows * pw, outC, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
+            maxOfFours(acc, 0, ow, pooledRows, pw, outC, c0, c1, pooled);
+            toChannelsFirst(pooled, 0, pooledRows * pw, outC, c0, c1, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
         }
     }
 
