@@ -156,6 +156,17 @@ public interface Kernels {
     /** The thread pool these kernels split work over, or null when they run on the calling thread. */
     default Parallel pool() { return null; }
 
+    /**
+     * Declares that {@code weights}' contents will not change from now on, as in a model copied for
+     * inference alone: kernels that keep weights laid out for themselves then reuse the layout made
+     * from this array without comparing it with the weights on every call. Writing the array after
+     * this gives results from the old weights.
+     */
+    static void fixWeights(float[] weights) { WeightCache.fix(weights); }
+
+    /** Whether {@link #fixWeights} was called for this very array. */
+    static boolean weightsFixed(float[] weights) { return WeightCache.isFixed(weights); }
+
     /** The implementation chosen at start-up; see {@link KernelProvider}. */
     static Kernels get() { return KernelProvider.current(); }
 }

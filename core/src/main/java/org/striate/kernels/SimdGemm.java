@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * C[m×n] = op(A)·op(B) + beta·C, row-major.
  *
  * <p>K is cut into blocks of at most {@link #KC}; rows of op(A) are packed into zero-padded panels of
- * {@link #MR}; op(B) is taken {@link #NR} columns (three vectors) at a time, in place when it is
- * row-major and the panel is full, else packed. The micro-kernel keeps MR×3 vector accumulators in
+ * {@link #MR}; op(B) is taken {@link #NR} columns (three vectors, two with 16 registers) at a time, in place when it is
+ * row-major and the panel is full, else packed. The micro-kernel keeps MR×NR/L vector accumulators in
  * registers, updated by FMA; a B panel stays in L1 and the A block in L2. Edge tiles are computed in
  * full and merged through a small tile.
  *
@@ -20,8 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 8;
-    static final int NR = 3 * L;
+    /**
+     * Whether the machine has 32 vector registers (AVX-512, and every AArch64 core) for the 8 × 3-vector
+     * tile; with 16 (AVX2, SSE) the tile is {@link SimdGemmSmallTile}'s 4 × 2 vectors.
+     */
+    static final boolean LARGE_TILE = L >= 16 || "aarch64".equals(System.getProperty("os.arch"));
+    static final int MR = LARGE_TILE ? 8 : SimdGemmSmallTile.MR;
+    static final int NR = LARGE_TILE ? 3 * L : SimdGemmSmallTile.NR;
     static final int KC = 320;
     static final int MC = 16 * MR;
 
@@ -187,7 +192,11 @@ final class SimdGemm {
             }
             for (int ir = 0; ir < mc; ir += MR) {
                 int tileRows = Math.min(MR, mc - ir);
-                if (tileRows == 1) {
+                if (!LARGE_TILE) {
+                    if (tileRows == 1) SimdGemmSmallTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                    else SimdGemmSmallTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                            tileRows, cols, beta, tile);
+                } else if (tileRows == 1) {
                     kernelRow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
                 } else {
                     kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Weights are read as {@link SimdGemm#packWhole} lays them out (one block of taps, panels of
  * {@link SimdGemm#MR} rows): tap t of output channel o at (o − o mod MR)·k + t·MR + o mod MR, so four
- * channels from a multiple of 4 sit side by side.
+ * channels from a multiple of 4 sit side by side (MR is 4 or 8).
  */
 final class SimdPooledConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;

@@ -1,5 +1,6 @@
 package org.striate.nn;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.striate.StriateException;
 import org.striate.kernels.ConvGeometry;
@@ -28,8 +29,11 @@ public class Conv2d extends Layer {
      */
     private ConvGeometry prepadded;
     private Tensor x, y, dx;
-    /** Inference with a BatchNorm folded in: the scaled weights then biases, and the BatchNorm's scale and shift. */
-    private float[] folded, foldScale, foldShift;
+    /**
+     * Inference with a BatchNorm folded in: the scaled weights then biases, and the BatchNorm's scale and
+     * shift; with fixed weights, also the scale and shift {@code folded} was made from.
+     */
+    private float[] folded, foldScale, foldShift, foldedScale, foldedShift;
 
     public Conv2d(int filters, int kernel) { this(filters, kernel, kernel); }
 
@@ -200,31 +204,51 @@ public class Conv2d extends Layer {
 
     /**
      * BatchNorm(conv(x)) at inference in one pass: the normalisation is y·scale[o] + shift[o] per
-     * output channel, so it becomes weights w·scale[o] and bias b·scale[o] + shift[o]. Folded again on
-     * every call (a pass over the weights, small beside the convolution) so that it always reads the
-     * current weights and statistics.
+     * output channel, so it becomes weights w·scale[o] and bias b·scale[o] + shift[o].
      */
     private Tensor forwardFolded(BatchNorm2d norm, Tensor x, boolean relu) {
         checkInput(x);
         this.x = x;
-        int ws = g.weightSize(), perFilter = ws / filters;
-        if (folded == null) {
-            folded = new float[ws + filters];
+        int ws = g.weightSize();
+        if (foldScale == null) {
             foldScale = new float[filters];
             foldShift = new float[filters];
         }
         norm.inferenceScaleShift(foldScale, foldShift);
         norm.folded();
+        if (!foldStillHolds()) fold(ws);
+        y = reuse(y, x.batch(), outputShape);
+        if (relu) Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        else Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        return y;
+    }
+
+    /**
+     * Whether the folded weights were made from the current weights and statistics. Known only for
+     * weights fixed for inference ({@link Graph#forInference}): the statistics are compared (a BatchNorm's
+     * state can still be loaded). Other weights are folded again on every call, a pass over them small
+     * beside the convolution, so that the current weights are always the ones read.
+     */
+    private boolean foldStillHolds() {
+        return foldedScale != null && Kernels.weightsFixed(params) && Arrays.equals(foldScale, foldedScale) && Arrays.equals(foldShift, foldedShift);
+    }
+
+    private void fold(int ws) {
+        boolean fixed = Kernels.weightsFixed(params);
+        // fixed folded weights are never written again: the kernels may keep a layout made from them
+        if (folded == null || fixed) folded = new float[ws + filters];
+        int perFilter = ws / filters;
         for (int o = 0; o < filters; o++) {
             float k = foldScale[o];
             int from = offset + o * perFilter;
             for (int i = 0; i < perFilter; i++) folded[o * perFilter + i] = params[from + i] * k;
             folded[ws + o] = (bias ? params[offset + ws + o] * k : 0f) + foldShift[o];
         }
-        y = reuse(y, x.batch(), outputShape);
-        if (relu) Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
-        else Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
-        return y;
+        if (fixed) {
+            foldedScale = foldScale.clone();
+            foldedShift = foldShift.clone();
+            Kernels.fixWeights(folded);
+        }
     }
 
     /** ONNX Conv: weights (outC, C/groups, kH, kW), the optional bias, padding on both sides. */

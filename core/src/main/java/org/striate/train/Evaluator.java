@@ -73,7 +73,7 @@ public final class Evaluator {
         int n = images01.batch(), per = outputWidth(model);
         Tensor all = new Tensor(org.striate.tensor.Shapes.withBatch(n, model.outputShape()));
         if (n == 0) return all;
-        DataParallel parallel = new DataParallel(model);
+        DataParallel parallel = new DataParallel(model.forInference());
         BatchLoader loader = new BatchLoader(images01, null, batchSize, model.mean(), model.std());
         for (int s = 0, row = 0; s < loader.steps(); s++) {
             Tensor out = parallel.forward(loader.load(s), false);
@@ -100,8 +100,9 @@ public final class Evaluator {
         MemoryPlan.check(model, Math.min(batchSize, n), false, "Running the model");
         BatchLoader loader = new BatchLoader(images01, null, batchSize, model.mean(), model.std());
         int row = 0;
+        Graph fixed = model.forInference();
         for (int s = 0; s < loader.steps(); s++) {
-            Tensor out = model.forward(loader.load(s), false);
+            Tensor out = fixed.forward(loader.load(s), false);
             for (int i = 0; i < out.batch(); i++, row++) SoftmaxCrossEntropy.softmax(out.data, i * k, k, probabilities.data, row * k);
         }
         return probabilities;

@@ -95,13 +95,13 @@ class InferencePathTest {
         }
     }
 
-    private static List<Kernels> kernelsToTry() {
+    static List<Kernels> kernelsToTry() {
         List<Kernels> out = new ArrayList<>(List.of(new ScalarKernels()));
         if (KernelProvider.simdUnavailableReason() == null) out.add(KernelProvider.simd(2));
         return out;
     }
 
-    private static void randomStatistics(BatchNorm2d bn, Random r) {
+    static void randomStatistics(BatchNorm2d bn, Random r) {
         float[] state = bn.state();
         int c = state.length / 2;
         for (int i = 0; i < c; i++) {
@@ -116,7 +116,7 @@ class InferencePathTest {
         }
     }
 
-    private static void assertClose(String what, float[] expected, float[] actual, double relative) {
+    static void assertClose(String what, float[] expected, float[] actual, double relative) {
         for (int i = 0; i < expected.length; i++) {
             double tol = relative * Math.max(1, Math.abs(expected[i]));
             assertTrue(Math.abs(expected[i] - actual[i]) <= tol,

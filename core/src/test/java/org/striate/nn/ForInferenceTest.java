@@ -1,0 +1,126 @@
+package org.striate.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.striate.StriateException;
+import org.striate.kernels.KernelProvider;
+import org.striate.kernels.Kernels;
+import org.striate.kernels.ScalarKernels;
+import org.striate.tensor.Shapes;
+import org.striate.tensor.Tensor;
+
+/**
+ * A copy made for inference ({@link Graph#forInference}) computes what its model computes, keeps its
+ * weights to itself (later changes to the model do not reach it, and its own cannot be written), and
+ * still follows a BatchNorm state loaded into it (its folded weights are made again).
+ */
+class ForInferenceTest {
+
+    @Test
+    void everyBuiltInModelGivesItsModelsOutputs() {
+        for (Kernels k : InferencePathTest.kernelsToTry()) {
+            KernelProvider.use(k);
+            try {
+                for (String name : Zoo.names()) {
+                    Graph model = withStatistics(Zoo.build(name, 7), name.hashCode());
+                    Graph fixed = model.forInference();
+                    assertTrue(fixed.isForInference() && fixed != model, name);
+                    for (int batch : new int[] {1, 3}) {
+                        Tensor x = input(model, batch, name.hashCode() + batch);
+                        float[] expected = model.forward(x, false).data.clone();
+                        for (int call = 0; call < 2; call++) { // the second call uses what the first laid out and folded
+                            InferencePathTest.assertClose(k.name() + " " + name + " batch " + batch + " call " + call, expected,
+                                    fixed.forward(x, false).data, 1e-6);
+                        }
+                    }
+                }
+            } finally {
+                KernelProvider.use(new ScalarKernels());
+            }
+        }
+    }
+
+    @Test
+    void laterChangesToTheModelDoNotReachTheCopy() {
+        Graph model = withStatistics(Zoo.build("resnet8", 3), 3);
+        Graph fixed = model.forInference();
+        Tensor x = input(model, 2, 4);
+        float[] before = fixed.forward(x, false).data.clone();
+        for (int i = 0; i < model.params().length; i++) model.params()[i] *= 1.5f;
+        assertFalse(java.util.Arrays.equals(before, model.forward(x, false).data), "the change changed nothing");
+        assertArrayEquals(before, fixed.forward(x, false).data);
+        // a new copy sees the change
+        InferencePathTest.assertClose("new copy", model.forward(x, false).data.clone(), model.forInference().forward(x, false).data, 1e-6);
+    }
+
+    @Test
+    void itsWeightsCannotBeWrittenOrTrained() {
+        Graph fixed = Zoo.build("fashion-cnn", 3).forInference();
+        Tensor x = input(fixed, 2, 5);
+        float[] before = fixed.forward(x, false).data.clone();
+        float[] p = fixed.params();
+        java.util.Arrays.fill(p, 0f); // a copy: the model's weights stay
+        assertArrayEquals(before, fixed.forward(x, false).data);
+        assertTrue(fixed.params()[0] != 0f || fixed.params()[1] != 0f, "params() handed out the buffer itself");
+        StriateException e = assertThrows(StriateException.class, () -> fixed.forward(x, true));
+        assertTrue(e.getMessage().contains("forInference"), e.getMessage());
+        assertThrows(StriateException.class, () -> fixed.backward(new Tensor(Shapes.withBatch(2, fixed.outputShape()))));
+        assertThrows(StriateException.class, () -> fixed.initParams(1));
+        assertSame(fixed, fixed.forInference());
+    }
+
+    /** A BatchNorm's state loaded into the copy (its weights stay fixed) is folded in again. */
+    @Test
+    void loadedBatchNormStateIsFoldedAgain() {
+        for (Kernels k : InferencePathTest.kernelsToTry()) {
+            KernelProvider.use(k);
+            try {
+                Graph model = withStatistics(Zoo.build("resnet8", 5), 5);
+                Graph fixed = model.forInference();
+                Tensor x = input(model, 1, 6);
+                fixed.forward(x, false);
+                Random r = new Random(8);
+                for (int i = 0; i < model.layers().size(); i++) {
+                    if (!(model.layer(i) instanceof BatchNorm2d bn)) continue;
+                    float[] state = bn.state();
+                    for (int c = 0; c < state.length; c++) state[c] += c < state.length / 2 ? r.nextFloat() - 0.5f : r.nextFloat();
+                    bn.loadState(state);
+                    fixed.layer(i).loadState(state);
+                }
+                InferencePathTest.assertClose(k.name(), model.forward(x, false).data.clone(), fixed.forward(x, false).data, 1e-6);
+            } finally {
+                KernelProvider.use(new ScalarKernels());
+            }
+        }
+    }
+
+    @Test
+    void keepsNormalisationAndClassNames() {
+        Graph model = Zoo.build("lenet5", 1).normalization(new float[] {0.3f}, new float[] {0.2f}).classNames("a", "b");
+        Graph fixed = model.forInference();
+        assertArrayEquals(model.mean(), fixed.mean());
+        assertArrayEquals(model.std(), fixed.std());
+        assertArrayEquals(model.classNames(), fixed.classNames());
+        assertEquals(model.spec(), fixed.spec());
+    }
+
+    private static Graph withStatistics(Graph model, long seed) {
+        Random r = new Random(seed);
+        for (Layer layer : model.layers()) if (layer instanceof BatchNorm2d bn) InferencePathTest.randomStatistics(bn, r);
+        return model;
+    }
+
+    private static Tensor input(Graph model, int batch, long seed) {
+        Random r = new Random(seed);
+        Tensor x = new Tensor(Shapes.withBatch(batch, model.inputShape()));
+        for (int i = 0; i < x.size(); i++) x.data[i] = r.nextFloat();
+        return x;
+    }
+}
