@@ -56,6 +56,10 @@ final class SimdPooledConv {
             }
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        if (!SimdGemm.LARGE_TILE) {
+            pairs(g, k, evens, odds, split, rs, ap, bias, bOff, floor, dst, dstOff, tile);
+            return;
+        }
         for (int o = 0; o < outC; o += 4) {
             int w0 = (o - o % MR) * k + o % MR;
             float b0 = bias == null ? 0f : bias[bOff + o], b1 = bias == null ? 0f : bias[bOff + o + 1];
@@ -69,6 +73,50 @@ final class SimdPooledConv {
                     window4(k, evens, odds, split, 2 * i * rs + j0, rs, ap, w0, floor, b0, b1, b2, b3, dst, at, plane, count, tile);
                 }
             }
+        }
+    }
+
+    /**
+     * The same two channels at a time, for machines with 16 vector registers: four channels' 16 sums and
+     * four loads of input need 21, and C2 then keeps sums on the stack.
+     */
+    private static void pairs(ConvGeometry g, int k, int[] evens, int[] odds, float[] split, int rs, float[] ap,
+                              float[] bias, int bOff, float floor, float[] dst, int dstOff, float[] tile) {
+        int ph = g.outH() / 2, pw = g.outW() / 2, plane = ph * pw;
+        for (int o = 0; o < g.outC(); o += 2) {
+            int w0 = (o - o % MR) * k + o % MR;
+            float b0 = bias == null ? 0f : bias[bOff + o], b1 = bias == null ? 0f : bias[bOff + o + 1];
+            for (int i = 0; i < ph; i++) {
+                for (int j0 = 0; j0 < pw; j0 += L) {
+                    int at = dstOff + (o * ph + i) * pw + j0;
+                    int count = i * pw + j0 + L <= plane ? L : Math.min(L, pw - j0);
+                    window2(k, evens, odds, split, 2 * i * rs + j0, rs, ap, w0, floor, b0, b1, dst, at, plane, count, tile);
+                }
+            }
+        }
+    }
+
+    /** {@link #window4} for two channels. */
+    private static void window2(int k, int[] evens, int[] odds, float[] split, int base, int rs, float[] ap, int w0,
+                                float floor, float b0, float b1, float[] dst, int at, int plane, int count, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z, c0 = z, c1 = z, d0 = z, d1 = z, e0 = z, e1 = z;
+        for (int t = 0; t < k; t++) {
+            int even = base + evens[t], oddCol = base + odds[t];
+            FloatVector te = FloatVector.fromArray(S, split, even), to = FloatVector.fromArray(S, split, oddCol);
+            FloatVector be = FloatVector.fromArray(S, split, even + rs), bo = FloatVector.fromArray(S, split, oddCol + rs);
+            int wi = w0 + t * MR;
+            FloatVector v = FloatVector.broadcast(S, ap[wi]);
+            a0 = te.fma(v, a0); c0 = to.fma(v, c0); d0 = be.fma(v, d0); e0 = bo.fma(v, e0);
+            v = FloatVector.broadcast(S, ap[wi + 1]);
+            a1 = te.fma(v, a1); c1 = to.fma(v, c1); d1 = be.fma(v, d1); e1 = bo.fma(v, e1);
+        }
+        FloatVector r0 = a0.max(c0).max(d0.max(e0)).add(b0).max(floor), r1 = a1.max(c1).max(d1.max(e1)).add(b1).max(floor);
+        if (count == L) {
+            r0.intoArray(dst, at); r1.intoArray(dst, at + plane);
+        } else {
+            r0.intoArray(tile, 0); r1.intoArray(tile, L);
+            for (int q = 0; q < 2; q++) System.arraycopy(tile, q * L, dst, at + q * plane, count);
         }
     }
 
