@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * C[i][j] += Σ_p A[i][p]·B[j][p] with both operands contiguous along p: blocks of 4×3 dot products
- * share their vector loads, nothing is packed. A convolution's weight gradient with few filters or
+ * (4×2 on 16-register machines, {@link SimdDotSmallBlock}) share their vector loads, nothing is packed. A convolution's weight gradient with few filters or
  * few taps is this shape, and so is a dense layer's forward pass (x · wᵀ, weights new every step):
  * the packing a GEMM needs would cost more than the products.
  */
@@ -25,8 +25,14 @@ final class SimdDot {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = j0;
-            for (; j + 3 <= j1; j += 3) {
-                block4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], c, cOff + i * ldc + j, ldc, tile);
+            if (SimdGemm.LARGE_TILE) {
+                for (; j + 3 <= j1; j += 3) {
+                    block4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], c, cOff + i * ldc + j, ldc, tile);
+                }
+            } else {
+                for (; j + 2 <= j1; j += 2) {
+                    SimdDotSmallBlock.block4x2(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], c, cOff + i * ldc + j, ldc, tile);
+                }
             }
             for (; j < j1; j++) {
                 for (int q = 0; q < 4; q++) c[cOff + (i + q) * ldc + j] += SimdGemm.dot(k, a, aOff + (i + q) * lda, b, bRows[j]);
@@ -93,8 +99,14 @@ final class SimdDot {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = j0;
-            for (; j + 3 <= j1; j += 3) {
-                lanes4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], lanes, (lOff + i * ldl + j) * L, ldl * L);
+            if (SimdGemm.LARGE_TILE) {
+                for (; j + 3 <= j1; j += 3) {
+                    lanes4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], lanes, (lOff + i * ldl + j) * L, ldl * L);
+                }
+            } else {
+                for (; j + 2 <= j1; j += 2) {
+                    SimdDotSmallBlock.lanes4x2(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], lanes, (lOff + i * ldl + j) * L, ldl * L);
+                }
             }
             for (; j < j1; j++) {
                 for (int q = 0; q < 4; q++) lanes1x1(k, a, aOff + (i + q) * lda, b, bRows[j], lanes, (lOff + (i + q) * ldl + j) * L);
@@ -197,7 +209,7 @@ final class SimdDot {
     }
 
     /** Lanes of vector q of the tile, summed in lane order. */
-    private static float laneSum(float[] tile, int q) {
+    static float laneSum(float[] tile, int q) {
         float sum = 0;
         for (int l = 0; l < L; l++) sum += tile[q * L + l];
         return sum;
