@@ -45,7 +45,7 @@ final class ChannelLaneConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
-        float[] wt = WeightCache.mine().transposed(g, w, wOff, outC, k);
+        float[] wt = WeightCache.mine().transposed(g, w, wOff, outC, k, ChannelLaneTiles.lead(outC));
         ConvCall.mine().run(ConvCall.Pass.FORWARD_CHANNEL_LANES, pool, g, batch, x, wt, 0, bias, bOff, relu, maxPool, y);
     }
 
@@ -54,18 +54,23 @@ final class ChannelLaneConv {
      * registers, the columns after the last whole block one gather per L rows.
      */
     static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
+        transpose(src, srcOff, rows, cols, dst, rows);
+    }
+
+    /** {@link #transpose} into rows of dst ld floats apart (ld ≥ rows; the floats past rows are left as they are). */
+    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int ld) {
         int c = 0;
         if (LaneTranspose.applies()) {
             for (; c + L <= cols; c += L) {
                 for (int r = 0; r < rows; r += L) {
-                    LaneTranspose.block(src, srcOff + r * cols + c, cols, dst, c * rows + r, rows, null, 0, Float.NEGATIVE_INFINITY);
+                    LaneTranspose.block(src, srcOff + r * cols + c, cols, dst, c * ld + r, ld, null, 0, Float.NEGATIVE_INFINITY);
                 }
             }
         }
         int[] down = Scratch.get().gatherIndex(L);
         for (int lane = 0; lane < L; lane++) down[lane] = lane * cols;
         for (; c < cols; c++) {
-            for (int r = 0; r < rows; r += L) FloatVector.fromArray(S, src, srcOff + r * cols + c, down, 0).intoArray(dst, c * rows + r);
+            for (int r = 0; r < rows; r += L) FloatVector.fromArray(S, src, srcOff + r * cols + c, down, 0).intoArray(dst, c * ld + r);
         }
     }
 
@@ -106,7 +111,7 @@ final class ChannelLaneConv {
     static void samples(ConvGeometry g, int n0, int count, float[] x, float[] wt, float[] bias, int bOff, float[] y, int yOff,
                         int yStep, boolean relu, boolean maxPool, Parallel inner) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
-        int ow = g.outW(), spatial = g.outH() * ow, outC = g.outC(), k = g.inC() * g.kH() * g.kW();
+        int ow = g.outW(), spatial = g.outH() * ow, outC = g.outC(), ld = ChannelLaneTiles.lead(outC), k = g.inC() * g.kH() * g.kW();
         int tiles = (spatial + PR - 1) / PR, covered = tiles * PR;
         Scratch s = Scratch.get();
         int[] rows = s.convRows(k);
@@ -126,19 +131,19 @@ final class ChannelLaneConv {
         float[] xp = SimdConv.pad(s, x, n0 * g.inSize(), count * g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
         int[] at = s.rows(count * covered);
         for (int i = 0; i < count; i++) fieldStarts(g, i * g.inC() * plane, 0, g.outH(), wp, at, i * covered, covered);
-        // (positions, channels), with room for a whole last tile and a whole last gather
-        float[] acc = s.ext((count * covered + L) * outC);
+        // (positions, channels) in rows of ld, with room for a whole last tile and a whole last gather
+        float[] acc = s.ext((count * covered + L) * ld);
         boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
-        ChannelLaneTiles.walk(count * tiles, k, rowOfThree, 1, xp, rows, at, wt, outC, acc, inner);
+        ChannelLaneTiles.walk(count * tiles, k, rowOfThree, 1, xp, rows, at, wt, outC, ld, acc, inner);
         int ph = g.outH() / 2, pw = ow / 2;
-        float[] pooled = maxPool ? s.sampleOut((ph * pw + L) * outC) : null;
+        float[] pooled = maxPool ? s.sampleOut((ph * pw + L) * ld) : null;
         for (int i = 0; i < count; i++) {
-            int from = i * covered * outC;
+            int from = i * covered * ld;
             if (!maxPool) {
-                toChannelsFirst(acc, from, spatial, outC, bias, bOff, relu, y, yOff + i * yStep, spatial);
+                toChannelsFirst(acc, from, spatial, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, spatial);
             } else {
-                maxOfFours(acc, from, ow, ph, pw, outC, pooled);
-                toChannelsFirst(pooled, 0, ph * pw, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
+                maxOfFours(acc, from, ow, ph, pw, ld, 0, outC, pooled);
+                toChannelsFirst(pooled, 0, ph * pw, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
             }
         }
     }
@@ -212,7 +217,7 @@ final class ChannelLaneConv {
         /** Output rows [y0, y1) of channels [c0, c1) (whole tiles of them), tiled from the rows' first position. */
         private void part(int y0, int y1, int c0, int c1) {
             if (y0 == y1 || c0 == c1) return;
-            int oh = g.outH(), ow = g.outW(), outC = g.outC(), ph = oh / 2, pw = ow / 2;
+            int oh = g.outH(), ow = g.outW(), ld = ChannelLaneTiles.lead(g.outC()), ph = oh / 2, pw = ow / 2;
             int positions = (y1 - y0) * ow, tiles = (positions + PR - 1) / PR, covered = tiles * PR;
             Scratch s = Scratch.get();
             // the input rows the part's receptive fields cover, padded by this thread into its own
@@ -223,35 +228,33 @@ final class ChannelLaneConv {
                     r0, Math.max(r0, r1));
             int[] at = s.rows(covered);
             fieldStarts(g, 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
-            float[] acc = s.ext((covered + L) * outC);
+            float[] acc = s.ext((covered + L) * ld);
             ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
-                    wt, outC, acc);
+                    wt, ld, acc);
             if (!maxPool) {
-                toChannelsFirst(acc, 0, positions, outC, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
+                toChannelsFirst(acc, 0, positions, ld, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
                 return;
             }
             int pooledRows = (y1 - y0) / 2;
-            float[] pooled = s.sampleOut((pooledRows * pw + L) * outC);
-            maxOfFours(acc, 0, ow, pooledRows, pw, outC, c0, c1, pooled);
-            toChannelsFirst(pooled, 0, pooledRows * pw, outC, c0, c1, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
+            float[] pooled = s.sampleOut((pooledRows * pw + L) * ld);
+            maxOfFours(acc, 0, ow, pooledRows, pw, ld, c0, c1, pooled);
+            toChannelsFirst(pooled, 0, pooledRows * pw, ld, c0, c1, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
         }
     }
 
     private static final ThreadLocal<Bands> BANDS = ThreadLocal.withInitial(Bands::new);
 
-    /** pooled (ph·pw, channels) = the max of each 2×2 block of positions of acc at accOff (rows of ow positions, channels). */
-    private static void maxOfFours(float[] acc, int accOff, int ow, int ph, int pw, int outC, float[] pooled) {
-        maxOfFours(acc, accOff, ow, ph, pw, outC, 0, outC, pooled);
-    }
-
-    /** {@link #maxOfFours} of channels [c0, c1) only. */
-    private static void maxOfFours(float[] acc, int accOff, int ow, int ph, int pw, int outC, int c0, int c1, float[] pooled) {
+    /**
+     * pooled (ph·pw, ld) = the max of each 2×2 block of positions of acc at accOff (rows of ow positions,
+     * each ld floats of channels), channels [c0, c1) only.
+     */
+    private static void maxOfFours(float[] acc, int accOff, int ow, int ph, int pw, int ld, int c0, int c1, float[] pooled) {
         for (int i = 0; i < ph; i++) {
             for (int j = 0; j < pw; j++) {
-                int a = accOff + (2 * i * ow + 2 * j) * outC, b = a + ow * outC, to = (i * pw + j) * outC;
+                int a = accOff + (2 * i * ow + 2 * j) * ld, b = a + ow * ld, to = (i * pw + j) * ld;
                 for (int c = c0; c < c1; c += L) {
-                    FloatVector top = FloatVector.fromArray(S, acc, a + c).max(FloatVector.fromArray(S, acc, a + outC + c));
-                    FloatVector bottom = FloatVector.fromArray(S, acc, b + c).max(FloatVector.fromArray(S, acc, b + outC + c));
+                    FloatVector top = FloatVector.fromArray(S, acc, a + c).max(FloatVector.fromArray(S, acc, a + ld + c));
+                    FloatVector bottom = FloatVector.fromArray(S, acc, b + c).max(FloatVector.fromArray(S, acc, b + ld + c));
                     top.max(bottom).intoArray(pooled, to + c);
                 }
             }
@@ -259,40 +262,34 @@ final class ChannelLaneConv {
     }
 
     /**
-     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, channels) transposed + bias, floor):
-     * blocks of 16 positions × 16 channels transposed in registers ({@link LaneTranspose}; on other
-     * vector lengths, L positions of one channel per gather); the positions after the last whole block
-     * one by one.
+     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, ld) transposed + bias, floor) for
+     * channels [c0, c1): blocks of 16 positions × 16 channels transposed in registers
+     * ({@link LaneTranspose}; on other vector lengths, L positions of one channel per gather); the
+     * positions after the last whole block one by one.
      */
-    private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, float[] bias, int bOff, boolean relu,
-                                        float[] dst, int dstOff, int dstPlane) {
-        toChannelsFirst(acc, accOff, spatial, outC, 0, outC, bias, bOff, relu, dst, dstOff, dstPlane);
-    }
-
-    /** {@link #toChannelsFirst} of channels [c0, c1) only. */
-    private static void toChannelsFirst(float[] acc, int accOff, int spatial, int outC, int c0, int c1, float[] bias, int bOff,
+    private static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
                                         boolean relu, float[] dst, int dstOff, int dstPlane) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int p = 0;
         if (LaneTranspose.applies()) {
             for (; p + L <= spatial; p += L) {
                 for (int o = c0; o < c1; o += L) {
-                    LaneTranspose.block(acc, accOff + p * outC + o, outC, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
+                    LaneTranspose.block(acc, accOff + p * ld + o, ld, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
                 }
             }
         } else {
             int[] stride = Scratch.get().gatherIndex(L);
-            for (int lane = 0; lane < L; lane++) stride[lane] = lane * outC;
+            for (int lane = 0; lane < L; lane++) stride[lane] = lane * ld;
             for (; p + L <= spatial; p += L) {
                 for (int o = c0; o < c1; o++) {
                     float bv = bias == null ? 0f : bias[bOff + o];
-                    FloatVector.fromArray(S, acc, accOff + p * outC + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
+                    FloatVector.fromArray(S, acc, accOff + p * ld + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
                 }
             }
         }
         for (int o = c0; o < c1; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
-            for (int q = p; q < spatial; q++) dst[dstOff + o * dstPlane + q] = Math.max(acc[accOff + q * outC + o] + bv, floor);
+            for (int q = p; q < spatial; q++) dst[dstOff + o * dstPlane + q] = Math.max(acc[accOff + q * ld + o] + bv, floor);
         }
     }
 }

@@ -37,19 +37,19 @@ final class ChannelLaneDense {
     /** y (batch, out) = x (batch, in) · wᵀ + b, w (out, in) at wOff; tiles split over the pool when given. */
     static void forward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y,
                         Parallel pool) {
-        int units = paddedUnits(out), tiles = (batch + PR - 1) / PR, covered = tiles * PR;
-        float[] wt = WeightCache.mine().transposed(w, wOff, out, in, units);
+        int units = paddedUnits(out), ld = ChannelLaneTiles.lead(units), tiles = (batch + PR - 1) / PR, covered = tiles * PR;
+        float[] wt = WeightCache.mine().transposed(w, wOff, out, in, ld);
         Scratch s = Scratch.get();
         int[] rows = s.convRows(in);
         for (int t = 0; t < in; t++) rows[t] = t;
         // rows past the last repeat it, so a part tile reads real values and its extra rows are never used
         int[] at = s.rows(covered);
         for (int p = 0; p < covered; p++) at[p] = Math.min(p, batch - 1) * in;
-        float[] acc = s.ext(covered * units);
-        ChannelLaneTiles.walk(tiles, in, true, 2, x, rows, at, wt, units, acc, pool);
+        float[] acc = s.ext(covered * ld);
+        ChannelLaneTiles.walk(tiles, in, true, 2, x, rows, at, wt, units, ld, acc, pool);
         int whole = out / L * L;
         for (int n = 0; n < batch; n++) {
-            int from = n * units, to = n * out;
+            int from = n * ld, to = n * out;
             if (b == null) {
                 System.arraycopy(acc, from, y, to, out);
                 continue;

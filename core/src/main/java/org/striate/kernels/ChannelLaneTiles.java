@@ -26,7 +26,8 @@ final class ChannelLaneTiles {
 
     /**
      * Tiles [0, tiles) of {@value #POSITIONS} positions (starting at at[tile·POSITIONS …] in xp) over
-     * k taps (tap t at xp[rows[t] + …], weights wt[t·outC …]) into acc (positions, outC), split over
+     * k taps (tap t at xp[rows[t] + …], weights wt[t·ld …]) into the first {@code channels} columns of
+     * acc (positions, ld), split over
      * {@code pool} when it is given: one hand-off for the whole call, a thread's tiles taking every
      * block of taps in turn. {@code together} tiles of channels take each block of taps one after the
      * other, so the inputs a tile broadcasts are read from memory once for all of them: 1 for a
@@ -36,18 +37,30 @@ final class ChannelLaneTiles {
      * checked once per three; a last block not a multiple of three ends one tap at a time.
      */
     static void walk(int tiles, int k, boolean rowOfThree, int together, float[] xp, int[] rows, int[] at, float[] wt,
-                     int outC, float[] acc, Parallel pool) {
+                     int channels, int ld, float[] acc, Parallel pool) {
         if (pool == null) {
-            walk(0, tiles, 0, outC, k, rowOfThree, together, xp, rows, at, wt, outC, acc);
+            walk(0, tiles, 0, channels, k, rowOfThree, together, xp, rows, at, wt, ld, acc);
             return;
         }
         Walk job = WALKS.get();
-        job.set(k, rowOfThree, together, xp, rows, at, wt, outC, acc);
+        job.set(k, rowOfThree, together, xp, rows, at, wt, channels, ld, acc);
         try {
             pool.run(tiles, job);
         } finally {
-            job.set(0, false, 0, null, null, null, null, 0, null);
+            job.set(0, false, 0, null, null, null, null, 0, 0, null);
         }
+    }
+
+    /**
+     * The row length of the kept weights and the accumulators for {@code channels} output channels:
+     * one vector more when they span more than one tile of channels. Rows whose length is a multiple of
+     * 128 floats (512 B) map a block of weights, a tile of channels wide, onto half of L1's sets or
+     * fewer (an eighth at 512 channels), so the block and the accumulators evict each other; one more
+     * vector spreads them over every set. One thread, resnet8's 128-channel 7 × 7 layer: see
+     * BENCHMARKS.md.
+     */
+    static int lead(int channels) {
+        return channels > CB ? channels + L : channels;
     }
 
     /**
@@ -56,7 +69,7 @@ final class ChannelLaneTiles {
      * 24 KB, stays in L1 while every tile takes it.
      */
     static void walk(int t0, int t1, int c0, int c1, int k, boolean rowOfThree, int together, float[] xp, int[] rows,
-                     int[] at, float[] wt, int outC, float[] acc) {
+                     int[] at, float[] wt, int ld, float[] acc) {
         // blocks of together·CB units at a time, each block of taps walked by every tile in turn
         int span = together * CB, kc = KC / together;
         for (int u0 = c0; u0 < c1; u0 += span) {
@@ -65,8 +78,8 @@ final class ChannelLaneTiles {
                 int to = Math.min(k, from + kc), threes = rowOfThree ? from + (to - from) / 3 * 3 : from;
                 for (int tile = t0; tile < t1; tile++) {
                     for (int c = u0; c < u1; c += CB) {
-                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, outC, c, acc);
-                        if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, outC, c, acc);
+                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                        if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
                     }
                 }
             }
@@ -75,12 +88,13 @@ final class ChannelLaneTiles {
 
     /** A walk's range of tiles, run by a thread of the pool; reused per thread. */
     private static final class Walk implements Parallel.RangeTask {
-        private int k, outC, together;
+        private int k, channels, ld, together;
         private boolean rowOfThree;
         private float[] xp, wt, acc;
         private int[] rows, at;
 
-        void set(int k, boolean rowOfThree, int together, float[] xp, int[] rows, int[] at, float[] wt, int outC, float[] acc) {
+        void set(int k, boolean rowOfThree, int together, float[] xp, int[] rows, int[] at, float[] wt, int channels, int ld,
+                 float[] acc) {
             this.k = k;
             this.rowOfThree = rowOfThree;
             this.together = together;
@@ -88,21 +102,22 @@ final class ChannelLaneTiles {
             this.rows = rows;
             this.at = at;
             this.wt = wt;
-            this.outC = outC;
+            this.channels = channels;
+            this.ld = ld;
             this.acc = acc;
         }
 
         @Override
-        public void run(int part, int t0, int t1) { walk(t0, t1, 0, outC, k, rowOfThree, together, xp, rows, at, wt, outC, acc); }
+        public void run(int part, int t0, int t1) { walk(t0, t1, 0, channels, k, rowOfThree, together, xp, rows, at, wt, ld, acc); }
     }
 
     private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);
 
     /** Forward tile of 6 positions × 4 vectors of channels, taps [from, to); the first block starts from zero. */
-    static void forward6x4(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+    static void forward6x4(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int ld, int c0,
             float[] acc) {
         int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
-        int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
+        int r0 = p0 * ld + c0, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld, r5 = r4 + ld;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
         FloatVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
         if (from == 0) {
@@ -124,7 +139,7 @@ final class ChannelLaneTiles {
         }
         FloatVector w0, w1, w2, w3, v;
         for (int t = from; t < to; t++) {
-            int r = rows[t], wi = t * outC + c0;
+            int r = rows[t], wi = t * ld + c0;
             w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
             w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0]);
@@ -149,10 +164,10 @@ final class ChannelLaneTiles {
     }
 
     /** {@link #forward6x4} for taps in kernel rows of three neighbouring inputs: C2 checks their bounds once. */
-    static void forward6x4Rows3(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int outC, int c0,
+    static void forward6x4Rows3(int from, int to, float[] xp, int[] rows, int[] at, int p0, float[] wt, int ld, int c0,
             float[] acc) {
         int a0 = at[p0], a1 = at[p0 + 1], a2 = at[p0 + 2], a3 = at[p0 + 3], a4 = at[p0 + 4], a5 = at[p0 + 5];
-        int r0 = p0 * outC + c0, r1 = r0 + outC, r2 = r1 + outC, r3 = r2 + outC, r4 = r3 + outC, r5 = r4 + outC;
+        int r0 = p0 * ld + c0, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld, r5 = r4 + ld;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
         FloatVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
         if (from == 0) {
@@ -174,7 +189,7 @@ final class ChannelLaneTiles {
         }
         FloatVector w0, w1, w2, w3, v;
         for (int t = from; t < to; t += 3) {
-            int r = rows[t], wi = t * outC + c0;
+            int r = rows[t], wi = t * ld + c0;
             w0 = FloatVector.fromArray(S, wt, wi); w1 = FloatVector.fromArray(S, wt, wi + L);
             w2 = FloatVector.fromArray(S, wt, wi + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0]);
@@ -189,8 +204,8 @@ final class ChannelLaneTiles {
             c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
             v = FloatVector.broadcast(S, xp[r + a5]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
-            w0 = FloatVector.fromArray(S, wt, wi + 1 * outC); w1 = FloatVector.fromArray(S, wt, wi + 1 * outC + L);
-            w2 = FloatVector.fromArray(S, wt, wi + 1 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 1 * outC + 3 * L);
+            w0 = FloatVector.fromArray(S, wt, wi + 1 * ld); w1 = FloatVector.fromArray(S, wt, wi + 1 * ld + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 1 * ld + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 1 * ld + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0 + 1]);
             c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, xp[r + a1 + 1]);
@@ -203,8 +218,8 @@ final class ChannelLaneTiles {
             c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
             v = FloatVector.broadcast(S, xp[r + a5 + 1]);
             c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
-            w0 = FloatVector.fromArray(S, wt, wi + 2 * outC); w1 = FloatVector.fromArray(S, wt, wi + 2 * outC + L);
-            w2 = FloatVector.fromArray(S, wt, wi + 2 * outC + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 2 * outC + 3 * L);
+            w0 = FloatVector.fromArray(S, wt, wi + 2 * ld); w1 = FloatVector.fromArray(S, wt, wi + 2 * ld + L);
+            w2 = FloatVector.fromArray(S, wt, wi + 2 * ld + 2 * L); w3 = FloatVector.fromArray(S, wt, wi + 2 * ld + 3 * L);
             v = FloatVector.broadcast(S, xp[r + a0 + 2]);
             c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
             v = FloatVector.broadcast(S, xp[r + a1 + 2]);

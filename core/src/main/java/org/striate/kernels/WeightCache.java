@@ -54,11 +54,12 @@ final class WeightCache {
     static boolean isFixed(float[] array) { return FIXED.containsKey(array); }
 
     /**
-     * A convolution's w (rows, cols) at wOff transposed to (cols, rows), as {@link ChannelLaneConv#transpose}
-     * writes it (rows a multiple of the vector length); made again only when those weights have changed.
+     * A convolution's w (rows, cols) at wOff transposed to (cols, ld), as {@link ChannelLaneConv#transpose}
+     * writes it (rows a multiple of the vector length, zeros after them); made again only when those
+     * weights have changed.
      */
-    float[] transposed(ConvGeometry g, float[] w, int wOff, int rows, int cols) {
-        return laidOut(g, w, wOff, rows, cols, rows);
+    float[] transposed(ConvGeometry g, float[] w, int wOff, int rows, int cols, int ld) {
+        return laidOut(g, w, wOff, rows, cols, ld);
     }
 
     /**
@@ -94,8 +95,8 @@ final class WeightCache {
         }
         System.arraycopy(w, wOff, e.copy, 0, size);
         e.fixedSource = isFixed(w) ? new WeakReference<>(w) : NOT_FIXED; // no allocation while training
-        if (rows % SimdGemm.L == 0 && ld == rows) {
-            ChannelLaneConv.transpose(w, wOff, rows, cols, e.layout);
+        if (rows % SimdGemm.L == 0) {
+            ChannelLaneConv.transpose(w, wOff, rows, cols, e.layout, ld);
         } else {
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) e.layout[c * ld + r] = w[wOff + r * cols + c];
