@@ -127,10 +127,28 @@ final class ChannelLaneConv {
             }
             return;
         }
-        // the samples are consecutive in x: padded together as count·inC channels
-        float[] xp = SimdConv.pad(s, x, n0 * g.inSize(), count * g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
+        // the samples are consecutive in x: padded together as count·inC channels, or read where they
+        // are when there is no padding (resnet's 1×1 stride-2 shortcuts: copying the whole input took
+        // longer than the products, which read a quarter of it)
+        boolean inPlace = unpadded(g);
         int[] at = s.rows(count * covered);
-        for (int i = 0; i < count; i++) fieldStarts(g, i * g.inC() * plane, 0, g.outH(), wp, at, i * covered, covered);
+        float[] xp;
+        if (subsamples(g)) {
+            // a 1×1 kernel at stride 2 or more reads one input in s²: those inputs are gathered first,
+            // so a tile's six positions are neighbours (the walk over the strided input took three
+            // times the products' time for resnet8's shortcuts)
+            xp = subsample(s, g, x, n0, count);
+            for (int t = 0; t < k; t++) rows[t] = t * spatial;
+            for (int i = 0, p = 0; i < count; i++) {
+                for (int q = 0; q < covered; q++) at[p++] = i * k * spatial + Math.min(q, spatial - 1);
+            }
+        } else {
+            xp = inPlace ? x
+                    : SimdConv.pad(s, x, n0 * g.inSize(), count * g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
+            for (int i = 0; i < count; i++) {
+                fieldStarts(g, (inPlace ? n0 * g.inSize() : 0) + i * g.inC() * plane, 0, g.outH(), wp, at, i * covered, covered);
+            }
+        }
         // (positions, channels) in rows of ld, with room for a whole last tile and a whole last gather
         float[] acc = s.ext((count * covered + L) * ld);
         boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
@@ -146,6 +164,29 @@ final class ChannelLaneConv {
                 toChannelsFirst(pooled, 0, ph * pw, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
             }
         }
+    }
+
+    /** A 1×1 kernel without padding at a stride above 1: it reads only the inputs on the strides' grid. */
+    private static boolean subsamples(ConvGeometry g) {
+        return g.kH() == 1 && g.kW() == 1 && unpadded(g) && (g.strideH() > 1 || g.strideW() > 1);
+    }
+
+    /** The inputs a {@link #subsamples} convolution reads, of samples [n0, n0 + count): (count·inC, outH·outW) in scratch. */
+    private static float[] subsample(Scratch s, ConvGeometry g, float[] x, int n0, int count) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sH = g.strideH(), sW = g.strideW(), planes = count * g.inC();
+        float[] xs = s.paddedOverwritten(planes * oh * ow);
+        for (int c = 0, to = 0; c < planes; c++) {
+            int plane = n0 * g.inSize() + c * h * w;
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0, from = plane + i * sH * w; j < ow; j++, from += sW) xs[to++] = x[from];
+            }
+        }
+        return xs;
+    }
+
+    /** No padding: the input is read in place, its taps' rows within it (a kernel row never runs past its input row). */
+    private static boolean unpadded(ConvGeometry g) {
+        return g.padH() == 0 && g.padW() == 0;
     }
 
     /**
@@ -224,10 +265,11 @@ final class ChannelLaneConv {
             // buffer: no thread reads a copy another core wrote
             int r0 = Math.max(0, y0 * g.strideH() - g.padH());
             int r1 = Math.min(g.inH(), (y1 - 1) * g.strideH() + (g.kH() - 1) * g.dilH() + 1 - g.padH());
-            float[] xp = SimdConv.pad(s, x, xOff, g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1),
+            boolean inPlace = unpadded(g);
+            float[] xp = inPlace ? x : SimdConv.pad(s, x, xOff, g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1),
                     r0, Math.max(r0, r1));
             int[] at = s.rows(covered);
-            fieldStarts(g, 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
+            fieldStarts(g, inPlace ? xOff : 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
             float[] acc = s.ext((covered + L) * ld);
             ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
                     wt, ld, acc);

@@ -56,6 +56,13 @@ final class Scratch {
         return padded;
     }
 
+    /** The padded buffer, n floats at least, for contents of another kind: its border is no longer known to be zero. */
+    float[] paddedOverwritten(int n) {
+        float[] buffer = padded(n);
+        paddedLayout[0] = -1;
+        return buffer;
+    }
+
     /** Whether the padded buffer last held this layout (its border is still zero); records it either way. */
     boolean paddedLayoutIs(int channels, int h, int w, int padH, int padW, int size) {
         int[] l = paddedLayout;

@@ -116,6 +116,15 @@ class SimdKernelsTest {
         // resnet8's stride-2 layers, its 1x1 shortcut, and resnet18's 7x7 stem on a small image
         checkConv(r, new ConvGeometry(32, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1), 3, true);
         checkConv(r, new ConvGeometry(32, 28, 28, 64, 1, 1, 2, 2, 0, 0, 1, 1, 1), 2, false);
+        // 1×1 kernels at strides above 1 read their inputs gathered first: groups of samples cut short,
+        // odd sizes, unequal strides, and unpadded kernels above 1×1 that read their input in place
+        checkConv(r, new ConvGeometry(64, 14, 14, 128, 1, 1, 2, 2, 0, 0, 1, 1, 1), 5, false);
+        for (int t = 0; t < 12; t++) {
+            int sH = 2 + r.nextInt(2), sW = 1 + r.nextInt(3), kernel = t % 3 == 0 ? 3 : 1;
+            ConvGeometry g = new ConvGeometry(1 + r.nextInt(20), 1 + r.nextInt(13), 1 + r.nextInt(13), ChannelLaneTiles.CB * (1 + t % 2),
+                    kernel, kernel, sH, sW, 0, 0, 1, 1, 1);
+            if (g.outH() > 0 && g.outW() > 0) checkConv(r, g, 1 + r.nextInt(9), r.nextBoolean());
+        }
         checkConv(r, new ConvGeometry(3, 23, 21, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1), 1, false);
         // on narrower vectors the kernel is not used, and these shapes test the shifted-view product
         assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
