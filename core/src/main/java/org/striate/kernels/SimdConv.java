@@ -130,6 +130,10 @@ final class SimdConv {
                         float[] dst, int dstOff, Parallel inner) {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp;
         int oh = h + 2 * padH - dilH * (kH - 1), ow = wp - dilW * (kW - 1), ext = oh * wp, kg = cG * kH * kW;
+        if (inner != null && groups == 1 && !maxPool && oh >= inner.threads()) {
+            ShiftedBands.run(inner, cG, mG, h, w, kH, kW, padH, padW, dilH, dilW, src, srcOff, ap, bias, bOff, relu, dst, dstOff);
+            return;
+        }
         Scratch s = Scratch.get();
         float[] xp = pad(s, src, srcOff, groups * cG, h, w, padH, padW, dilW * (kW - 1));
         float[] out = s.ext(mG * ext + 2 * L); // 2L: a pooled row reads whole vectors past its last column
@@ -147,26 +151,27 @@ final class SimdConv {
                 SimdPool.max2x2(out, 0, mG, oh, ow, wp, ext, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * (oh / 2) * (ow / 2),
                         s.poolEdge(SimdPool.rowBuffer(ow / 2)));
             } else {
-                copyValid(out, mG, oh, ow, wp, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
+                copyValid(out, mG, oh, ow, wp, 0, oh, bias, bOff + gi * mG, relu, dst, dstOff + gi * mG * oh * ow);
             }
         }
     }
 
     /**
-     * dst (m, oh, ow) writes the ow valid columns of each padded-width row of out (m, oh, wp), plus
-     * bias. Whole vectors are stored even past a row's end: the spill lands on the next row, which is
-     * written right after; near the block's end the rest is stored one by one, so nothing outside it changes.
+     * dst (m, oh, ow) writes the ow valid columns of rows [i0, i1) of each padded-width row of out (m,
+     * oh, wp), plus bias. Whole vectors are stored even past a row's end: the spill lands on the next
+     * row, which is written right after; the last row of the range is stored within itself (the next
+     * may be another thread's), so nothing outside the range changes.
      */
-    private static void copyValid(float[] out, int m, int oh, int ow, int wp, float[] bias, int bOff, boolean relu,
-                                  float[] dst, int dstOff) {
-        int end = dstOff + m * oh * ow;
+    static void copyValid(float[] out, int m, int oh, int ow, int wp, int i0, int i1, float[] bias, int bOff, boolean relu,
+                          float[] dst, int dstOff) {
         // max(v, −∞) is v: one loop serves both
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int o = 0; o < m; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
             FloatVector b = FloatVector.broadcast(S, bv);
-            for (int i = 0; i < oh; i++) {
+            for (int i = i0; i < i1; i++) {
                 int row = o * oh + i, from = row * wp, to = dstOff + row * ow, j = 0;
+                int end = i == i1 - 1 ? to + ow : to + 2 * ow;
                 for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).max(floor).intoArray(dst, to + j);
                 for (; j < ow; j++) dst[to + j] = Math.max(out[from + j] + bv, floor);
             }

@@ -43,7 +43,7 @@ class SimdKernelsTest {
     }
 
     @Test
-    void convolutionMatchesScalar() {
+    void convolutionMatchesScalar() throws Exception {
         Random r = new Random(3);
         int shapes = 0;
         for (int t = 0; t < 1000; t++) {
@@ -59,6 +59,23 @@ class SimdKernelsTest {
         // batches smaller than the pool split each sample's product over the threads instead
         checkConv(r, new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, true);
         checkConv(r, new ConvGeometry(64, 17, 19, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1), 1, true);
+        // stride 1, fewer samples than threads, channels that do not fill the channel-lane tiles: each
+        // sample split by bands of output rows (ShiftedBands); maps of fewer rows than threads, odd
+        // sizes, kernels wider than tall, dilation, and 2 threads as well as 3
+        Kernels two = KernelProvider.simd(2);
+        try {
+            for (int t = 0; t < 40; t++) {
+                int kH = pick(r, new int[] {1, 3, 3, 5}), kW = pick(r, new int[] {3, 3, 2, 5}), pad = r.nextInt(3), dil = t % 5 == 0 ? 2 : 1;
+                int inH = pick(r, new int[] {1, 2, 3, 4, 7, 12, 28}) + dil * (kH - 1), inW = 1 + dil * (kW - 1) + r.nextInt(30);
+                int outC = pick(r, new int[] {8, 17, 24, 32, 40}), area = Math.max(1, inH * inW);
+                int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * kH * kW * area)) + r.nextInt(6);
+                ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, 1, 1, pad, pad, dil, dil, 1);
+                if (g.outH() <= 0 || g.outW() <= 0 || g.macs() < SimdConv.SPLIT_MACS) continue;
+                checkConv(t % 2 == 0 ? simd : two, r, g, t % 2 == 0 ? 1 + r.nextInt(2) : 1, r.nextBoolean());
+            }
+        } finally {
+            if (two instanceof AutoCloseable c) c.close();
+        }
         assertTrue(shapes >= 1000);
     }
 
