@@ -158,20 +158,22 @@ final class SimdConv {
 
     /**
      * dst (m, oh, ow) writes the ow valid columns of rows [i0, i1) of each padded-width row of out (m,
-     * oh, wp), plus bias. Whole vectors are stored even past a row's end: the spill lands on the next
-     * row, which is written right after; the last row of the range is stored within itself (the next
-     * may be another thread's), so nothing outside the range changes.
+     * oh, wp), plus bias. Whole vectors are stored even past a row's end: the spill lands on rows
+     * written right after it. For all rows, that is anywhere up to the block's end; for a band of
+     * rows, only up to the end of the band within its channel (the rows after it may be another
+     * thread's). Near that end the rest is stored one by one, so nothing outside the range changes.
      */
     static void copyValid(float[] out, int m, int oh, int ow, int wp, int i0, int i1, float[] bias, int bOff, boolean relu,
                           float[] dst, int dstOff) {
+        boolean whole = i0 == 0 && i1 == oh;
         // max(v, −∞) is v: one loop serves both
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int o = 0; o < m; o++) {
             float bv = bias == null ? 0f : bias[bOff + o];
             FloatVector b = FloatVector.broadcast(S, bv);
+            int end = dstOff + (whole ? m * oh : o * oh + i1) * ow;
             for (int i = i0; i < i1; i++) {
                 int row = o * oh + i, from = row * wp, to = dstOff + row * ow, j = 0;
-                int end = i == i1 - 1 ? to + ow : to + 2 * ow;
                 for (; j < ow && to + j + L <= end; j += L) FloatVector.fromArray(S, out, from + j).add(b).max(floor).intoArray(dst, to + j);
                 for (; j < ow; j++) dst[to + j] = Math.max(out[from + j] + bv, floor);
             }

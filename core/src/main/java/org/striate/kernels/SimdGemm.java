@@ -25,8 +25,8 @@ final class SimdGemm {
      * tile; with 16 (AVX2, SSE) the tile is {@link SimdGemmSmallTile}'s 4 × 2 vectors.
      */
     static final boolean LARGE_TILE = L >= 16 || "aarch64".equals(System.getProperty("os.arch"));
-    static final int MR = LARGE_TILE ? 8 : SimdGemmSmallTile.MR;
-    static final int NR = LARGE_TILE ? 3 * L : SimdGemmSmallTile.NR;
+    static final int MR = LARGE_TILE ? SimdGemmLargeTile.MR : SimdGemmSmallTile.MR;
+    static final int NR = LARGE_TILE ? SimdGemmLargeTile.NR : SimdGemmSmallTile.NR;
     static final int KC = 320;
     static final int MC = 16 * MR;
 
@@ -197,9 +197,9 @@ final class SimdGemm {
                     else SimdGemmSmallTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);
                 } else if (tileRows == 1) {
-                    kernelRow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                    SimdGemmLargeTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
                 } else {
-                    kernel(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                    SimdGemmLargeTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);
                 }
             }
@@ -255,115 +255,6 @@ final class SimdGemm {
                 }
             }
         }
-    }
-
-    /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
-                               float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR) {
-            int bi = bRows[rowsOff + p] + col0;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai + 0]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
-        }
-        if (rows == MR && cols == NR) {
-            // written out rather than a helper taking vectors: a call C2 does not inline boxes them
-            if (beta != 0) {
-                FloatVector bv = FloatVector.broadcast(S, beta);
-                c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(bv));
-                c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(bv));
-                c02 = c02.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(bv));
-                c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(bv));
-                c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(bv));
-                c12 = c12.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(bv));
-                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(bv));
-                c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(bv));
-                c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(bv));
-                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(bv));
-                c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(bv));
-                c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(bv));
-                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(bv));
-                c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(bv));
-                c42 = c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(bv));
-                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(bv));
-                c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(bv));
-                c52 = c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(bv));
-                c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(bv));
-                c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).mul(bv));
-                c62 = c62.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L).mul(bv));
-                c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(bv));
-                c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).mul(bv));
-                c72 = c72.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L).mul(bv));
-            }
-            c00.intoArray(c, ci + 0 * ldc + 0 * L); c01.intoArray(c, ci + 0 * ldc + 1 * L); c02.intoArray(c, ci + 0 * ldc + 2 * L);
-            c10.intoArray(c, ci + 1 * ldc + 0 * L); c11.intoArray(c, ci + 1 * ldc + 1 * L); c12.intoArray(c, ci + 1 * ldc + 2 * L);
-            c20.intoArray(c, ci + 2 * ldc + 0 * L); c21.intoArray(c, ci + 2 * ldc + 1 * L); c22.intoArray(c, ci + 2 * ldc + 2 * L);
-            c30.intoArray(c, ci + 3 * ldc + 0 * L); c31.intoArray(c, ci + 3 * ldc + 1 * L); c32.intoArray(c, ci + 3 * ldc + 2 * L);
-            c40.intoArray(c, ci + 4 * ldc + 0 * L); c41.intoArray(c, ci + 4 * ldc + 1 * L); c42.intoArray(c, ci + 4 * ldc + 2 * L);
-            c50.intoArray(c, ci + 5 * ldc + 0 * L); c51.intoArray(c, ci + 5 * ldc + 1 * L); c52.intoArray(c, ci + 5 * ldc + 2 * L);
-            c60.intoArray(c, ci + 6 * ldc + 0 * L); c61.intoArray(c, ci + 6 * ldc + 1 * L); c62.intoArray(c, ci + 6 * ldc + 2 * L);
-            c70.intoArray(c, ci + 7 * ldc + 0 * L); c71.intoArray(c, ci + 7 * ldc + 1 * L); c72.intoArray(c, ci + 7 * ldc + 2 * L);
-            return;
-        }
-        c00.intoArray(tile, 0 * NR + 0 * L); c01.intoArray(tile, 0 * NR + 1 * L); c02.intoArray(tile, 0 * NR + 2 * L);
-        c10.intoArray(tile, 1 * NR + 0 * L); c11.intoArray(tile, 1 * NR + 1 * L); c12.intoArray(tile, 1 * NR + 2 * L);
-        c20.intoArray(tile, 2 * NR + 0 * L); c21.intoArray(tile, 2 * NR + 1 * L); c22.intoArray(tile, 2 * NR + 2 * L);
-        c30.intoArray(tile, 3 * NR + 0 * L); c31.intoArray(tile, 3 * NR + 1 * L); c32.intoArray(tile, 3 * NR + 2 * L);
-        c40.intoArray(tile, 4 * NR + 0 * L); c41.intoArray(tile, 4 * NR + 1 * L); c42.intoArray(tile, 4 * NR + 2 * L);
-        c50.intoArray(tile, 5 * NR + 0 * L); c51.intoArray(tile, 5 * NR + 1 * L); c52.intoArray(tile, 5 * NR + 2 * L);
-        c60.intoArray(tile, 6 * NR + 0 * L); c61.intoArray(tile, 6 * NR + 1 * L); c62.intoArray(tile, 6 * NR + 2 * L);
-        c70.intoArray(tile, 7 * NR + 0 * L); c71.intoArray(tile, 7 * NR + 1 * L); c72.intoArray(tile, 7 * NR + 2 * L);
-        for (int i = 0; i < rows; i++) {
-            int row = ci + i * ldc;
-            for (int j = 0; j < cols; j++) {
-                float v = tile[i * NR + j];
-                c[row + j] = beta == 0 ? v : v + beta * c[row + j];
-            }
-        }
-    }
-
-    /**
-     * A tile with a single row (a one-channel input's gradient, a batch of 1): the full kernel would
-     * spend MR times the FMAs on zero rows.
-     */
-    private static void kernelRow(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
-                                  float[] c, int ci, int cols, float beta, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR) {
-            int bi = bRows[rowsOff + p] + col0;
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bi + 1 * L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-        }
-        c0.intoArray(tile, 0 * L);
-        c1.intoArray(tile, 1 * L);
-        c2.intoArray(tile, 2 * L);
-        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? tile[j] : tile[j] + beta * c[ci + j];
     }
 
     /** C (1×n) = a (1×k) · Bᵀ with B (n×k): one dot product per column, the batch-1 dense layer. */

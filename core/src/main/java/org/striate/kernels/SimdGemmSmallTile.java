@@ -18,7 +18,7 @@ final class SimdGemmSmallTile {
 
     private SimdGemmSmallTile() {}
 
-    /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist (as {@code SimdGemm}'s own kernel). */
+    /** One MR×NR tile: C = A-panel · B-panel + beta·C for the rows×cols that exist (as {@link SimdGemmLargeTile#tile}). */
     static void tile(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
                      float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

@@ -67,10 +67,11 @@ class SimdKernelsTest {
             for (int t = 0; t < 40; t++) {
                 int kH = pick(r, new int[] {1, 3, 3, 5}), kW = pick(r, new int[] {3, 3, 2, 5}), pad = r.nextInt(3), dil = t % 5 == 0 ? 2 : 1;
                 int inH = pick(r, new int[] {1, 2, 3, 4, 7, 12, 28}) + dil * (kH - 1), inW = 1 + dil * (kW - 1) + r.nextInt(30);
-                int outC = pick(r, new int[] {8, 17, 24, 32, 40}), area = Math.max(1, inH * inW);
-                int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * kH * kW * area)) + r.nextInt(6);
+                int outC = pick(r, new int[] {8, 17, 24, 32, 40});
+                long perInput = new ConvGeometry(1, inH, inW, outC, kH, kW, 1, 1, pad, pad, dil, dil, 1).macs();
+                int inC = 1 + (int) (SimdConv.SPLIT_MACS / perInput) + r.nextInt(6);
                 ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, 1, 1, pad, pad, dil, dil, 1);
-                if (g.outH() <= 0 || g.outW() <= 0 || g.macs() < SimdConv.SPLIT_MACS) continue;
+                assertTrue(g.macs() >= SimdConv.SPLIT_MACS, "a shape too small to split: " + g);
                 checkConv(t % 2 == 0 ? simd : two, r, g, t % 2 == 0 ? 1 + r.nextInt(2) : 1, r.nextBoolean());
             }
         } finally {
@@ -138,9 +139,9 @@ class SimdKernelsTest {
         checkConv(r, new ConvGeometry(64, 14, 14, 128, 1, 1, 2, 2, 0, 0, 1, 1, 1), 5, false);
         for (int t = 0; t < 12; t++) {
             int sH = 2 + r.nextInt(2), sW = 1 + r.nextInt(3), kernel = t % 3 == 0 ? 3 : 1;
-            ConvGeometry g = new ConvGeometry(1 + r.nextInt(20), 1 + r.nextInt(13), 1 + r.nextInt(13), ChannelLaneTiles.CB * (1 + t % 2),
-                    kernel, kernel, sH, sW, 0, 0, 1, 1, 1);
-            if (g.outH() > 0 && g.outW() > 0) checkConv(r, g, 1 + r.nextInt(9), r.nextBoolean());
+            ConvGeometry g = new ConvGeometry(1 + r.nextInt(20), kernel + r.nextInt(13), kernel + r.nextInt(13),
+                    ChannelLaneTiles.CB * (1 + t % 2), kernel, kernel, sH, sW, 0, 0, 1, 1, 1);
+            checkConv(r, g, 1 + r.nextInt(9), r.nextBoolean());
         }
         checkConv(r, new ConvGeometry(3, 23, 21, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1), 1, false);
         // on narrower vectors the kernel is not used, and these shapes test the shifted-view product
