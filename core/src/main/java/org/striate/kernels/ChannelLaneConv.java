@@ -31,15 +31,21 @@ final class ChannelLaneConv {
 
     /** Stride 1, for the passes that need it: the input gradient (as a convolution of dy) and the weight gradient's tile. */
     static boolean applies(ConvGeometry g) {
-        return appliesForward(g) && SimdConv.unitStride(g);
+        return ChannelLaneTiles.LARGE && appliesForward(g) && SimdConv.unitStride(g);
     }
 
     /**
      * The forward pass takes any stride: a tile's positions only say where each receptive field starts.
      * A 1×1 convolution at stride 1 without padding multiplies its input in place instead (no copy).
+     * On the small tile (16 registers), only strided kernels wider than 1×1, which would otherwise
+     * copy their inputs out by im2col: through the kernels, one thread, batch 128, fresh JVMs taking
+     * turns, resnet8's 32 → 64 stride-2 layer 37–39 → 48–51 GFLOP/s, but stride-1 layers slower than
+     * the shifted-view product (fashion-cnn's second 60 → 53–56, 128 channels at 7 × 7 57–58 → 50–51)
+     * and the 1×1 stride-2 shortcut too (35–38 → 26–27).
      */
     static boolean appliesForward(ConvGeometry g) {
-        return L >= 16 && g.groups() == 1 && g.outC() % ChannelLaneTiles.CB == 0 && !Im2colConv.pointwise(g);
+        return L >= 8 && g.groups() == 1 && g.outC() % ChannelLaneTiles.CB == 0 && !Im2colConv.pointwise(g)
+                && (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g));
     }
 
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,

@@ -15,10 +15,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelLaneTiles {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
+    /**
+     * Whether tiles are 6 positions × 4 vectors (32 vector registers: AVX-512) or, with 16 registers
+     * (AVX2), the forward pass's 4 × 2 of {@link ChannelLaneSmallTile}; the passes of stride-1 backward
+     * ({@link ChannelLaneConv#applies}) run on the large tile only.
+     */
+    static final boolean LARGE = SimdGemm.LARGE_TILE;
     /** Output positions (or taps, in the weight gradient) per tile. */
-    static final int POSITIONS = 6;
-    /** Output channels per tile: four vectors. */
-    static final int CB = 4 * L;
+    static final int POSITIONS = LARGE ? 6 : 4;
+    /** Output channels per tile: four vectors, or two on the small tile. */
+    static final int CB = (LARGE ? 4 : 2) * L;
     /** Taps per block: 96 × 64 weights are 24 KB, half of L1. A multiple of 3, so no kernel row of three taps is cut. */
     static final int KC = 96;
 
@@ -78,8 +84,13 @@ final class ChannelLaneTiles {
                 int to = Math.min(k, from + kc), threes = rowOfThree ? from + (to - from) / 3 * 3 : from;
                 for (int tile = t0; tile < t1; tile++) {
                     for (int c = u0; c < u1; c += CB) {
-                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
-                        if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                        if (LARGE) {
+                            if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                            if (to > threes) forward6x4(threes, to, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                        } else {
+                            if (threes > from) ChannelLaneSmallTile.forward4x2Rows3(from, threes, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                            if (to > threes) ChannelLaneSmallTile.forward4x2(threes, to, xp, rows, at, tile * POSITIONS, wt, ld, c, acc);
+                        }
                     }
                 }
             }

@@ -81,13 +81,13 @@ class SimdKernelsTest {
     }
 
     /**
-     * Convolutions whose output channels fill whole tiles of {@link ChannelLaneConv} (on 512-bit
-     * vectors): tile and tap-block edges, kernel rows of three and others, strides, odd sizes.
+     * Convolutions whose output channels fill whole tiles of {@link ChannelLaneConv} (on 256- and
+     * 512-bit vectors, tiles of either size): tile and tap-block edges, kernel rows of three and others, strides, odd sizes.
      */
     @Test
     void channelLaneConvolutionMatchesScalar() throws Exception {
         Random r = new Random(6);
-        int used = 0, checked = 0;
+        int used = 0, checked = 0, expected = 0;
         for (int t = 0; checked < 1000; t++) {
             // 64 input channels: the input gradient takes the channel-lane kernel too
             int inC = pick(r, new int[] {1, 2, 3, 5, 11, 13, ChannelLaneTiles.CB});
@@ -101,6 +101,9 @@ class SimdKernelsTest {
             ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, sH, sW, pad, pad, dil, dil, 1);
             if (g.outH() <= 0 || g.outW() <= 0 || Im2colConv.pointwise(g)) continue;
             checked++;
+            // the small tile (16 registers) takes strided kernels wider than 1×1 only
+            boolean strided = sH > 1 || sW > 1, onePoint = kH == 1 && kW == 1 && pad == 0;
+            if (ChannelLaneTiles.LARGE || strided && !onePoint) expected++;
             if (ChannelLaneConv.appliesForward(g)) used++;
             checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
         }
@@ -144,8 +147,9 @@ class SimdKernelsTest {
             checkConv(r, g, 1 + r.nextInt(9), r.nextBoolean());
         }
         checkConv(r, new ConvGeometry(3, 23, 21, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1), 1, false);
-        // on narrower vectors the kernel is not used, and these shapes test the shifted-view product
-        assertEquals(SimdGemm.L >= 16 ? checked : 0, used, "shapes that took the channel-lane kernel");
+        // on vectors narrower than 8 floats the kernel is not used, and these shapes test the shifted-view product
+        assertEquals(SimdGemm.L >= 8 ? expected : 0, used, "shapes that took the channel-lane kernel");
+        assertTrue(expected >= 100, "strided shapes checked: " + expected);
     }
 
     /**
