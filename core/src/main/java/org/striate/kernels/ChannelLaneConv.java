@@ -31,7 +31,12 @@ final class ChannelLaneConv {
 
     /** Stride 1, for the passes that need it: the input gradient (as a convolution of dy) and the weight gradient's tile. */
     static boolean applies(ConvGeometry g) {
-        return ChannelLaneTiles.LARGE && appliesForward(g) && SimdConv.unitStride(g);
+        return ChannelLaneTiles.LARGE && fitsTiles(g) && SimdConv.unitStride(g);
+    }
+
+    /** Output channels in whole tiles, one group, and not a 1×1 kernel read in place. */
+    private static boolean fitsTiles(ConvGeometry g) {
+        return L >= 8 && g.groups() == 1 && g.outC() % ChannelLaneTiles.CB == 0 && !Im2colConv.pointwise(g);
     }
 
     /**
@@ -41,11 +46,16 @@ final class ChannelLaneConv {
      * copy their inputs out by im2col: through the kernels, one thread, batch 128, fresh JVMs taking
      * turns, resnet8's 32 → 64 stride-2 layer 37–39 → 48–51 GFLOP/s, but stride-1 layers slower than
      * the shifted-view product (fashion-cnn's second 60 → 53–56, 128 channels at 7 × 7 57–58 → 50–51)
-     * and the 1×1 stride-2 shortcut too (35–38 → 26–27).
+     * and the 1×1 stride-2 shortcut too (35–38 → 26–27). A single sample split by channels over the
+     * threads, each taking two tiles or more, takes it at stride 1 too: each thread then reads only its
+     * share of the weights (two threads, fresh JVMs taking turns: resnet8's 128-channel 7 × 7 layer
+     * 246–252 → 142–144 µs, its 64-channel 14 × 14 one 139–143 → 124–131; with one tile each, its
+     * 32-channel 28 × 28 layer was slower, 111 → 130–132).
      */
-    static boolean appliesForward(ConvGeometry g) {
-        return L >= 8 && g.groups() == 1 && g.outC() % ChannelLaneTiles.CB == 0 && !Im2colConv.pointwise(g)
-                && (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g));
+    static boolean appliesForward(ConvGeometry g, int batch, int threads) {
+        if (!fitsTiles(g)) return false;
+        if (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g)) return true;
+        return batch == 1 && threads > 1 && splitsByChannels(g, threads) && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
     }
 
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,

@@ -104,7 +104,7 @@ class SimdKernelsTest {
             // the small tile (16 registers) takes strided kernels wider than 1×1 only
             boolean strided = sH > 1 || sW > 1, onePoint = kH == 1 && kW == 1 && pad == 0;
             if (ChannelLaneTiles.LARGE || strided && !onePoint) expected++;
-            if (ChannelLaneConv.appliesForward(g)) used++;
+            if (ChannelLaneConv.appliesForward(g, 2, 1)) used++;
             checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
         }
         // a batch smaller than the pool splits each sample over the threads by bands of (pooled) rows:
@@ -129,6 +129,8 @@ class SimdKernelsTest {
                 int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * 9 * Math.max(1, inH * inW / (stride * stride)))) + r.nextInt(8);
                 ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, 3, 3, stride, stride, 1, 1, 1, 1, 1);
                 assertTrue(g.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.splitsByChannels(g, threads), "not split by channels: " + g);
+                // a single sample of two tiles of channels or more a thread takes the kernel on either tile
+                assertEquals(SimdGemm.L >= 8, ChannelLaneConv.appliesForward(g, 1, threads), "channel lanes at batch 1: " + g);
                 checkConv(kernels, r, g, 1, r.nextBoolean());
             }
         } finally {
