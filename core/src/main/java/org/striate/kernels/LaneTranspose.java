@@ -11,20 +11,21 @@ import jdk.incubator.vector.VectorSpecies;
  * (channels, positions) with it: a 196 × 64 sample (fashion-cnn's second layer) in 2.2 µs, against
  * 7.3 by gathers of sixteen lanes; that layer's unpooled forward pass, one thread, medians of six
  * fresh JVMs taking turns, 48.9 → 45.4 µs a sample. Each round swaps the off-diagonal b × b sub-blocks of every 2b × 2b
- * block (b = 8, 4, 2, 1), which leaves each element (i, j) at (j, i). Only for 16-lane vectors.
+ * block (b = 8, 4, 2, 1), which leaves each element (i, j) at (j, i). On 8-lane vectors (AVX2), the
+ * same in 8 × 8 blocks, three rounds ({@link #block8}).
  */
 final class LaneTranspose {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     /** Lanes per vector and rows per block. */
-    static final int N = 16;
+    static final int N = S.length();
     /** For each b: lane j takes lane j ^ b (neighbouring b-blocks swapped), and the lanes whose bit b is set. */
-    private static final VectorShuffle<Float> X8 = swap(8), X4 = swap(4), X2 = swap(2), X1 = swap(1);
-    private static final VectorMask<Float> M8 = high(8), M4 = high(4), M2 = high(2), M1 = high(1);
+    private static final VectorShuffle<Float> X8 = N == 16 ? swap(8) : null, X4 = swap(4), X2 = swap(2), X1 = swap(1);
+    private static final VectorMask<Float> M8 = N == 16 ? high(8) : null, M4 = high(4), M2 = high(2), M1 = high(1);
 
     private LaneTranspose() {}
 
-    /** Whether blocks can be transposed here: vectors of exactly 16 floats. */
-    static boolean applies() { return S.length() == N; }
+    /** Whether blocks can be transposed here: vectors of 16 or 8 floats. */
+    static boolean applies() { return N == 16 || N == 8; }
 
     private static VectorShuffle<Float> swap(int b) {
         int[] lanes = new int[N];
@@ -40,10 +41,14 @@ final class LaneTranspose {
 
     /**
      * dst[dstOff + j·dstStride + i] = max(src[srcOff + i·srcStride + j] + bias[bOff + j], floor) for
-     * i, j < 16; no bias when {@code bias} is null, no floor with −∞.
+     * i, j < {@link #N}; no bias when {@code bias} is null, no floor with −∞.
      */
     static void block(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, float[] bias, int bOff,
                       float floor) {
+        if (N == 8) {
+            block8(src, srcOff, srcStride, dst, dstOff, dstStride, bias, bOff, floor);
+            return;
+        }
         FloatVector r0 = FloatVector.fromArray(S, src, srcOff), r1 = FloatVector.fromArray(S, src, srcOff + srcStride);
         FloatVector r2 = FloatVector.fromArray(S, src, srcOff + 2 * srcStride), r3 = FloatVector.fromArray(S, src, srcOff + 3 * srcStride);
         FloatVector r4 = FloatVector.fromArray(S, src, srcOff + 4 * srcStride), r5 = FloatVector.fromArray(S, src, srcOff + 5 * srcStride);
@@ -111,5 +116,43 @@ final class LaneTranspose {
         r13.add(bias == null ? z : bias[bOff + 13]).max(floor).intoArray(dst, dstOff + 13 * dstStride);
         r14.add(bias == null ? z : bias[bOff + 14]).max(floor).intoArray(dst, dstOff + 14 * dstStride);
         r15.add(bias == null ? z : bias[bOff + 15]).max(floor).intoArray(dst, dstOff + 15 * dstStride);
+    }
+
+    /**
+     * {@link #block} on 8-lane vectors, instead of a gather per 8 positions of a channel: through the
+     * kernels, one thread, batch 128, fresh JVMs taking turns, resnet8's 32 → 64 stride-2 layer (each
+     * sample's 196 × 64 sums turned back) 20.1–20.9 → 19.6 ms.
+     */
+    private static void block8(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, float[] bias,
+                               int bOff, float floor) {
+        FloatVector r0 = FloatVector.fromArray(S, src, srcOff), r1 = FloatVector.fromArray(S, src, srcOff + srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, srcOff + 2 * srcStride), r3 = FloatVector.fromArray(S, src, srcOff + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, srcOff + 4 * srcStride), r5 = FloatVector.fromArray(S, src, srcOff + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, srcOff + 6 * srcStride), r7 = FloatVector.fromArray(S, src, srcOff + 7 * srcStride);
+        FloatVector t;
+        // b = 4
+        t = r0.blend(r4.rearrange(X4), M4); r4 = r0.rearrange(X4).blend(r4, M4); r0 = t;
+        t = r1.blend(r5.rearrange(X4), M4); r5 = r1.rearrange(X4).blend(r5, M4); r1 = t;
+        t = r2.blend(r6.rearrange(X4), M4); r6 = r2.rearrange(X4).blend(r6, M4); r2 = t;
+        t = r3.blend(r7.rearrange(X4), M4); r7 = r3.rearrange(X4).blend(r7, M4); r3 = t;
+        // b = 2
+        t = r0.blend(r2.rearrange(X2), M2); r2 = r0.rearrange(X2).blend(r2, M2); r0 = t;
+        t = r1.blend(r3.rearrange(X2), M2); r3 = r1.rearrange(X2).blend(r3, M2); r1 = t;
+        t = r4.blend(r6.rearrange(X2), M2); r6 = r4.rearrange(X2).blend(r6, M2); r4 = t;
+        t = r5.blend(r7.rearrange(X2), M2); r7 = r5.rearrange(X2).blend(r7, M2); r5 = t;
+        // b = 1
+        t = r0.blend(r1.rearrange(X1), M1); r1 = r0.rearrange(X1).blend(r1, M1); r0 = t;
+        t = r2.blend(r3.rearrange(X1), M1); r3 = r2.rearrange(X1).blend(r3, M1); r2 = t;
+        t = r4.blend(r5.rearrange(X1), M1); r5 = r4.rearrange(X1).blend(r5, M1); r4 = t;
+        t = r6.blend(r7.rearrange(X1), M1); r7 = r6.rearrange(X1).blend(r7, M1); r6 = t;
+        float z = -0.0f; // as in block: a plain transpose moves every bit as it was
+        r0.add(bias == null ? z : bias[bOff]).max(floor).intoArray(dst, dstOff);
+        r1.add(bias == null ? z : bias[bOff + 1]).max(floor).intoArray(dst, dstOff + dstStride);
+        r2.add(bias == null ? z : bias[bOff + 2]).max(floor).intoArray(dst, dstOff + 2 * dstStride);
+        r3.add(bias == null ? z : bias[bOff + 3]).max(floor).intoArray(dst, dstOff + 3 * dstStride);
+        r4.add(bias == null ? z : bias[bOff + 4]).max(floor).intoArray(dst, dstOff + 4 * dstStride);
+        r5.add(bias == null ? z : bias[bOff + 5]).max(floor).intoArray(dst, dstOff + 5 * dstStride);
+        r6.add(bias == null ? z : bias[bOff + 6]).max(floor).intoArray(dst, dstOff + 6 * dstStride);
+        r7.add(bias == null ? z : bias[bOff + 7]).max(floor).intoArray(dst, dstOff + 7 * dstStride);
     }
 }
