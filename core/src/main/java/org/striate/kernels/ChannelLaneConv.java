@@ -46,17 +46,24 @@ final class ChannelLaneConv {
      * copy their inputs out by im2col: through the kernels, one thread, batch 128, fresh JVMs taking
      * turns, resnet8's 32 → 64 stride-2 layer 37–39 → 48–51 GFLOP/s, but stride-1 layers slower than
      * the shifted-view product (fashion-cnn's second 60 → 53–56, 128 channels at 7 × 7 57–58 → 50–51)
-     * and the 1×1 stride-2 shortcut too (35–38 → 26–27). A single sample split by channels over the
-     * threads, each taking two tiles or more, takes it at stride 1 too: each thread then reads only its
-     * share of the weights (two threads, fresh JVMs taking turns: resnet8's 128-channel 7 × 7 layer
-     * 246–252 → 142–144 µs, its 64-channel 14 × 14 one 139–143 → 124–131; with one tile each, its
-     * 32-channel 28 × 28 layer was slower, 111 → 130–132).
+     * and the 1×1 stride-2 shortcut too (35–38 → 26–27). A single sample of a small map (14 × 14 or
+     * less) split by channels over the threads, each taking two tiles or more, takes it at stride 1
+     * too: each thread then reads only its share of the weights, which outweigh such a map. Two
+     * threads, fresh JVMs taking turns: resnet8's 128-channel 7 × 7 layer 246–272 → 142–149 µs, its
+     * 64-channel 14 × 14 one 139–147 → 124–132, resnet18's 512-channel 7 × 7 one 6.0–8.2 → 3.2–3.7
+     * ms, its 256-channel 14 × 14 one 2.3–4.1 → 2.2–2.3 ms; but its 128-channel 28 × 28 layer slower,
+     * 1.8–1.9 → 2.1–2.2 ms, and 64 channels at 56 × 56 1.7–1.8 → 2.4–4.2 ms; resnet8's 32-channel 28 ×
+     * 28 layer, one tile a thread, 111 → 130–132 µs.
      */
     static boolean appliesForward(ConvGeometry g, int batch, int threads) {
         if (!fitsTiles(g)) return false;
         if (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g)) return true;
-        return batch == 1 && threads > 1 && splitsByChannels(g, threads) && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
+        return batch == 1 && threads > 1 && g.outH() * g.outW() <= SMALL_MAP && splitsByChannels(g, threads)
+                && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
     }
+
+    /** Output positions of a map small enough for a single sample to take the small tile at stride 1 (14 × 14). */
+    private static final int SMALL_MAP = 196;
 
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {

@@ -129,8 +129,10 @@ class SimdKernelsTest {
                 int inC = 1 + (int) (SimdConv.SPLIT_MACS / ((long) outC * 9 * Math.max(1, inH * inW / (stride * stride)))) + r.nextInt(8);
                 ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, 3, 3, stride, stride, 1, 1, 1, 1, 1);
                 assertTrue(g.macs() >= SimdConv.SPLIT_MACS && ChannelLaneConv.splitsByChannels(g, threads), "not split by channels: " + g);
-                // a single sample of two tiles of channels or more a thread takes the kernel on either tile
-                assertEquals(SimdGemm.L >= 8, ChannelLaneConv.appliesForward(g, 1, threads), "channel lanes at batch 1: " + g);
+                // a single sample of a small map, two tiles of channels or more a thread, takes the kernel on either tile
+                if (g.outH() * g.outW() <= 196) {
+                    assertEquals(SimdGemm.L >= 8, ChannelLaneConv.appliesForward(g, 1, threads), "channel lanes at batch 1: " + g);
+                }
                 checkConv(kernels, r, g, 1, r.nextBoolean());
             }
         } finally {
