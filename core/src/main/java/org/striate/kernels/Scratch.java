@@ -29,6 +29,9 @@ final class Scratch {
     private float[] localFilters = new float[0];
     private float[] localZeros = new float[0];
     private float[] localRows = new float[0];
+    private float[] winogradIn = new float[0];
+    private float[] winogradProducts = new float[0];
+    private float[] winogradSplit = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -93,6 +96,15 @@ final class Scratch {
     /** A locally connected call's dy, each output row padded to whole vectors. */
     float[] localRows(int n) { if (localRows.length < n) localRows = new float[n]; return localRows; }
     /** Zeros, never written: the bias of a locally connected layer that has none. */
+    /** Transformed input patches of a Winograd chunk. */
+    float[] winogradIn(int n) { if (winogradIn.length < n) winogradIn = new float[n]; return winogradIn; }
+
+    /** The 16 products of a Winograd chunk. */
+    float[] winogradProducts(int n) { if (winogradProducts.length < n) winogradProducts = new float[n]; return winogradProducts; }
+
+    /** Four padded input rows split into even and odd columns. */
+    float[] winogradSplit(int n) { if (winogradSplit.length < n) winogradSplit = new float[n]; return winogradSplit; }
+
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 
     /** The arguments of this thread's element-wise call while the pool runs it. */

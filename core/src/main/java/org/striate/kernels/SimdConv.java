@@ -78,7 +78,12 @@ final class SimdConv {
     /** With {@code maxPool}, y receives the 2×2, stride-2 max pool of each sample's output (inference; see ConvCall). */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
-        if (ChannelLaneConv.appliesForward(g, batch, pool == null ? 1 : pool.threads())) {
+        int threads = pool == null ? 1 : pool.threads();
+        if (WinogradConv.pays(g, batch, threads)) {
+            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
+            return;
+        }
+        if (ChannelLaneConv.appliesForward(g, batch, threads)) {
             ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, maxPool, pool);
             return;
         }

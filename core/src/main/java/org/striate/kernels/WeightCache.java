@@ -33,10 +33,12 @@ final class WeightCache {
     /** Arrays whose contents will not change again; weak, so a dropped model's weights can go. */
     private static final Map<float[], Boolean> FIXED = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** The weights as they were (copy) and laid out; key and offset say whose. */
+    /** The weights as they were (copy) and laid out; key, offset and kind say whose and which layout. */
     private static final class Entry {
         Object key;
         int off;
+        Kind kind;
+        boolean stale;
         float[] copy, layout;
         /** The array the entry was made from when it was already fixed; else empty. */
         WeakReference<float[]> fixedSource;
@@ -63,6 +65,18 @@ final class WeightCache {
     }
 
     /**
+     * A 3×3 convolution's weights transformed for {@link WinogradConv} (16 packed blocks); made again only
+     * when those weights have changed. A layer can keep this and the transposed layout side by side
+     * (batch 1 takes the channel-lane tiles, whole batches this).
+     */
+    float[] winograd(ConvGeometry g, float[] w, int wOff) {
+        Entry e = entry(g, Kind.WINOGRAD, w, wOff, g.weightSize(), WinogradConv.weightsSize(g));
+        if (e.stale) WinogradConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(16 * g.inC() * g.outC()), e.layout);
+        e.stale = false;
+        return e.layout;
+    }
+
+    /**
      * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
      * of w, zeros after its rows values; keyed by the array and offset.
      */
@@ -70,12 +84,37 @@ final class WeightCache {
         return laidOut(w, w, wOff, rows, cols, ld);
     }
 
+    /** w (rows, cols) at wOff transposed to (cols, ld), found by key and offset. */
     float[] laidOut(Object key, float[] w, int wOff, int rows, int cols, int ld) {
-        int size = rows * cols, laidOut = cols * ld;
-        Entry e = find(key, wOff);
+        Entry e = entry(key, Kind.TRANSPOSED, w, wOff, rows * cols, cols * ld);
+        if (e.stale) transpose(w, wOff, rows, cols, e.layout, ld);
+        e.stale = false;
+        return e.layout;
+    }
+
+    /** The layouts an entry can hold. */
+    private enum Kind { TRANSPOSED, WINOGRAD }
+
+    /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
+    private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {
+        if (rows % SimdGemm.L == 0) {
+            ChannelLaneConv.transpose(w, wOff, rows, cols, dst, ld);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) dst[c * ld + r] = w[wOff + r * cols + c];
+            }
+        }
+    }
+
+    /**
+     * The entry for these weights in this layout, {@code stale} when its layout must be written again
+     * (new, or the weights changed; its copy already holds them).
+     */
+    private Entry entry(Object key, Kind kind, float[] w, int wOff, int size, int laidOut) {
+        Entry e = find(key, wOff, kind);
         boolean fits = e != null && e.copy.length == size && e.layout.length == laidOut;
-        if (fits && e.fixedSource.get() == w) return e.layout; // made from this array once it was fixed
-        if (fits && Arrays.equals(w, wOff, wOff + size, e.copy, 0, size)) return e.layout;
+        if (fits && e.fixedSource.get() == w) return e; // made from this array once it was fixed
+        if (fits && Arrays.equals(w, wOff, wOff + size, e.copy, 0, size)) return e;
         if (!fits) {
             if (e != null) {
                 entries.remove(e);
@@ -88,27 +127,22 @@ final class WeightCache {
             e = new Entry();
             e.key = key;
             e.off = wOff;
+            e.kind = kind;
             e.copy = new float[size];
-            e.layout = new float[laidOut]; // the columns past rows stay zero
+            e.layout = new float[laidOut]; // the gaps a layout leaves stay zero
             entries.add(e);
             floats += size + laidOut;
         }
         System.arraycopy(w, wOff, e.copy, 0, size);
         e.fixedSource = isFixed(w) ? new WeakReference<>(w) : NOT_FIXED; // no allocation while training
-        if (rows % SimdGemm.L == 0) {
-            ChannelLaneConv.transpose(w, wOff, rows, cols, e.layout, ld);
-        } else {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) e.layout[c * ld + r] = w[wOff + r * cols + c];
-            }
-        }
-        return e.layout;
+        e.stale = true;
+        return e;
     }
 
-    private Entry find(Object key, int off) {
+    private Entry find(Object key, int off, Kind kind) {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            if (e.key == key && e.off == off) return e;
+            if (e.key == key && e.off == off && e.kind == kind) return e;
         }
         return null;
     }

@@ -1,0 +1,210 @@
+package org.striate.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 3×3, stride-1 convolution forward by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray,
+ * 2016): each 2×2 block of outputs (a tile) comes from the 4×4 input patch under it as
+ * Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so the 36 multiply-adds per channel pair of a direct 2×2 block become
+ * 16, 2.25 times fewer. Summed over input channels, the 16 element-wise products are 16 matrix
+ * products (output channels × input channels) · (input channels × tiles), done by {@link SimdGemm};
+ * the transforms are additions only, vectorised over the tiles of a row.
+ *
+ * <p>Tiles are numbered over the whole batch, sample after sample, row after row; a call's tiles are
+ * cut into chunks of whole tile rows ({@link #CHUNK_TILES} tiles or a row, whichever is more) so the
+ * transformed inputs and products of a chunk stay in L2, and each thread takes the next chunk not yet
+ * taken. A tile's output does not depend on the chunk it falls in: every product sums its input
+ * channels in one order.
+ *
+ * <p>The transformed weights, 16 packed (output × input channels) blocks, are made once per set of
+ * weights ({@link WeightCache}). Rounding: the transforms add at most four terms in each direction
+ * with coefficients ±1 and ±½, so outputs differ from a direct convolution's by a few units in the
+ * last place of the larger partial sums.
+ */
+final class WinogradConv {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    /** Tiles a chunk holds at least (whole tile rows). */
+    static final int CHUNK_TILES = 128;
+
+    private WinogradConv() {}
+
+    /** 3×3, stride 1, undilated, one group, enough channels on both sides for the products to pay. */
+    static boolean applies(ConvGeometry g) {
+        return L >= 8 && g.kH() == 3 && g.kW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
+                && g.groups() == 1 && g.inC() >= MIN_CHANNELS && g.outC() >= MIN_CHANNELS && g.padH() <= 2 && g.padW() <= 2;
+    }
+
+    static final int MIN_CHANNELS = 16;
+
+    /** Tiles each thread should have at least: fewer, and reading all 16 blocks of weights costs more than it saves. */
+    static final int MIN_TILES = 32;
+
+    /** Whether a call on this batch takes this path: {@link #applies} and {@link #MIN_TILES} tiles a thread or more. */
+    static boolean pays(ConvGeometry g, int batch, int threads) {
+        return applies(g) && (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2) >= (long) MIN_TILES * threads;
+    }
+
+    /** Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, but few enough that every thread has a chunk. */
+    static int chunkRows(ConvGeometry g, int batch, int threads) {
+        int across = (g.outW() + 1) / 2, rows = batch * ((g.outH() + 1) / 2);
+        return Math.max(1, Math.min((CHUNK_TILES + across - 1) / across, (rows + threads - 1) / threads));
+    }
+
+    /**
+     * y = conv(x) + bias, then max(·, 0) when {@code relu}; with {@code maxPool} y receives the 2×2,
+     * stride-2 max pool instead (the tiles are its windows). {@code up} holds the transformed weights
+     * ({@link #transformWeights}). Chunks go to whichever thread of the pool is free.
+     */
+    static void forward(ConvGeometry g, int batch, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
+                        boolean maxPool, Parallel pool) {
+        int threads = pool == null ? 1 : pool.threads(), per = chunkRows(g, batch, threads);
+        int chunks = (batch * ((g.outH() + 1) / 2) + per - 1) / per;
+        if (threads == 1 || chunks == 1) {
+            for (int c = 0; c < chunks; c++) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
+            return;
+        }
+        Split split = SPLITS.get();
+        split.set(g, batch, chunks, per, x, up, bias, bOff, y, relu, maxPool);
+        try {
+            pool.run(pool.threads(), split);
+        } finally {
+            split.set(null, 0, 0, 0, null, null, null, 0, null, false, false);
+        }
+    }
+
+    /** Hands out the chunks of one call, the next not yet taken to whichever thread asks; reused per calling thread. */
+    private static final class Split implements Parallel.RangeTask {
+        final AtomicInteger next = new AtomicInteger();
+        ConvGeometry g;
+        int batch, chunks, per, bOff;
+        float[] x, up, bias, y;
+        boolean relu, maxPool;
+
+        void set(ConvGeometry g, int batch, int chunks, int per, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
+                 boolean maxPool) {
+            next.set(0);
+            this.g = g;
+            this.batch = batch;
+            this.chunks = chunks;
+            this.per = per;
+            this.x = x;
+            this.up = up;
+            this.bias = bias;
+            this.bOff = bOff;
+            this.y = y;
+            this.relu = relu;
+            this.maxPool = maxPool;
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
+        }
+    }
+
+    private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+    /** The chunk of tile rows [r0, r0 + per): transform its patches, multiply, transform back into y. */
+    static void chunk(ConvGeometry g, int batch, int r0, int per, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
+                      boolean maxPool) {
+        int in = g.inC(), out = g.outC(), h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        int down = (oh + 1) / 2, across = (ow + 1) / 2;
+        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across;
+        int ld = tiles + L, stride = across + 1 + L;
+        Scratch s = Scratch.get();
+        float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld), split = s.winogradSplit((2 * per + 2) * 2 * stride);
+        // patches, sample by sample: the sample's padded rows under this chunk's tiles, split into even and
+        // odd columns channel by channel; a whole-vector store past a row's last tile lands on the next
+        // row's first tiles, written after it (or on the slack past the chunk)
+        int wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
+        for (int r = r0; r < r1; ) {
+            int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
+            // padded rows 2a … 2b + 1; past the padded map (an odd output) they only feed outputs dropped
+            float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
+                    Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
+            for (int c = 0; c < in; c++) {
+                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
+                for (int ti = a; ti < b; ti++) {
+                    int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
+                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
+                }
+            }
+            r += b - a;
+        }
+        int[] rows = s.convRows(in);
+        int packed = SimdGemm.packedSize(out, in);
+        for (int xi = 0; xi < 16; xi++) {
+            for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
+            SimdGemm.multiplyPacked(out, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
+        }
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        float[] edge = s.poolEdge(2 * L);
+        int ph = oh / 2, pw = ow / 2;
+        for (int o = 0; o < out; o++) {
+            float b = bias == null ? 0f : bias[bOff + o];
+            for (int r = r0; r < r1; ) {
+                // tile rows [a, e) of sample n; this chunk writes its outputs in order, up to limit
+                int n = r / down, a = r % down, e = Math.min(down, a + r1 - r), mStep = out * ld;
+                int mRow = o * ld + (r - r0) * across;
+                if (maxPool) {
+                    int dstPlane = (n * out + o) * ph * pw, limit = dstPlane + Math.min(ph, e) * pw;
+                    for (int ti = a; ti < Math.min(e, ph); ti++, mRow += across) {
+                        int at = dstPlane + ti * pw;
+                        for (int tj = 0; tj < pw; tj += L) {
+                            WinogradTiles.outputPooled(m, mRow + tj, mStep, b, floor, y, at + tj, Math.min(L, pw - tj), limit, edge);
+                        }
+                    }
+                } else {
+                    int dstPlane = (n * out + o) * oh * ow, limit = dstPlane + Math.min(oh, 2 * e) * ow;
+                    for (int ti = a; ti < e; ti++, mRow += across) {
+                        // the top row whole, then the bottom one: a store past a row's end lands on the next row
+                        for (int half = 0; half < 2 && 2 * ti + half < oh; half++) {
+                            int at = dstPlane + (2 * ti + half) * ow;
+                            for (int tj = 0; tj < across; tj += L) {
+                                WinogradTiles.output(m, mRow + tj, mStep, half, b, floor, y, at + 2 * tj, Math.min(2 * L, ow - 2 * tj), limit, edge);
+                            }
+                        }
+                    }
+                }
+                r += e - a;
+            }
+        }
+    }
+
+    /** Floats of the transformed, packed weights: 16 blocks of {@link SimdGemm#packedSize}(outC, inC). */
+    static int weightsSize(ConvGeometry g) { return 16 * SimdGemm.packedSize(g.outC(), g.inC()); }
+
+    /**
+     * dst receives U = G g Gᵀ for every (output, input) channel pair, as 16 blocks (one per element ξ
+     * of the 4×4 tile) each packed by {@link SimdGemm#packWhole}; {@code u} is scratch of 16·outC·inC.
+     */
+    static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u, float[] dst) {
+        int in = g.inC(), out = g.outC(), pairs = in * out;
+        for (int p = 0; p < pairs; p++) {
+            int s = wOff + p * 9;
+            for (int r = 0; r < 4; r++) {
+                // row r of G g, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]; then that row times Gᵀ
+                float a0 = gRow(w, s, r), a1 = gRow(w, s + 1, r), a2 = gRow(w, s + 2, r);
+                u[(4 * r) * pairs + p] = a0;
+                u[(4 * r + 1) * pairs + p] = 0.5f * (a0 + a1 + a2);
+                u[(4 * r + 2) * pairs + p] = 0.5f * (a0 - a1 + a2);
+                u[(4 * r + 3) * pairs + p] = a2;
+            }
+        }
+        int per = SimdGemm.packedSize(out, in);
+        for (int xi = 0; xi < 16; xi++) SimdGemm.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
+    }
+
+    /** Row r of G times the column of the 3×3 kernel starting at w[s] (rows 3 apart). */
+    private static float gRow(float[] w, int s, int r) {
+        float g0 = w[s], g1 = w[s + 3], g2 = w[s + 6];
+        return switch (r) {
+            case 0 -> g0;
+            case 1 -> 0.5f * (g0 + g1 + g2);
+            case 2 -> 0.5f * (g0 - g1 + g2);
+            default -> g2;
+        };
+    }
+}

@@ -1,0 +1,152 @@
+package org.striate.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Winograd F(2×2, 3×3) forward against a plain convolution loop on random shapes: odd and prime
+ * sizes, paddings 0 to 2, maps smaller than a tile, chunks that cut samples, one to three threads, with
+ * bias, ReLU and the fused 2×2 max pool; every output written once, nothing past the output touched.
+ */
+class WinogradConvTest {
+    private static final int SENTINEL_TAIL = 41;
+
+    @BeforeAll
+    static void needsVectors() {
+        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
+    }
+
+    @Test
+    void equalsAPlainLoopOnRandomShapes() {
+        Random r = new Random(33);
+        Parallel[] pools = {null, new Parallel(2), new Parallel(3)};
+        try {
+            for (int t = 0; t < 1100; t++) {
+                int inC = 16 + r.nextInt(t % 10 == 0 ? 60 : 20), outC = 16 + r.nextInt(t % 10 == 1 ? 60 : 20);
+                int pad = r.nextInt(3), h = Math.max(3 - 2 * pad, 1) + r.nextInt(t % 5 == 0 ? 30 : 12);
+                int w = Math.max(3 - 2 * pad, 1) + r.nextInt(t % 5 == 0 ? 30 : 12), batch = 1 + r.nextInt(3);
+                ConvGeometry g = new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1, pad, pad, 1, 1, 1);
+                boolean relu = r.nextBoolean(), pool = r.nextInt(3) == 0 && g.outH() >= 2 && g.outW() >= 2;
+                assertTrue(WinogradConv.applies(g), g::toString);
+                float[] x = random(r, batch * g.inSize()), wt = random(r, g.weightSize()), bias = r.nextBoolean() ? random(r, outC + 3) : null;
+                int bOff = bias == null ? 0 : r.nextInt(4);
+                float[] up = new float[WinogradConv.weightsSize(g)];
+                WinogradConv.transformWeights(g, wt, 0, new float[16 * inC * outC], up);
+                int outSize = pool ? outC * (g.outH() / 2) * (g.outW() / 2) : g.outSize();
+                float[] y = new float[batch * outSize + SENTINEL_TAIL];
+                java.util.Arrays.fill(y, Float.NaN);
+                for (int i = batch * outSize; i < y.length; i++) y[i] = 12345f;
+                WinogradConv.forward(g, batch, x, up, bias, bOff, y, relu, pool, pools[t % 3]);
+                check(g, batch, x, wt, bias, bOff, relu, pool, y, outSize, "shape " + t + " " + g + " batch " + batch + " pad " + pad
+                        + " relu " + relu + " pool " + pool + " threads " + (t % 3 + 1));
+            }
+        } finally {
+            for (Parallel p : pools) if (p != null) p.close();
+        }
+    }
+
+    @Test
+    void chunksOfAnySizeGiveTheSameOutputs() {
+        Random r = new Random(34);
+        for (int t = 0; t < 60; t++) {
+            int inC = 16 + r.nextInt(9), outC = 16 + r.nextInt(9), h = 2 + r.nextInt(17), w = 2 + r.nextInt(23), batch = 1 + r.nextInt(3);
+            ConvGeometry g = new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            float[] x = random(r, batch * g.inSize()), wt = random(r, g.weightSize()), up = new float[WinogradConv.weightsSize(g)];
+            WinogradConv.transformWeights(g, wt, 0, new float[16 * inC * outC], up);
+            int rows = batch * ((g.outH() + 1) / 2), per = 1 + r.nextInt(rows);
+            float[] y = new float[batch * g.outSize() + SENTINEL_TAIL];
+            java.util.Arrays.fill(y, Float.NaN);
+            for (int i = batch * g.outSize(); i < y.length; i++) y[i] = 12345f;
+            for (int r0 = 0; r0 < rows; r0 += per) WinogradConv.chunk(g, batch, r0, per, x, up, null, 0, y, false, false);
+            check(g, batch, x, wt, null, 0, false, false, y, g.outSize(), "chunks of " + per + " rows, " + g + " batch " + batch);
+        }
+    }
+
+    @Test
+    void kernelsTakeItForWholeBatchesAndSeeChangedWeights() {
+        ConvGeometry g = new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(WinogradConv.pays(g, 8, 2));
+        assertFalse(WinogradConv.pays(g, 1, 2), "a single 14 × 14 sample on two threads stays on the channel-lane tiles");
+        assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "stride 2");
+        assertFalse(WinogradConv.applies(new ConvGeometry(3, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "3 input channels");
+        assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5 × 5");
+        Random r = new Random(35);
+        float[] x = random(r, 8 * g.inSize()), wt = random(r, g.weightSize() + 5), bias = random(r, 64);
+        float[] y = new float[8 * g.outSize() + SENTINEL_TAIL];
+        java.util.Arrays.fill(y, 8 * g.outSize(), y.length, 12345f);
+        try (SimdKernels k = new SimdKernels(2)) {
+            for (int round = 0; round < 3; round++) {
+                k.conv2dForward(g, 8, x, wt, 5, bias, 0, y);
+                check(g, 8, x, java.util.Arrays.copyOfRange(wt, 5, wt.length), bias, 0, false, false, y, g.outSize(), "round " + round);
+                for (int i = 0; i < wt.length; i += 7) wt[i] = -wt[i]; // a training step: the cached transform must be made again
+            }
+        }
+    }
+
+    /** y against a plain loop in double, within a tolerance scaled by the sum of the magnitudes of each output's terms. */
+    private static void check(ConvGeometry g, int batch, float[] x, float[] wt, float[] bias, int bOff, boolean relu, boolean pool, float[] y,
+                              int outSize, String what) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), pad = g.padH();
+        double[] full = new double[oh * ow], mag = new double[oh * ow];
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                java.util.Arrays.fill(full, bias == null ? 0 : bias[bOff + o]);
+                java.util.Arrays.fill(mag, bias == null ? 0 : Math.abs(bias[bOff + o]));
+                for (int c = 0; c < g.inC(); c++) {
+                    for (int i = 0; i < oh; i++) {
+                        for (int j = 0; j < ow; j++) {
+                            for (int l = 0; l < 3; l++) {
+                                int yi = i + l - pad;
+                                if (yi < 0 || yi >= h) continue;
+                                for (int m = 0; m < 3; m++) {
+                                    int xj = j + m - pad;
+                                    if (xj < 0 || xj >= w) continue;
+                                    double term = (double) x[((n * g.inC() + c) * h + yi) * w + xj] * wt[((o * g.inC() + c) * 3 + l) * 3 + m];
+                                    full[i * ow + j] += term;
+                                    mag[i * ow + j] += Math.abs(term);
+                                }
+                            }
+                        }
+                    }
+                }
+                int base = n * outSize + o * (pool ? (oh / 2) * (ow / 2) : oh * ow);
+                if (pool) {
+                    for (int i = 0; i < oh / 2; i++) {
+                        for (int j = 0; j < ow / 2; j++) {
+                            double best = Double.NEGATIVE_INFINITY, scale = 0;
+                            for (int a = 0; a < 2; a++) {
+                                for (int b = 0; b < 2; b++) {
+                                    best = Math.max(best, full[(2 * i + a) * ow + 2 * j + b]);
+                                    scale = Math.max(scale, mag[(2 * i + a) * ow + 2 * j + b]);
+                                }
+                            }
+                            expect(relu ? Math.max(best, 0) : best, scale, y[base + i * (ow / 2) + j], what);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < oh * ow; p++) expect(relu ? Math.max(full[p], 0) : full[p], mag[p], y[base + p], what);
+                }
+            }
+        }
+        for (int i = batch * outSize; i < y.length; i++) {
+            if (y[i] != 12345f) fail(what + ": wrote past the output at " + (i - batch * outSize));
+        }
+    }
+
+    private static void expect(double expected, double magnitude, float actual, String what) {
+        assertEquals(expected, actual, 1e-5 * magnitude + 1e-6, what);
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
+        return a;
+    }
+}
