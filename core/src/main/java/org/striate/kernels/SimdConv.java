@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * a table of row starts). The product is computed over the padded width (oh × Wp columns) and the
  * ow valid columns of each row are copied out. The input gradient is the same operation on the
  * output gradient, padded by d·(k−1) − p, with the kernel flipped and its channel axes swapped.
- * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}).
+ * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}). A 3×3 kernel of 16
+ * channels or more, over enough tiles, takes Winograd's F(2×2, 3×3) instead ({@link WinogradConv}),
+ * forward and for the input gradient.
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -115,6 +117,10 @@ final class SimdConv {
         }
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
         ConvGeometry full = ConvCall.mine().full(g);
+        if (WinogradConv.pays(full, batch, pool == null ? 1 : pool.threads())) {
+            WinogradConv.forward(full, batch, dy, WeightCache.mine().winograd(full, flipped, 0), null, 0, dx, false, false, pool);
+            return;
+        }
         if (ChannelLaneConv.applies(full)) {
             ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, false, pool);
             return;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * The Winograd F(2×2, 3×3) forward against a plain convolution loop on random shapes: odd and prime
  * sizes, paddings 0 to 2, maps smaller than a tile, chunks that cut samples, one to three threads, with
  * bias, ReLU and the fused 2×2 max pool; every output written once, nothing past the output touched.
+ * Also the input gradient of whole batches through the kernels (a Winograd convolution of dy).
  */
 class WinogradConvTest {
     private static final int SENTINEL_TAIL = 41;
@@ -73,7 +74,9 @@ class WinogradConvTest {
     void kernelsTakeItForWholeBatchesAndSeeChangedWeights() {
         ConvGeometry g = new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertTrue(WinogradConv.pays(g, 8, 2));
-        assertFalse(WinogradConv.pays(g, 1, 2), "a single 14 × 14 sample on two threads stays on the channel-lane tiles");
+        assertTrue(WinogradConv.pays(g, 1, 2), "a single 14 × 14 sample on two threads: 49 tiles");
+        assertFalse(WinogradConv.pays(new ConvGeometry(128, 7, 7, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, 2),
+                "a single 7 × 7 sample on two threads stays on the channel-lane tiles");
         assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "stride 2");
         assertFalse(WinogradConv.applies(new ConvGeometry(3, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "3 input channels");
         assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5 × 5");
@@ -86,6 +89,40 @@ class WinogradConvTest {
                 k.conv2dForward(g, 8, x, wt, 5, bias, 0, y);
                 check(g, 8, x, java.util.Arrays.copyOfRange(wt, 5, wt.length), bias, 0, false, false, y, g.outSize(), "round " + round);
                 for (int i = 0; i < wt.length; i += 7) wt[i] = -wt[i]; // a training step: the cached transform must be made again
+            }
+        }
+    }
+
+    @Test
+    void inputGradientOfAWholeBatchEqualsAPlainLoop() {
+        Random r = new Random(36);
+        for (int t = 0; t < 40; t++) {
+            int inC = 16 + r.nextInt(20), outC = 16 + r.nextInt(20), pad = r.nextInt(3), hw = 3 + r.nextInt(14), batch = 2 + r.nextInt(3);
+            ConvGeometry g = new ConvGeometry(inC, hw, hw + r.nextInt(3), outC, 3, 3, 1, 1, pad, pad, 1, 1, 1);
+            float[] dy = random(r, batch * g.outSize()), wt = random(r, g.weightSize()), dx = new float[batch * g.inSize()];
+            try (SimdKernels k = new SimdKernels(1 + t % 2)) {
+                k.conv2dBackwardInput(g, batch, dy, wt, 0, dx);
+            }
+            for (int n = 0; n < batch; n++) {
+                for (int c = 0; c < inC; c++) {
+                    for (int i = 0; i < g.inH(); i++) {
+                        for (int j = 0; j < g.inW(); j++) {
+                            double sum = 0, mag = 0;
+                            for (int o = 0; o < outC; o++) {
+                                for (int l = 0; l < 3; l++) {
+                                    for (int m = 0; m < 3; m++) {
+                                        int yi = i + pad - l, yj = j + pad - m;
+                                        if (yi < 0 || yi >= g.outH() || yj < 0 || yj >= g.outW()) continue;
+                                        double term = (double) dy[((n * outC + o) * g.outH() + yi) * g.outW() + yj] * wt[((o * inC + c) * 3 + l) * 3 + m];
+                                        sum += term;
+                                        mag += Math.abs(term);
+                                    }
+                                }
+                            }
+                            expect(sum, mag, dx[((n * inC + c) * g.inH() + i) * g.inW() + j], "input gradient, " + g + " batch " + batch);
+                        }
+                    }
+                }
             }
         }
     }
