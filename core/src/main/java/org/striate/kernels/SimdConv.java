@@ -81,7 +81,7 @@ final class SimdConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads();
-        if (WinogradConv.pays(g, batch, threads)) {
+        if (WinogradConv.pays(g, batch)) {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
             return;
         }
@@ -117,7 +117,7 @@ final class SimdConv {
         }
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
         ConvGeometry full = ConvCall.mine().full(g);
-        if (WinogradConv.pays(full, batch, pool == null ? 1 : pool.threads())) {
+        if (WinogradConv.pays(full, batch)) {
             WinogradConv.forward(full, batch, dy, WeightCache.mine().winograd(full, flipped, 0), null, 0, dx, false, false, pool);
             return;
         }

@@ -152,11 +152,21 @@ final class SimdGemm {
      */
     static void multiplyPacked(int m, int n0, int n1, int k, float[] ap, int apOff,
                                float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
+        multiplyPackedRows(m, 0, m, n0, n1, k, ap, apOff, b, bRows, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Rows [i0, i1) of {@link #multiplyPacked}'s product (C's row i at cOff + i·ldc), A packed whole for
+     * its m rows; i0 a multiple of {@link #MR}. Threads splitting the rows each read their share of A.
+     */
+    static void multiplyPackedRows(int m, int i0, int i1, int n0, int n1, int k, float[] ap, int apOff,
+                                   float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
         Scratch s = Scratch.get();
         int kcMax = blockK(k), mPad = roundUp(m, MR);
         for (int pc = 0; pc < k; pc += kcMax) {
-            block(Math.min(kcMax, k - pc), m, ap, apOff + pc * mPad, false, b, bRows, pc, n0, n1,
-                    pc == 0 ? beta : 1f, c, cOff, ldc, s);
+            int kc = Math.min(kcMax, k - pc);
+            block(kc, i1 - i0, ap, apOff + pc * mPad + i0 * kc, false, b, bRows, pc, n0, n1,
+                    pc == 0 ? beta : 1f, c, cOff + i0 * ldc, ldc, s);
         }
     }
 

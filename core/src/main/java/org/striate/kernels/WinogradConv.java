@@ -40,16 +40,24 @@ final class WinogradConv {
     static final int MIN_CHANNELS = 16;
 
     /**
-     * Tiles each thread should have at least: fewer, and reading all 16 blocks of weights costs more
-     * than it saves. Two threads, AVX2, batch 1, against the other paths: 14 × 14 maps (49 tiles)
-     * 1.25–1.4× faster with 32 → 64 channels, 1.15–3× with 64 → 64, 2.6–3× with 256 → 256; a 7 × 7 map
-     * with 128 channels (16 tiles) even (0.87–1.05×), so it stays on the channel-lane tiles.
+     * Tiles a call needs (a 7 × 7 map): one thread, AVX2, batch 1, 7 × 7 maps 1.76× (128 channels) and
+     * 2.6–2.8× (512) faster than the channel-lane tiles; a 4 × 4 map (4 tiles, 64 channels) slower,
+     * 0.62–0.85× on two threads.
      */
-    static final int MIN_TILES = 20;
+    static final int MIN_TILES = 16;
 
-    /** Whether a call on this batch takes this path: {@link #applies} and {@link #MIN_TILES} tiles a thread or more. */
-    static boolean pays(ConvGeometry g, int batch, int threads) {
-        return applies(g) && (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2) >= (long) MIN_TILES * threads;
+    /**
+     * Tiles a thread should have at least to take chunks of its own; below, threads split the output
+     * channels instead, each reading only its share of the 16 blocks of weights. Two threads, AVX2,
+     * batch 1, against the channel-lane tiles: 14 × 14 maps (49 tiles, in chunks) 1.25–1.4× faster with
+     * 32 → 64 channels, 1.15–3× with 64 → 64, 2.6–3× with 256 → 256; 7 × 7 maps (by channels) 1.2–1.3×
+     * with 64 channels, 1.3–1.8× with 128, 2.3–3.3× with 256 and 3.8–5.3× with 512.
+     */
+    static final int SPLIT_TILES = 20;
+
+    /** Whether a call on this batch takes this path: {@link #applies} and {@link #MIN_TILES} tiles or more. */
+    static boolean pays(ConvGeometry g, int batch) {
+        return applies(g) && (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2) >= MIN_TILES;
     }
 
     /** Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, but few enough that every thread has a chunk. */
@@ -65,36 +73,43 @@ final class WinogradConv {
      */
     static void forward(ConvGeometry g, int batch, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
                         boolean maxPool, Parallel pool) {
-        int threads = pool == null ? 1 : pool.threads(), per = chunkRows(g, batch, threads);
-        int chunks = (batch * ((g.outH() + 1) / 2) + per - 1) / per;
-        if (threads == 1 || chunks == 1) {
+        int threads = pool == null ? 1 : pool.threads(), rows = batch * ((g.outH() + 1) / 2);
+        boolean byChannels = threads > 1 && (long) rows * ((g.outW() + 1) / 2) < (long) SPLIT_TILES * threads;
+        int per = byChannels ? rows : chunkRows(g, batch, threads), chunks = (rows + per - 1) / per;
+        if (threads == 1 || chunks == 1 && !byChannels) {
             for (int c = 0; c < chunks; c++) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
             return;
         }
         Split split = SPLITS.get();
-        split.set(g, batch, chunks, per, x, up, bias, bOff, y, relu, maxPool);
+        split.set(g, batch, chunks, per, byChannels, x, up, bias, bOff, y, relu, maxPool);
         try {
-            pool.run(pool.threads(), split);
+            if (byChannels) pool.run((g.outC() + SimdGemm.MR - 1) / SimdGemm.MR, split);
+            else pool.run(pool.threads(), split);
         } finally {
-            split.set(null, 0, 0, 0, null, null, null, 0, null, false, false);
+            split.set(null, 0, 0, 0, false, null, null, null, 0, null, false, false);
         }
     }
 
-    /** Hands out the chunks of one call, the next not yet taken to whichever thread asks; reused per calling thread. */
+    /**
+     * Hands out the chunks of one call, the next not yet taken to whichever thread asks; or, for a few
+     * tiles, splits the output channels in whole register tiles, each thread transforming the patches
+     * itself and reading only its rows of the weights (which outweigh such a chunk). Reused per calling thread.
+     */
     private static final class Split implements Parallel.RangeTask {
         final AtomicInteger next = new AtomicInteger();
         ConvGeometry g;
         int batch, chunks, per, bOff;
         float[] x, up, bias, y;
-        boolean relu, maxPool;
+        boolean relu, maxPool, byChannels;
 
-        void set(ConvGeometry g, int batch, int chunks, int per, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
+        void set(ConvGeometry g, int batch, int chunks, int per, boolean byChannels, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
                  boolean maxPool) {
             next.set(0);
             this.g = g;
             this.batch = batch;
             this.chunks = chunks;
             this.per = per;
+            this.byChannels = byChannels;
             this.x = x;
             this.up = up;
             this.bias = bias;
@@ -106,6 +121,10 @@ final class WinogradConv {
 
         @Override
         public void run(int part, int from, int to) {
+            if (byChannels) {
+                chunk(g, batch, 0, per, from * SimdGemm.MR, Math.min(g.outC(), to * SimdGemm.MR), x, up, bias, bOff, y, relu, maxPool);
+                return;
+            }
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
         }
     }
@@ -115,6 +134,12 @@ final class WinogradConv {
     /** The chunk of tile rows [r0, r0 + per): transform its patches, multiply, transform back into y. */
     static void chunk(ConvGeometry g, int batch, int r0, int per, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
                       boolean maxPool) {
+        chunk(g, batch, r0, per, 0, g.outC(), x, up, bias, bOff, y, relu, maxPool);
+    }
+
+    /** Output channels [o0, o1) of the chunk of tile rows [r0, r0 + per); o0 a multiple of {@link SimdGemm#MR}. */
+    static void chunk(ConvGeometry g, int batch, int r0, int per, int o0, int o1, float[] x, float[] up, float[] bias, int bOff, float[] y,
+                      boolean relu, boolean maxPool) {
         int in = g.inC(), out = g.outC(), h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
         int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across;
@@ -143,12 +168,12 @@ final class WinogradConv {
         int packed = SimdGemm.packedSize(out, in);
         for (int xi = 0; xi < 16; xi++) {
             for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
-            SimdGemm.multiplyPacked(out, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
+            SimdGemm.multiplyPackedRows(out, o0, o1, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         float[] edge = s.poolEdge(2 * L);
         int ph = oh / 2, pw = ow / 2;
-        for (int o = 0; o < out; o++) {
+        for (int o = o0; o < o1; o++) {
             float b = bias == null ? 0f : bias[bOff + o];
             for (int r = r0; r < r1; ) {
                 // tile rows [a, e) of sample n; this chunk writes its outputs in order, up to limit

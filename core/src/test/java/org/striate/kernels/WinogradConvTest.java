@@ -73,10 +73,9 @@ class WinogradConvTest {
     @Test
     void kernelsTakeItForWholeBatchesAndSeeChangedWeights() {
         ConvGeometry g = new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-        assertTrue(WinogradConv.pays(g, 8, 2));
-        assertTrue(WinogradConv.pays(g, 1, 2), "a single 14 × 14 sample on two threads: 49 tiles");
-        assertFalse(WinogradConv.pays(new ConvGeometry(128, 7, 7, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, 2),
-                "a single 7 × 7 sample on two threads stays on the channel-lane tiles");
+        assertTrue(WinogradConv.pays(g, 8));
+        assertTrue(WinogradConv.pays(new ConvGeometry(128, 7, 7, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1), "a single 7 × 7 sample: 16 tiles");
+        assertFalse(WinogradConv.pays(new ConvGeometry(64, 4, 4, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1), "a single 4 × 4 sample: 4 tiles");
         assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "stride 2");
         assertFalse(WinogradConv.applies(new ConvGeometry(3, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "3 input channels");
         assertFalse(WinogradConv.applies(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5 × 5");
