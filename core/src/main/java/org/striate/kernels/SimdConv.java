@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * output gradient, padded by d·(k−1) − p, with the kernel flipped and its channel axes swapped.
  * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}). A 3×3 kernel of 16
  * channels or more, over enough tiles, takes Winograd's F(2×2, 3×3) instead ({@link WinogradConv}),
- * forward and for the input gradient.
+ * forward and for the input gradient, and F(3×3, 2×2) for the weight gradient ({@link WinogradWeightGrad}).
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -247,6 +247,10 @@ final class SimdConv {
 
     static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
                                Parallel pool) {
+        if (WinogradConv.pays(g, batch)) {
+            WinogradWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
+            return;
+        }
         if (ChannelLaneConv.applies(g)) {
             ChannelLaneWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
             return;

@@ -140,30 +140,12 @@ final class WinogradConv {
     /** Output channels [o0, o1) of the chunk of tile rows [r0, r0 + per); o0 a multiple of {@link SimdGemm#MR}. */
     static void chunk(ConvGeometry g, int batch, int r0, int per, int o0, int o1, float[] x, float[] up, float[] bias, int bOff, float[] y,
                       boolean relu, boolean maxPool) {
-        int in = g.inC(), out = g.outC(), h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        int in = g.inC(), out = g.outC(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
-        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across;
-        int ld = tiles + L, stride = across + 1 + L;
+        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, ld = tiles + L;
         Scratch s = Scratch.get();
-        float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld), split = s.winogradSplit((2 * per + 2) * 2 * stride);
-        // patches, sample by sample: the sample's padded rows under this chunk's tiles, split into even and
-        // odd columns channel by channel; a whole-vector store past a row's last tile lands on the next
-        // row's first tiles, written after it (or on the slack past the chunk)
-        int wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
-        for (int r = r0; r < r1; ) {
-            int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
-            // padded rows 2a … 2b + 1; past the padded map (an odd output) they only feed outputs dropped
-            float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
-                    Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
-            for (int c = 0; c < in; c++) {
-                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
-                for (int ti = a; ti < b; ti++) {
-                    int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
-                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
-                }
-            }
-            r += b - a;
-        }
+        float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld);
+        transformPatches(g, r0, r1, x, v, ld, s);
         int[] rows = s.convRows(in);
         int packed = SimdGemm.packedSize(out, in);
         for (int xi = 0; xi < 16; xi++) {
@@ -201,6 +183,34 @@ final class WinogradConv {
                 }
                 r += e - a;
             }
+        }
+    }
+
+    /**
+     * V = Bᵀ d B of the patches under tile rows [r0, r1) (numbered over the batch): element ξ of input
+     * channel c's tile t (counted from r0's first) to v[(ξ·inC + c)·ld + t]. Sample by sample, the
+     * sample's padded rows under these tiles are split into even and odd columns channel by channel; a
+     * whole-vector store past a row's last tile lands on the next row's first tiles, written after it
+     * (or on the slack past the last tile: ld is at least the tiles + L).
+     */
+    static void transformPatches(ConvGeometry g, int r0, int r1, float[] x, float[] v, int ld, Scratch s) {
+        int in = g.inC(), h = g.inH(), w = g.inW(), down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2;
+        int stride = across + 1 + L, wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
+        float[] split = s.winogradSplit((2 * (r1 - r0) + 2) * 2 * stride);
+        for (int r = r0; r < r1; ) {
+            int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
+            // padded rows 2a … 2b + 1; past the padded map (an odd output) they only meet outputs dropped
+            // (forward) or a zero gradient (weight gradient)
+            float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
+                    Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
+            for (int c = 0; c < in; c++) {
+                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
+                for (int ti = a; ti < b; ti++) {
+                    int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
+                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
+                }
+            }
+            r += b - a;
         }
     }
 
