@@ -32,6 +32,8 @@ final class Scratch {
     private float[] winogradIn = new float[0];
     private float[] winogradProducts = new float[0];
     private float[] winogradSplit = new float[0];
+    private float[] winogradPatches = new float[0];
+    private float[] winogradGradients = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -104,6 +106,12 @@ final class Scratch {
 
     /** Four padded input rows split into even and odd columns. */
     float[] winogradSplit(int n) { if (winogradSplit.length < n) winogradSplit = new float[n]; return winogradSplit; }
+
+    /** A sample's padded input, channels last, for the Winograd weight gradient. */
+    float[] winogradPatches(int n) { if (winogradPatches.length < n) winogradPatches = new float[n]; return winogradPatches; }
+
+    /** A sample's output gradient, channels last, for the Winograd weight gradient. */
+    float[] winogradGradients(int n) { if (winogradGradients.length < n) winogradGradients = new float[n]; return winogradGradients; }
 
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 

@@ -171,43 +171,4 @@ final class WinogradTiles {
             System.arraycopy(edge, 0, dst, at, n);
         }
     }
-
-    /**
-     * G g Gᵀ of the 2×2 blocks g of the output gradient under the L tiles from tile column tj, for the
-     * weight gradient ({@link WinogradWeightGrad}): split holds the block's two rows, each as even
-     * columns then odd ones (row 1's even columns at 2·stride); element ξ = 4i + j goes to
-     * dst[at + ξ·step + tj]. G = [1 0; ½ ½; ½ −½; 0 −1] pairs with this class's Bᵀ (whose last row is
-     * d1 − d3) and Aᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1] to give F(3×3, 2×2): the 3×3 correlation of a 4×4
-     * patch with a 2×2 block.
-     */
-    static void gradient(float[] split, int stride, int tj, float[] dst, int at, int step) {
-        int t = at + tj;
-        FloatVector a = FloatVector.fromArray(S, split, tj), b = FloatVector.fromArray(S, split, tj + stride);
-        FloatVector c = FloatVector.fromArray(S, split, tj + 2 * stride), d = FloatVector.fromArray(S, split, tj + 3 * stride);
-        // rows of G g, each as (even, odd): (a, b), ½(a + c, b + d), ½(a − c, b − d), (−c, −d); then
-        // each times Gᵀ: e, ½(e + o), ½(e − o), −o
-        FloatVector e = a, o = b;
-        e.intoArray(dst, t);
-        e.add(o).mul(0.5f).intoArray(dst, t + step);
-        e.sub(o).mul(0.5f).intoArray(dst, t + 2 * step);
-        o.neg().intoArray(dst, t + 3 * step);
-        e = a.add(c).mul(0.5f);
-        o = b.add(d).mul(0.5f);
-        e.intoArray(dst, t + 4 * step);
-        e.add(o).mul(0.5f).intoArray(dst, t + 5 * step);
-        e.sub(o).mul(0.5f).intoArray(dst, t + 6 * step);
-        o.neg().intoArray(dst, t + 7 * step);
-        e = a.sub(c).mul(0.5f);
-        o = b.sub(d).mul(0.5f);
-        e.intoArray(dst, t + 8 * step);
-        e.add(o).mul(0.5f).intoArray(dst, t + 9 * step);
-        e.sub(o).mul(0.5f).intoArray(dst, t + 10 * step);
-        o.neg().intoArray(dst, t + 11 * step);
-        e = c.neg();
-        o = d.neg();
-        e.intoArray(dst, t + 12 * step);
-        e.add(o).mul(0.5f).intoArray(dst, t + 13 * step);
-        e.sub(o).mul(0.5f).intoArray(dst, t + 14 * step);
-        d.intoArray(dst, t + 15 * step);
-    }
 }

@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * with the 2×2 block of dy over the tile, and each such correlation is Aᵀ[(G dy Gᵀ) ⊙ (Bᵀ d B)]A. The
  * transforms are linear, so the element-wise products are summed over all tiles first and Aᵀ · A taken
  * once at the end: 16 matrix products (output channels × tiles) · (tiles × input channels) through
- * {@link SimdGemm}, 16 multiply-adds per channel pair and tile instead of the direct 36. The patches
- * are transformed as in the forward pass ({@link WinogradConv#transformPatches}); dy by
- * {@link WinogradTiles#gradient}.
+ * {@link SimdGemm}, 16 multiply-adds per channel pair and tile instead of the direct 36. Both
+ * operands are transformed with channels in the lanes ({@link WinogradLanes}), straight into the
+ * layouts the products read without packing; the transforms use this class's Bᵀ (that of
+ * {@link WinogradTiles}), G = [1 0; ½ ½; ½ −½; 0 −1] and Aᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1].
  *
  * <p>Each thread sums its share of the batch (a fixed share, so the sums do not depend on timing) into
  * its own buffer, in chunks of tile rows that keep the transformed operands near L2; the buffers are
@@ -20,16 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class WinogradWeightGrad {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
-    /** Tiles a chunk holds at least: the products' inner dimension, long enough to amortise their packing. */
-    static final int CHUNK_TILES = 256;
-
     /**
-     * Input channels below which the 16 products are dot products ({@link SimdDot}, nothing packed)
-     * rather than {@link SimdGemm}'s, whose packing of both operands then costs more than it saves.
-     * One thread, AVX2, fashion-cnn and resnet8 shapes, best of 12 windows: 16 and 32 input channels
-     * 1.0–1.7× faster as dots; 64 and more 1.1–1.3× faster through the GEMM.
+     * Tiles a chunk holds at least (whole tile rows): the products' inner dimension, within one of the
+     * GEMM's K blocks ({@link SimdGemm#KC}) unless a single tile row is longer.
      */
-    static final int DOTS_BELOW = 64;
+    static final int CHUNK_TILES = 256;
 
     private WinogradWeightGrad() {}
 
@@ -53,7 +49,8 @@ final class WinogradWeightGrad {
         }
         if (total == null) return;
         for (int p = 0; p < pairs; p++) untransform(total, p, pairs, dw, dwOff + p * 9);
-        if (dbias != null) SimdKernels.addInto(dbias, dbOff, total, 16 * pairs, out);
+        // one by one: a vector loop run once a call stayed in C1 there and boxed its vectors (48 bytes each)
+        for (int o = 0; o < out && dbias != null; o++) dbias[dbOff + o] += total[16 * pairs + o];
     }
 
     /**
@@ -107,68 +104,50 @@ final class WinogradWeightGrad {
 
     /** sum (16 blocks of outC × inC, then outC bias sums) = the transformed gradient of samples [from, to). */
     static void accumulate(ConvGeometry g, int from, int to, float[] x, float[] dy, float[] sum) {
-        int in = g.inC(), out = g.outC(), pairs = out * in, spatial = g.outH() * g.outW();
-        int down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2;
+        int in = g.inC(), out = g.outC(), pairs = out * in, h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        int down = (oh + 1) / 2, across = (ow + 1) / 2, mr = SimdGemm.MR, mPad = SimdGemm.roundUp(out, mr);
+        // channels-last padded input, with room for the patches of an odd output's last tiles
+        int cPad = SimdGemm.roundUp(in, L), rowsX = Math.max(h + 2 * g.padH(), 2 * down + 2), colsX = Math.max(w + 2 * g.padW(), 2 * across + 2);
+        // B's rows a vector longer when a multiple of 32 floats: rows 128 B apart or a multiple of it
+        // would crowd a K block of them onto a fraction of L1's sets
+        int ldv = cPad % 32 == 0 ? cPad + L : cPad;
         Arrays.fill(sum, 0, 16 * pairs + out, 0f);
         Scratch s = Scratch.get();
-        int per = Math.max(1, (CHUNK_TILES + across - 1) / across), end = to * down;
+        float[] xh = s.winogradPatches(rowsX * colsX * cPad), dyh = s.winogradGradients(4 * down * across * mPad), tmp = s.col(Math.max(h * w * cPad, oh * ow * mPad));
+        int per = Math.max(1, CHUNK_TILES / across), end = to * down, built = -1;
         for (int r0 = from * down; r0 < end; r0 += per) {
-            int r1 = Math.min(end, r0 + per), tiles = (r1 - r0) * across, ld = tiles + L;
-            float[] v = s.winogradIn(16 * in * ld), dyt = s.winogradProducts(16 * out * ld);
-            WinogradConv.transformPatches(g, r0, r1, x, v, ld, s);
-            transformGradients(g, r0, r1, dy, dyt, ld, s);
-            int[] rows = s.convRows(in);
+            int r1 = Math.min(end, r0 + per), tiles = (r1 - r0) * across, kcMax = SimdGemm.blockK(tiles);
+            float[] v = s.winogradIn(16 * tiles * ldv + L), ap = s.winogradProducts(16 * mPad * tiles);
+            for (int r = r0; r < r1; r++) {
+                int n = r / down, ti = r % down;
+                if (n != built) {
+                    Arrays.fill(xh, 0, rowsX * colsX * cPad, 0f);
+                    WinogradLanes.channelsLast(x, n * g.inSize(), in, h, w, xh, g.padH(), g.padW(), colsX, cPad, tmp);
+                    // dy padded with zeros to an even map, and panel rows past the last channel zero too
+                    // (only their products' unused rows meet them)
+                    if (2 * down != oh || 2 * across != ow || mPad > out) Arrays.fill(dyh, 0, 4 * down * across * mPad, 0f);
+                    WinogradLanes.channelsLast(dy, n * g.outSize(), out, oh, ow, dyh, 0, 0, 2 * across, mPad, tmp);
+                    built = n;
+                }
+                for (int tj = 0; tj < across; tj++) {
+                    int t = (r - r0) * across + tj;
+                    WinogradLanes.patch(xh, colsX, cPad, cPad, ti, tj, v, t * ldv, tiles * ldv);
+                    // packed A: K blocks of kc tiles, each MR-row panel of a block kc·MR floats
+                    int blockStart = t / kcMax * kcMax, kc = Math.min(kcMax, tiles - blockStart);
+                    int at = blockStart * mPad + (t - blockStart) * mr;
+                    for (int o0 = 0; o0 < mPad; o0 += mr) {
+                        WinogradLanes.gradient(dyh, 2 * across, mPad, o0, ti, tj, ap, at + o0 * kc, mPad * tiles);
+                    }
+                }
+            }
+            int[] rows = s.convRows(tiles);
             for (int xi = 0; xi < 16; xi++) {
-                for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
-                if (in < DOTS_BELOW) SimdDot.accumulate(out, 0, in, tiles, dyt, xi * out * ld, ld, v, rows, sum, xi * pairs, in);
-                else SimdGemm.columns(false, true, out, 0, in, tiles, dyt, xi * out * ld, ld, null, v, rows, 1f, sum, xi * pairs, in);
+                for (int t = 0; t < tiles; t++) rows[t] = (xi * tiles + t) * ldv;
+                SimdGemm.multiplyPacked(out, 0, in, tiles, ap, xi * mPad * tiles, v, rows, 1f, sum, xi * pairs, in);
             }
         }
         for (int n = from; n < to; n++) {
-            for (int o = 0; o < out; o++) sum[16 * pairs + o] += SimdKernels.sumOf(dy, n * g.outSize() + o * spatial, spatial);
+            for (int o = 0; o < out; o++) sum[16 * pairs + o] += SimdKernels.sumOf(dy, n * g.outSize() + o * oh * ow, oh * ow);
         }
-    }
-
-    /**
-     * G g Gᵀ of dy's 2×2 blocks under tile rows [r0, r1): element ξ of output channel o's tile t
-     * (counted from r0's first) to dst[(ξ·outC + o)·ld + t]. Channel by channel, the top rows of all
-     * the blocks are split into even and odd columns one after another, so that tile t's four values
-     * sit at t in the four split rows and {@link WinogradTiles#gradient} takes L tiles a call even
-     * when a map is narrower than a vector. A block past an odd map's edge is zero there.
-     */
-    static void transformGradients(ConvGeometry g, int r0, int r1, float[] dy, float[] dst, int ld, Scratch s) {
-        int out = g.outC(), oh = g.outH(), ow = g.outW(), down = (oh + 1) / 2, across = (ow + 1) / 2, tiles = (r1 - r0) * across;
-        // a row split reads 2·roundUp(across, L) floats: near dy's end they come from a copy
-        int reach = 2 * SimdGemm.roundUp(across, L), stride = tiles + L;
-        float[] split = s.winogradSplit(4 * stride), tail = s.ext(2 * reach);
-        for (int o = 0; o < out; o++) {
-            for (int r = r0; r < r1; r++) {
-                int n = r / down, ti = r % down, t = (r - r0) * across;
-                int top = (n * out + o) * oh * ow + 2 * ti * ow;
-                splitInto(dy, top, ow, across, reach, tail, split, t, stride);
-                if (2 * ti + 1 < oh) {
-                    splitInto(dy, top + ow, ow, across, reach, tail, split, 2 * stride + t, stride);
-                } else {
-                    java.util.Arrays.fill(split, 2 * stride + t, 2 * stride + t + across, 0f);
-                    java.util.Arrays.fill(split, 3 * stride + t, 3 * stride + t + across, 0f);
-                }
-            }
-            for (int t = 0; t < tiles; t += L) WinogradTiles.gradient(split, stride, t, dst, o * ld, out * ld);
-        }
-    }
-
-    /**
-     * The dy row at dy[from …] (width columns) split into even columns at split[at …] and odd ones at
-     * split[at + stride …], across of each; an odd width's last odd column is zero. Whole vectors
-     * past the row's tiles land where the next row's are written after it, or on the slack.
-     */
-    private static void splitInto(float[] dy, int from, int width, int across, int reach, float[] tail, float[] split, int at, int stride) {
-        if (from + reach <= dy.length) {
-            WinogradTiles.splitRow(dy, from, across, split, at, stride);
-        } else {
-            System.arraycopy(dy, from, tail, 0, width);
-            WinogradTiles.splitRow(tail, 0, across, split, at, stride);
-        }
-        if ((width & 1) != 0) split[at + stride + across - 1] = 0f;
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The Winograd F(3×3, 2×2) weight gradient against a plain loop on random shapes: odd and prime map
  * sizes (blocks of dy cut by the map's edge), paddings 0 to 2, maps smaller than a tile, batches cut
  * into chunks, one to three threads; the gradient is added to what dw and dbias held, at offsets, and
- * nothing outside them changes; input channels on both sides of {@link WinogradWeightGrad#DOTS_BELOW}.
+ * nothing outside them changes; channel counts that fill no whole vector or panel, and 60 to 83 input channels.
  * Also through the kernels, and the same answer from two runs.
  */
 class WinogradWeightGradTest {

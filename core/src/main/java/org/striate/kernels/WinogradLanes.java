@@ -1,0 +1,122 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The transforms of {@link WinogradWeightGrad} with channels in the vector lanes, written straight in
+ * the layouts {@link SimdGemm#multiplyPacked} reads without packing: the input patches' V = Bᵀ d B as
+ * rows of B (a tile's channels side by side), dy's G g Gᵀ as panels of packed A ({@link SimdGemm#MR}
+ * output channels side by side, tile after tile). Packing the 16 operands of every chunk cost the
+ * products half their speed (one thread, AVX2: 64 × 32 channels over 259 tiles at 26 GFLOP/s packed
+ * from rows, 63 read in place). Both read channels-last copies of a sample ({@link #channelsLast}).
+ * Methods take and return no vectors: C2 boxes the vectors of a call it does not inline.
+ */
+final class WinogradLanes {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    /** A panel's width of output channels: 4 lanes on AVX2, 8 where the GEMM's tile is the large one. */
+    private static final VectorSpecies<Float> P = VectorSpecies.of(float.class, VectorShape.forBitSize(SimdGemm.MR * Float.SIZE));
+
+    private WinogradLanes() {}
+
+    /**
+     * dst[((i + top)·cols + j + left)·ld + c] = src[srcOff + (c·h + i)·w + j] for channels c < channels:
+     * a sample made channels-last, placed at (top, left) in a map cols positions wide. Whole vectors
+     * of channels go through register transposes into {@code tmp} (h·w·ld floats) and then row by row
+     * into place (straight into dst when it has no border); the rest one by one.
+     */
+    static void channelsLast(float[] src, int srcOff, int channels, int h, int w, float[] dst, int top, int left, int cols, int ld,
+                             float[] tmp) {
+        int spatial = h * w, whole = channels / L * L;
+        boolean inPlace = top == 0 && left == 0 && cols == w;
+        float[] to = inPlace ? dst : tmp;
+        if (whole > 0) ChannelLaneConv.transpose(src, srcOff, whole, spatial, to, ld);
+        for (int c = whole; c < channels; c++) {
+            for (int p = 0; p < spatial; p++) to[p * ld + c] = src[srcOff + c * spatial + p];
+        }
+        if (inPlace) return;
+        for (int i = 0; i < h; i++) System.arraycopy(tmp, i * w * ld, dst, ((i + top) * cols + left) * ld, w * ld);
+    }
+
+    /**
+     * V = Bᵀ d B of the patch at (2ti, 2tj) of the padded channels-last map xh (cols positions wide,
+     * ld floats a position), for channel vectors [0, channels): element ξ to v[at + ξ·step + c].
+     * Column j of each patch row (d0 − d2, d1 + d2, d2 − d1, d1 − d3), then the same down the rows;
+     * a column a call: with all four in one method C2 left its vectors boxed.
+     */
+    static void patch(float[] xh, int cols, int ld, int channels, int ti, int tj, float[] v, int at, int step) {
+        int r0 = (2 * ti * cols + 2 * tj) * ld, row = cols * ld;
+        for (int c = 0; c < channels; c += L) {
+            columnDifference(xh, r0 + c, row, 0, 2 * ld, v, at + c, step);
+            columnSum(xh, r0 + c, row, ld, 2 * ld, v, at + c + step, step);
+            columnDifference(xh, r0 + c, row, 2 * ld, ld, v, at + c + 2 * step, step);
+            columnDifference(xh, r0 + c, row, ld, 3 * ld, v, at + c + 3 * step, step);
+        }
+    }
+
+    /** Column j of V when column j of each row's d·B is d[u] − d[w]: rows 0 … 3 to v[t], v[t + 4·step], …. */
+    private static void columnDifference(float[] xh, int p0, int row, int u, int w, float[] v, int t, int step) {
+        int p1 = p0 + row, p2 = p1 + row, p3 = p2 + row;
+        FloatVector a0 = FloatVector.fromArray(S, xh, p0 + u).sub(FloatVector.fromArray(S, xh, p0 + w));
+        FloatVector a1 = FloatVector.fromArray(S, xh, p1 + u).sub(FloatVector.fromArray(S, xh, p1 + w));
+        FloatVector a2 = FloatVector.fromArray(S, xh, p2 + u).sub(FloatVector.fromArray(S, xh, p2 + w));
+        FloatVector a3 = FloatVector.fromArray(S, xh, p3 + u).sub(FloatVector.fromArray(S, xh, p3 + w));
+        a0.sub(a2).intoArray(v, t);
+        a1.add(a2).intoArray(v, t + 4 * step);
+        a2.sub(a1).intoArray(v, t + 8 * step);
+        a1.sub(a3).intoArray(v, t + 12 * step);
+    }
+
+    /** {@link #columnDifference} for a column that is d[u] + d[w]. */
+    private static void columnSum(float[] xh, int p0, int row, int u, int w, float[] v, int t, int step) {
+        int p1 = p0 + row, p2 = p1 + row, p3 = p2 + row;
+        FloatVector a0 = FloatVector.fromArray(S, xh, p0 + u).add(FloatVector.fromArray(S, xh, p0 + w));
+        FloatVector a1 = FloatVector.fromArray(S, xh, p1 + u).add(FloatVector.fromArray(S, xh, p1 + w));
+        FloatVector a2 = FloatVector.fromArray(S, xh, p2 + u).add(FloatVector.fromArray(S, xh, p2 + w));
+        FloatVector a3 = FloatVector.fromArray(S, xh, p3 + u).add(FloatVector.fromArray(S, xh, p3 + w));
+        a0.sub(a2).intoArray(v, t);
+        a1.add(a2).intoArray(v, t + 4 * step);
+        a2.sub(a1).intoArray(v, t + 8 * step);
+        a1.sub(a3).intoArray(v, t + 12 * step);
+    }
+
+    /**
+     * G g Gᵀ of the 2×2 block g of dy at (2ti, 2tj) for the {@link SimdGemm#MR} output channels from o0,
+     * dyh channels-last (cols positions a row, ld floats a position; an odd map is padded with zeros
+     * to even, so that every block is four plain loads: vectors chosen by a condition were left boxed).
+     * Element ξ to ap[at + ξ·step …]. G = [1 0; ½ ½; ½ −½; 0 −1], the rows of G g then each times Gᵀ
+     * (see {@link WinogradWeightGrad}).
+     */
+    static void gradient(float[] dyh, int cols, int ld, int o0, int ti, int tj, float[] ap, int at, int step) {
+        int p = (2 * ti * cols + 2 * tj) * ld + o0;
+        FloatVector a = FloatVector.fromArray(P, dyh, p);
+        FloatVector b = FloatVector.fromArray(P, dyh, p + ld);
+        FloatVector c = FloatVector.fromArray(P, dyh, p + cols * ld);
+        FloatVector d = FloatVector.fromArray(P, dyh, p + (cols + 1) * ld);
+        FloatVector e = a, o = b;
+        e.intoArray(ap, at);
+        e.add(o).mul(0.5f).intoArray(ap, at + step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 2 * step);
+        o.neg().intoArray(ap, at + 3 * step);
+        e = a.add(c).mul(0.5f);
+        o = b.add(d).mul(0.5f);
+        e.intoArray(ap, at + 4 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 5 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 6 * step);
+        o.neg().intoArray(ap, at + 7 * step);
+        e = a.sub(c).mul(0.5f);
+        o = b.sub(d).mul(0.5f);
+        e.intoArray(ap, at + 8 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 9 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 10 * step);
+        o.neg().intoArray(ap, at + 11 * step);
+        e = c.neg();
+        o = d.neg();
+        e.intoArray(ap, at + 12 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 13 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 14 * step);
+        d.intoArray(ap, at + 15 * step);
+    }
+}
