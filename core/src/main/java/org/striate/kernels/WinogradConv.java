@@ -199,8 +199,7 @@ final class WinogradConv {
         float[] split = s.winogradSplit((2 * (r1 - r0) + 2) * 2 * stride);
         for (int r = r0; r < r1; ) {
             int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
-            // padded rows 2a … 2b + 1; past the padded map (an odd output) they only meet outputs dropped
-            // (forward) or a zero gradient (weight gradient)
+            // padded rows 2a … 2b + 1; past the padded map (an odd output) they only feed outputs dropped
             float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
                     Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
             for (int c = 0; c < in; c++) {

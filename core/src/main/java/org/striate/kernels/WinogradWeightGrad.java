@@ -22,8 +22,8 @@ final class WinogradWeightGrad {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
     /**
-     * Tiles a chunk holds at least (whole tile rows): the products' inner dimension, within one of the
-     * GEMM's K blocks ({@link SimdGemm#KC}) unless a single tile row is longer.
+     * Tiles a chunk holds at most (whole tile rows, one at least): the products' inner dimension, within
+     * one of the GEMM's K blocks ({@link SimdGemm#KC}) unless a single tile row is longer.
      */
     static final int CHUNK_TILES = 256;
 

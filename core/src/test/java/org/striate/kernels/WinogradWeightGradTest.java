@@ -2,6 +2,7 @@ package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
@@ -47,7 +48,7 @@ class WinogradWeightGradTest {
     @Test
     void kernelsTakeItAndTwoRunsGiveTheSameSums() {
         ConvGeometry g = new ConvGeometry(64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-        assertEquals(true, WinogradConv.pays(g, 16));
+        assertTrue(WinogradConv.pays(g, 16));
         Random r = new Random(44);
         float[] x = random(r, 16 * g.inSize()), dy = random(r, 16 * g.outSize());
         float[] dw1 = new float[g.weightSize()], db1 = new float[64], dw2 = new float[g.weightSize()], db2 = new float[64];
