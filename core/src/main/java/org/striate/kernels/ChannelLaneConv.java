@@ -74,7 +74,7 @@ final class ChannelLaneConv {
 
     /**
      * dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: blocks of 16 × 16 in
-     * registers, the columns after the last whole block one gather per L rows.
+     * registers, the columns after the last whole block one float at a time.
      */
     static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
         transpose(src, srcOff, rows, cols, dst, rows);
@@ -90,10 +90,11 @@ final class ChannelLaneConv {
                 }
             }
         }
-        int[] down = Scratch.get().gatherIndex(L);
-        for (int lane = 0; lane < L; lane++) down[lane] = lane * cols;
+        // the last columns (fewer than L) one float at a time, not by gathers: with gathers elsewhere in
+        // the JVM, C2 at times left this one to its Java fallback, an array per gather (98 KB a
+        // fashion-cnn training step, whose weight gradient reads each sample's positions through here)
         for (; c < cols; c++) {
-            for (int r = 0; r < rows; r += L) FloatVector.fromArray(S, src, srcOff + r * cols + c, down, 0).intoArray(dst, c * ld + r);
+            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[srcOff + r * cols + c];
         }
     }
 

@@ -24,7 +24,6 @@ final class Scratch {
     private float[] poolEdge = new float[0];
     private float[] sampleOut = new float[0];
     private float[] poolRow = new float[0];
-    private int[] poolLanes = new int[0];
     private float[] localPadded = new float[0];
     private float[] localFilters = new float[0];
     private float[] localZeros = new float[0];
@@ -82,8 +81,6 @@ final class Scratch {
 
     /** A row of an inference max pool: its window rows' max, with −∞ where the padding is. */
     float[] poolRow(int n) { if (poolRow.length < n) poolRow = new float[n]; return poolRow; }
-    /** The lane offsets of an inference max pool's gathers (lane times the stride). */
-    int[] poolLanes(int n) { if (poolLanes.length < n) poolLanes = new int[n]; return poolLanes; }
 
     /** One sample's full-size convolution output on its way to a fused pooling (inference). */
     float[] sampleOut(int n) { if (sampleOut.length < n) sampleOut = new float[n]; return sampleOut; }

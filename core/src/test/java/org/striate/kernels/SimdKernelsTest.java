@@ -335,14 +335,14 @@ class SimdKernelsTest {
             simd.pool2dForward(g, batch, x, ya, aa);
             assertArrayEquals(ye, ya, "pool forward " + g);
             if (kind != PoolGeometry.Kind.AVG) assertArrayEquals(ae, aa, "pool argmax " + g);
-            if (kind == PoolGeometry.Kind.MAX) {
-                // inference's values-only max pool: the same values (no NaN here), nothing written past y
-                float[] ve = new float[ye.length], va = random(r, ye.length + 5), tail = va.clone();
-                REF.maxPool2dForward(g, batch, x, ve);
-                simd.maxPool2dForward(g, batch, x, va);
-                assertArrayEquals(ye, ve, "scalar inference max pool " + g);
-                assertArrayEquals(ve, java.util.Arrays.copyOf(va, ve.length), "inference max pool " + g);
-                for (int i = ve.length; i < va.length; i++) assertEquals(tail[i], va[i], "inference max pool wrote past y: " + g);
+            // inference's values-only max pool on every shape (a min or average one's window read as a max):
+            // against the scalar one bit for bit, nothing written past y; on every fourth a second time with
+            // height and width swapped and a window and stride of other widths
+            float[] values = maxValues(new PoolGeometry(PoolGeometry.Kind.MAX, channels, inH, inW, k, k, stride, stride, pad, pad), batch, x);
+            if (kind == PoolGeometry.Kind.MAX) assertArrayEquals(ye, values, "inference max pool against training's " + g);
+            if (t % 4 == 1) {
+                int k2 = 1 + r.nextInt(Math.min(4, inH)), s2 = 1 + r.nextInt(3);
+                maxValues(new PoolGeometry(PoolGeometry.Kind.MAX, channels, inW, inH, k, k2, stride, s2, pad, Math.min(pad, k2 / 2)), batch, x);
             }
             float[] dy = random(r, ye.length);
             float[] dxe = new float[batch * g.inSize()], dxa = random(r, dxe.length);
@@ -357,6 +357,16 @@ class SimdKernelsTest {
             simd.pool2dBackwardRelu(g, batch, dy, ae, relu, dxa);
             assertArrayEquals(dxe, dxa, "pool backward through relu " + g);
         }
+    }
+
+    /** simd's values-only max pool of x, checked against the scalar one bit for bit and for nothing written past y. */
+    private static float[] maxValues(PoolGeometry g, int batch, float[] x) {
+        float[] expected = new float[batch * g.outSize()], actual = random(new Random(g.hashCode()), expected.length + 5), tail = actual.clone();
+        REF.maxPool2dForward(g, batch, x, expected);
+        simd.maxPool2dForward(g, batch, x, actual);
+        assertArrayEquals(expected, java.util.Arrays.copyOf(actual, expected.length), "inference max pool " + g);
+        for (int i = expected.length; i < actual.length; i++) assertEquals(tail[i], actual[i], "inference max pool wrote past y: " + g);
+        return expected;
     }
 
     @Test
