@@ -14,12 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution is such a convolution too.
  *
  * <p>The tiles are laid out (positions, channels); each sample is turned back to (channels,
- * positions) at the end, with bias and ReLU, by gathers. Taps are taken
+ * positions) at the end, with bias and ReLU, by transposes in registers. Taps are taken
  * {@link ChannelLaneTiles#KC} at a time so the block of packed weights stays in L1 while every tile
  * of the sample walks over it.
  *
- * <p>A tile needs 24 accumulators plus its weight vectors in registers: used only where the vector
- * registers are 512-bit (32 of them), for one group whose output channels fill whole tiles. (Tiles of
+ * <p>A tile needs 24 accumulators plus its weight vectors in registers: the stride-1 passes run only
+ * where the vector registers are 512-bit (32 of them); with 16 (AVX2) the forward pass of strided
+ * layers, and at batch 1 of small maps, takes the 4 × 2 tile of {@link ChannelLaneSmallTile}. Always
+ * for one group whose output channels fill whole tiles. (Tiles of
  * 12 positions × 2 vectors, for 32 channels, were tried: no faster than the shifted-view product.)
  */
 final class ChannelLaneConv {
@@ -330,8 +332,8 @@ final class ChannelLaneConv {
     /**
      * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, ld) transposed + bias, floor) for
      * channels [c0, c1): blocks of 16 positions × 16 channels transposed in registers
-     * ({@link LaneTranspose}; on other vector lengths, L positions of one channel per gather); the
-     * positions after the last whole block one by one.
+     * ({@link LaneTranspose}); the positions after the last whole block one by one, and every position
+     * on other vector lengths (no gathers: C2 has left them to their allocating Java fallback).
      */
     private static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
                                         boolean relu, float[] dst, int dstOff, int dstPlane) {
@@ -341,15 +343,6 @@ final class ChannelLaneConv {
             for (; p + L <= spatial; p += L) {
                 for (int o = c0; o < c1; o += L) {
                     LaneTranspose.block(acc, accOff + p * ld + o, ld, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
-                }
-            }
-        } else {
-            int[] stride = Scratch.get().gatherIndex(L);
-            for (int lane = 0; lane < L; lane++) stride[lane] = lane * ld;
-            for (; p + L <= spatial; p += L) {
-                for (int o = c0; o < c1; o++) {
-                    float bv = bias == null ? 0f : bias[bOff + o];
-                    FloatVector.fromArray(S, acc, accOff + p * ld + o, stride, 0).add(bv).max(floor).intoArray(dst, dstOff + o * dstPlane + p);
                 }
             }
         }

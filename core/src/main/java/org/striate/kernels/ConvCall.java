@@ -60,6 +60,11 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         // the channel-lane pass takes small maps a few samples at a time (ChannelLaneConv.group)
         group = pass == Pass.FORWARD_CHANNEL_LANES ? ChannelLaneConv.group(g) : 1;
         try {
+            // a pooled first layer with fewer samples than threads (batch 1): its rows over the threads
+            if (maxPool && pass == Pass.FORWARD_SHIFTED && batch < pool.threads() && SimdPooledConv.applies(g)) {
+                SimdPooledConv.byRows(pool, g, batch, src, weights, bias, bOff, relu, dst);
+                return;
+            }
             SimdConv.forSamples(pool, (batch + group - 1) / group, g.macs() * group, this);
         } finally {
             clear();

@@ -19,7 +19,6 @@ final class Scratch {
     private float[] flipped = new float[0];
     private float[] lanes = new float[0];
     private int[] convRows = new int[0];
-    private int[] gatherIndex = new int[0];
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
     private float[] sampleOut = new float[0];
@@ -45,8 +44,6 @@ final class Scratch {
     int[] rows(int n) { if (rows.length < n) rows = new int[n]; return rows; }
     /** Row starts of a convolution's shifted views, kept for a whole call. */
     int[] convRows(int n) { if (convRows.length < n) convRows = new int[n]; return convRows; }
-    /** Lane offsets of a gather (a stride times 0, 1, …), set by whoever takes it. */
-    int[] gatherIndex(int n) { if (gatherIndex.length < n) gatherIndex = new int[n]; return gatherIndex; }
     /** Per-lane partial sums of a weight gradient, folded once per call. */
     float[] lanes(int n) { if (lanes.length < n) lanes = new float[n]; return lanes; }
     /** Weights flipped and with channel axes swapped, for the input gradient. */

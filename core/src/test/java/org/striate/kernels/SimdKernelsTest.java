@@ -8,6 +8,7 @@ import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,11 +181,16 @@ class SimdKernelsTest {
         }
     }
 
-    /** A first layer's shapes (few taps, channels by fours): the pass that pools straight from split columns. */
+    /**
+     * A first layer's shapes (few taps, channels by fours): the pass that pools straight from split
+     * columns. With fewer samples than threads its pooled rows are split over the threads, and the
+     * result must equal one thread's to the bit.
+     */
     @Test
-    void fewTapConvolutionPoolsLikeScalar() {
+    void fewTapConvolutionPoolsLikeScalar() throws Exception {
         Random r = new Random(10);
-        int used = 0;
+        int used = 0, split = 0;
+        Kernels one = KernelProvider.simd(1);
         for (int t = 0; t < 1000; t++) {
             int inC = 1 + r.nextInt(3), k = 1 + r.nextInt(t % 4 == 0 ? 5 : 3), kW = t % 9 == 0 ? 1 + r.nextInt(3) : k;
             int inH = k + 1 + r.nextInt(t % 10 == 0 ? 40 : 15), inW = kW + 1 + r.nextInt(t % 10 == 1 ? 45 : 17);
@@ -201,8 +207,16 @@ class SimdKernelsTest {
             simd.conv2dForwardReluMaxPool(g, batch, x, w, 2, withBias ? w : null, 2 + g.weightSize(), pa);
             close(pe, pa, pooled, inC * k * kW, "few-tap conv + relu + max pool " + g + " batch " + batch);
             for (int i = pooled; i < pa.length; i++) assertEquals(after[i], pa[i], "few-tap conv + pool wrote past its output at " + i + ": " + g);
+            if (batch < 3 && g.outH() >= 4) {
+                split++;
+                float[] p1 = new float[pooled];
+                one.conv2dForwardReluMaxPool(g, batch, x, w, 2, withBias ? w : null, 2 + g.weightSize(), p1);
+                assertArrayEquals(p1, Arrays.copyOf(pa, pooled), "rows split over threads changed the output: " + g + " batch " + batch);
+            }
         }
+        if (one instanceof AutoCloseable c) c.close();
         assertTrue(used >= 1000 * 9 / 10, "only " + used + " shapes took the few-tap pass");
+        assertTrue(split >= 400, "only " + split + " shapes split their rows over the threads");
     }
 
     @Test
