@@ -3,10 +3,18 @@ package org.striate.bench;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,7 +87,43 @@ class SteadyStateAllocationTest {
                 return;
             }
         }
-        fail(figures + " (bound " + BOUND + ", " + ATTEMPTS + " attempts)");
+        fail(figures + " (bound " + BOUND + ", " + ATTEMPTS + " attempts); allocated at:" + whereAllocated(step));
+    }
+
+    /**
+     * The commonest stacks of the objects {@code step} allocates, from a flight recording of 100 steps:
+     * what failed can change with the JVM's compiled state (a Vector API operation C2 leaves to its Java
+     * fallback allocates), so the failing run itself says where.
+     */
+    private static String whereAllocated(Runnable step) {
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.ObjectAllocationSample").withStackTrace().with("throttle", "100000/s");
+            recording.enable("jdk.ObjectAllocationInNewTLAB").withStackTrace();
+            recording.enable("jdk.ObjectAllocationOutsideTLAB").withStackTrace();
+            recording.start();
+            for (int i = 0; i < 100; i++) step.run();
+            recording.stop();
+            Path file = Files.createTempFile("striate-allocations", ".jfr");
+            try {
+                recording.dump(file);
+                Map<String, Integer> stacks = new HashMap<>();
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                    if (e.getStackTrace() == null) continue;
+                    StringBuilder b = new StringBuilder(e.getClass("objectClass").getName());
+                    e.getStackTrace().getFrames().stream().limit(8).forEach(f ->
+                            b.append(" < ").append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName()).append(':').append(f.getLineNumber()));
+                    stacks.merge(b.toString(), 1, Integer::sum);
+                }
+                StringBuilder out = new StringBuilder();
+                stacks.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+                        .forEach(en -> out.append("\n  ").append(en.getValue()).append(" samples: ").append(en.getKey()));
+                return out.length() == 0 ? " (no samples)" : out.toString();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | RuntimeException e) {
+            return " (no recording: " + e + ")";
+        }
     }
 
     /** Bytes allocated by this thread and the pool's workers while {@code step} runs {@code times} times. */
