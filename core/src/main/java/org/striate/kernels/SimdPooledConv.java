@@ -28,7 +28,7 @@ final class SimdPooledConv {
 
     static boolean applies(ConvGeometry g) {
         return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
-                && g.inC() * g.kH() * g.kW() <= MAX_TAPS && g.outC() % 4 == 0 && g.outH() >= 2 && g.outW() >= 2;
+                && g.inC() * g.kH() * g.kW() <= MAX_TAPS && g.outC() % 2 == 0 && g.outH() >= 2 && g.outW() >= 2;
     }
 
     /**
@@ -110,10 +110,11 @@ final class SimdPooledConv {
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         if (!SimdGemm.LARGE_TILE) {
-            pairs(g, i0, i1, k, evens, odds, split, rs, ap, bias, bOff, floor, dst, dstOff, tile);
+            pairs(g, 0, i0, i1, k, evens, odds, split, rs, ap, bias, bOff, floor, dst, dstOff, tile);
             return;
         }
-        for (int o = 0; o < g.outC(); o += 4) {
+        int o = 0;
+        for (; o + 4 <= g.outC(); o += 4) {
             int w0 = (o - o % MR) * k + o % MR;
             float b0 = bias == null ? 0f : bias[bOff + o], b1 = bias == null ? 0f : bias[bOff + o + 1];
             float b2 = bias == null ? 0f : bias[bOff + o + 2], b3 = bias == null ? 0f : bias[bOff + o + 3];
@@ -128,16 +129,18 @@ final class SimdPooledConv {
                 }
             }
         }
+        if (o < g.outC()) pairs(g, o, i0, i1, k, evens, odds, split, rs, ap, bias, bOff, floor, dst, dstOff, tile);  // channels by twos (LeNet's 6)
     }
 
     /**
-     * The same two channels at a time, for machines with 16 vector registers: four channels' 16 sums and
-     * four loads of input need 21, and C2 then keeps sums on the stack.
+     * The same two channels at a time, from channel o0: on machines with 16 vector registers (four
+     * channels' 16 sums and four loads of input need 21, and C2 then keeps sums on the stack), and for
+     * the last two of a channel count that is not a multiple of four.
      */
-    private static void pairs(ConvGeometry g, int i0, int i1, int k, int[] evens, int[] odds, float[] split, int rs, float[] ap,
+    private static void pairs(ConvGeometry g, int o0, int i0, int i1, int k, int[] evens, int[] odds, float[] split, int rs, float[] ap,
                               float[] bias, int bOff, float floor, float[] dst, int dstOff, float[] tile) {
         int ph = g.outH() / 2, pw = g.outW() / 2, plane = ph * pw;
-        for (int o = 0; o < g.outC(); o += 2) {
+        for (int o = o0; o < g.outC(); o += 2) {
             int w0 = (o - o % MR) * k + o % MR;
             float b0 = bias == null ? 0f : bias[bOff + o], b1 = bias == null ? 0f : bias[bOff + o + 1];
             for (int i = i0; i < i1; i++) {

@@ -182,7 +182,7 @@ class SimdKernelsTest {
     }
 
     /**
-     * A first layer's shapes (few taps, channels by fours): the pass that pools straight from split
+     * A first layer's shapes (few taps, channels by twos: LeNet's 6 too): the pass that pools straight from split
      * columns. With fewer samples than threads its pooled rows are split over the threads, and the
      * result must equal one thread's to the bit.
      */
@@ -194,7 +194,7 @@ class SimdKernelsTest {
         for (int t = 0; t < 1000; t++) {
             int inC = 1 + r.nextInt(3), k = 1 + r.nextInt(t % 4 == 0 ? 5 : 3), kW = t % 9 == 0 ? 1 + r.nextInt(3) : k;
             int inH = k + 1 + r.nextInt(t % 10 == 0 ? 40 : 15), inW = kW + 1 + r.nextInt(t % 10 == 1 ? 45 : 17);
-            int pad = r.nextInt(Math.min(k, kW) / 2 + 1), outC = 4 * (1 + r.nextInt(t % 20 == 0 ? 16 : 5));
+            int pad = r.nextInt(Math.min(k, kW) / 2 + 1), outC = 2 * (1 + r.nextInt(t % 20 == 0 ? 32 : 10));
             ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, k, kW, 1, 1, pad, pad, 1, 1, 1);
             if (!SimdPooledConv.applies(g)) continue;
             used++;
