@@ -225,5 +225,4 @@ final class SimdChannels {
         }
         for (; i < len; i++) dx[off + i] = a * dy[off + i] + (b * (x[off + i] - m) + d);
     }
-
 }
