@@ -21,11 +21,13 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
 
     private Pass pass;
     private ConvGeometry g;
-    private float[] src, weights, bias, dst, dy;
+    private float[] src, weights, bias, dst, dy, pooledY;
+    private int[] arg;
     private float[][] partials;
     private int per, bOff, batch, group;
     private boolean relu, channelLanes, maxPool;
     private final Map<ConvGeometry, ConvGeometry> fulls = new IdentityHashMap<>();
+    private final Map<ConvGeometry, PoolGeometry> halves = new IdentityHashMap<>();
 
     static ConvCall mine() { return MINE.get(); }
 
@@ -139,6 +141,13 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         params(pool, g, batch, x, dy, partials, false);
     }
 
+    /** {@link #params} from the gradient of a ReLU and 2×2 max pool after the convolution (see {@link SimdConv#paramsSample}). */
+    void paramsMaxPooled(Parallel pool, ConvGeometry g, int batch, float[] x, float[] dy, float[] pooledY, int[] arg, float[][] partials) {
+        this.pooledY = pooledY;
+        this.arg = arg;
+        params(pool, g, batch, x, dy, partials, false);
+    }
+
     @Override
     public void run(int part, int from, int to) {
         float[] sum = partials[part];
@@ -157,7 +166,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
             Arrays.fill(lanes, 0, ws * L, 0f);
         }
         for (int n = from; n < to; n++) {
-            if (unit) SimdConv.paramsSample(g, n, src, dy, sum, lanes);
+            if (unit) SimdConv.paramsSample(g, n, src, dy, pooledY, arg, sum, lanes);
             else Im2colConv.paramsSample(g, n, src, dy, sum);
         }
         if (dots) SimdDot.foldLanes(lanes, ws, sum, 0);
@@ -178,8 +187,20 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         return f;
     }
 
+    /** The 2×2, stride-2 max pool over {@code g}'s output, made once per layer's geometry like {@link #full}. */
+    PoolGeometry halved(ConvGeometry g) {
+        PoolGeometry p = halves.get(g);
+        if (p == null) {
+            if (halves.size() >= 256) halves.clear();
+            p = new PoolGeometry(PoolGeometry.Kind.MAX, g.outC(), g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, false);
+            halves.put(g, p);
+        }
+        return p;
+    }
+
     private void clear() {
-        src = weights = bias = dst = dy = null;
+        src = weights = bias = dst = dy = pooledY = null;
+        arg = null;
         partials = null;
         g = null;
     }

@@ -38,6 +38,25 @@ public interface Kernels {
      */
     void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
 
+    /**
+     * Training's conv2dForwardReluMaxPool: y as that writes it, and arg (like y) the flat index, within
+     * its sample and channel plane of the full-size output, of each window's winner: the first of the
+     * four in window order whose max(conv + bias, 0) is the largest, as pool2dForward picks it over
+     * that output. The full-size output itself is not kept; {@link #conv2dBackwardParamsMaxPooled}
+     * works from y and arg. Where the four values differ by a rounding only, an implementation may pick
+     * another of them.
+     */
+    void conv2dForwardReluMaxPoolArg(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
+                                     float[] y, int[] arg);
+
+    /**
+     * The parameter gradient of conv2dForwardReluMaxPoolArg's pass from the gradient of its pooled
+     * output: conv2dBackwardParams of the full-size gradient that is dy at each window's winner (arg)
+     * where y > 0 (the ReLU's mask: a winner's rectified value is y) and zero elsewhere.
+     */
+    void conv2dBackwardParamsMaxPooled(ConvGeometry g, int batch, float[] x, float[] dy, float[] y, int[] arg,
+                                       float[] dw, int dwOff, float[] dbias, int dbOff);
+
     /** dx (N, inC, inH, inW) writes = the gradient of the convolution with respect to its input. */
     void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx);
 

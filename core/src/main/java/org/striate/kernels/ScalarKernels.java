@@ -97,6 +97,46 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void conv2dForwardReluMaxPoolArg(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
+                                            float[] y, int[] arg) {
+        int ph = g.outH() / 2, pw = g.outW() / 2, ow = g.outW();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                for (int i = 0; i < ph; i++) {
+                    for (int j = 0; j < pw; j++) {
+                        float best = 0f;
+                        int at = -1;
+                        for (int q = 0; q < 4; q++) {  // window order; the first largest wins
+                            int r = 2 * i + q / 2, c = 2 * j + q % 2;
+                            float v = Math.max(convAt(g, n, o, r, c, x, w, wOff, bias, bOff), 0f);
+                            if (at < 0 || v > best) { best = v; at = r * ow + c; }
+                        }
+                        int yi = ((n * g.outC() + o) * ph + i) * pw + j;
+                        y[yi] = best;
+                        arg[yi] = at;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conv2dBackwardParamsMaxPooled(ConvGeometry g, int batch, float[] x, float[] dy, float[] y, int[] arg,
+                                              float[] dw, int dwOff, float[] dbias, int dbOff) {
+        int pooled = (g.outH() / 2) * (g.outW() / 2), ow = g.outW();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < g.outC(); o++) {
+                for (int p = 0; p < pooled; p++) {
+                    int yi = (n * g.outC() + o) * pooled + p;
+                    if (!(y[yi] > 0)) continue;  // the ReLU passed nothing back here
+                    if (dbias != null) dbias[dbOff + o] += dy[yi];
+                    accumulateWindow(g, n, o, arg[yi] / ow, arg[yi] % ow, dy[yi], x, dw, dwOff);
+                }
+            }
+        }
+    }
+
+    @Override
     public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
         int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
         Arrays.fill(dx, 0, batch * g.inSize(), 0f);
@@ -124,28 +164,32 @@ public class ScalarKernels implements Kernels, AutoCloseable {
         }
     }
 
+    /** dw of output channel o accumulates d times each tap's input under output (i, j) of sample n. */
+    private static void accumulateWindow(ConvGeometry g, int n, int o, int i, int j, float d, float[] x, float[] dw, int dwOff) {
+        int cg = g.inPerGroup(), c0 = (o / g.outPerGroup()) * cg;
+        for (int c = 0; c < cg; c++) {
+            for (int l = 0; l < g.kH(); l++) {
+                int r = i * g.strideH() - g.padH() + l * g.dilH();
+                if (r < 0 || r >= g.inH()) continue;
+                for (int m = 0; m < g.kW(); m++) {
+                    int col = j * g.strideW() - g.padW() + m * g.dilW();
+                    if (col < 0 || col >= g.inW()) continue;
+                    dw[dwOff + ((o * cg + c) * g.kH() + l) * g.kW() + m] += d * x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col];
+                }
+            }
+        }
+    }
+
     @Override
     public void conv2dBackwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        int oh = g.outH(), ow = g.outW(), cg = g.inPerGroup(), og = g.outPerGroup();
+        int oh = g.outH(), ow = g.outW();
         for (int n = 0; n < batch; n++) {
             for (int o = 0; o < g.outC(); o++) {
-                int c0 = (o / og) * cg;
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         float d = dy[((n * g.outC() + o) * oh + i) * ow + j];
                         if (dbias != null) dbias[dbOff + o] += d;
-                        for (int c = 0; c < cg; c++) {
-                            for (int l = 0; l < g.kH(); l++) {
-                                int r = i * g.strideH() - g.padH() + l * g.dilH();
-                                if (r < 0 || r >= g.inH()) continue;
-                                for (int m = 0; m < g.kW(); m++) {
-                                    int col = j * g.strideW() - g.padW() + m * g.dilW();
-                                    if (col < 0 || col >= g.inW()) continue;
-                                    dw[dwOff + ((o * cg + c) * g.kH() + l) * g.kW() + m]
-                                            += d * x[((n * g.inC() + c0 + c) * g.inH() + r) * g.inW() + col];
-                                }
-                            }
-                        }
+                        accumulateWindow(g, n, o, i, j, d, x, dw, dwOff);
                     }
                 }
             }

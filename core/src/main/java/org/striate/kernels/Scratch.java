@@ -21,6 +21,8 @@ final class Scratch {
     private int[] convRows = new int[0];
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
+    private int[] poolIndices = new int[0];
+    private float[] unpooled = new float[0];
     private float[] sampleOut = new float[0];
     private float[] poolRow = new float[0];
     private float[] localPadded = new float[0];
@@ -84,6 +86,15 @@ final class Scratch {
 
     /** The last cells of a max-pool input, copied so that whole vectors can be read. */
     float[] poolEdge(int n) { if (poolEdge.length < n) poolEdge = new float[n]; return poolEdge; }
+
+    /** A vector of pool winners' indices on its way to a part row of the output. */
+    int[] poolIndices(int n) { if (poolIndices.length < n) poolIndices = new int[n]; return poolIndices; }
+
+    /**
+     * A whole batch's full-size convolution output or its gradient, for a training pass fused with the
+     * pool after it that takes the unfused route (a convolution other than a first layer's).
+     */
+    float[] unpooled(int n) { if (unpooled.length < n) unpooled = new float[n]; return unpooled; }
 
     /** A locally connected call's zero-bordered batch (its input, or its input gradient being summed). */
     float[] localPadded(int n) { if (localPadded.length < n) localPadded = new float[n]; return localPadded; }

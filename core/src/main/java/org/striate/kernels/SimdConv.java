@@ -245,6 +245,24 @@ final class SimdConv {
      */
     static final int DOT_BELOW = 32;
 
+    /** Whether {@link #backwardParams} goes sample by sample over shifted views ({@link #paramsSample}). */
+    static boolean paramsBySample(ConvGeometry g, int batch) {
+        return !WinogradConv.pays(g, batch) && !ChannelLaneConv.applies(g) && unitStride(g);
+    }
+
+    /**
+     * {@link Kernels#conv2dBackwardParamsMaxPooled} where {@link #paramsBySample} holds: each sample's
+     * gradient is spread from the pooled one into the buffer the product reads, so the batch's
+     * full-size gradient is never written.
+     */
+    static void backwardParamsMaxPooled(ConvGeometry g, int batch, float[] x, float[] dy, float[] y, int[] arg,
+                                        float[] dw, int dwOff, float[] dbias, int dbOff, Parallel pool) {
+        int ws = g.weightSize();
+        float[][] acc = Scratch.get().partials(pool.threads(), ws + g.outC());
+        ConvCall.mine().paramsMaxPooled(pool, g, batch, x, dy, y, arg, acc);
+        addParts(g, batch, acc, dw, dwOff, dbias, dbOff, pool);
+    }
+
     static void backwardParams(ConvGeometry g, int batch, float[] x, float[] dy, float[] dw, int dwOff, float[] dbias, int dbOff,
                                Parallel pool) {
         if (WinogradConv.pays(g, batch)) {
@@ -258,6 +276,12 @@ final class SimdConv {
         int ws = g.weightSize();
         float[][] acc = Scratch.get().partials(pool.threads(), ws + g.outC());
         ConvCall.mine().params(pool, g, batch, x, dy, acc);
+        addParts(g, batch, acc, dw, dwOff, dbias, dbOff, pool);
+    }
+
+    /** Adds the parts' weight (then bias) gradients into dw and dbias, in part order. */
+    private static void addParts(ConvGeometry g, int batch, float[][] acc, float[] dw, int dwOff, float[] dbias, int dbOff, Parallel pool) {
+        int ws = g.weightSize();
         for (int part = 0; part < pool.threads(); part++) {
             if (Parallel.split(batch, pool.threads(), part) == Parallel.split(batch, pool.threads(), part + 1)) continue;
             SimdKernels.addInto(dw, dwOff, acc[part], 0, ws);
@@ -265,13 +289,17 @@ final class SimdConv {
         }
     }
 
-    /** sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width × shifted views. */
     /** Weight gradient as dot products (few filters or few taps per group) rather than a GEMM. */
     static boolean useDots(ConvGeometry g) {
         return g.outPerGroup() < DOT_BELOW || g.inPerGroup() * g.kH() * g.kW() < DOT_BELOW;
     }
 
-    static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] sum, float[] lanes) {
+    /**
+     * sum (weights, then biases) accumulates sample n's gradient: dy spread over the padded width ×
+     * shifted views. With {@code arg}, dy is the gradient of the ReLU and 2×2 max pool after the
+     * convolution ({@link Kernels#conv2dBackwardParamsMaxPooled}), spread from each window's winner.
+     */
+    static void paramsSample(ConvGeometry g, int n, float[] x, float[] dy, float[] pooledY, int[] arg, float[] sum, float[] lanes) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), kg = cg * g.kH() * g.kW();
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), ext = oh * wp, spatial = oh * ow;
@@ -281,7 +309,8 @@ final class SimdConv {
         int ld = SimdGemm.roundUp(ext, L);
         float[] dyExt = s.ext(g.outC() * ld);
         int dyOff = n * g.outSize();
-        for (int o = 0; o < g.outC(); o++) {
+        if (arg != null) SimdPool.spreadToWinners(g, n, dy, pooledY, arg, wp, ld, dyExt, sum);
+        for (int o = 0; o < g.outC() && arg == null; o++) {
             for (int i = 0; i < oh; i++) {
                 int to = o * ld + i * wp;
                 System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);

@@ -68,6 +68,39 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, true, pool);
     }
 
+    /**
+     * A first layer's few taps take {@link SimdPooledConv}'s pass; other convolutions write their
+     * full-size output to a buffer of the calling thread's and pool it as an unfused pair would.
+     */
+    @Override
+    public void conv2dForwardReluMaxPoolArg(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
+                                            float[] y, int[] arg) {
+        if (SimdPooledConv.applies(g)) {
+            SimdPooledConv.training(pool, g, batch, x, w, wOff, bias, bOff, y, arg);
+            return;
+        }
+        float[] full = Scratch.get().unpooled(batch * g.outSize());
+        conv2dForwardRelu(g, batch, x, w, wOff, bias, bOff, full);
+        pool2dForward(ConvCall.mine().halved(g), batch, full, y, arg);
+    }
+
+    /**
+     * Where the weight gradient goes sample by sample over shifted views, each sample's gradient is
+     * spread from the pooled one straight into the buffer the product reads; otherwise the full-size
+     * gradient goes through a buffer of the calling thread's.
+     */
+    @Override
+    public void conv2dBackwardParamsMaxPooled(ConvGeometry g, int batch, float[] x, float[] dy, float[] y, int[] arg,
+                                              float[] dw, int dwOff, float[] dbias, int dbOff) {
+        if (SimdConv.paramsBySample(g, batch)) {
+            SimdConv.backwardParamsMaxPooled(g, batch, x, dy, y, arg, dw, dwOff, dbias, dbOff, pool);
+            return;
+        }
+        float[] full = Scratch.get().unpooled(batch * g.outSize());
+        Pooling.unpoolRelu(batch * g.outC(), g.outH() * g.outW(), (g.outH() / 2) * (g.outW() / 2), dy, y, arg, full);
+        conv2dBackwardParams(g, batch, x, full, dw, dwOff, dbias, dbOff);
+    }
+
     @Override
     public void conv2dBackwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx) {
         SimdConv.backwardInput(g, batch, dy, w, wOff, dx, pool);

@@ -20,6 +20,9 @@ final class SimdPool {
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
+    /** Interleave two vectors' lanes: the first half of each (ZIP_LOW), then the second (ZIP_HIGH). */
+    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromOp(S, i -> i % 2 == 0 ? i / 2 : L + i / 2);
+    private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromOp(S, i -> i % 2 == 0 ? L / 2 + i / 2 : L + L / 2 + i / 2);
 
     private SimdPool() {}
 
@@ -199,6 +202,53 @@ final class SimdPool {
                 }
             }
             System.arraycopy(part, 0, y, out + o, Math.min(L, ow - o));
+        }
+    }
+
+    /**
+     * dyExt (outC blocks of ld floats, each oh rows of wp) writes sample n's full-size gradient of a
+     * ReLU and the 2×2 max pool after it, from the pooled gradient: dy at each window's winner (arg)
+     * where the pooled value y is positive, zero elsewhere; sum's biases (after the weightSize weights)
+     * accumulate the same values. For L windows at a time, each of the four cells takes its value where
+     * it won, and the two rows are written whole, the left and right cells' lanes interleaved: a
+     * scattered store per window, half of them behind a mispredicted branch, took as long as the
+     * weight gradient's products.
+     */
+    static void spreadToWinners(ConvGeometry g, int n, float[] dy, float[] y, int[] arg, int wp, int ld, float[] dyExt, float[] sum) {
+        int ow = g.outW(), ph = g.outH() / 2, pw = ow / 2, ws = g.weightSize();
+        FloatVector zero = FloatVector.zero(S);
+        for (int o = 0; o < g.outC(); o++) {
+            Arrays.fill(dyExt, o * ld, (o + 1) * ld, 0f);
+            int p0 = (n * g.outC() + o) * ph * pw;
+            FloatVector vectorBias = zero;
+            float bias = 0f;
+            for (int i = 0; i < ph; i++) {
+                int p = p0 + i * pw, top = o * ld + 2 * i * wp, j = 0;
+                for (; j + L <= pw; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, dy, p + j).blend(zero, FloatVector.fromArray(S, y, p + j).compare(VectorOperators.GT, 0f).not());
+                    IntVector d = IntVector.fromArray(I, arg, p + j).sub(TWICE_IOTA.add(2 * (i * ow + j)));
+                    FloatVector left = zero.blend(v, d.compare(VectorOperators.EQ, 0).cast(S));
+                    FloatVector right = zero.blend(v, d.compare(VectorOperators.EQ, 1).cast(S));
+                    left.rearrange(ZIP_LOW, right).intoArray(dyExt, top + 2 * j);
+                    left.rearrange(ZIP_HIGH, right).intoArray(dyExt, top + 2 * j + L);
+                    left = zero.blend(v, d.compare(VectorOperators.EQ, ow).cast(S));
+                    right = zero.blend(v, d.compare(VectorOperators.EQ, ow + 1).cast(S));
+                    left.rearrange(ZIP_LOW, right).intoArray(dyExt, top + wp + 2 * j);
+                    left.rearrange(ZIP_HIGH, right).intoArray(dyExt, top + wp + 2 * j + L);
+                    vectorBias = vectorBias.add(v);
+                }
+                for (; j < pw; j++) {
+                    // the row's last windows one at a time, without branches: keep is all ones where the
+                    // pooled value's bits are those of a float above zero (neither sign bit nor all zeros;
+                    // −0 is masked too), down is 1 where the winner's offset is ow or more (the row below)
+                    int bits = Float.floatToRawIntBits(y[p + j]), keep = ~((bits - 1) | bits) >> 31;
+                    int d = arg[p + j] - 2 * (i * ow + j), down = (ow - 1 - d) >>> 31;
+                    float v = Float.intBitsToFloat(Float.floatToRawIntBits(dy[p + j]) & keep);
+                    dyExt[top + down * wp + 2 * j + d - down * ow] = v;
+                    bias += v;
+                }
+            }
+            sum[ws + o] += bias + vectorBias.reduceLanes(VectorOperators.ADD);
         }
     }
 }

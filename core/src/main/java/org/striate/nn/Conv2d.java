@@ -178,9 +178,10 @@ public class Conv2d extends Layer {
     }
 
     /**
-     * Three in one pass: Conv2d → ReLU → 2×2 max pool at inference (the full-size output never
-     * reaches memory a batch at a time), and Conv2d → BatchNorm2d → ReLU (folded, then rectified as
-     * written). Training runs the three forwards in turn: the backward needs what each keeps.
+     * Three in one pass: Conv2d → ReLU → 2×2 max pool (the full-size output never reaches memory a
+     * batch at a time; training keeps each window's winner), and Conv2d → BatchNorm2d → ReLU at
+     * inference (folded, then rectified as written; training runs the three forwards in turn, as the
+     * batch statistics need the convolution's whole output).
      */
     @Override
     public boolean fusesForwardWith(Layer next, Layer after) {
@@ -191,15 +192,36 @@ public class Conv2d extends Layer {
 
     @Override
     public Tensor forwardFused(Layer next, Layer after, Tensor x, boolean training) {
-        if (training) return after.forward(forwardFused(next, x, true), true);
+        if (training && !(next instanceof ReLU)) return after.forward(forwardFused(next, x, true), true);
         checkInput(x);
         this.x = x;
         if (next instanceof ReLU) {
-            Tensor out = ((Pool2d) after).outputFor(x.batch());
-            Kernels.get().conv2dForwardReluMaxPool(g, x.batch(), x.data, params, offset, bias ? params : null, offset + g.weightSize(), out.data);
+            Pool2d pool = (Pool2d) after;
+            Tensor out = pool.outputFor(x.batch());
+            float[] b = bias ? params : null;
+            int bOff = offset + g.weightSize();
+            if (training) Kernels.get().conv2dForwardReluMaxPoolArg(g, x.batch(), x.data, params, offset, b, bOff, out.data, pool.winnersFor(out.size()));
+            else Kernels.get().conv2dForwardReluMaxPool(g, x.batch(), x.data, params, offset, b, bOff, out.data);
             return out;
         }
         return forwardFolded((BatchNorm2d) next, x, true);
+    }
+
+    /** Conv2d → ReLU → 2×2 max pool trains as one pass (see {@link #forwardFused(Layer, Layer, Tensor, boolean)}). */
+    @Override
+    public boolean fusesTrainingWith(Layer next, Layer after) { return next.getClass() == ReLU.class; }
+
+    /**
+     * The weight gradient straight from the pooled gradient and the winners; an input gradient, when
+     * one is needed, from the full-size gradient that the pool's backward writes.
+     */
+    @Override
+    public Tensor backwardFused(Layer next, Layer after, Tensor dy) {
+        Pool2d pool = (Pool2d) after;
+        if (inputGradientNeeded()) return backward(pool.backwardThroughPooledRelu(dy));
+        Kernels.get().conv2dBackwardParamsMaxPooled(g, dy.batch(), x.data, dy.data, pool.lastOutput().data, pool.winners(),
+                grads, offset, bias ? grads : null, offset + g.weightSize());
+        return null;
     }
 
     /**

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Which nodes of a {@link Graph} run as one pass with their readers, as the layers say
  * ({@link Layer#fusesForwardWith}, {@link Layer#fusesBackwardWith}): a node pairs with its only reader,
- * and a forward pair may take that reader's only reader in too (Conv2d → ReLU → 2×2 max pool).
+ * and a forward pair may take that reader's only reader in too (Conv2d → ReLU → 2×2 max pool). Such a
+ * triple may also train as one pass ({@link Layer#fusesTrainingWith}): its backward is then one call too.
  */
 final class Fusions {
     /** forwardInto[i] = j when node i runs fused with its only reader j (or, with forwardVia, that reader's reader), else −1. */
@@ -14,6 +15,8 @@ final class Fusions {
     final int[] forwardVia;
     /** backwardInto[j] = i when node j's backward runs fused with that of its input i, else −1. */
     final int[] backwardInto;
+    /** backwardFrom[k] = i when node k's backward is that of the triple i → forwardVia[i] → k, one call of i's layer, else −1. */
+    final int[] backwardFrom;
     /** Nodes whose pass another node's runs. */
     final boolean[] skipForward, skipBackward;
 
@@ -22,11 +25,13 @@ final class Fusions {
         forwardInto = new int[n];
         forwardVia = new int[n];
         backwardInto = new int[n];
+        backwardFrom = new int[n];
         skipForward = new boolean[n];
         skipBackward = new boolean[n];
         Arrays.fill(forwardInto, -1);
         Arrays.fill(forwardVia, -1);
         Arrays.fill(backwardInto, -1);
+        Arrays.fill(backwardFrom, -1);
         int out = nodes.length - 1;
         for (int j = 1; j < nodes.length; j++) {
             if (inputsOf[j].length != 1) continue;
@@ -51,6 +56,11 @@ final class Fusions {
                 forwardInto[i] = k;
                 forwardVia[i] = m;
                 skipForward[k] = true;
+                if (nodes[i].layer.fusesTrainingWith(nodes[m].layer, nodes[k].layer)) {
+                    backwardInto[k] = -1;  // the pair k → m is now part of the triple
+                    backwardFrom[k] = i;
+                    skipBackward[m] = skipBackward[i] = true;
+                }
             }
         }
     }

@@ -29,7 +29,7 @@ public class Graph {
     private final int[][] inputsOf;
     private final int[] consumers;
     /** The passes nodes share with their readers: see {@link Fusions}. */
-    private final int[] forwardInto, forwardVia, backwardInto;
+    private final int[] forwardInto, forwardVia, backwardInto, backwardFrom;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
@@ -78,6 +78,7 @@ public class Graph {
         forwardInto = fusions.forwardInto;
         forwardVia = fusions.forwardVia;
         backwardInto = fusions.backwardInto;
+        backwardFrom = fusions.backwardFrom;
         skipForward = fusions.skipForward;
         skipBackward = fusions.skipBackward;
         values = new Tensor[n];
@@ -250,8 +251,10 @@ public class Graph {
             if (skipBackward[i] || gradients[i] == null || need != null && !need[i]) continue;
             long t0 = clock == null ? 0 : System.nanoTime();
             Layer layer = nodes[i].layer;
-            int p = backwardInto[i];
-            if (p >= 0) {
+            int p = backwardInto[i], t = backwardFrom[i];
+            if (t >= 0) {
+                receive(inputsOf[t][0], nodes[t].layer.backwardFused(nodes[forwardVia[t]].layer, layer, gradients[i]));
+            } else if (p >= 0) {
                 receive(inputsOf[p][0], layer.backwardFused(nodes[p].layer, gradients[i]));
             } else if (inputsOf[i].length == 1) {
                 receive(inputsOf[i][0], layer.backward(gradients[i]));

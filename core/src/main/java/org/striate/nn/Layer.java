@@ -230,6 +230,20 @@ public abstract class Layer {
     }
 
     /**
+     * Whether this layer, {@code next} and {@code after}, when they run forward as one pass, also train
+     * as one: the training pass of {@link #forwardFused(Layer, Layer, Tensor, boolean)} then keeps only
+     * what {@link #backwardFused(Layer, Layer, Tensor)} reads (Conv2d → ReLU → 2×2 max pool keeps the
+     * pooled values and each window's winner, not the full-size output), and the model runs the three
+     * backwards as that one call. Asked only where {@link #fusesForwardWith(Layer, Layer)} holds.
+     */
+    public boolean fusesTrainingWith(Layer next, Layer after) { return false; }
+
+    /** The backward of {@code after}, {@code next} and this layer, in one pass; returns the gradient of this layer's input. */
+    public Tensor backwardFused(Layer next, Layer after, Tensor dy) {
+        throw new UnsupportedOperationException(type() + " does not train fused with " + next.type() + " and " + after.type());
+    }
+
+    /**
      * Whether this layer's backward can run as one pass with {@code previous}'s, when this layer reads
      * {@code previous}'s output alone (ReLU → pooling). The model then calls {@link #backwardFused}.
      */

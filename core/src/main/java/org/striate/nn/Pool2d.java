@@ -17,7 +17,7 @@ public abstract class Pool2d extends Layer {
     private int strideH, strideW, padH, padW;
     private boolean countPad;
     private PoolGeometry g;
-    private Tensor y, dx;
+    private Tensor y, dx, masked;
     private int[] arg = new int[0];
 
     protected Pool2d(PoolGeometry.Kind kind, int kH, int kW) {
@@ -116,10 +116,34 @@ public abstract class Pool2d extends Layer {
         return getClass() == MaxPool2d.class && kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
     }
 
-    /** This layer's output buffer for a batch, for a pass that computes its output in its place (inference). */
+    /** This layer's output buffer for a batch, for a pass that computes its output in its place. */
     Tensor outputFor(int batch) {
         y = reuse(y, batch, outputShape);
         return y;
+    }
+
+    /** The winners' indices for {@code size} outputs, for a training pass that pools in this layer's place. */
+    int[] winnersFor(int size) {
+        if (arg.length < size) arg = new int[size];
+        return arg;
+    }
+
+    /** The output and winners of the last training pass, this layer's own or one that pooled in its place. */
+    Tensor lastOutput() { return y; }
+    int[] winners() { return arg; }
+
+    /**
+     * The gradient of a ReLU and this max pool after it, from this layer's own output: the ReLU's mask
+     * at a winner is whether the pooled value is positive. For a training pass that pooled in this
+     * layer's place and kept no full-size output to mask with.
+     */
+    Tensor backwardThroughPooledRelu(Tensor dy) {
+        masked = reuse(masked, dy.batch(), outputShape);
+        Kernels k = Kernels.get();
+        k.reluBackward(dy.size(), y.data, dy.data, masked.data);
+        dx = reuse(dx, dy.batch(), inputShape);
+        k.pool2dBackward(g, dy.batch(), masked.data, arg, dx.data);
+        return dx;
     }
 
     /** ReLU → pooling runs backward as one pass (this package's own layers only). */

@@ -73,4 +73,56 @@ class SimdPooledConvTest {
         assertTrue(used >= 1000 * 9 / 10, "only " + used + " shapes took the few-tap pass");
         assertTrue(split >= 400, "only " + split + " shapes split their rows over the threads");
     }
+
+    /**
+     * Training's pass, forward with each window's winner and then the weight gradient from the pooled
+     * gradient, on first layers' shapes (the few-tap pass) and on others (stride 2, many channels,
+     * Winograd-sized) that take the full-size route. A winner may differ from the scalar one only where
+     * two of the window's values differ by a rounding: it must be a cell of its window whose value, in
+     * the scalar full-size output, is the pooled one.
+     */
+    @Test
+    void trainingPassKeepsWinnersAndGivesTheWeightGradientLikeScalar() {
+        Random r = new Random(11);
+        int fewTaps = 0, others = 0;
+        for (int t = 0; t < 1100; t++) {
+            boolean first = t % 5 != 0;
+            int inC = first ? 1 + r.nextInt(3) : 1 + r.nextInt(t % 3 == 0 ? 20 : 6), k = 1 + r.nextInt(t % 4 == 0 ? 5 : 3);
+            int kW = t % 9 == 0 ? 1 + r.nextInt(3) : k, stride = first || t % 2 == 0 ? 1 : 2;
+            int inH = k + 2 * stride + r.nextInt(t % 10 == 0 ? 30 : 14), inW = kW + 2 * stride + r.nextInt(t % 10 == 1 ? 33 : 15);
+            int pad = r.nextInt(Math.min(k, kW) / 2 + 1), outC = first ? 2 * (1 + r.nextInt(t % 20 == 0 ? 32 : 10)) : 1 + r.nextInt(t % 7 == 0 ? 40 : 9);
+            ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, k, kW, stride, stride, pad, pad, 1, 1, 1);
+            if (g.outH() < 2 || g.outW() < 2) continue;
+            if (SimdPooledConv.applies(g)) fewTaps++;
+            else others++;
+            int batch = 1 + r.nextInt(4), ow = g.outW(), pooledPlane = (g.outH() / 2) * (ow / 2), pooled = batch * outC * pooledPlane;
+            float[] x = random(r, batch * g.inSize()), w = random(r, 3 + g.weightSize() + outC);
+            float[] bias = r.nextBoolean() ? w : null;
+            String what = g + " batch " + batch;
+
+            float[] ye = new float[pooled], ya = new float[pooled], full = new float[batch * g.outSize()];
+            int[] ae = new int[pooled], aa = new int[pooled];
+            REF.conv2dForwardReluMaxPoolArg(g, batch, x, w, 3, bias, 3 + g.weightSize(), ye, ae);
+            simd.conv2dForwardReluMaxPoolArg(g, batch, x, w, 3, bias, 3 + g.weightSize(), ya, aa);
+            REF.conv2dForwardRelu(g, batch, x, w, 3, bias, 3 + g.weightSize(), full);
+            close(ye, ya, pooled, inC * k * kW, "pooled values of the training pass " + what);
+            for (int p = 0; p < pooled; p++) {
+                int plane = p / pooledPlane, i = p % pooledPlane / (ow / 2), j = p % pooledPlane % (ow / 2);
+                int d = aa[p] - 2 * (i * ow + j);
+                assertTrue(d == 0 || d == 1 || d == ow || d == ow + 1, "winner " + aa[p] + " outside window " + p + ": " + what);
+                float won = full[plane * g.outH() * ow + aa[p]];
+                assertEquals(ye[p], won, 1e-5 * (1 + inC * k * kW) * Math.max(1, Math.abs(ye[p])), "winner's value at " + p + ": " + what);
+            }
+
+            // the same winners and values into both, so that they route the gradient alike
+            float[] dy = random(r, pooled);
+            for (int p = 0; p < pooled; p += 7) ye[p] = -ye[p];  // some masked where the ReLU's output was positive
+            float[] ge = random(r, 2 + g.weightSize() + outC), ga = ge.clone();
+            REF.conv2dBackwardParamsMaxPooled(g, batch, x, dy, ye, ae, ge, 2, bias == null ? null : ge, 2 + g.weightSize());
+            simd.conv2dBackwardParamsMaxPooled(g, batch, x, dy, ye, ae, ga, 2, bias == null ? null : ga, 2 + g.weightSize());
+            close(ge, ga, ge.length, batch * pooledPlane, "weight gradient from the pooled gradient " + what);
+        }
+        assertTrue(fewTaps >= 700, "only " + fewTaps + " shapes took the few-tap pass");
+        assertTrue(others >= 150, "only " + others + " shapes took the full-size route");
+    }
 }

@@ -12,7 +12,10 @@ import org.striate.kernels.Kernels;
 import org.striate.kernels.ScalarKernels;
 import org.striate.tensor.Tensor;
 
-/** Graph runs Conv2d → ReLU and ReLU → pooling as single passes; the results must not change. */
+/**
+ * Graph runs Conv2d → ReLU, ReLU → pooling and Conv2d → ReLU → max pool (in training too) as single
+ * passes; the results must not change.
+ */
 class FusedPassesTest {
     private static final String SPEC = """
             input 2x12x10
@@ -67,6 +70,16 @@ class FusedPassesTest {
             for (int i = 0; i < x.size(); i++) assertEquals(d.data[i], dx[i], tolerance, "input gradient " + i);
             float[] g = plain.grads(), h = fused.grads();
             for (int i = 0; i < g.length; i++) assertEquals(g[i], h[i], tolerance * (1 + Math.abs(g[i])), "gradient " + i);
+
+            // a training step's backward needs no input gradient: the first Conv2d → ReLU → max pool
+            // then takes its weight gradient straight from the pooled gradient
+            fused.zeroGrad();
+            fused.forward(x, true);
+            fused.backwardParameters(dy);
+            h = fused.grads();
+            // the pooled pass sums the weight gradient in another order: within rounding, even on the scalar kernels
+            double rounding = Math.max(tolerance, 1e-6);
+            for (int i = 0; i < g.length; i++) assertEquals(g[i], h[i], rounding * (1 + Math.abs(g[i])), "training step's gradient " + i);
         }
     }
 }
