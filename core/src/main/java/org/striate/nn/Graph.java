@@ -262,7 +262,7 @@ public class Graph {
                 Tensor[] d = layer.backwardInputs(gradients[i]);
                 for (int k = 0; k < d.length; k++) receive(inputsOf[i][k], d[k]);
             }
-            if (clock != null) clock.add(i, true, System.nanoTime() - t0);
+            if (clock != null) clock.add(t >= 0 ? t : i, true, System.nanoTime() - t0);  // a fused triple counts as its first node
         }
         Tensor dx = gradients[0];
         Arrays.fill(gradients, null);
