@@ -94,6 +94,13 @@ public interface Kernels {
         reluBackward(batch * g.inSize(), reluOut, dx, dx);
     }
 
+    /**
+     * pool2dBackward of a 2×2, stride-2, unpadded max pool g that a ReLU feeds, masked by the pool's own
+     * output y: a winner's rectified value is y, so dx gets dy at a winner where y > 0. For a pass that
+     * pooled without keeping the full-size output ({@link #conv2dForwardReluMaxPoolArg}).
+     */
+    void pool2dBackwardPooledRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] y, float[] dx);
+
     /** y[i] = max(x[i], 0) for i < n. */
     void reluForward(int n, float[] x, float[] y);
 

@@ -62,19 +62,6 @@ final class Pooling {
     }
 
     /**
-     * full (planes × plane) writes the gradient of a ReLU and the 2×2 max pool after it, from the
-     * pooled gradient dy (planes × pooled) and the pass's pooled values y and winners arg: dy at each
-     * window's winner where y > 0, zero elsewhere. Windows do not overlap, so each cell hears at most one.
-     */
-    static void unpoolRelu(int planes, int plane, int pooled, float[] dy, float[] y, int[] arg, float[] full) {
-        Arrays.fill(full, 0, planes * plane, 0f);
-        for (int p = 0; p < planes; p++) {
-            int base = p * plane;
-            for (int yi = p * pooled; yi < (p + 1) * pooled; yi++) if (y[yi] > 0) full[base + arg[yi]] = dy[yi];
-        }
-    }
-
-    /**
      * dx of plane nc; with {@code reluOut} (the input of the pooling, a ReLU's output) cells where it
      * is ≤ 0 get no gradient, which is the ReLU's backward done in the same pass.
      */

@@ -285,6 +285,15 @@ public class ScalarKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void pool2dBackwardPooledRelu(PoolGeometry g, int batch, float[] dy, int[] arg, float[] y, float[] dx) {
+        int pooled = g.outH() * g.outW(), plane = g.inH() * g.inW();
+        Arrays.fill(dx, 0, batch * g.inSize(), 0f);
+        for (int nc = 0; nc < batch * g.channels(); nc++) {
+            for (int yi = nc * pooled; yi < (nc + 1) * pooled; yi++) if (y[yi] > 0) dx[nc * plane + arg[yi]] += dy[yi];
+        }
+    }
+
+    @Override
     public void pool2dBackward(PoolGeometry g, int batch, float[] dy, int[] arg, float[] dx) {
         int oh = g.outH(), ow = g.outW(), plane = g.inH() * g.inW();
         Arrays.fill(dx, 0, batch * g.inSize(), 0f);

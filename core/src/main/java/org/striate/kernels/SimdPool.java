@@ -207,48 +207,81 @@ final class SimdPool {
 
     /**
      * dyExt (outC blocks of ld floats, each oh rows of wp) writes sample n's full-size gradient of a
-     * ReLU and the 2×2 max pool after it, from the pooled gradient: dy at each window's winner (arg)
-     * where the pooled value y is positive, zero elsewhere; sum's biases (after the weightSize weights)
-     * accumulate the same values. For L windows at a time, each of the four cells takes its value where
-     * it won, and the two rows are written whole, the left and right cells' lanes interleaved: a
-     * scattered store per window, half of them behind a mispredicted branch, took as long as the
-     * weight gradient's products.
+     * ReLU and the 2×2 max pool after it, from the pooled gradient ({@link #spreadPlane}); sum's biases
+     * (after the weightSize weights) accumulate the values spread.
      */
     static void spreadToWinners(ConvGeometry g, int n, float[] dy, float[] y, int[] arg, int wp, int ld, float[] dyExt, float[] sum) {
-        int ow = g.outW(), ph = g.outH() / 2, pw = ow / 2, ws = g.weightSize();
-        FloatVector zero = FloatVector.zero(S);
+        int ph = g.outH() / 2, pw = g.outW() / 2;
         for (int o = 0; o < g.outC(); o++) {
-            Arrays.fill(dyExt, o * ld, (o + 1) * ld, 0f);
             int p0 = (n * g.outC() + o) * ph * pw;
-            FloatVector vectorBias = zero;
-            float bias = 0f;
-            for (int i = 0; i < ph; i++) {
-                int p = p0 + i * pw, top = o * ld + 2 * i * wp, j = 0;
-                for (; j + L <= pw; j += L) {
-                    FloatVector v = FloatVector.fromArray(S, dy, p + j).blend(zero, FloatVector.fromArray(S, y, p + j).compare(VectorOperators.GT, 0f).not());
-                    IntVector d = IntVector.fromArray(I, arg, p + j).sub(TWICE_IOTA.add(2 * (i * ow + j)));
-                    FloatVector left = zero.blend(v, d.compare(VectorOperators.EQ, 0).cast(S));
-                    FloatVector right = zero.blend(v, d.compare(VectorOperators.EQ, 1).cast(S));
-                    left.rearrange(ZIP_LOW, right).intoArray(dyExt, top + 2 * j);
-                    left.rearrange(ZIP_HIGH, right).intoArray(dyExt, top + 2 * j + L);
-                    left = zero.blend(v, d.compare(VectorOperators.EQ, ow).cast(S));
-                    right = zero.blend(v, d.compare(VectorOperators.EQ, ow + 1).cast(S));
-                    left.rearrange(ZIP_LOW, right).intoArray(dyExt, top + wp + 2 * j);
-                    left.rearrange(ZIP_HIGH, right).intoArray(dyExt, top + wp + 2 * j + L);
-                    vectorBias = vectorBias.add(v);
-                }
-                for (; j < pw; j++) {
-                    // the row's last windows one at a time, without branches: keep is all ones where the
-                    // pooled value's bits are those of a float above zero (neither sign bit nor all zeros;
-                    // −0 is masked too), down is 1 where the winner's offset is ow or more (the row below)
-                    int bits = Float.floatToRawIntBits(y[p + j]), keep = ~((bits - 1) | bits) >> 31;
-                    int d = arg[p + j] - 2 * (i * ow + j), down = (ow - 1 - d) >>> 31;
-                    float v = Float.intBitsToFloat(Float.floatToRawIntBits(dy[p + j]) & keep);
-                    dyExt[top + down * wp + 2 * j + d - down * ow] = v;
-                    bias += v;
-                }
+            Arrays.fill(dyExt, o * ld, (o + 1) * ld, 0f);
+            spreadPlane(dy, y, arg, p0, ph, pw, g.outW(), dyExt, o * ld, wp);
+            sum[g.weightSize() + o] += maskedSum(dy, y, p0, p0 + ph * pw);
+        }
+    }
+
+    /** Σ dy[i] over [from, to) where y[i] > 0: a plane's bias gradient, L values at a time (the pooled plane is contiguous). */
+    private static float maskedSum(float[] dy, float[] y, int from, int to) {
+        FloatVector zero = FloatVector.zero(S), total = zero;
+        int i = from;
+        for (; i + L <= to; i += L) {
+            total = total.add(FloatVector.fromArray(S, dy, i).blend(zero, FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f).not()));
+        }
+        float sum = total.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) if (y[i] > 0) sum += dy[i];
+        return sum;
+    }
+
+    /**
+     * Planes [from, to) of {@link Kernels#pool2dBackwardPooledRelu} for a 2×2, stride-2, unpadded max
+     * pool: each winner's own index, one window at a time without a branch (keep is all ones where the
+     * pooled value's bits are those of a float above zero: neither the sign bit nor all zeros).
+     */
+    static void unpoolPlanes(PoolGeometry g, int from, int to, float[] dy, float[] y, int[] arg, float[] dx) {
+        int plane = g.inH() * g.inW(), pooled = g.outH() * g.outW();
+        for (int nc = from; nc < to; nc++) {
+            int base = nc * plane;
+            Arrays.fill(dx, base, base + plane, 0f);
+            for (int p = nc * pooled; p < (nc + 1) * pooled; p++) {
+                int bits = Float.floatToRawIntBits(y[p]), keep = ~((bits - 1) | bits) >> 31;
+                dx[base + arg[p]] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[p]) & keep);
             }
-            sum[ws + o] += bias + vectorBias.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /**
+     * One plane of the gradient of a ReLU and the 2×2 max pool after it, into dst from dstOff (rows
+     * rowStride apart; the caller zeroes it first): dy at each window's winner (arg, a flat index in a
+     * plane ow wide) where the pooled value y is positive. ph × pw pooled values from p0. For L windows at a time, each of the four cells takes its value where it won, and the two
+     * rows are written whole, the left and right cells' lanes interleaved: a scattered store per window,
+     * half of them behind a mispredicted branch, took as long as the weight gradient's products.
+     */
+    private static void spreadPlane(float[] dy, float[] y, int[] arg, int p0, int ph, int pw, int ow, float[] dst, int dstOff,
+                                    int rowStride) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < ph; i++) {
+            int p = p0 + i * pw, top = dstOff + 2 * i * rowStride, j = 0;
+            for (; j + L <= pw; j += L) {
+                FloatVector v = FloatVector.fromArray(S, dy, p + j).blend(zero, FloatVector.fromArray(S, y, p + j).compare(VectorOperators.GT, 0f).not());
+                IntVector d = IntVector.fromArray(I, arg, p + j).sub(TWICE_IOTA.add(2 * (i * ow + j)));
+                FloatVector left = zero.blend(v, d.compare(VectorOperators.EQ, 0).cast(S));
+                FloatVector right = zero.blend(v, d.compare(VectorOperators.EQ, 1).cast(S));
+                left.rearrange(ZIP_LOW, right).intoArray(dst, top + 2 * j);
+                left.rearrange(ZIP_HIGH, right).intoArray(dst, top + 2 * j + L);
+                left = zero.blend(v, d.compare(VectorOperators.EQ, ow).cast(S));
+                right = zero.blend(v, d.compare(VectorOperators.EQ, ow + 1).cast(S));
+                left.rearrange(ZIP_LOW, right).intoArray(dst, top + rowStride + 2 * j);
+                left.rearrange(ZIP_HIGH, right).intoArray(dst, top + rowStride + 2 * j + L);
+            }
+            for (; j < pw; j++) {
+                // the row's last windows one at a time, without branches: keep is all ones where the
+                // pooled value's bits are those of a float above zero (neither sign bit nor all zeros;
+                // −0 is masked too), down is 1 where the winner's offset is ow or more (the row below)
+                int bits = Float.floatToRawIntBits(y[p + j]), keep = ~((bits - 1) | bits) >> 31;
+                float v = Float.intBitsToFloat(Float.floatToRawIntBits(dy[p + j]) & keep);
+                int d = arg[p + j] - 2 * (i * ow + j), down = (ow - 1 - d) >>> 31;
+                dst[top + down * rowStride + 2 * j + d - down * ow] = v;
+            }
         }
     }
 }

@@ -109,7 +109,8 @@ final class SplitJobs {
 
     /** Pooling forward or backward (with a ReLU's mask when reluOut is set) over planes [from, to). */
     static final class Pool implements Parallel.RangeTask {
-        boolean backward, max2x2, valuesOnly;
+        /** pooledMask: a backward masked by the pool's own output (reluOut), as pool2dBackwardPooledRelu. */
+        boolean backward, max2x2, valuesOnly, pooledMask;
         PoolGeometry g;
         float[] x, y, dy, reluOut, dx;
         int[] arg;
@@ -122,7 +123,9 @@ final class SplitJobs {
 
         @Override
         public void run(int part, int from, int to) {
-            if (backward) {
+            if (backward && pooledMask) {
+                SimdPool.unpoolPlanes(g, from, to, dy, reluOut, arg, dx);
+            } else if (backward) {
                 for (int nc = from; nc < to; nc++) Pooling.backwardPlane(g, nc, dy, arg, reluOut, dx);
             } else if (valuesOnly) {
                 SimdPool.maxValuesPlanes(g, from, to, x, y);

@@ -17,7 +17,7 @@ public abstract class Pool2d extends Layer {
     private int strideH, strideW, padH, padW;
     private boolean countPad;
     private PoolGeometry g;
-    private Tensor y, dx, masked;
+    private Tensor y, dx;
     private int[] arg = new int[0];
 
     protected Pool2d(PoolGeometry.Kind kind, int kH, int kW) {
@@ -138,11 +138,8 @@ public abstract class Pool2d extends Layer {
      * layer's place and kept no full-size output to mask with.
      */
     Tensor backwardThroughPooledRelu(Tensor dy) {
-        masked = reuse(masked, dy.batch(), outputShape);
-        Kernels k = Kernels.get();
-        k.reluBackward(dy.size(), y.data, dy.data, masked.data);
         dx = reuse(dx, dy.batch(), inputShape);
-        k.pool2dBackward(g, dy.batch(), masked.data, arg, dx.data);
+        Kernels.get().pool2dBackwardPooledRelu(g, dy.batch(), dy.data, arg, y.data, dx.data);
         return dx;
     }
 

@@ -125,4 +125,29 @@ class SimdPooledConvTest {
         assertTrue(fewTaps >= 700, "only " + fewTaps + " shapes took the few-tap pass");
         assertTrue(others >= 150, "only " + others + " shapes took the full-size route");
     }
+
+    /**
+     * The input gradient's route out of that pass: a 2×2 max pool's backward masked by its own output
+     * (the ReLU's mask at a winner), vectors of windows at a time, on odd and prime plane sizes, batches
+     * small enough to run on one thread and large enough to split over planes.
+     */
+    @Test
+    void poolBackwardMaskedByItsOutputEqualsScalar() {
+        Random r = new Random(12);
+        for (int t = 0; t < 1000; t++) {
+            int channels = 1 + r.nextInt(t % 10 == 0 ? 70 : 12), h = 2 + r.nextInt(t % 7 == 0 ? 60 : 20), w = 2 + r.nextInt(t % 5 == 0 ? 70 : 21);
+            int batch = 1 + r.nextInt(4);
+            PoolGeometry g = new PoolGeometry(PoolGeometry.Kind.MAX, channels, h, w, 2, 2, 2, 2, 0, 0);
+            float[] x = random(r, batch * g.inSize()), y = new float[batch * channels * g.outH() * g.outW()];
+            int[] arg = new int[y.length];
+            REF.pool2dForward(g, batch, x, y, arg);
+            for (int i = 0; i < y.length; i += 5) y[i] = -y[i];  // −0 where y was 0: masked too
+            float[] dy = random(r, y.length), de = random(r, batch * g.inSize() + 3), da = random(r, de.length), after = da.clone();
+            REF.pool2dBackwardPooledRelu(g, batch, dy, arg, y, de);
+            simd.pool2dBackwardPooledRelu(g, batch, dy, arg, y, da);
+            assertArrayEquals(Arrays.copyOf(de, batch * g.inSize()), Arrays.copyOf(da, batch * g.inSize()),
+                    "pooled-mask backward " + g + " batch " + batch);
+            for (int i = batch * g.inSize(); i < da.length; i++) assertEquals(after[i], da[i], "wrote past dx at " + i + ": " + g);
+        }
+    }
 }
