@@ -69,14 +69,19 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * A first layer's few taps take {@link SimdPooledConv}'s pass; other convolutions write their
-     * full-size output to a buffer of the calling thread's and pool it as an unfused pair would.
+     * A first layer's few taps take {@link SimdPooledConv}'s pass, a 3×3 layer of many channels
+     * Winograd's (its tiles are the windows); other convolutions write their full-size output to a
+     * buffer of the calling thread's and pool it as an unfused pair would.
      */
     @Override
     public void conv2dForwardReluMaxPoolArg(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                             float[] y, int[] arg) {
         if (SimdPooledConv.applies(g)) {
             SimdPooledConv.training(pool, g, batch, x, w, wOff, bias, bOff, y, arg);
+            return;
+        }
+        if (WinogradConv.pays(g, batch)) {
+            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, true, true, arg, pool);
             return;
         }
         float[] full = Scratch.get().unpooled(batch * g.outSize());

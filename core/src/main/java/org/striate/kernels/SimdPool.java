@@ -90,6 +90,34 @@ final class SimdPool {
         }
     }
 
+    /**
+     * arg[at …] (count windows) = each window's winner, from the four values a pass that pools its own
+     * output kept at sums[from …] (top-left, top-right, bottom-left, bottom-right, a vector each): the
+     * first in window order of the largest. The pass's bias and ReLU come after: adding the same b and
+     * rounding never reverse the order of two values (they can only make them equal, where either is a
+     * winner), and where the ReLU makes all four zero the pooled value is zero and the gradient goes
+     * nowhere. corner is the flat index of the first window's top-left cell, ow the full-size output's
+     * width. A whole vector is stored when the caller says its spill lands where it writes later, else
+     * count indices through {@code buffer}.
+     */
+    static void winners(float[] sums, int from, int corner, int ow, int[] arg, int at, int count, boolean whole, int[] buffer) {
+        FloatVector a = FloatVector.fromArray(S, sums, from), c = FloatVector.fromArray(S, sums, from + L);
+        FloatVector d = FloatVector.fromArray(S, sums, from + 2 * L), e = FloatVector.fromArray(S, sums, from + 3 * L);
+        FloatVector r = a.max(c).max(d.max(e));
+        IntVector top = TWICE_IOTA.add(corner), bottom = top.add(ow);
+        // from the last position back, so that the first equal one is the one left
+        IntVector won = bottom.add(1);
+        won = won.blend(bottom, d.compare(VectorOperators.EQ, r).cast(I));
+        won = won.blend(top.add(1), c.compare(VectorOperators.EQ, r).cast(I));
+        won = won.blend(top, a.compare(VectorOperators.EQ, r).cast(I));
+        if (whole) {
+            won.intoArray(arg, at);
+        } else {
+            won.intoArray(buffer, 0);
+            System.arraycopy(buffer, 0, arg, at, count);
+        }
+    }
+
     /** Floats of the row buffer {@link #max2x2} needs for outputs {@code pw} wide. */
     static int rowBuffer(int pw) { return 2 * SimdGemm.roundUp(pw, L) + L; }
 

@@ -2,8 +2,6 @@ package org.striate.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,8 +26,6 @@ final class SimdPooledConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
     private static final int MR = SimdGemm.MR;
-    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
-    private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
     /** Taps per output (input channels × kernel window) up to which this pass is used. */
     static final int MAX_TAPS = 32;
 
@@ -169,10 +165,10 @@ final class SimdPooledConv {
                     window4(k, evens, odds, split, 2 * i * rs + j0, rs, ap, w0, floor, b0, b1, b2, b3, dst, at, plane, count, tile, arg != null);
                     if (arg != null) {
                         int corner = 2 * (i * g.outW() + j0);
-                        winners(tile, 4 * L, corner, g.outW(), arg, at, count, wonAt);
-                        winners(tile, 8 * L, corner, g.outW(), arg, at + plane, count, wonAt);
-                        winners(tile, 12 * L, corner, g.outW(), arg, at + 2 * plane, count, wonAt);
-                        winners(tile, 16 * L, corner, g.outW(), arg, at + 3 * plane, count, wonAt);
+                        SimdPool.winners(tile, 4 * L, corner, g.outW(), arg, at, count, count == L, wonAt);
+                        SimdPool.winners(tile, 8 * L, corner, g.outW(), arg, at + plane, count, count == L, wonAt);
+                        SimdPool.winners(tile, 12 * L, corner, g.outW(), arg, at + 2 * plane, count, count == L, wonAt);
+                        SimdPool.winners(tile, 16 * L, corner, g.outW(), arg, at + 3 * plane, count, count == L, wonAt);
                     }
                 }
             }
@@ -198,8 +194,8 @@ final class SimdPooledConv {
                     window2(k, evens, odds, split, 2 * i * rs + j0, rs, ap, w0, floor, b0, b1, dst, at, plane, count, tile, arg != null);
                     if (arg != null) {
                         int corner = 2 * (i * g.outW() + j0);
-                        winners(tile, 4 * L, corner, g.outW(), arg, at, count, wonAt);
-                        winners(tile, 8 * L, corner, g.outW(), arg, at + plane, count, wonAt);
+                        SimdPool.winners(tile, 4 * L, corner, g.outW(), arg, at, count, count == L, wonAt);
+                        SimdPool.winners(tile, 8 * L, corner, g.outW(), arg, at + plane, count, count == L, wonAt);
                     }
                 }
             }
@@ -231,32 +227,6 @@ final class SimdPooledConv {
         } else {
             r0.intoArray(tile, 0); r1.intoArray(tile, L);
             for (int q = 0; q < 2; q++) System.arraycopy(tile, q * L, dst, at + q * plane, count);
-        }
-    }
-
-    /**
-     * arg[at …] (count windows) = each window's winner, from the sums a window pass kept at sums[from …]
-     * (top-left a, top-right c, bottom-left d, bottom-right e, a vector each): the first in window order
-     * of the largest. The bias and ReLU come after: adding the same b and rounding never reverse the
-     * order of two sums (they can only make them equal, where either is a winner), and where the ReLU
-     * makes all four zero the pooled value is zero and the gradient goes nowhere. corner is the flat
-     * index of the first window's top-left cell, ow the full-size output's width.
-     */
-    private static void winners(float[] sums, int from, int corner, int ow, int[] arg, int at, int count, int[] buffer) {
-        FloatVector a = FloatVector.fromArray(S, sums, from), c = FloatVector.fromArray(S, sums, from + L);
-        FloatVector d = FloatVector.fromArray(S, sums, from + 2 * L), e = FloatVector.fromArray(S, sums, from + 3 * L);
-        FloatVector r = a.max(c).max(d.max(e));
-        IntVector top = TWICE_IOTA.add(corner), bottom = top.add(ow);
-        // from the last position back, so that the first equal one is the one left
-        IntVector won = bottom.add(1);
-        won = won.blend(bottom, d.compare(VectorOperators.EQ, r).cast(I));
-        won = won.blend(top.add(1), c.compare(VectorOperators.EQ, r).cast(I));
-        won = won.blend(top, a.compare(VectorOperators.EQ, r).cast(I));
-        if (count == L) {
-            won.intoArray(arg, at);
-        } else {
-            won.intoArray(buffer, 0);
-            System.arraycopy(buffer, 0, arg, at, count);
         }
     }
 

@@ -73,20 +73,26 @@ final class WinogradConv {
      */
     static void forward(ConvGeometry g, int batch, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
                         boolean maxPool, Parallel pool) {
+        forward(g, batch, x, up, bias, bOff, y, relu, maxPool, null, pool);
+    }
+
+    /** With {@code arg} (training's pooled pass, {@link Kernels#conv2dForwardReluMaxPoolArg}), the pool's winners too. */
+    static void forward(ConvGeometry g, int batch, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
+                        boolean maxPool, int[] arg, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads(), rows = batch * ((g.outH() + 1) / 2);
         boolean byChannels = threads > 1 && (long) rows * ((g.outW() + 1) / 2) < (long) SPLIT_TILES * threads;
         int per = byChannels ? rows : chunkRows(g, batch, threads), chunks = (rows + per - 1) / per;
         if (threads == 1 || chunks == 1 && !byChannels) {
-            for (int c = 0; c < chunks; c++) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
+            for (int c = 0; c < chunks; c++) chunk(g, batch, c * per, per, 0, g.outC(), x, up, bias, bOff, y, relu, maxPool, arg);
             return;
         }
         Split split = SPLITS.get();
-        split.set(g, batch, chunks, per, byChannels, x, up, bias, bOff, y, relu, maxPool);
+        split.set(g, batch, chunks, per, byChannels, x, up, bias, bOff, y, relu, maxPool, arg);
         try {
             if (byChannels) pool.run((g.outC() + SimdGemm.MR - 1) / SimdGemm.MR, split);
             else pool.run(pool.threads(), split);
         } finally {
-            split.set(null, 0, 0, 0, false, null, null, null, 0, null, false, false);
+            split.set(null, 0, 0, 0, false, null, null, null, 0, null, false, false, null);
         }
     }
 
@@ -100,10 +106,11 @@ final class WinogradConv {
         ConvGeometry g;
         int batch, chunks, per, bOff;
         float[] x, up, bias, y;
+        int[] arg;
         boolean relu, maxPool, byChannels;
 
         void set(ConvGeometry g, int batch, int chunks, int per, boolean byChannels, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
-                 boolean maxPool) {
+                 boolean maxPool, int[] arg) {
             next.set(0);
             this.g = g;
             this.batch = batch;
@@ -117,15 +124,18 @@ final class WinogradConv {
             this.y = y;
             this.relu = relu;
             this.maxPool = maxPool;
+            this.arg = arg;
         }
 
         @Override
         public void run(int part, int from, int to) {
             if (byChannels) {
-                chunk(g, batch, 0, per, from * SimdGemm.MR, Math.min(g.outC(), to * SimdGemm.MR), x, up, bias, bOff, y, relu, maxPool);
+                chunk(g, batch, 0, per, from * SimdGemm.MR, Math.min(g.outC(), to * SimdGemm.MR), x, up, bias, bOff, y, relu, maxPool, arg);
                 return;
             }
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) chunk(g, batch, c * per, per, x, up, bias, bOff, y, relu, maxPool);
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                chunk(g, batch, c * per, per, 0, g.outC(), x, up, bias, bOff, y, relu, maxPool, arg);
+            }
         }
     }
 
@@ -134,12 +144,15 @@ final class WinogradConv {
     /** The chunk of tile rows [r0, r0 + per): transform its patches, multiply, transform back into y. */
     static void chunk(ConvGeometry g, int batch, int r0, int per, float[] x, float[] up, float[] bias, int bOff, float[] y, boolean relu,
                       boolean maxPool) {
-        chunk(g, batch, r0, per, 0, g.outC(), x, up, bias, bOff, y, relu, maxPool);
+        chunk(g, batch, r0, per, 0, g.outC(), x, up, bias, bOff, y, relu, maxPool, null);
     }
 
-    /** Output channels [o0, o1) of the chunk of tile rows [r0, r0 + per); o0 a multiple of {@link SimdGemm#MR}. */
+    /**
+     * Output channels [o0, o1) of the chunk of tile rows [r0, r0 + per); o0 a multiple of {@link SimdGemm#MR}.
+     * With maxPool and arg, each window's winner goes to arg, indexed like y.
+     */
     static void chunk(ConvGeometry g, int batch, int r0, int per, int o0, int o1, float[] x, float[] up, float[] bias, int bOff, float[] y,
-                      boolean relu, boolean maxPool) {
+                      boolean relu, boolean maxPool, int[] arg) {
         int in = g.inC(), out = g.outC(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
         int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, ld = tiles + L;
@@ -153,7 +166,8 @@ final class WinogradConv {
             SimdGemm.multiplyPackedRows(out, o0, o1, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-        float[] edge = s.poolEdge(2 * L);
+        float[] edge = s.poolEdge(2 * L), keep = arg == null ? null : s.tile(4 * L);
+        int[] wonAt = s.poolIndices(L);
         int ph = oh / 2, pw = ow / 2;
         for (int o = o0; o < o1; o++) {
             float b = bias == null ? 0f : bias[bOff + o];
@@ -166,7 +180,9 @@ final class WinogradConv {
                     for (int ti = a; ti < Math.min(e, ph); ti++, mRow += across) {
                         int at = dstPlane + ti * pw;
                         for (int tj = 0; tj < pw; tj += L) {
-                            WinogradTiles.outputPooled(m, mRow + tj, mStep, b, floor, y, at + tj, Math.min(L, pw - tj), limit, edge);
+                            int count = Math.min(L, pw - tj);
+                            WinogradTiles.outputPooled(m, mRow + tj, mStep, b, floor, y, at + tj, count, limit, edge, keep);
+                            if (arg != null) SimdPool.winners(keep, 0, 2 * (ti * ow + tj), ow, arg, at + tj, count, count >= L || at + tj + L <= limit, wonAt);
                         }
                     }
                 } else {

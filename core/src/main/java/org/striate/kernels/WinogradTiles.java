@@ -141,10 +141,12 @@ final class WinogradTiles {
      * The 2×2 max of each tile's Y (the tile is the pooling window), plus bias, then max(·, floor): the
      * first n tiles' to dst[at …], a whole vector when it ends by {@code limit}, else through edge (as
      * {@link #output}).
-     * Adding a constant and rounding never change which of four is largest.
+     * Adding a constant and rounding never change which of four is largest. With {@code keep}, the four
+     * outputs before the bias (top-left, top-right, bottom-left, bottom-right, a vector each) go to
+     * keep[0 …] for the winners ({@link SimdPool#winners}).
      */
     static void outputPooled(float[] m, int mOff, int mStep, float bias, float floor, float[] dst, int at, int n, int limit,
-                             float[] edge) {
+                             float[] edge, float[] keep) {
         int r1 = mOff + 4 * mStep, r2 = r1 + 4 * mStep, r3 = r2 + 4 * mStep;
         FloatVector p1 = FloatVector.fromArray(S, m, mOff + mStep), p2 = FloatVector.fromArray(S, m, mOff + 2 * mStep);
         FloatVector s00 = FloatVector.fromArray(S, m, mOff).add(p1).add(p2);
@@ -164,6 +166,12 @@ final class WinogradTiles {
         FloatVector top = s00.add(s10).add(s20).max(s01.add(s11).add(s21));
         FloatVector bottom = s10.sub(s20).sub(s30).max(s11.sub(s21).sub(s31));
         FloatVector y = top.max(bottom).add(bias).max(floor);
+        if (keep != null) {  // the same sums as above, written where inference does not pass
+            s00.add(s10).add(s20).intoArray(keep, 0);
+            s01.add(s11).add(s21).intoArray(keep, L);
+            s10.sub(s20).sub(s30).intoArray(keep, 2 * L);
+            s11.sub(s21).sub(s31).intoArray(keep, 3 * L);
+        }
         if (n >= L || at + L <= limit) {
             y.intoArray(dst, at);
         } else {

@@ -76,26 +76,30 @@ class SimdPooledConvTest {
 
     /**
      * Training's pass, forward with each window's winner and then the weight gradient from the pooled
-     * gradient, on first layers' shapes (the few-tap pass) and on others (stride 2, many channels,
-     * Winograd-sized) that take the full-size route. A winner may differ from the scalar one only where
+     * gradient, on first layers' shapes (the few-tap pass), on 3×3 layers of 16 channels or more
+     * (Winograd's tiles, which are the windows) and on others (stride 2, other kernels) that take the
+     * full-size route. A winner may differ from the scalar one only where
      * two of the window's values differ by a rounding: it must be a cell of its window whose value, in
      * the scalar full-size output, is the pooled one.
      */
     @Test
     void trainingPassKeepsWinnersAndGivesTheWeightGradientLikeScalar() {
         Random r = new Random(11);
-        int fewTaps = 0, others = 0;
-        for (int t = 0; t < 1100; t++) {
-            boolean first = t % 5 != 0;
-            int inC = first ? 1 + r.nextInt(3) : 1 + r.nextInt(t % 3 == 0 ? 20 : 6), k = 1 + r.nextInt(t % 4 == 0 ? 5 : 3);
-            int kW = t % 9 == 0 ? 1 + r.nextInt(3) : k, stride = first || t % 2 == 0 ? 1 : 2;
+        int fewTaps = 0, winograd = 0, others = 0;
+        for (int t = 0; t < 1300; t++) {
+            boolean first = t % 5 > 1, tiles = t % 5 == 1;  // a first layer, a Winograd-sized layer, or another
+            int inC = first ? 1 + r.nextInt(3) : tiles ? 16 + r.nextInt(20) : 1 + r.nextInt(t % 3 == 0 ? 20 : 6);
+            int k = tiles ? 3 : 1 + r.nextInt(t % 4 == 0 ? 5 : 3);
+            int kW = t % 9 == 0 && !tiles ? 1 + r.nextInt(3) : k, stride = first || tiles || t % 2 == 0 ? 1 : 2;
             int inH = k + 2 * stride + r.nextInt(t % 10 == 0 ? 30 : 14), inW = kW + 2 * stride + r.nextInt(t % 10 == 1 ? 33 : 15);
-            int pad = r.nextInt(Math.min(k, kW) / 2 + 1), outC = first ? 2 * (1 + r.nextInt(t % 20 == 0 ? 32 : 10)) : 1 + r.nextInt(t % 7 == 0 ? 40 : 9);
+            int pad = r.nextInt(Math.min(k, kW) / 2 + 1);
+            int outC = first ? 2 * (1 + r.nextInt(t % 20 == 0 ? 32 : 10)) : tiles ? 16 + r.nextInt(24) : 1 + r.nextInt(t % 7 == 0 ? 40 : 9);
             ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, k, kW, stride, stride, pad, pad, 1, 1, 1);
             if (g.outH() < 2 || g.outW() < 2) continue;
-            if (SimdPooledConv.applies(g)) fewTaps++;
-            else others++;
             int batch = 1 + r.nextInt(4), ow = g.outW(), pooledPlane = (g.outH() / 2) * (ow / 2), pooled = batch * outC * pooledPlane;
+            if (SimdPooledConv.applies(g)) fewTaps++;
+            else if (WinogradConv.pays(g, batch)) winograd++;
+            else others++;
             float[] x = random(r, batch * g.inSize()), w = random(r, 3 + g.weightSize() + outC);
             float[] bias = r.nextBoolean() ? w : null;
             String what = g + " batch " + batch;
@@ -123,6 +127,7 @@ class SimdPooledConvTest {
             close(ge, ga, ge.length, batch * pooledPlane, "weight gradient from the pooled gradient " + what);
         }
         assertTrue(fewTaps >= 700, "only " + fewTaps + " shapes took the few-tap pass");
+        assertTrue(winograd >= 200 || SimdGemm.L < 8, "only " + winograd + " shapes took Winograd's tiles");
         assertTrue(others >= 150, "only " + others + " shapes took the full-size route");
     }
 
