@@ -64,4 +64,13 @@ final class Fusions {
             }
         }
     }
+
+    /** The forward pass node i starts, the names of the nodes it runs joined by '+', or null when i runs inside another's. */
+    String passName(Node[] nodes, int i) {
+        if (skipForward[i]) return null;
+        String pass = nodes[i].name;
+        if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
+        if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
+        return pass;
+    }
 }

@@ -29,6 +29,7 @@ public class Graph {
     private final int[][] inputsOf;
     private final int[] consumers;
     /** The passes nodes share with their readers: see {@link Fusions}. */
+    private final Fusions fusions;
     private final int[] forwardInto, forwardVia, backwardInto, backwardFrom;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
@@ -74,7 +75,7 @@ public class Graph {
             layer.bind(params, grads, offset);
             offset += layer.paramCount();
         }
-        Fusions fusions = new Fusions(nodes, inputsOf, consumers);
+        fusions = new Fusions(nodes, inputsOf, consumers);
         forwardInto = fusions.forwardInto;
         forwardVia = fusions.forwardVia;
         backwardInto = fusions.backwardInto;
@@ -157,13 +158,7 @@ public class Graph {
     }
 
     /** The forward pass that node i starts (see {@link #forwardPasses}), or null when i runs inside another's. */
-    public String forwardPass(int i) {
-        if (skipForward[i]) return null;
-        String pass = nodes[i].name;
-        if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
-        if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
-        return pass;
-    }
+    public String forwardPass(int i) { return fusions.passName(nodes, i); }
 
     /** Receives the time each node's forward or backward took; fused nodes count as their first. */
     public interface LayerClock { void add(int node, boolean backward, long nanos); }
@@ -393,23 +388,9 @@ public class Graph {
 
     /**
      * The same layers, weights, state and normalisation for input of another shape: fully convolutional
-     * models (segmentation, upscaling) run on images of any size this way.
+     * models (segmentation, upscaling) run on images of any size this way ({@link LayerSpecs#resized}).
      */
-    public Graph resized(int[] input) {
-        StringBuilder text = new StringBuilder();
-        for (String line : spec().split("\n")) if (!line.trim().toLowerCase().matches("input(\\s.*)?")) text.append(line).append('\n');
-        Graph g = LayerSpecs.parse(text.toString(), "the model at input " + Shapes.str(input), input).build(0);
-        if (g.params.length != params.length) {
-            throw new StriateException("The model has " + params.length + " parameters at input " + Shapes.str(inputShape()) + " but " + g.params.length
-                    + " at " + Shapes.str(input) + ". Expected a fully convolutional model (no dense layer) to change its input size.");
-        }
-        System.arraycopy(params, 0, g.params, 0, params.length);
-        for (int i = 1; i < nodes.length; i++) {
-            g.nodes[i].layer.loadState(nodes[i].layer.state());
-            g.nodes[i].layer.trainable(nodes[i].layer.trainable());
-        }
-        return g.normalization(mean, std).classNames(classNames).training(training);
-    }
+    public Graph resized(int[] input) { return LayerSpecs.resized(this, input); }
 
     @Override
     public String toString() { return "Graph" + Shapes.str(inputShape()) + " -> " + Shapes.str(outputShape()) + ", " + (nodes.length - 1) + " layers"; }

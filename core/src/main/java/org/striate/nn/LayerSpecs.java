@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.striate.StriateException;
+import org.striate.tensor.Shapes;
 
 /**
  * The architecture text format, one layer per line, the inverse of {@link Layer#spec()}:
@@ -276,5 +277,28 @@ public final class LayerSpecs {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * {@code model}'s layers, weights, state, normalisation and notes for input of another shape, built
+     * again from its spec without the input line ({@link Graph#resized}). Refuses a model whose
+     * parameter count depends on its input size (a dense layer after the convolutions).
+     */
+    static Graph resized(Graph model, int[] input) {
+        StringBuilder text = new StringBuilder();
+        for (String line : model.spec().split("\n")) if (!line.trim().toLowerCase().matches("input(\\s.*)?")) text.append(line).append('\n');
+        Graph g = parse(text.toString(), "the model at input " + Shapes.str(input), input).build(0);
+        float[] from = model.params(), to = g.params();
+        if (to.length != from.length) {
+            throw new StriateException("The model has " + from.length + " parameters at input " + Shapes.str(model.inputShape()) + " but " + to.length
+                    + " at " + Shapes.str(input) + ". Expected a fully convolutional model (no dense layer) to change its input size.");
+        }
+        System.arraycopy(from, 0, to, 0, from.length);
+        List<Layer> old = model.layers(), now = g.layers();
+        for (int i = 0; i < old.size(); i++) {
+            now.get(i).loadState(old.get(i).state());
+            now.get(i).trainable(old.get(i).trainable());
+        }
+        return g.normalization(model.mean(), model.std()).classNames(model.classNames()).training(model.training());
     }
 }
