@@ -30,29 +30,41 @@ class FusedPassesTest {
             flatten
             dense 4
             """;
+    /** A 3×3 layer of 16 channels or more, whose training pass pools on Winograd's tiles, after a first layer. */
+    private static final String TILED = """
+            input 2x12x10
+            conv 16 3x3 pad=1
+            relu
+            conv 16 3x3 pad=1
+            relu
+            maxpool 2
+            flatten
+            dense 4
+            """;
 
     @AfterEach
     void restore() { KernelProvider.use(new ScalarKernels()); }
 
     @Test
-    void fusedPassesEqualLayerByLayerWithScalarKernels() { compare(0); }
+    void fusedPassesEqualLayerByLayerWithScalarKernels() { compare(SPEC, 0); }
 
     @Test
     void fusedPassesEqualLayerByLayerWithSimdKernels() {
         assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
         Kernels simd = KernelProvider.simd(2);
         KernelProvider.use(simd);
-        compare(1e-5);
+        compare(SPEC, 1e-5);
+        compare(TILED, 1e-5);
     }
 
-    private static void compare(double tolerance) {
+    private static void compare(String spec, double tolerance) {
         Random rng = new Random(5);
         for (int batch : new int[] {1, 3, 7}) {
             Tensor x = new Tensor(batch, 2, 12, 10), dy = new Tensor(batch, 4);
             for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
             for (int i = 0; i < dy.size(); i++) dy.data[i] = (float) rng.nextGaussian();
-            Graph fused = LayerSpecs.parse(SPEC, "test", null).build(3);
-            Graph plain = LayerSpecs.parse(SPEC, "test", null).build(3);
+            Graph fused = LayerSpecs.parse(spec, "test", null).build(3);
+            Graph plain = LayerSpecs.parse(spec, "test", null).build(3);
 
             fused.zeroGrad();
             float[] out = fused.forward(x, true).data.clone();
