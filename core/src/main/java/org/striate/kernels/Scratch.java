@@ -92,7 +92,7 @@ final class Scratch {
 
     /**
      * A whole batch's full-size convolution output or its gradient, for a training pass fused with the
-     * pool after it that takes the unfused route (a convolution other than a first layer's).
+     * pool after it that takes the full-size route (neither the few-tap pass nor Winograd's tiles).
      */
     float[] unpooled(int n) { if (unpooled.length < n) unpooled = new float[n]; return unpooled; }
 

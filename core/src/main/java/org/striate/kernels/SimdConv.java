@@ -309,15 +309,18 @@ final class SimdConv {
         int ld = SimdGemm.roundUp(ext, L);
         float[] dyExt = s.ext(g.outC() * ld);
         int dyOff = n * g.outSize();
-        if (arg != null) SimdPool.spreadToWinners(g, n, dy, pooledY, arg, wp, ld, dyExt, sum);
-        for (int o = 0; o < g.outC() && arg == null; o++) {
-            for (int i = 0; i < oh; i++) {
-                int to = o * ld + i * wp;
-                System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);
-                Arrays.fill(dyExt, to + ow, to + wp, 0f);
+        if (arg != null) {
+            SimdPool.spreadToWinners(g, n, dy, pooledY, arg, wp, ld, dyExt, sum);
+        } else {
+            for (int o = 0; o < g.outC(); o++) {
+                for (int i = 0; i < oh; i++) {
+                    int to = o * ld + i * wp;
+                    System.arraycopy(dy, dyOff + o * spatial + i * ow, dyExt, to, ow);
+                    Arrays.fill(dyExt, to + ow, to + wp, 0f);
+                }
+                Arrays.fill(dyExt, o * ld + ext, (o + 1) * ld, 0f);
+                sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
             }
-            Arrays.fill(dyExt, o * ld + ext, (o + 1) * ld, 0f);
-            sum[g.weightSize() + o] += SimdKernels.sumOf(dy, dyOff + o * spatial, spatial);
         }
         int[] rows = s.convRows(kg);
         for (int gi = 0; gi < g.groups(); gi++) {

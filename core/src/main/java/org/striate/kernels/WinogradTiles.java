@@ -163,14 +163,10 @@ final class WinogradTiles {
         p2 = FloatVector.fromArray(S, m, r3 + 2 * mStep);
         FloatVector s30 = FloatVector.fromArray(S, m, r3).add(p1).add(p2);
         FloatVector s31 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r3 + 3 * mStep));
-        FloatVector top = s00.add(s10).add(s20).max(s01.add(s11).add(s21));
-        FloatVector bottom = s10.sub(s20).sub(s30).max(s11.sub(s21).sub(s31));
-        FloatVector y = top.max(bottom).add(bias).max(floor);
-        if (keep != null) {  // the same sums as above, written where inference does not pass
-            s00.add(s10).add(s20).intoArray(keep, 0);
-            s01.add(s11).add(s21).intoArray(keep, L);
-            s10.sub(s20).sub(s30).intoArray(keep, 2 * L);
-            s11.sub(s21).sub(s31).intoArray(keep, 3 * L);
+        FloatVector y00 = s00.add(s10).add(s20), y01 = s01.add(s11).add(s21), y10 = s10.sub(s20).sub(s30), y11 = s11.sub(s21).sub(s31);
+        FloatVector y = y00.max(y01).max(y10.max(y11)).add(bias).max(floor);
+        if (keep != null) {
+            y00.intoArray(keep, 0); y01.intoArray(keep, L); y10.intoArray(keep, 2 * L); y11.intoArray(keep, 3 * L);
         }
         if (n >= L || at + L <= limit) {
             y.intoArray(dst, at);

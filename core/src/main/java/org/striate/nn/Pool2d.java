@@ -74,7 +74,7 @@ public abstract class Pool2d extends Layer {
             Kernels.get().maxPool2dForward(g, x.batch(), x.data, y.data);
             return y;
         }
-        if (kind != PoolGeometry.Kind.AVG && arg.length < y.size()) arg = new int[y.size()];
+        if (kind != PoolGeometry.Kind.AVG) winnersFor(y.size());
         Kernels.get().pool2dForward(g, x.batch(), x.data, y.data, arg);
         return y;
     }
