@@ -64,6 +64,22 @@ final class ChannelLaneConv {
                 && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
     }
 
+    /**
+     * Whether a forward pass that Winograd's tiles would take runs faster here: a few tiles make its 16
+     * products too narrow (a 7 × 7 map is 16 tiles, one vector), while these tiles read each weight
+     * vector once for six positions whatever the map. Large tiles only (AVX-512), batch 1, median µs,
+     * one JVM, calls taking turns, two threads (one): 7 × 7 maps with 64 channels 23 against 63 (40
+     * against 102), 128 channels 82 against 181 (156 against 322), 256 channels 354 against 629, 512
+     * channels 1,700 against 2,308 (2,716 against 4,186); 14 × 14 maps (49 tiles) with 64 channels 76
+     * against 107 (142 against 151), but 128 channels 292 against 328 (558 against 523: slower) and
+     * 256 channels 1,154 against 1,129 (2,251 against 1,917). Four samples of 7 × 7 with 128 channels
+     * (64 tiles) already go faster on Winograd's, 435 against 476 µs.
+     */
+    static boolean beatsWinograd(ConvGeometry g, int batch) {
+        long tiles = (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        return ChannelLaneTiles.LARGE && fitsTiles(g) && (tiles <= 16 || tiles <= 49 && g.outC() <= 64);
+    }
+
     /** Output positions of a map small enough for a single sample to take the small tile at stride 1 (14 × 14). */
     private static final int SMALL_MAP = 196;
 

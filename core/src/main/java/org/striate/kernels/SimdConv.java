@@ -81,7 +81,7 @@ final class SimdConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads();
-        if (WinogradConv.pays(g, batch)) {
+        if (WinogradConv.pays(g, batch) && !ChannelLaneConv.beatsWinograd(g, batch)) {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
             return;
         }

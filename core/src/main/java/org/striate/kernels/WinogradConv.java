@@ -42,7 +42,8 @@ final class WinogradConv {
     /**
      * Tiles a call needs (a 7 × 7 map): one thread, AVX2, batch 1, 7 × 7 maps 1.76× (128 channels) and
      * 2.6–2.8× (512) faster than the channel-lane tiles; a 4 × 4 map (4 tiles, 64 channels) slower,
-     * 0.62–0.85× on two threads.
+     * 0.62–0.85× on two threads. The large channel-lane tiles (AVX-512) beat these on a single sample's
+     * small map ({@link ChannelLaneConv#beatsWinograd}), and the forward pass takes them there.
      */
     static final int MIN_TILES = 16;
 

@@ -157,6 +157,36 @@ class SimdKernelsTest {
     }
 
     /**
+     * A single sample of a small map, which Winograd's tiles would take, goes to the channel-lane tiles
+     * where those are large ({@link ChannelLaneConv#beatsWinograd}): maps of 7 × 7 outputs and less with
+     * one to three tiles of channels, 13 × 13 and 14 × 14 with one, paddings 0 to 2, on two and three threads.
+     */
+    @Test
+    void singleSmallMapsLeaveWinogradForChannelLanes() throws Exception {
+        Random r = new Random(8);
+        Kernels two = KernelProvider.simd(2);
+        try {
+            int taken = 0;
+            for (int t = 0; t < 120; t++) {
+                // outputs: 13 or 14 a side (49 tiles), 7 or 8 (16), or anything from the padding's least to 8
+                boolean wide = t % 10 == 0;
+                int pad = r.nextInt(3), least = Math.max(1, 2 * pad - 1), outC = ChannelLaneTiles.CB * (wide ? 1 : 1 + t % 3);
+                int oh = wide ? 13 + r.nextInt(2) : t % 2 == 0 ? 7 + r.nextInt(2) : least + r.nextInt(9 - least);
+                int ow = wide ? 13 + r.nextInt(2) : t % 2 == 0 ? 7 + r.nextInt(2) : least + r.nextInt(9 - least);
+                int h = oh + 2 - 2 * pad, w = ow + 2 - 2 * pad;
+                ConvGeometry g = new ConvGeometry(16 + r.nextInt(60), h, w, outC, 3, 3, 1, 1, pad, pad, 1, 1, 1);
+                assertTrue(WinogradConv.applies(g) && g.outH() <= 14 && g.outW() <= 14 && (wide || g.outH() <= 8 && g.outW() <= 8), g::toString);
+                if (WinogradConv.pays(g, 1) && ChannelLaneConv.beatsWinograd(g, 1)) taken++;
+                checkConv(t % 4 < 2 ? simd : two, r, g, 1, r.nextBoolean());
+            }
+            if (ChannelLaneTiles.LARGE) assertTrue(taken >= 30, "shapes that left Winograd's tiles: " + taken);
+            else assertEquals(0, taken, "the small tiles never beat Winograd's");
+        } finally {
+            if (two instanceof AutoCloseable c) c.close();
+        }
+    }
+
+    /**
      * Batch 1 reuses a thread's laid-out weights: a changed weight must still change the output at once,
      * also where each thread keeps its own share of them (a sample split by tiles of output channels).
      */
