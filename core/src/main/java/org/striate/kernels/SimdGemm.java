@@ -208,6 +208,9 @@ final class SimdGemm {
                             tileRows, cols, beta, tile);
                 } else if (tileRows == 1) {
                     SimdGemmLargeTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                } else if (cols <= L) {
+                    SimdGemmLargeTile.column(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                            tileRows, cols, beta, tile);
                 } else {
                     SimdGemmLargeTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);

@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -96,13 +97,48 @@ final class SimdGemmLargeTile {
         c50.intoArray(tile, 5 * NR + 0 * L); c51.intoArray(tile, 5 * NR + 1 * L); c52.intoArray(tile, 5 * NR + 2 * L);
         c60.intoArray(tile, 6 * NR + 0 * L); c61.intoArray(tile, 6 * NR + 1 * L); c62.intoArray(tile, 6 * NR + 2 * L);
         c70.intoArray(tile, 7 * NR + 0 * L); c71.intoArray(tile, 7 * NR + 1 * L); c72.intoArray(tile, 7 * NR + 2 * L);
-        for (int i = 0; i < rows; i++) {
-            int row = ci + i * ldc;
-            for (int j = 0; j < cols; j++) {
-                float v = tile[i * NR + j];
-                c[row + j] = beta == 0 ? v : v + beta * c[row + j];
+        storePartial(tile, c, ci, ldc, rows, cols, beta);
+    }
+
+    /**
+     * The rows × cols that exist of a tile spilled to {@code tile} (rows NR apart) into C, plus beta·C:
+     * whole vectors under a mask. A value at a time, a product of few columns (Winograd's chunks of
+     * 98 or 140 tiles end in a panel of 2 or 44) spent as long storing that panel as computing it.
+     */
+    private static void storePartial(float[] tile, float[] c, int ci, int ldc, int rows, int cols, float beta) {
+        for (int j = 0; j < cols; j += L) {
+            VectorMask<Float> in = S.indexInRange(j, cols);
+            for (int i = 0; i < rows; i++) {
+                FloatVector v = FloatVector.fromArray(S, tile, i * NR + j);
+                int at = ci + i * ldc + j;
+                if (beta != 0) v = v.add(FloatVector.fromArray(S, c, at, in).mul(beta));
+                v.intoArray(c, at, in);
             }
         }
+    }
+
+    /**
+     * A tile one vector wide, for a last panel of at most L columns (a chunk of 98 tiles ends in one of
+     * 2): the full tile would spend three times the FMAs on columns that are not there.
+     */
+    static void column(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                       float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR) {
+            FloatVector b = FloatVector.fromArray(S, bp, bRows[rowsOff + p] + col0);
+            c0 = b.fma(FloatVector.broadcast(S, ap[ai]), c0);
+            c1 = b.fma(FloatVector.broadcast(S, ap[ai + 1]), c1);
+            c2 = b.fma(FloatVector.broadcast(S, ap[ai + 2]), c2);
+            c3 = b.fma(FloatVector.broadcast(S, ap[ai + 3]), c3);
+            c4 = b.fma(FloatVector.broadcast(S, ap[ai + 4]), c4);
+            c5 = b.fma(FloatVector.broadcast(S, ap[ai + 5]), c5);
+            c6 = b.fma(FloatVector.broadcast(S, ap[ai + 6]), c6);
+            c7 = b.fma(FloatVector.broadcast(S, ap[ai + 7]), c7);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
+        storePartial(tile, c, ci, ldc, rows, cols, beta);
     }
 
     /**
@@ -122,6 +158,6 @@ final class SimdGemmLargeTile {
         c0.intoArray(tile, 0 * L);
         c1.intoArray(tile, 1 * L);
         c2.intoArray(tile, 2 * L);
-        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? tile[j] : tile[j] + beta * c[ci + j];
+        storePartial(tile, c, ci, 0, 1, cols, beta);
     }
 }
