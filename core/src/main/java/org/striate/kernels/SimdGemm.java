@@ -211,6 +211,9 @@ final class SimdGemm {
                 } else if (cols <= L) {
                     SimdGemmLargeTile.column(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);
+                } else if (cols <= 2 * L) {
+                    SimdGemmLargeTile.pair(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
+                            tileRows, cols, beta, tile);
                 } else {
                     SimdGemmLargeTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);

@@ -141,6 +141,40 @@ final class SimdGemmLargeTile {
         storePartial(tile, c, ci, ldc, rows, cols, beta);
     }
 
+    /** A tile two vectors wide, for a last panel of at most 2L columns (a chunk of 128 tiles ends in one of 32). */
+    static void pair(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
+                     float[] c, int ci, int ldc, int rows, int cols, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR) {
+            int bi = bRows[rowsOff + p] + col0;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        storePartial(tile, c, ci, ldc, rows, cols, beta);
+    }
+
     /**
      * A tile with a single row (a one-channel input's gradient, a batch of 1): the full kernel would
      * spend MR times the FMAs on zero rows.
