@@ -255,7 +255,7 @@ final class SimdPool {
         for (; i + L <= to; i += L) {
             total = total.add(FloatVector.fromArray(S, dy, i).blend(zero, FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f).not()));
         }
-        float sum = total.reduceLanes(VectorOperators.ADD);
+        float sum = SimdGemm.sumLanes(total);
         for (; i < to; i++) if (y[i] > 0) sum += dy[i];
         return sum;
     }
