@@ -58,7 +58,12 @@ final class WinogradConv {
 
     /** Whether a call on this batch takes this path: {@link #applies} and {@link #MIN_TILES} tiles or more. */
     static boolean pays(ConvGeometry g, int batch) {
-        return applies(g) && (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2) >= MIN_TILES;
+        return applies(g) && tiles(g, batch) >= MIN_TILES;
+    }
+
+    /** 2×2 output tiles of a call on this batch (a last odd row or column makes a tile of its own). */
+    static long tiles(ConvGeometry g, int batch) {
+        return (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
     }
 
     /** Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, but few enough that every thread has a chunk. */

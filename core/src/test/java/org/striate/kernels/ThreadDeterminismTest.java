@@ -36,7 +36,8 @@ class ThreadDeterminismTest {
         return concat(y, dx, dw, dOut, ddx, ddw, c);
     }
 
-    private static float[] concat(float[]... parts) {
+    /** The parts one after another in a new array. */
+    static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) n += p.length;
         float[] all = new float[n];

@@ -37,16 +37,7 @@ class WarmUpDeterminismTest {
         k.denseBackward(batch, in, out, xd, wd, 0, dyd, dxd, dwd, 0, dwd, out * in);
         float[] c = new float[9 * 35];
         k.gemm(false, true, 9, 35, 41, random(r, 9 * 41), 0, 41, random(r, 35 * 41), 0, 41, 0f, c, 0, 35);
-        float[][] parts = {y, dw, yd, dxd, dwd, c};
-        int n = 0;
-        for (float[] p : parts) n += p.length;
-        float[] all = new float[n];
-        n = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, n, p.length);
-            n += p.length;
-        }
-        return all;
+        return ThreadDeterminismTest.concat(y, dw, yd, dxd, dwd, c);
     }
 
     static String bits(float[] v) {
