@@ -101,10 +101,18 @@ final class SimdPool {
      * count indices through {@code buffer}.
      */
     static void winners(float[] sums, int from, int corner, int ow, int[] arg, int at, int count, boolean whole, int[] buffer) {
+        winners(sums, from, TWICE_LANES, corner, ow, arg, at, count, whole, buffer);
+    }
+
+    /** Lane k's window starts 2k cells after the first: the windows of one row. */
+    private static final int[] TWICE_LANES = java.util.stream.IntStream.range(0, L).map(k -> 2 * k).toArray();
+
+    /** As above, lane k's window's top-left cell {@code corners[k]} after corner (windows of several rows in one vector). */
+    static void winners(float[] sums, int from, int[] corners, int corner, int ow, int[] arg, int at, int count, boolean whole, int[] buffer) {
         FloatVector a = FloatVector.fromArray(S, sums, from), c = FloatVector.fromArray(S, sums, from + L);
         FloatVector d = FloatVector.fromArray(S, sums, from + 2 * L), e = FloatVector.fromArray(S, sums, from + 3 * L);
         FloatVector r = a.max(c).max(d.max(e));
-        IntVector top = TWICE_IOTA.add(corner), bottom = top.add(ow);
+        IntVector top = IntVector.fromArray(I, corners, 0).add(corner), bottom = top.add(ow);
         // from the last position back, so that the first equal one is the one left
         IntVector won = bottom.add(1);
         won = won.blend(bottom, d.compare(VectorOperators.EQ, r).cast(I));
