@@ -31,7 +31,7 @@ fi
 
 # what Spark passes to its own JVMs on Java 17+ (launcher JavaModuleOptions), plus the Vector API
 spark_jvm_opts=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
-  -XX:PerMethodTrapLimit=10000 -XX:PerBytecodeTrapLimit=1000
+  -XX:PerMethodTrapLimit=10000
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED

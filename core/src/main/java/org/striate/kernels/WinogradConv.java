@@ -1,7 +1,6 @@
 package org.striate.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -202,15 +201,6 @@ final class WinogradConv {
                             if (arg != null) SimdPool.winners(keep, 0, 2 * (ti * ow + tj), ow, arg, at + tj, count, count >= L || at + tj + L <= limit, wonAt);
                         }
                     }
-                } else if (L >= 16 && across <= L / 2) {
-                    // several tile rows a vector, each output row stored under a mask
-                    int dstPlane = (n * out + o) * oh * ow, stacked = L / across;
-                    for (int ti = a; ti < e; ti += stacked, mRow += stacked * across) {
-                        for (int half = 0; half < 2; half++) {
-                            int count = Math.min(Math.min(stacked, e - ti), (oh - half - 2 * ti + 1) / 2);
-                            if (count > 0) WinogradTiles.outputStacked(m, mRow, mStep, half, across, count, b, floor, y, dstPlane + (2 * ti + half) * ow, ow);
-                        }
-                    }
                 } else {
                     int dstPlane = (n * out + o) * oh * ow, limit = dstPlane + Math.min(oh, 2 * e) * ow;
                     for (int ti = a; ti < e; ti++, mRow += across) {
@@ -231,37 +221,24 @@ final class WinogradConv {
     /**
      * V = Bᵀ d B of the patches under tile rows [r0, r1) (numbered over the batch): element ξ of input
      * channel c's tile t (counted from r0's first) to v[(ξ·inC + c)·ld + t]. Sample by sample, the
-     * sample's padded rows under these tiles are split channel by channel into four planes, by the
-     * parity of row and of column, each row's pairs {@code across + 1} apart: a tile row's patches then
-     * start at one offset in every plane, and a small map's next tile row is a row further, so one
-     * vector holds several tile rows ({@link WinogradTiles#stackedRows}). A whole-vector store past a
-     * row's last tile lands on the next row's first tiles, written after it (or on the slack past the
-     * last tile: ld is at least the tiles + L).
+     * sample's padded rows under these tiles are split into even and odd columns channel by channel; a
+     * whole-vector store past a row's last tile lands on the next row's first tiles, written after it
+     * (or on the slack past the last tile: ld is at least the tiles + L).
      */
     static void transformPatches(ConvGeometry g, int r0, int r1, float[] x, float[] v, int ld, Scratch s) {
         int in = g.inC(), h = g.inH(), w = g.inW(), down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2;
-        int pairs = across + 1, wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
-        int stacked = WinogradTiles.stackedRows(across), splitPlane = (r1 - r0 + 1) * pairs + SimdGemm.roundUp(pairs, L) + L;
-        VectorShuffle<Float> order = WinogradTiles.stackedOrder(across);
-        float[] split = s.winogradSplit(4 * splitPlane);
+        int stride = across + 1 + L, wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
+        float[] split = s.winogradSplit((2 * (r1 - r0) + 2) * 2 * stride);
         for (int r = r0; r < r1; ) {
             int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
             // padded rows 2a … 2b + 1; past the padded map (an odd output) they only feed outputs dropped
             float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
                     Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
             for (int c = 0; c < in; c++) {
-                for (int q = 0; q < 2 * (b - a) + 2; q++) {
-                    WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, pairs, split, q % 2 * 2 * splitPlane + q / 2 * pairs, splitPlane);
-                }
-                int at = c * ld + t0, vStep = in * ld;
-                for (int ti = 0; ti < b - a; ti += stacked) {
-                    if (order != null) {
-                        WinogradTiles.input(split, ti * pairs, pairs, splitPlane, order, v, at + ti * across, vStep);
-                    } else {
-                        for (int tj = 0; tj < across; tj += L) {
-                            WinogradTiles.input(split, ti * pairs + tj, pairs, splitPlane, null, v, at + ti * across + tj, vStep);
-                        }
-                    }
+                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
+                for (int ti = a; ti < b; ti++) {
+                    int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
+                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
                 }
             }
             r += b - a;

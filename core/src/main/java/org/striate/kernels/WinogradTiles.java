@@ -44,110 +44,51 @@ final class WinogradTiles {
     }
 
     /**
-     * Lane order {@link #input} stores in when a vector holds several tile rows of {@code across} tiles:
-     * the patches are read {@code across + 1} apart a row (the split rows' pair count), so each row's
-     * last lane is a patch past the row, dropped here to put the tiles next to each other. Null where a
-     * row does not leave room for a second in a vector (then a vector is part of one row).
-     */
-    static VectorShuffle<Float> stackedOrder(int across) {
-        return across + 1 <= L / 2 ? STACKED_ORDER[across] : null;
-    }
-
-    private static final VectorShuffle<Float>[] STACKED_ORDER = stackedOrders();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] stackedOrders() {
-        VectorShuffle<Float>[] orders = new VectorShuffle[L / 2];
-        for (int a = 1; a + 1 <= L / 2; a++) {
-            int across = a, rows = L / (across + 1);
-            orders[a] = VectorShuffle.fromOp(S, k -> k < rows * across ? k / across * (across + 1) + k % across : k);
-        }
-        return orders;
-    }
-
-    /**
-     * Where lane k's pooling window starts, in a pooled output {@code across} wide whose rows follow one
-     * another in the vector (the full-size output is 2·across wide): 4·across a row down, 2 a tile across.
-     */
-    static int[] stackedCorners(int across) { return STACKED_CORNERS[across]; }
-
-    private static final int[][] STACKED_CORNERS = new int[L / 2 + 1][];
-
-    static {
-        for (int a = 1; a <= L / 2; a++) {
-            int across = a, rows = L / across;
-            STACKED_CORNERS[a] = java.util.stream.IntStream.range(0, L)
-                    .map(k -> k < rows * across ? 4 * across * (k / across) + 2 * (k % across) : 2 * k).toArray();
-        }
-    }
-
-    /** Tile rows one call of {@link #input} covers: as many as fit a vector {@code across + 1} lanes a row, else one. */
-    static int stackedRows(int across) { return Math.max(1, L / (across + 1)); }
-
-    /**
-     * V for L patches, element ξ = 4i + j of each to v[at + ξ·vStep …]. The split input is four planes
-     * {@code plane} apart: even padded rows' even columns, their odd columns, odd rows' even columns and
-     * their odd columns; patch lane k's top-left pair is at split[u + k] of each, the patch rows 2 and 3
-     * {@code rowStep} further (the next pair of padded rows). With {@code order}, lanes are put in that
-     * order before each store ({@link #stackedOrder}).
+     * V for the L tiles from tile column tj: split holds the four patch rows from split[rowOff], each as
+     * even columns then odd ones (row q's even columns at rowOff + q·2·stride); element ξ = 4i + j goes to
+     * v[vOff + ξ·vStep + tj].
      * Written out in full: a helper taking or returning vectors that C2 does not inline boxes them.
      */
-    static void input(float[] split, int u, int rowStep, int plane, VectorShuffle<Float> order, float[] v, int at, int vStep) {
-        int e0 = u, e1 = u + 2 * plane, e2 = e0 + rowStep, e3 = e1 + rowStep;
+    static void input(float[] split, int rowOff, int stride, int tj, float[] v, int vOff, int vStep) {
+        int e0 = rowOff + tj, e1 = e0 + 2 * stride, e2 = e1 + 2 * stride, e3 = e2 + 2 * stride, at = vOff + tj;
         // column j of (patch row q)·B, with d0 d2 the even columns and d1 d3 the odd ones: d0 − d2,
         // d1 + d2, d2 − d1, d1 − d3; then Bᵀ down the four rows: t0 − t2, t1 + t2, t2 − t1, t1 − t3
         FloatVector a0 = FloatVector.fromArray(S, split, e0).sub(FloatVector.fromArray(S, split, e0 + 1));
         FloatVector a1 = FloatVector.fromArray(S, split, e1).sub(FloatVector.fromArray(S, split, e1 + 1));
         FloatVector a2 = FloatVector.fromArray(S, split, e2).sub(FloatVector.fromArray(S, split, e2 + 1));
         FloatVector a3 = FloatVector.fromArray(S, split, e3).sub(FloatVector.fromArray(S, split, e3 + 1));
-        FloatVector r0 = a0.sub(a2), r1 = a1.add(a2), r2 = a2.sub(a1), r3 = a1.sub(a3);
-        if (order != null) {
-            r0 = r0.rearrange(order); r1 = r1.rearrange(order); r2 = r2.rearrange(order); r3 = r3.rearrange(order);
-        }
-        r0.intoArray(v, at);
-        r1.intoArray(v, at + 4 * vStep);
-        r2.intoArray(v, at + 8 * vStep);
-        r3.intoArray(v, at + 12 * vStep);
-        FloatVector o0 = FloatVector.fromArray(S, split, e0 + plane), o1 = FloatVector.fromArray(S, split, e1 + plane);
-        FloatVector o2 = FloatVector.fromArray(S, split, e2 + plane), o3 = FloatVector.fromArray(S, split, e3 + plane);
+        a0.sub(a2).intoArray(v, at);
+        a1.add(a2).intoArray(v, at + 4 * vStep);
+        a2.sub(a1).intoArray(v, at + 8 * vStep);
+        a1.sub(a3).intoArray(v, at + 12 * vStep);
+        FloatVector o0 = FloatVector.fromArray(S, split, e0 + stride), o1 = FloatVector.fromArray(S, split, e1 + stride);
+        FloatVector o2 = FloatVector.fromArray(S, split, e2 + stride), o3 = FloatVector.fromArray(S, split, e3 + stride);
         FloatVector n0 = FloatVector.fromArray(S, split, e0 + 1), n1 = FloatVector.fromArray(S, split, e1 + 1);
         FloatVector n2 = FloatVector.fromArray(S, split, e2 + 1), n3 = FloatVector.fromArray(S, split, e3 + 1);
         a0 = o0.add(n0);
         a1 = o1.add(n1);
         a2 = o2.add(n2);
         a3 = o3.add(n3);
-        r0 = a0.sub(a2); r1 = a1.add(a2); r2 = a2.sub(a1); r3 = a1.sub(a3);
-        if (order != null) {
-            r0 = r0.rearrange(order); r1 = r1.rearrange(order); r2 = r2.rearrange(order); r3 = r3.rearrange(order);
-        }
-        r0.intoArray(v, at + vStep);
-        r1.intoArray(v, at + 5 * vStep);
-        r2.intoArray(v, at + 9 * vStep);
-        r3.intoArray(v, at + 13 * vStep);
+        a0.sub(a2).intoArray(v, at + vStep);
+        a1.add(a2).intoArray(v, at + 5 * vStep);
+        a2.sub(a1).intoArray(v, at + 9 * vStep);
+        a1.sub(a3).intoArray(v, at + 13 * vStep);
         a0 = n0.sub(o0);
         a1 = n1.sub(o1);
         a2 = n2.sub(o2);
         a3 = n3.sub(o3);
-        r0 = a0.sub(a2); r1 = a1.add(a2); r2 = a2.sub(a1); r3 = a1.sub(a3);
-        if (order != null) {
-            r0 = r0.rearrange(order); r1 = r1.rearrange(order); r2 = r2.rearrange(order); r3 = r3.rearrange(order);
-        }
-        r0.intoArray(v, at + 2 * vStep);
-        r1.intoArray(v, at + 6 * vStep);
-        r2.intoArray(v, at + 10 * vStep);
-        r3.intoArray(v, at + 14 * vStep);
-        a0 = o0.sub(FloatVector.fromArray(S, split, e0 + plane + 1));
-        a1 = o1.sub(FloatVector.fromArray(S, split, e1 + plane + 1));
-        a2 = o2.sub(FloatVector.fromArray(S, split, e2 + plane + 1));
-        a3 = o3.sub(FloatVector.fromArray(S, split, e3 + plane + 1));
-        r0 = a0.sub(a2); r1 = a1.add(a2); r2 = a2.sub(a1); r3 = a1.sub(a3);
-        if (order != null) {
-            r0 = r0.rearrange(order); r1 = r1.rearrange(order); r2 = r2.rearrange(order); r3 = r3.rearrange(order);
-        }
-        r0.intoArray(v, at + 3 * vStep);
-        r1.intoArray(v, at + 7 * vStep);
-        r2.intoArray(v, at + 11 * vStep);
-        r3.intoArray(v, at + 15 * vStep);
+        a0.sub(a2).intoArray(v, at + 2 * vStep);
+        a1.add(a2).intoArray(v, at + 6 * vStep);
+        a2.sub(a1).intoArray(v, at + 10 * vStep);
+        a1.sub(a3).intoArray(v, at + 14 * vStep);
+        a0 = o0.sub(FloatVector.fromArray(S, split, e0 + stride + 1));
+        a1 = o1.sub(FloatVector.fromArray(S, split, e1 + stride + 1));
+        a2 = o2.sub(FloatVector.fromArray(S, split, e2 + stride + 1));
+        a3 = o3.sub(FloatVector.fromArray(S, split, e3 + stride + 1));
+        a0.sub(a2).intoArray(v, at + 3 * vStep);
+        a1.add(a2).intoArray(v, at + 7 * vStep);
+        a2.sub(a1).intoArray(v, at + 11 * vStep);
+        a1.sub(a3).intoArray(v, at + 15 * vStep);
     }
 
     /**
@@ -197,56 +138,20 @@ final class WinogradTiles {
     }
 
     /**
-     * Row {@code half} of Y as {@link #output}, for a vector of tiles holding {@code rows} tile rows of
-     * {@code across} tiles one after another (L / across of them; m's tiles are numbered that way): tile
-     * row r's outputs, ow of them, to dst[at + r·2·ow …] under a mask, so nothing is written past a row.
-     * AVX-512 only (masked stores are slow on AVX2).
+     * Where lane k's pooling window starts, in a pooled output {@code across} wide whose rows follow one
+     * another in the vector (the full-size output is 2·across wide): 4·across a row down, 2 a tile across.
+     * Lanes past the last whole row start where a row's windows would (they are not stored).
      */
-    static void outputStacked(float[] m, int mOff, int mStep, int half, int across, int rows, float bias, float floor, float[] dst, int at, int ow) {
-        int r0 = mOff + 4 * half * mStep, r1 = r0 + 4 * mStep, r2 = r1 + 4 * mStep;
-        FloatVector p1 = FloatVector.fromArray(S, m, r0 + mStep), p2 = FloatVector.fromArray(S, m, r0 + 2 * mStep);
-        FloatVector a0 = FloatVector.fromArray(S, m, r0).add(p1).add(p2);
-        FloatVector a1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r0 + 3 * mStep));
-        p1 = FloatVector.fromArray(S, m, r1 + mStep);
-        p2 = FloatVector.fromArray(S, m, r1 + 2 * mStep);
-        FloatVector b0 = FloatVector.fromArray(S, m, r1).add(p1).add(p2);
-        FloatVector b1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r1 + 3 * mStep));
-        p1 = FloatVector.fromArray(S, m, r2 + mStep);
-        p2 = FloatVector.fromArray(S, m, r2 + 2 * mStep);
-        FloatVector c0 = FloatVector.fromArray(S, m, r2).add(p1).add(p2);
-        FloatVector c1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r2 + 3 * mStep));
-        FloatVector y0, y1;
-        if (half == 0) {
-            y0 = a0.add(b0).add(c0);
-            y1 = a1.add(b1).add(c1);
-        } else {
-            y0 = a0.sub(b0).sub(c0);
-            y1 = a1.sub(b1).sub(c1);
-        }
-        y0 = y0.add(bias).max(floor);
-        y1 = y1.add(bias).max(floor);
-        VectorMask<Float> row = S.indexInRange(0, ow);
-        VectorShuffle<Float>[] spread = STACKED_SPREAD[across];
-        for (int r = 0; r < rows; r++) {
-            y0.rearrange(spread[r]).blend(y1.rearrange(spread[r]), ODD).intoArray(dst, at + r * 2 * ow, row);
-        }
-    }
+    static int[] stackedCorners(int across) { return STACKED_CORNERS[across]; }
 
-    /** For tile row r of a stacked vector (r·across …): lanes 2k and 2k + 1 both take tile k's lane, to be zipped. */
-    private static final VectorShuffle<Float>[][] STACKED_SPREAD = stackedSpreads();
+    private static final int[][] STACKED_CORNERS = new int[L / 2 + 1][];
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[][] stackedSpreads() {
-        VectorShuffle<Float>[][] spreads = new VectorShuffle[L / 2 + 1][];
+    static {
         for (int a = 1; a <= L / 2; a++) {
-            int across = a;
-            spreads[a] = new VectorShuffle[L / across];
-            for (int r = 0; r < L / across; r++) {
-                int first = r * across;
-                spreads[a][r] = VectorShuffle.fromOp(S, i -> i / 2 < across ? first + i / 2 : i / 2);
-            }
+            int across = a, rows = L / across;
+            STACKED_CORNERS[a] = java.util.stream.IntStream.range(0, L)
+                    .map(k -> k < rows * across ? 4 * across * (k / across) + 2 * (k % across) : 2 * k).toArray();
         }
-        return spreads;
     }
 
     /**
