@@ -140,7 +140,8 @@ final class WinogradTiles {
     /**
      * Where lane k's pooling window starts, in a pooled output {@code across} wide whose rows follow one
      * another in the vector (the full-size output is 2·across wide): 4·across a row down, 2 a tile across.
-     * Lanes past the last whole row start where a row's windows would (they are not stored).
+     * Lanes past the last whole row get a row's offsets: like their values, their indices are stored
+     * only where the next rows' overwrite them.
      */
     static int[] stackedCorners(int across) { return STACKED_CORNERS[across]; }
 
