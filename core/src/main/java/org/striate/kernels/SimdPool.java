@@ -105,7 +105,7 @@ final class SimdPool {
     }
 
     /** Lane k's window starts 2k cells after the first: the windows of one row. */
-    private static final int[] TWICE_LANES = java.util.stream.IntStream.range(0, L).map(k -> 2 * k).toArray();
+    private static final int[] TWICE_LANES = TWICE_IOTA.toArray();
 
     /** As above, lane k's window's top-left cell {@code corners[k]} after corner (windows of several rows in one vector). */
     static void winners(float[] sums, int from, int[] corners, int corner, int ow, int[] arg, int at, int count, boolean whole, int[] buffer) {
