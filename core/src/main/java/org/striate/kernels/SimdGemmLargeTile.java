@@ -50,35 +50,11 @@ final class SimdGemmLargeTile {
             x = FloatVector.broadcast(S, ap[ai + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
         }
-        if (rows == MR && cols == NR) {
-            // written out rather than a helper taking vectors: a call C2 does not inline boxes them
-            if (beta != 0) {
-                FloatVector bv = FloatVector.broadcast(S, beta);
-                c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(bv));
-                c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(bv));
-                c02 = c02.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(bv));
-                c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(bv));
-                c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(bv));
-                c12 = c12.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(bv));
-                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(bv));
-                c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(bv));
-                c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(bv));
-                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(bv));
-                c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(bv));
-                c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(bv));
-                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(bv));
-                c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(bv));
-                c42 = c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(bv));
-                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(bv));
-                c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(bv));
-                c52 = c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(bv));
-                c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(bv));
-                c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).mul(bv));
-                c62 = c62.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L).mul(bv));
-                c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(bv));
-                c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).mul(bv));
-                c72 = c72.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L).mul(bv));
-            }
+        // Only the common case, a whole tile stored over C, is written out here. A tile that adds beta·C
+        // or is cut short goes through the spill buffer to storePartial (24 extra stores against the
+        // kc × 24 FMAs above), which keeps this method's compilation small: a slow run's JFR showed a
+        // compilation of it that left fma to its allocating Java fallback (see BENCHMARKS.md).
+        if (rows == MR && cols == NR && beta == 0) {
             c00.intoArray(c, ci + 0 * ldc + 0 * L); c01.intoArray(c, ci + 0 * ldc + 1 * L); c02.intoArray(c, ci + 0 * ldc + 2 * L);
             c10.intoArray(c, ci + 1 * ldc + 0 * L); c11.intoArray(c, ci + 1 * ldc + 1 * L); c12.intoArray(c, ci + 1 * ldc + 2 * L);
             c20.intoArray(c, ci + 2 * ldc + 0 * L); c21.intoArray(c, ci + 2 * ldc + 1 * L); c22.intoArray(c, ci + 2 * ldc + 2 * L);
