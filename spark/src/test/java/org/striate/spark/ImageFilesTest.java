@@ -128,7 +128,7 @@ class ImageFilesTest {
             float[] want = Arrays.copyOfRange(expected.data, i * 3, i * 3 + 3);
             List<Float> all = r.getList(6);
             float[] got = {all.get(0), all.get(1), all.get(2)};
-            assertArrayEquals(want, got, f.toString());
+            assertArrayEquals(want, got, SparkTests.SAME_PROBABILITY, f.toString());
             int best = r.getInt(3);
             assertEquals(argmax(want), best, f.toString());
             assertEquals(CLASSES[best], r.getString(4));

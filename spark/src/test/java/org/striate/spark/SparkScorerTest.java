@@ -63,7 +63,7 @@ class SparkScorerTest {
             List<Float> all = r.getList(r.fieldIndex(SparkScorer.PROBABILITIES));
             float[] got = new float[k];
             for (int c = 0; c < k; c++) got[c] = all.get(c);
-            assertArrayEquals(Arrays.copyOfRange(probabilities.data, i * k, i * k + k), got, "sample " + i);
+            assertArrayEquals(Arrays.copyOfRange(probabilities.data, i * k, i * k + k), got, SparkTests.SAME_PROBABILITY, "sample " + i);
             assertEquals(got[p], r.getFloat(r.fieldIndex(SparkScorer.PROBABILITY)));
             assertEquals(data.test().classNames()[p], r.getString(r.fieldIndex(SparkScorer.CLASS)));
         }

@@ -7,6 +7,14 @@ import org.striate.tensor.Tensor;
 
 /** One Spark session on local[2] for every test class of the module (a JVM holds one SparkContext). */
 final class SparkTests {
+    /**
+     * How far an executor's probability may be from the driver's own prediction. The executors run
+     * the model decoded from the broadcast through its forward pass, the driver its inference copy
+     * ({@code Graph.forInference}); the two agree to float rounding, not always bit for bit (one
+     * run of the suite in about ten saw 4e-10 at a probability of 0.0011).
+     */
+    static final float SAME_PROBABILITY = 1e-6f;
+
     private static SparkSession spark;
 
     private SparkTests() {}
