@@ -74,10 +74,17 @@ final class ChannelLaneConv {
      * against 107 (142 against 151), but 128 channels 292 against 328 (558 against 523: slower) and
      * 256 channels 1,154 against 1,129 (2,251 against 1,917). Four samples of 7 × 7 with 128 channels
      * (64 tiles) already go faster on Winograd's, 435 against 476 µs.
+     * Measured again after Winograd's split by channels for few tiles ({@link WinogradConv#SPLIT_TILES}),
+     * weights fixed as in an inference copy, two threads, batch 1, medians of 200 calls (with the caches
+     * flushed before each call, as a large model's other layers leave them): 7 × 7 with 512 channels
+     * 1,747–1,974 (2,407–2,486) against Winograd's 1,401–1,691 (1,621–1,886), 256 channels 601 (919)
+     * against 386 (702); 128 channels still faster here, 92–104 (246–292) against 118–146 (245–295).
+     * So from 256 channels a 7 × 7 map takes Winograd's (one thread: 256 channels 926 against 786
+     * flushed, 512 channels 3,302 against 3,486).
      */
     static boolean beatsWinograd(ConvGeometry g, int batch) {
         long tiles = WinogradConv.tiles(g, batch);
-        return ChannelLaneTiles.LARGE && fitsTiles(g) && (tiles <= 16 || tiles <= 49 && g.outC() <= 64);
+        return ChannelLaneTiles.LARGE && fitsTiles(g) && (tiles <= 16 && g.outC() <= 128 || tiles <= 49 && g.outC() <= 64);
     }
 
     /** Output positions of a map small enough for a single sample to take the small tile at stride 1 (14 × 14). */

@@ -2,6 +2,7 @@ package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
@@ -159,7 +160,8 @@ class SimdKernelsTest {
     /**
      * A single sample of a small map, which Winograd's tiles would take, goes to the channel-lane tiles
      * where those are large ({@link ChannelLaneConv#beatsWinograd}): maps of 7 × 7 outputs and less with
-     * one to three tiles of channels, 13 × 13 and 14 × 14 with one, paddings 0 to 2, on two and three threads.
+     * up to 128 output channels, 13 × 13 and 14 × 14 with 64, paddings 0 to 2, on two and three threads.
+     * Three tiles of channels (192) and more stay on Winograd's; a 7 × 7 map of 256 is checked too.
      */
     @Test
     void singleSmallMapsLeaveWinogradForChannelLanes() throws Exception {
@@ -179,6 +181,9 @@ class SimdKernelsTest {
                 if (WinogradConv.pays(g, 1) && ChannelLaneConv.beatsWinograd(g, 1)) taken++;
                 checkConv(t % 4 < 2 ? simd : two, r, g, 1, r.nextBoolean());
             }
+            ConvGeometry wide = new ConvGeometry(256, 7, 7, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            assertFalse(ChannelLaneConv.beatsWinograd(wide, 1), "256 channels at 7 × 7 stay on Winograd's tiles");
+            checkConv(two, r, wide, 1, true);
             if (ChannelLaneTiles.LARGE) assertTrue(taken >= 30, "shapes that left Winograd's tiles: " + taken);
             else assertEquals(0, taken, "the small tiles never beat Winograd's");
         } finally {
