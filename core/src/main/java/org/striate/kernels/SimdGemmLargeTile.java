@@ -51,8 +51,8 @@ final class SimdGemmLargeTile {
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
         }
         // Only the common case, a whole tile stored over C, is written out here. A tile that adds beta·C
-        // or is cut short goes through the spill buffer to storePartial (24 extra stores against the
-        // kc × 24 FMAs above), which keeps this method's compilation small: a slow run's JFR showed a
+        // or is cut short goes through the spill buffer to storeSpilled (24 stores and loads more against
+        // the kc × 24 FMAs above), which keeps this method's compilation small: a slow run's JFR showed a
         // compilation of it that left fma to its allocating Java fallback (see BENCHMARKS.md).
         if (rows == MR && cols == NR && beta == 0) {
             c00.intoArray(c, ci + 0 * ldc + 0 * L); c01.intoArray(c, ci + 0 * ldc + 1 * L); c02.intoArray(c, ci + 0 * ldc + 2 * L);
@@ -73,15 +73,15 @@ final class SimdGemmLargeTile {
         c50.intoArray(tile, 5 * NR + 0 * L); c51.intoArray(tile, 5 * NR + 1 * L); c52.intoArray(tile, 5 * NR + 2 * L);
         c60.intoArray(tile, 6 * NR + 0 * L); c61.intoArray(tile, 6 * NR + 1 * L); c62.intoArray(tile, 6 * NR + 2 * L);
         c70.intoArray(tile, 7 * NR + 0 * L); c71.intoArray(tile, 7 * NR + 1 * L); c72.intoArray(tile, 7 * NR + 2 * L);
-        storePartial(tile, c, ci, ldc, rows, cols, beta);
+        storeSpilled(tile, c, ci, ldc, rows, cols, beta);
     }
 
     /**
      * The rows × cols that exist of a tile spilled to {@code tile} (rows NR apart) into C, plus beta·C:
-     * whole vectors under a mask. A value at a time, a product of few columns (Winograd's chunks of
+     * whole vectors under a mask (all lanes set for a whole tile that adds beta·C). A value at a time, a product of few columns (Winograd's chunks of
      * 98 or 140 tiles end in a panel of 2 or 44) spent as long storing that panel as computing it.
      */
-    private static void storePartial(float[] tile, float[] c, int ci, int ldc, int rows, int cols, float beta) {
+    private static void storeSpilled(float[] tile, float[] c, int ci, int ldc, int rows, int cols, float beta) {
         for (int j = 0; j < cols; j += L) {
             VectorMask<Float> in = S.indexInRange(j, cols);
             for (int i = 0; i < rows; i++) {
@@ -114,7 +114,7 @@ final class SimdGemmLargeTile {
         }
         c0.intoArray(tile, 0); c1.intoArray(tile, NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
         c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
-        storePartial(tile, c, ci, ldc, rows, cols, beta);
+        storeSpilled(tile, c, ci, ldc, rows, cols, beta);
     }
 
     /** A tile two vectors wide, for a last panel of at most 2L columns (a chunk of 128 tiles ends in one of 32). */
@@ -148,7 +148,7 @@ final class SimdGemmLargeTile {
         c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
         c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
-        storePartial(tile, c, ci, ldc, rows, cols, beta);
+        storeSpilled(tile, c, ci, ldc, rows, cols, beta);
     }
 
     /**
@@ -168,6 +168,6 @@ final class SimdGemmLargeTile {
         c0.intoArray(tile, 0 * L);
         c1.intoArray(tile, 1 * L);
         c2.intoArray(tile, 2 * L);
-        storePartial(tile, c, ci, 0, 1, cols, beta);
+        storeSpilled(tile, c, ci, 0, 1, cols, beta);
     }
 }
