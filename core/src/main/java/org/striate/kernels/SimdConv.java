@@ -125,6 +125,12 @@ final class SimdConv {
             ChannelLaneConv.forward(full, batch, dy, flipped, 0, null, 0, dx, false, false, pool);
             return;
         }
+        if (RowLaneConv.applies(full)) {
+            float[] packed = s.packW(RowLaneConv.packedSize(full));
+            RowLaneConv.pack(full, flipped, 0, packed);
+            ConvCall.mine().run(ConvCall.Pass.FORWARD_ROW_LANES, pool, full, batch, dy, packed, 0, null, 0, false, dx);
+            return;
+        }
         float[] ap = s.packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         ConvCall.mine().run(ConvCall.Pass.INPUT_SHIFTED, pool, g, batch, dy, ap, per, null, 0, false, dx);
