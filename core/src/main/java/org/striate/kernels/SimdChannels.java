@@ -37,7 +37,7 @@ final class SimdChannels {
                 case BACKWARD -> backward(batch, channels, plane, x, mean, second, params, gammaOff, dy, batchStats,
                         out, grads, dGammaOff, dBetaOff, from, to);
                 case GAP_FORWARD -> {
-                    for (int nc = from; nc < to; nc++) out[nc] = (float) (sum(x, nc * plane, plane) / plane);
+                    for (int nc = from; nc < to; nc++) out[nc] = (float) (sum(x, nc * plane, plane, 1, plane) / plane);
                 }
                 case GAP_BACKWARD -> {
                     // a plain fill, which C2 vectorises itself: a broadcast vector here was at times left to
@@ -80,14 +80,11 @@ final class SimdChannels {
 
     private static void statistics(int batch, int channels, int plane, float[] x, float[] mean, float[] var, int from, int to) {
         double count = (double) batch * plane;
+        int stride = channels * plane;
         for (int c = from; c < to; c++) {
-            double sum = 0;
-            for (int n = 0; n < batch; n++) sum += sum(x, (n * channels + c) * plane, plane);
-            float m = (float) (sum / count);
-            double sq = 0;
-            for (int n = 0; n < batch; n++) sq += squaredDeviation(x, (n * channels + c) * plane, plane, m);
+            float m = (float) (sum(x, c * plane, stride, batch, plane) / count);
             mean[c] = m;
-            var[c] = (float) (sq / count);
+            var[c] = (float) (squaredDeviation(x, c * plane, stride, batch, plane, m) / count);
         }
     }
 
@@ -137,10 +134,24 @@ final class SimdChannels {
             float m = mean[c], inv = invStd[c];
             // Σdy and Σdy·(x − m); x̂ = (x − m)·inv, so Σdy·x̂ = inv·Σdy·(x − m)
             double sumDy = 0, sumDyCentered = 0;
-            for (int n = 0; n < batch; n++) {
-                int base = (n * channels + c) * plane;
-                sumDy += sum(dy, base, plane);
-                sumDyCentered += dotCentered(dy, x, base, plane, m);
+            // both sums in one pass over dy and x, a group of planes at a time (see GROUP)
+            int stride = channels * plane, group = group(plane);
+            for (int n0 = 0; n0 < batch; n0 += group) {
+                FloatVector accDy = FloatVector.zero(S), accCentered = FloatVector.zero(S);
+                for (int n = n0, off = n0 * stride + c * plane; n < Math.min(batch, n0 + group); n++, off += stride) {
+                    int i = 0;
+                    for (int bound = plane - L; i <= bound; i += L) {
+                        FloatVector d = FloatVector.fromArray(S, dy, off + i);
+                        accDy = accDy.add(d);
+                        accCentered = FloatVector.fromArray(S, x, off + i).sub(m).fma(d, accCentered);
+                    }
+                    for (; i < plane; i++) {
+                        sumDy += dy[off + i];
+                        sumDyCentered += (double) dy[off + i] * (x[off + i] - m);
+                    }
+                }
+                sumDy += lanes(accDy);
+                sumDyCentered += lanes(accCentered);
             }
             double sumDyXhat = sumDyCentered * inv;
             grads[dGammaOff + c] += (float) sumDyXhat;
@@ -167,39 +178,50 @@ final class SimdChannels {
         byChannel(pool, planes, (long) planes * plane, j);
     }
 
-    /** Σ a[off, off + len) in float lanes, the lanes then added in double. */
-    private static double sum(float[] a, int off, int len) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = len - L; i <= bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        double s = lanes(acc);
-        for (; i < len; i++) s += a[off + i];
+    /**
+     * Floats of planes summed in float lanes before their lanes are added into the double total: a
+     * channel's small planes (a 7 × 7 plane is three vectors) are taken several at a time, so that
+     * adding up the lanes does not cost more than the sums; no lane sums more than 64 floats.
+     */
+    private static final int GROUP = 1024;
+
+    private static int group(int plane) { return Math.max(1, GROUP / plane); }
+
+    /** Σ over count planes of len floats, the first at off and each stride after the last, of a. */
+    private static double sum(float[] a, int off, int stride, int count, int len) {
+        double s = 0;
+        int group = group(len);
+        for (int n0 = 0; n0 < count; n0 += group) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int n = n0, at = off + n0 * stride; n < Math.min(count, n0 + group); n++, at += stride) {
+                int i = 0;
+                for (int bound = len - L; i <= bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, at + i));
+                for (; i < len; i++) s += a[at + i];
+            }
+            s += lanes(acc);
+        }
         return s;
     }
 
-    private static double squaredDeviation(float[] a, int off, int len, float m) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = len - L; i <= bound; i += L) {
-            FloatVector d = FloatVector.fromArray(S, a, off + i).sub(m);
-            acc = d.fma(d, acc);
+    /** Σ (a − m)² over the planes of {@link #sum}. */
+    private static double squaredDeviation(float[] a, int off, int stride, int count, int len, float m) {
+        double s = 0;
+        int group = group(len);
+        for (int n0 = 0; n0 < count; n0 += group) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int n = n0, at = off + n0 * stride; n < Math.min(count, n0 + group); n++, at += stride) {
+                int i = 0;
+                for (int bound = len - L; i <= bound; i += L) {
+                    FloatVector d = FloatVector.fromArray(S, a, at + i).sub(m);
+                    acc = d.fma(d, acc);
+                }
+                for (; i < len; i++) {
+                    double d = a[at + i] - m;
+                    s += d * d;
+                }
+            }
+            s += lanes(acc);
         }
-        double s = lanes(acc);
-        for (; i < len; i++) {
-            double d = a[off + i] - m;
-            s += d * d;
-        }
-        return s;
-    }
-
-    private static double dotCentered(float[] dy, float[] x, int off, int len, float m) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = len - L; i <= bound; i += L) {
-            acc = FloatVector.fromArray(S, x, off + i).sub(m).fma(FloatVector.fromArray(S, dy, off + i), acc);
-        }
-        double s = lanes(acc);
-        for (; i < len; i++) s += (double) dy[off + i] * (x[off + i] - m);
         return s;
     }
 
