@@ -10,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * vector load per output row, shared by the tile's channels), times the tap's weight of each channel
  * (one broadcast, shared by its rows).
  *
- * <p>This is the shape of LeNet's second convolution and of its input gradient (16 → 6 channels, a 14
- * × 14 map): the shifted-view product ({@link SimdConv}) fills its tiles of 8 rows of A with 6 channels
- * and computes each row over the padded width, 18 columns for 14; the channel-lane tiles need 64
- * channels. Here a row of 14 fills 14 of 16 lanes and every channel of a tile is a real one.
+ * <p>This is the shape of the input gradient of LeNet's second convolution (16 → 6 channels, a 14 × 14
+ * map): the shifted-view product ({@link SimdConv}) fills its tiles of 8 rows of A with 6 channels and
+ * computes each row over the padded width, 18 columns for 14; the channel-lane tiles need 64 channels.
+ * Here a row of 14 fills 14 of 16 lanes and every channel of a tile is a real one. (That layer's
+ * forward pass, 16 channels 10 wide, ran slower here: 321 against 246 µs, batch 32, one thread.)
  *
  * <p>A last block of rows that would be short overlaps the block before it instead: the rows computed
  * twice are stored twice with the same values. Rows are stored as whole vectors, the lanes past a

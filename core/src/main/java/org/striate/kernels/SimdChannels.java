@@ -181,7 +181,8 @@ final class SimdChannels {
     /**
      * Floats of planes summed in float lanes before their lanes are added into the double total: a
      * channel's small planes (a 7 × 7 plane is three vectors) are taken several at a time, so that
-     * adding up the lanes does not cost more than the sums; no lane sums more than 64 floats.
+     * adding up the lanes does not cost more than the sums. A lane sums at most 64 floats of a group,
+     * or its share of one plane where a plane is larger (as every plane did before groups).
      */
     private static final int GROUP = 1024;
 
