@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Stride-1 convolution with a whole output row in the vector lanes, for maps at most one vector wide
- * and few channels: a tile of {@value #ROWS} output rows × {@value #CHANNELS} output channels is held
+ * and few channels, taken for input gradients: a tile of {@value #ROWS} output rows × {@value #CHANNELS} output channels is held
  * in 24 registers, and each tap adds a row of the zero-bordered input, read at the tap's offset (one
  * vector load per output row, shared by the tile's channels), times the tap's weight of each channel
  * (one broadcast, shared by its rows).
@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A last block of rows that would be short overlaps the block before it instead: the rows computed
  * twice are stored twice with the same values. Rows are stored as whole vectors, the lanes past a
- * row's end landing on the next row before it is stored; a channel's last row one float at a time.
+ * row's end landing on the next row before it is stored; a channel's last row copied to its length.
  * (A masked store, made per sample, allocated its mask in a lenet5 training step among other models'
  * code: 64 bytes a step in {@code SteadyStateAllocationTest}, though not alone in a probe.)
  */
@@ -66,8 +66,11 @@ final class RowLaneConv {
         }
     }
 
-    /** Sample n of x into y (outC, outH, outW) at yOff, plus bias, then max(·, 0) when {@code relu}. */
-    static void sample(ConvGeometry g, int n, float[] x, float[] packed, float[] bias, int bOff, boolean relu, float[] y, int yOff) {
+    /**
+     * Sample n of x into y (outC, outH, outW) at yOff. No bias and no ReLU: the pass serves input
+     * gradients only, as the convolution of dy padded to full ({@link SimdConv#backwardInput}).
+     */
+    static void sample(ConvGeometry g, int n, float[] x, float[] packed, float[] y, int yOff) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         Scratch s = Scratch.get();
         // a row's vector reads L floats from its tap's column: up to L − 1 past the map's last row
@@ -75,24 +78,21 @@ final class RowLaneConv {
         int oh = g.outH(), ow = g.outW(), k = g.inC() * g.kH() * g.kW();
         int[] rows = s.convRows(k);
         SimdConv.shiftedRows(rows, 0, g.inC(), plane, wp, g.kH(), g.kW(), 1, 1);
-        float[] acc = s.ext(ROWS * CHANNELS * L);
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        float[] acc = s.tile(ROWS * CHANNELS * L);
         for (int b = 0; b < blocks(g); b++) {
             int o0 = b * CHANNELS;
             for (int r = 0; r < oh; r += ROWS) {
                 int r0 = Math.min(r, oh - ROWS);
                 tile(k, xp, rows, r0 * wp, wp, packed, b * k * CHANNELS, acc);
                 for (int j = 0; j < CHANNELS; j++) {
-                    float bj = bias == null ? 0f : bias[bOff + o0 + j];
-                    FloatVector bv = FloatVector.broadcast(S, bj);
                     for (int i = 0; i < ROWS; i++) {
                         int at = yOff + ((o0 + j) * oh + r0 + i) * ow, from = (j * ROWS + i) * L;
                         if (r0 + i < oh - 1) {
                             // a whole vector: past the row's end it writes the next row, which is stored after this one
-                            FloatVector.fromArray(S, acc, from).add(bv).max(floor).intoArray(y, at);
+                            FloatVector.fromArray(S, acc, from).intoArray(y, at);
                         } else {
                             // a channel's last row: the next is another channel's (already written) or past the sample
-                            for (int l = 0; l < ow; l++) y[at + l] = Math.max(acc[from + l] + bj, floor);
+                            System.arraycopy(acc, from, y, at, ow);
                         }
                     }
                 }

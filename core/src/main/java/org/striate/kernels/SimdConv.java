@@ -128,7 +128,7 @@ final class SimdConv {
         if (RowLaneConv.applies(full)) {
             float[] packed = s.packW(RowLaneConv.packedSize(full));
             RowLaneConv.pack(full, flipped, 0, packed);
-            ConvCall.mine().run(ConvCall.Pass.FORWARD_ROW_LANES, pool, full, batch, dy, packed, 0, null, 0, false, dx);
+            ConvCall.mine().run(ConvCall.Pass.INPUT_ROW_LANES, pool, full, batch, dy, packed, 0, null, 0, false, dx);
             return;
         }
         float[] ap = s.packW(per * g.groups());

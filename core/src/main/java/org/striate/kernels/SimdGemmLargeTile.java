@@ -78,8 +78,9 @@ final class SimdGemmLargeTile {
 
     /**
      * The rows × cols that exist of a tile spilled to {@code tile} (rows NR apart) into C, plus beta·C:
-     * whole vectors under a mask (all lanes set for a whole tile that adds beta·C). A value at a time, a product of few columns (Winograd's chunks of
-     * 98 or 140 tiles end in a panel of 2 or 44) spent as long storing that panel as computing it.
+     * whole vectors under a mask (all lanes set for a whole tile that adds beta·C). A value at a time, a
+     * product of few columns (Winograd's chunks of 98 or 140 tiles end in a panel of 2 or 44) spent as
+     * long storing that panel as computing it.
      */
     private static void storeSpilled(float[] tile, float[] c, int ci, int ldc, int rows, int cols, float beta) {
         for (int j = 0; j < cols; j += L) {

@@ -1,6 +1,6 @@
 package org.striate.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
@@ -53,14 +53,11 @@ class RowLaneConvTest {
         Random r = new Random(12);
         // LeNet's second convolution at a training batch
         check(two, r, new ConvGeometry(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), 32);
-        int checked = 0;
         for (int t = 0; t < 1000; t++) {
             ConvGeometry g = randomShape(r);
             assertTrue(RowLaneConv.applies(ConvCall.mine().full(g)), "not a row-lane shape: " + g);
             check(t % 2 == 0 ? three : two, r, g, 1 + r.nextInt(5));
-            checked++;
         }
-        assertEquals(1000, checked);
     }
 
     @Test
@@ -68,12 +65,12 @@ class RowLaneConvTest {
         assumeTrue(SimdGemm.LARGE_TILE, "the row-lane tiles need 32 vector registers");
         assertTrue(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1))));
         // 8 or 16 channels fill the product's rows; a 3 × 3 kernel has no padded width to save
-        assertTrue(!RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(8, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1))));
-        assertTrue(!RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(16, 14, 14, 32, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
-        assertTrue(!RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1))));
+        assertFalse(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(8, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1))));
+        assertFalse(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(16, 14, 14, 32, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
+        assertFalse(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1))));
         // rows wider than a vector, or not more than half of one
-        assertTrue(!RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 28, 28, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
-        assertTrue(!RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 4, SimdGemm.L / 2, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
+        assertFalse(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 28, 28, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
+        assertFalse(RowLaneConv.applies(ConvCall.mine().full(new ConvGeometry(6, 4, SimdGemm.L / 2, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1))));
     }
 
     private static void check(Kernels simd, Random r, ConvGeometry g, int batch) {
