@@ -358,7 +358,7 @@ final class ChannelLaneConv {
      * ({@link LaneTranspose}); the positions after the last whole block one by one, and every position
      * on other vector lengths (no gathers: C2 has left them to their allocating Java fallback).
      */
-    private static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
+    static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
                                         boolean relu, float[] dst, int dstOff, int dstPlane) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int p = 0;

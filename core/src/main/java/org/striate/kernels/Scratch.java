@@ -34,6 +34,7 @@ final class Scratch {
     private float[] winogradSplit = new float[0];
     private float[] winogradPatches = new float[0];
     private float[] winogradGradients = new float[0];
+    private float[] winogradOut = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -117,6 +118,9 @@ final class Scratch {
 
     /** A sample's output gradient, channels last, for the Winograd weight gradient. */
     float[] winogradGradients(int n) { if (winogradGradients.length < n) winogradGradients = new float[n]; return winogradGradients; }
+
+    /** A sample's Winograd outputs, channels last, before they are transposed ({@link WinogradLaneConv}). */
+    float[] winogradOut(int n) { if (winogradOut.length < n) winogradOut = new float[n]; return winogradOut; }
 
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 

@@ -15,7 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * output gradient, padded by d·(k−1) − p, with the kernel flipped and its channel axes swapped.
  * Strides above 1 fall back to im2col + GEMM + col2im ({@link Im2colConv}). A 3×3 kernel of 16
  * channels or more, over enough tiles, takes Winograd's F(2×2, 3×3) instead ({@link WinogradConv}),
- * forward and for the input gradient, and F(3×3, 2×2) for the weight gradient ({@link WinogradWeightGrad}).
+ * forward and for the input gradient, and F(3×3, 2×2) for the weight gradient ({@link WinogradWeightGrad});
+ * a single sample's small map of many channels takes its forward pass with channels in the lanes
+ * ({@link WinogradLaneConv}).
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -81,7 +83,12 @@ final class SimdConv {
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads();
-        if (WinogradConv.pays(g, batch) && !ChannelLaneConv.beatsWinograd(g, batch)) {
+        boolean channelLanes = ChannelLaneConv.beatsWinograd(g, batch);
+        if (!maxPool && !channelLanes && WinogradLaneConv.pays(g, batch)) {
+            WinogradLaneConv.forward(g, x, WeightCache.mine().winogradLanes(g, w, wOff), bias, bOff, y, relu, pool);
+            return;
+        }
+        if (WinogradConv.pays(g, batch) && !channelLanes) {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
             return;
         }

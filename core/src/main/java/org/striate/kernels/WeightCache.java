@@ -81,6 +81,17 @@ final class WeightCache {
     }
 
     /**
+     * A 3×3 convolution's weights transformed for {@link WinogradLaneConv} (16 blocks of panels of
+     * output channels); made again only when those weights have changed.
+     */
+    float[] winogradLanes(ConvGeometry g, float[] w, int wOff) {
+        Entry e = entry(g, Kind.WINOGRAD_LANES, w, wOff, g.weightSize(), WinogradLaneConv.weightsSize(g));
+        if (e.stale) WinogradLaneConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(16 * g.inC() * g.outC()), e.layout);
+        e.stale = false;
+        return e.layout;
+    }
+
+    /**
      * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
      * of w, zeros after its rows values; keyed by the array and offset.
      */
@@ -97,7 +108,7 @@ final class WeightCache {
     }
 
     /** The layouts an entry can hold. */
-    private enum Kind { TRANSPOSED, WINOGRAD }
+    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES }
 
     /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
     private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {

@@ -226,16 +226,22 @@ final class WinogradConv {
      * (or on the slack past the last tile: ld is at least the tiles + L).
      */
     static void transformPatches(ConvGeometry g, int r0, int r1, float[] x, float[] v, int ld, Scratch s) {
+        transformPatches(g, r0, r1, 0, g.inC(), x, v, ld, s);
+    }
+
+    /** {@link #transformPatches} for input channels [c0, c1) only (a thread's share of a single sample's). */
+    static void transformPatches(ConvGeometry g, int r0, int r1, int c0, int c1, float[] x, float[] v, int ld, Scratch s) {
         int in = g.inC(), h = g.inH(), w = g.inW(), down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2;
         int stride = across + 1 + L, wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
         float[] split = s.winogradSplit((2 * (r1 - r0) + 2) * 2 * stride);
         for (int r = r0; r < r1; ) {
             int n = r / down, a = r % down, b = Math.min(down, a + r1 - r), t0 = (r - r0) * across;
             // padded rows 2a … 2b + 1; past the padded map (an odd output) they only feed outputs dropped
-            float[] xp = SimdConv.pad(s, x, n * g.inSize(), in, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
+            float[] xp = SimdConv.pad(s, x, n * g.inSize() + c0 * h * w, c1 - c0, h, w, g.padH(), g.padW(), wp + 2 * L + 2,
                     Math.max(0, 2 * a - g.padH()), Math.min(h, 2 * b + 2 - g.padH()));
-            for (int c = 0; c < in; c++) {
-                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, c * plane + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
+            for (int c = c0; c < c1; c++) {
+                int from = (c - c0) * plane;
+                for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, from + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
                 for (int ti = a; ti < b; ti++) {
                     int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
                     for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
@@ -254,6 +260,14 @@ final class WinogradConv {
      */
     static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u, float[] dst) {
         int in = g.inC(), out = g.outC(), pairs = in * out;
+        transformWeights(g, w, wOff, u);
+        int per = SimdGemm.packedSize(out, in);
+        for (int xi = 0; xi < 16; xi++) SimdGemm.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
+    }
+
+    /** u[ξ·outC·inC + o·inC + c] = element ξ of U = G g Gᵀ for output channel o and input channel c. */
+    static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u) {
+        int pairs = g.inC() * g.outC();
         for (int p = 0; p < pairs; p++) {
             int s = wOff + p * 9;
             for (int r = 0; r < 4; r++) {
@@ -265,8 +279,6 @@ final class WinogradConv {
                 u[(4 * r + 3) * pairs + p] = a2;
             }
         }
-        int per = SimdGemm.packedSize(out, in);
-        for (int xi = 0; xi < 16; xi++) SimdGemm.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
     }
 
     /** Row r of G times the column of the 3×3 kernel starting at w[s] (rows 3 apart). */
