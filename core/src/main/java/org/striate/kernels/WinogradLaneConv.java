@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * taken in turn (more than the L3 cache holds, as in a whole network): 512 channels at 7 × 7 1,492 →
  * 1,001 µs, 256 at 14 × 14 980 → 809, 128 at 7 × 7 146 → 101; but 64 at 14 × 14 112 → 225, 128 at
  * 14 × 14 249 → 246 and 128 at 28 × 28 723 → 769. So it is taken where the output channels are at least
- * four times the tiles. resnet18's batch-1 forward, this path on and off in turns in one JVM, 16 windows
+ * four times the tiles (and the map has 16 tiles or more, {@link #pays}). resnet18's batch-1 forward, this path on and off in turns in one JVM, 16 windows
  * of 0.5 s: median 17,175 → 15,591 µs, faster in 14 of 16.
  *
  * <p>Three passes over the pool's threads: the patches, transformed as {@link WinogradConv#transformPatches}
@@ -39,15 +39,18 @@ final class WinogradLaneConv {
     private WinogradLaneConv() {}
 
     /**
-     * A single sample of a Winograd convolution ({@link WinogradConv#applies}) whose map has at most
-     * {@link #MAX_TILES} tiles and at least four output channels a tile, whole vectors of channels on
-     * both sides, on the large register tile of 16 lanes. (Single small maps of up to 128 channels
+     * A single sample of a Winograd convolution ({@link WinogradConv#applies}) whose map has from
+     * {@link WinogradConv#MIN_TILES} to {@link #MAX_TILES} tiles and at least four output channels a
+     * tile, whole vectors of channels on both sides, on the large register tile of 16 lanes. Smaller
+     * maps stay on the channel-lane tiles: two threads, weights in L3, 256 channels at 4 × 4 126 against
+     * 172 µs here, 512 at 2 × 2 204 against 428 (512 at 4 × 4 492 against 462). (Single small maps of up to 128 channels
      * take the channel-lane tiles before this is asked, {@link ChannelLaneConv#beatsWinograd}: resnet8's
      * 128-channel 7 × 7 layer measured the same on both.)
      */
     static boolean pays(ConvGeometry g, int batch) {
         return batch == 1 && SimdGemm.LARGE_TILE && L == 16 && WinogradConv.applies(g) && g.inC() % L == 0 && g.outC() % L == 0
-                && WinogradConv.tiles(g, 1) <= MAX_TILES && g.outC() >= 4 * WinogradConv.tiles(g, 1);
+                && WinogradConv.tiles(g, 1) >= WinogradConv.MIN_TILES && WinogradConv.tiles(g, 1) <= MAX_TILES
+                && g.outC() >= 4 * WinogradConv.tiles(g, 1);
     }
 
     /** Floats of the transformed weights: 16 blocks of inC × outC. */

@@ -69,15 +69,15 @@ class SteadyStateAllocationTest {
     }
 
     /**
-     * resnet18 at 28 × 28: its last two stages' single-sample maps (2 × 2 and 1 × 1, 256 and 512
-     * channels) take the Winograd products with channels in the lanes, which no model above reaches.
+     * resnet18 at 112 × 112: its third stage's single-sample 7 × 7 maps of 256 channels take the
+     * Winograd products with channels in the lanes, which no model above reaches.
      */
     @ParameterizedTest(name = "resnet18 batch-1 forward on {0} threads")
     @CsvSource({"1", "2"})
     void batchOneForwardOfWideLayersAllocatesNothing(int threads) {
         Kernels kernels = KernelProvider.configure("auto", threads);
         assumeTrue(!kernels.name().startsWith("scalar"), "scalar kernels: lenet5 only");
-        Graph model = Zoo.build("resnet18", Zoo.defaultInput(), 1).forInference();
+        Graph model = Zoo.build("resnet18", new int[] {1, 112, 112}, 1).forInference();
         Tensor one = ModelBench.randomBatch(new Random(6), 1, model.inputShape());
         check("resnet18 batch-1 forward", () -> model.forward(one, false));
     }
