@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,6 +28,8 @@ final class SimdGemm {
     static final boolean LARGE_TILE = L >= 16 || "aarch64".equals(System.getProperty("os.arch"));
     static final int MR = LARGE_TILE ? SimdGemmLargeTile.MR : SimdGemmSmallTile.MR;
     static final int NR = LARGE_TILE ? SimdGemmLargeTile.NR : SimdGemmSmallTile.NR;
+    /** A packed panel's row: {@link #MR} floats. */
+    static final VectorSpecies<Float> PANEL_ROW = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     static final int KC = 320;
     static final int MC = 16 * MR;
 
@@ -143,6 +146,25 @@ final class SimdGemm {
         int kcMax = blockK(k), mPad = roundUp(m, MR);
         for (int pc = 0; pc < k; pc += kcMax) {
             packA(transA, a, aOff, lda, null, 0, m, pc, Math.min(kcMax, k - pc), dst, dstOff + pc * mPad);
+        }
+    }
+
+    /**
+     * Rows [p0, p1) of a (k rows of m floats, lda apart, A transposed) packed into dst as
+     * {@link #packWhole}{@code (true, m, k, …)} lays them out, m a multiple of {@link #MR}: threads can
+     * pack their shares of K into one destination. Each panel's row of MR floats is copied as one vector.
+     */
+    static void packTransposedRows(int m, int k, int p0, int p1, float[] a, int aOff, int lda, float[] dst, int dstOff) {
+        int kcMax = blockK(k);
+        for (int pc = p0 / kcMax * kcMax; pc < p1; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc), from = Math.max(p0, pc), to = Math.min(p1, pc + kc);
+            for (int ir = 0; ir < m; ir += MR) {
+                // a panel's K rows one after another, as the tiles read them
+                int at = dstOff + pc * m + ir * kc + (from - pc) * MR;
+                for (int p = from, src = aOff + p * lda + ir; p < to; p++, src += lda, at += MR) {
+                    FloatVector.fromArray(PANEL_ROW, a, src).intoArray(dst, at);
+                }
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * taken in turn (more than the L3 cache holds, as in a whole network): 512 channels at 7 × 7 1,492 →
  * 1,001 µs, 256 at 14 × 14 980 → 809, 128 at 7 × 7 146 → 101; but 64 at 14 × 14 112 → 225, 128 at
  * 14 × 14 249 → 246 and 128 at 28 × 28 723 → 769. So it is taken where the output channels are at least
- * four times the tiles (and the map has 16 tiles or more, {@link #pays}). resnet18's batch-1 forward, this path on and off in turns in one JVM, 16 windows
- * of 0.5 s: median 17,175 → 15,591 µs, faster in 14 of 16.
+ * four times the tiles (and the map has 16 tiles or more, {@link #pays}). resnet18's batch-1 forward,
+ * this path on and off in turns in one JVM, 16 windows of 0.5 s: median 17,175 → 15,591 µs, faster in
+ * 14 of 16.
  *
  * <p>Three passes over the pool's threads: the patches, transformed as {@link WinogradConv#transformPatches}
  * does and packed, split by input channels; the 16 products split by ξ; the outputs (Aᵀ M A with
@@ -30,8 +30,6 @@ final class WinogradLaneConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
     private static final int NR = SimdGemm.NR, MR = SimdGemm.MR;
-    /** A packed panel's row of tiles: {@link SimdGemm#MR} floats. */
-    private static final VectorSpecies<Float> P = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
 
     /** Tiles of a sample above which the map is left to {@link WinogradConv}'s chunks (a 16 × 16 map has 64). */
     static final int MAX_TILES = 64;
@@ -96,22 +94,22 @@ final class WinogradLaneConv {
         float[] v = s.winogradIn(16 * in * (rows + L)), ap = s.packA(16 * rows * in), m = s.winogradProducts(16 * rows * out);
         // one position more than the map: where a tile's outputs past an odd edge are stored and dropped
         float[] acc = s.winogradOut((g.outH() * g.outW() + 1) * out);
+        if (pool == null || pool.threads() == 1) {
+            patches(g, 0, in, x, v, ap);
+            products(g, 0, 16, ap, ul, m);
+            outputs(g, 0, out, m, acc, bias, bOff, y, relu);
+            return;
+        }
         Split split = SPLITS.get();
         split.set(g, x, v, ap, ul, m, acc, bias, bOff, y, relu);
         try {
-            if (pool == null || pool.threads() == 1) {
-                patches(g, 0, in, x, v, ap);
-                products(g, 0, 16, ap, ul, m);
-                outputs(g, 0, out, m, acc, bias, bOff, y, relu);
-            } else {
-                // the phases one by one: Phase.values() would make an array each call
-                split.phase = Phase.PATCHES;
-                pool.run(in / L, split);
-                split.phase = Phase.PRODUCTS;
-                pool.run(16, split);
-                split.phase = Phase.OUTPUTS;
-                pool.run(out / L, split);
-            }
+            // the phases one by one: Phase.values() would make an array each call
+            split.phase = Phase.PATCHES;
+            pool.run(in / L, split);
+            split.phase = Phase.PRODUCTS;
+            pool.run(16, split);
+            split.phase = Phase.OUTPUTS;
+            pool.run(out / L, split);
         } finally {
             split.set(null, null, null, null, null, null, null, null, 0, null, false);
         }
@@ -119,26 +117,14 @@ final class WinogradLaneConv {
 
     /**
      * Input channels [c0, c1): the patches' V = Bᵀ d B (tiles in the lanes, {@link WinogradConv#transformPatches})
-     * to v, then packed as {@link SimdGemm#packWhole} packs the transposed (input channels × tiles) blocks,
-     * {@link SimdGemm#MR} tiles at a time. The rows of a last panel past the map carry whatever v holds
-     * there: each product row depends on its own tile alone, and no output reads those rows.
+     * to v, then packed for the products ({@link SimdGemm#packTransposedRows}) over the tiles rounded up
+     * to whole panels. The tiles past the map carry whatever v holds there: each product row depends on
+     * its own tile alone, and no output reads those rows.
      */
     private static void patches(ConvGeometry g, int c0, int c1, float[] x, float[] v, float[] ap) {
-        int in = g.inC(), tiles = (int) WinogradConv.tiles(g, 1), rows = SimdGemm.roundUp(tiles, MR), ld = rows + L;
+        int in = g.inC(), rows = SimdGemm.roundUp((int) WinogradConv.tiles(g, 1), MR), ld = rows + L;
         WinogradConv.transformPatches(g, 0, (g.outH() + 1) / 2, c0, c1, x, v, ld, Scratch.get());
-        int kcMax = SimdGemm.blockK(in);
-        for (int xi = 0; xi < 16; xi++) {
-            for (int pc = c0 / kcMax * kcMax; pc < c1; pc += kcMax) {
-                int kc = Math.min(kcMax, in - pc), from = Math.max(c0, pc), to = Math.min(c1, pc + kc);
-                for (int ir = 0; ir < rows; ir += MR) {
-                    // a panel's rows of input channels one after another, as the products read them
-                    int dst = xi * rows * in + pc * rows + ir * kc + (from - pc) * MR;
-                    for (int c = from, src = (xi * in + c) * ld + ir; c < to; c++, src += ld, dst += MR) {
-                        FloatVector.fromArray(P, v, src).intoArray(ap, dst);
-                    }
-                }
-            }
-        }
+        for (int xi = 0; xi < 16; xi++) SimdGemm.packTransposedRows(rows, in, c0, c1, v, xi * in * ld, ld, ap, xi * rows * in);
     }
 
     /** Products ξ in [xi0, xi1): M_ξ (tile rows × output channels) = V_ξ · U_ξ, panel by panel. */

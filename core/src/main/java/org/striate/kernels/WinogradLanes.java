@@ -1,7 +1,6 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,7 +16,7 @@ final class WinogradLanes {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
     /** A panel's width of output channels: 4 lanes on AVX2, 8 where the GEMM's tile is the large one. */
-    private static final VectorSpecies<Float> P = VectorSpecies.of(float.class, VectorShape.forBitSize(SimdGemm.MR * Float.SIZE));
+    private static final VectorSpecies<Float> P = SimdGemm.PANEL_ROW;
 
     private WinogradLanes() {}
 

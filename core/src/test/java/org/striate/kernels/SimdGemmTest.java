@@ -46,6 +46,23 @@ class SimdGemmTest {
         }
     }
 
+    /** Shares of K packed one by one, in any order, give packWhole's layout of the transposed A, bit for bit. */
+    @Test
+    void packingSharesOfTransposedRowsEqualsPackingWhole() {
+        Random r = new Random(31);
+        for (int t = 0; t < 200; t++) {
+            int m = SimdGemm.MR * (1 + r.nextInt(9)), k = 1 + r.nextInt(3 * SimdGemm.KC), lda = m + r.nextInt(20), aOff = r.nextInt(5);
+            float[] a = random(r, aOff + k * lda), expected = random(r, 3 + SimdGemm.packedSize(m, k)), actual = random(r, expected.length);
+            SimdGemm.packWhole(true, m, k, a, aOff, lda, expected, 3);
+            int cut = r.nextInt(k + 1);
+            SimdGemm.packTransposedRows(m, k, cut, k, a, aOff, lda, actual, 3);
+            SimdGemm.packTransposedRows(m, k, 0, cut, a, aOff, lda, actual, 3);
+            for (int i = 3; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], "m " + m + " k " + k + " cut " + cut + " at " + i);
+            }
+        }
+    }
+
     private static void check(Random r, int m, int n, int k) {
         boolean ta = r.nextBoolean(), tb = r.nextBoolean();
         float beta = new float[] {0f, 1f, 0.5f}[r.nextInt(3)];
