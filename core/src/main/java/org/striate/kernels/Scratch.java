@@ -35,6 +35,7 @@ final class Scratch {
     private float[] winogradPatches = new float[0];
     private float[] winogradGradients = new float[0];
     private float[] winogradOut = new float[0];
+    private float[] winogradStage = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
 
     static Scratch get() { return MINE.get(); }
@@ -121,6 +122,9 @@ final class Scratch {
 
     /** A sample's Winograd outputs, channels last, before they are transposed ({@link WinogradLaneConv}). */
     float[] winogradOut(int n) { if (winogradOut.length < n) winogradOut = new float[n]; return winogradOut; }
+
+    /** One tile's transform between its two passes ({@link Winograd4Tiles}). */
+    float[] winogradStage(int n) { if (winogradStage.length < n) winogradStage = new float[n]; return winogradStage; }
 
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 

@@ -88,6 +88,10 @@ final class SimdConv {
             WinogradLaneConv.forward(g, x, WeightCache.mine().winogradLanes(g, w, wOff), bias, bOff, y, relu, pool);
             return;
         }
+        if (!maxPool && Winograd4Conv.pays(g, batch)) {
+            Winograd4Conv.forward(g, batch, x, WeightCache.mine().winograd4(g, w, wOff), bias, bOff, y, relu, pool);
+            return;
+        }
         if (WinogradConv.pays(g, batch) && !channelLanes) {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
             return;
@@ -124,6 +128,10 @@ final class SimdConv {
         }
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
         ConvGeometry full = ConvCall.mine().full(g);
+        if (Winograd4Conv.pays(full, batch)) {
+            Winograd4Conv.forward(full, batch, dy, WeightCache.mine().winograd4(full, flipped, 0), null, 0, dx, false, pool);
+            return;
+        }
         if (WinogradConv.pays(full, batch)) {
             WinogradConv.forward(full, batch, dy, WeightCache.mine().winograd(full, flipped, 0), null, 0, dx, false, false, pool);
             return;

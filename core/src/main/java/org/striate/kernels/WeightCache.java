@@ -91,6 +91,14 @@ final class WeightCache {
         return e.layout;
     }
 
+    /** A 3×3 convolution's weights transformed for {@link Winograd4Conv}; made again only when those weights have changed. */
+    float[] winograd4(ConvGeometry g, float[] w, int wOff) {
+        Entry e = entry(g, Kind.WINOGRAD4, w, wOff, g.weightSize(), Winograd4Conv.weightsSize(g));
+        if (e.stale) Winograd4Tiles.transformWeights(g, w, wOff, Scratch.get().winogradProducts(g.weightSize()), e.layout);
+        e.stale = false;
+        return e.layout;
+    }
+
     /**
      * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
      * of w, zeros after its rows values; keyed by the array and offset.
@@ -108,7 +116,7 @@ final class WeightCache {
     }
 
     /** The layouts an entry can hold. */
-    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES }
+    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES, WINOGRAD4 }
 
     /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
     private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {

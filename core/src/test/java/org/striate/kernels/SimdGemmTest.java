@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
@@ -61,6 +62,22 @@ class SimdGemmTest {
                 assertEquals(expected[i], actual[i], "m " + m + " k " + k + " cut " + cut + " at " + i);
             }
         }
+    }
+
+    @Test
+    void packingRowsByBlocksEqualsPackingWhole() {
+        Random r = new Random(32);
+        int tested = 0;
+        for (int t = 0; t < 300; t++) {
+            int m = SimdGemm.L * (1 + r.nextInt(6)), k = SimdGemm.L * (1 + r.nextInt(40)), lda = k + r.nextInt(20), aOff = r.nextInt(5);
+            if (!SimdGemm.packsByBlocks(k)) continue;
+            float[] a = random(r, aOff + m * lda), expected = random(r, 3 + SimdGemm.packedSize(m, k)), actual = random(r, expected.length);
+            SimdGemm.packWhole(false, m, k, a, aOff, lda, expected, 3);
+            SimdGemm.packRowsByBlocks(m, k, a, aOff, lda, actual, 3, new float[SimdGemm.L * SimdGemm.L]);
+            for (int i = 3; i < expected.length; i++) assertEquals(expected[i], actual[i], "m " + m + " k " + k + " at " + i);
+            tested++;
+        }
+        assertTrue(tested > 100 || !SimdGemm.packsByBlocks(SimdGemm.L), "shapes tested: " + tested);
     }
 
     private static void check(Random r, int m, int n, int k) {
