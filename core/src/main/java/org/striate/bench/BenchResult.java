@@ -10,12 +10,13 @@ import org.striate.io.Json;
  * What {@code striate bench} reports for one model, with the JSON keys of {@link #toJson()}:
  * train_images_per_s (at train_batch, by default 64, 16 for large models: see {@link BenchOptions#defaults(org.striate.nn.Graph)};
  * the training step of {@code striate train}), infer_images_per_s (at infer_batch, 256 or 16), latency_batch1_us, each with the slowest, median and fastest of its windows;
- * peak_gflops (FMA loop, all threads), and per convolution-like layer its forward and backward
+ * peak_gflops (FMA loop, all threads), core_round_trip_ns (before and after the latency windows, {@link CorePlacement};
+ * null on one thread), and per convolution-like layer its forward and backward
  * GFLOP/s (once per kind of work: layers alike are named under the first). {@code steps} says where a training step's time goes,
  * {@code inferPasses} and {@code latencyPasses} where an inference call's and a batch-1 call's go, pass by pass (fused layers together).
  */
 public record BenchResult(String model, String kernels, int threads, int trainBatch, int inferBatch,
-                          Spread train, Spread infer, Spread latency, double peakGflops,
+                          Spread train, Spread infer, Spread latency, double peakGflops, double[] coreRoundTripNs,
                           List<ConvFigures> layers, List<StepShare> steps, List<PassShare> inferPasses,
                           List<PassShare> latencyPasses) {
 
@@ -55,6 +56,12 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
     /** Whether any figure's windows spread more than {@link #BUSY_SPREAD}: other work took the cores. */
     public boolean busy() { return Math.max(train.relative(), Math.max(infer.relative(), latency.relative())) > BUSY_SPREAD; }
 
+    /** Whether the calling thread's core and the first worker's shared no cache when latency was timed ({@link CorePlacement}). */
+    public boolean coresFarApart() {
+        for (double ns : coreRoundTripNs) if (ns > CorePlacement.FAR_NS) return true;
+        return false;
+    }
+
     public String toJson() {
         Map<String, Object> o = Json.object();
         o.put("model", model);
@@ -72,6 +79,7 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
         o.put("spread", spread);
         o.put("busy", busy());
         o.put("peak_gflops", peakGflops);
+        o.put("core_round_trip_ns", coreRoundTripNs);
         List<Object> convs = new ArrayList<>();
         for (ConvFigures l : layers) {
             Map<String, Object> c = Json.object();
@@ -120,6 +128,14 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
         b.append(line("infer_images_per_s", infer, "img/s (batch " + inferBatch + ")", "%.0f"));
         b.append(line("latency_batch1_us", latency, "us", "%.0f"));
         b.append(String.format(Locale.ROOT, "peak_gflops %.1f GFLOP/s%n", peakGflops));
+        if (!Double.isNaN(coreRoundTripNs[0]) || !Double.isNaN(coreRoundTripNs[1])) {
+            b.append(String.format(Locale.ROOT, "core_round_trip_ns %.0f / %.0f ns (calling thread to first worker and back, before / after the latency windows)%n",
+                    coreRoundTripNs[0], coreRoundTripNs[1]));
+        }
+        if (coresFarApart()) {
+            b.append(String.format(Locale.ROOT, "note: the threads' cores shared no cache (a round trip above %.0f ns): data handed from one to the other costs more, batch-1 latency most; the host can move them, so figures may differ from run to run%n",
+                    CorePlacement.FAR_NS));
+        }
         if (busy()) {
             b.append(String.format(Locale.ROOT, "warning: the windows of a figure differ by more than %.0f%%: other work was using the cores; measure again on a quiet machine%n",
                     100 * BUSY_SPREAD));

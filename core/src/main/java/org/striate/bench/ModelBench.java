@@ -56,7 +56,10 @@ public final class ModelBench {
         BenchResult.Spread infer = Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds()).times(o.inferBatch());
 
         Tensor one = randomBatch(rng, 1, model.inputShape());
+        // the cores' placement before and after: it can change while a program runs (CorePlacement)
+        double placedBefore = CorePlacement.roundTripNs(k.pool());
         BenchResult.Spread latency = Timing.perSecond(() -> fixed.forward(one, false), o.seconds()).inverse(1e6);
+        double placedAfter = CorePlacement.roundTripNs(k.pool());
 
         double peak;
         // one measurement per kind of work, with the names of the layers that repeat it
@@ -87,8 +90,8 @@ public final class ModelBench {
                 Math.max(3, (int) (infer.mean() / o.inferBatch() * o.seconds() / 4)));
         List<BenchResult.PassShare> latencyPasses = passes(fixed, () -> fixed.forward(one, false),
                 Math.max(3, (int) (1e6 / latency.mean() * o.seconds() / 4)));
-        return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak, convs, steps,
-                inferPasses, latencyPasses);
+        return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak,
+                new double[] {placedBefore, placedAfter}, convs, steps, inferPasses, latencyPasses);
     }
 
     /**

@@ -121,11 +121,27 @@ class ModelBenchTest {
     void spreadSaysWhenTheMachineWasBusy() {
         BenchResult.Spread quiet = new BenchResult.Spread(100, 98, 100, 103);
         BenchResult.Spread noisy = new BenchResult.Spread(60, 20, 60, 100);
-        BenchResult calm = new BenchResult("m", "k", 2, 64, 256, quiet, quiet, quiet, 1, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
-        BenchResult busy = new BenchResult("m", "k", 2, 64, 256, quiet, noisy, quiet, 1, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+        BenchResult calm = result(quiet, quiet, 60, 70);
+        BenchResult busy = result(quiet, noisy, 60, 70);
         assertTrue(!calm.busy() && busy.busy());
         assertTrue(busy.toText().contains("warning:") && !calm.toText().contains("warning:"));
         assertTrue(busy.toJson().contains("\"infer_images_per_s\":[20.0,60.0,100.0]"), busy.toJson());
+    }
+
+    @Test
+    void saysWhenTheCoresSharedNoCache() {
+        BenchResult.Spread quiet = new BenchResult.Spread(100, 98, 100, 103);
+        BenchResult near = result(quiet, quiet, 60, 70), far = result(quiet, quiet, 60, 340), one = result(quiet, quiet, Double.NaN, Double.NaN);
+        assertTrue(!near.coresFarApart() && far.coresFarApart() && !one.coresFarApart());
+        assertTrue(far.toText().contains("note: the threads' cores shared no cache") && !near.toText().contains("note:"));
+        assertTrue(near.toText().contains("core_round_trip_ns 60 / 70 ns") && !one.toText().contains("core_round_trip_ns"));
+        assertTrue(far.toJson().contains("\"core_round_trip_ns\":[60.0,340.0]"), far.toJson());
+        assertTrue(one.toJson().contains("\"core_round_trip_ns\":[null,null]"), one.toJson());
+    }
+
+    private static BenchResult result(BenchResult.Spread train, BenchResult.Spread infer, double roundTripBefore, double roundTripAfter) {
+        return new BenchResult("m", "k", 2, 64, 256, train, infer, train, 1, new double[] {roundTripBefore, roundTripAfter},
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
     }
 
     @Test
