@@ -75,7 +75,7 @@ final class WeightCache {
      */
     float[] winograd(ConvGeometry g, float[] w, int wOff) {
         Entry e = entry(g, Kind.WINOGRAD, w, wOff, g.weightSize(), WinogradConv.weightsSize(g));
-        if (e.stale) WinogradConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(16 * g.inC() * g.outC()), e.layout);
+        if (e.stale) WinogradConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(WinogradConv.scratchSize(g)), e.layout);
         e.stale = false;
         return e.layout;
     }
@@ -86,7 +86,7 @@ final class WeightCache {
      */
     float[] winogradLanes(ConvGeometry g, float[] w, int wOff) {
         Entry e = entry(g, Kind.WINOGRAD_LANES, w, wOff, g.weightSize(), WinogradLaneConv.weightsSize(g));
-        if (e.stale) WinogradLaneConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(16 * g.inC() * g.outC()), e.layout);
+        if (e.stale) WinogradLaneConv.transformWeights(g, w, wOff, Scratch.get().winogradProducts(WinogradConv.scratchSize(g)), e.layout);
         e.stale = false;
         return e.layout;
     }
@@ -94,7 +94,7 @@ final class WeightCache {
     /** A 3×3 convolution's weights transformed for {@link Winograd4Conv}; made again only when those weights have changed. */
     float[] winograd4(ConvGeometry g, float[] w, int wOff) {
         Entry e = entry(g, Kind.WINOGRAD4, w, wOff, g.weightSize(), Winograd4Conv.weightsSize(g));
-        if (e.stale) Winograd4Tiles.transformWeights(g, w, wOff, Scratch.get().winogradProducts(g.weightSize()), e.layout);
+        if (e.stale) Winograd4Tiles.transformWeights(g, w, wOff, Scratch.get().winogradProducts(WinogradWeights.tapsSize(g.inC() * g.outC())), e.layout);
         e.stale = false;
         return e.layout;
     }

@@ -256,7 +256,7 @@ final class WinogradConv {
 
     /**
      * dst receives U = G g Gᵀ for every (output, input) channel pair, as 16 blocks (one per element ξ
-     * of the 4×4 tile) each packed by {@link SimdGemm#packWhole}; {@code u} is scratch of 16·outC·inC.
+     * of the 4×4 tile) each packed by {@link SimdGemm#packWhole}; {@code u} is scratch of {@link #scratchSize}.
      */
     static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u, float[] dst) {
         int in = g.inC(), out = g.outC(), pairs = in * out;
@@ -265,30 +265,18 @@ final class WinogradConv {
         for (int xi = 0; xi < 16; xi++) SimdGemm.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
     }
 
-    /** u[ξ·outC·inC + o·inC + c] = element ξ of U = G g Gᵀ for output channel o and input channel c. */
-    static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u) {
-        int pairs = g.inC() * g.outC();
-        for (int p = 0; p < pairs; p++) {
-            int s = wOff + p * 9;
-            for (int r = 0; r < 4; r++) {
-                // row r of G g, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]; then that row times Gᵀ
-                float a0 = gRow(w, s, r), a1 = gRow(w, s + 1, r), a2 = gRow(w, s + 2, r);
-                u[(4 * r) * pairs + p] = a0;
-                u[(4 * r + 1) * pairs + p] = 0.5f * (a0 + a1 + a2);
-                u[(4 * r + 2) * pairs + p] = 0.5f * (a0 - a1 + a2);
-                u[(4 * r + 3) * pairs + p] = a2;
-            }
-        }
-    }
+    /**
+     * u[ξ·outC·inC + o·inC + c] = element ξ of U = G g Gᵀ ({@link WinogradWeights#G2}) for output channel
+     * o and input channel c; u holds {@link #scratchSize} floats, the taps laid out by
+     * {@link WinogradWeights#tap} after the 16 blocks.
+     */
+    static int scratchSize(ConvGeometry g) { return 16 * g.inC() * g.outC() + WinogradWeights.tapsSize(g.inC() * g.outC()); }
 
-    /** Row r of G times the column of the 3×3 kernel starting at w[s] (rows 3 apart). */
-    private static float gRow(float[] w, int s, int r) {
-        float g0 = w[s], g1 = w[s + 3], g2 = w[s + 6];
-        return switch (r) {
-            case 0 -> g0;
-            case 1 -> 0.5f * (g0 + g1 + g2);
-            case 2 -> 0.5f * (g0 - g1 + g2);
-            default -> g2;
-        };
+    static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u) {
+        int pairs = g.inC() * g.outC(), taps = 16 * pairs;
+        for (int p = 0; p < pairs; p++) {
+            for (int k = 0; k < 9; k++) u[taps + WinogradWeights.tap(p, k)] = w[wOff + p * 9 + k];
+        }
+        WinogradWeights.transform(WinogradWeights.G2, u, taps, pairs, u);
     }
 }

@@ -66,7 +66,7 @@ final class WinogradLaneConv {
     /**
      * dst receives U = G g Gᵀ ({@link WinogradConv#transformWeights}) as 16 blocks, one per element ξ;
      * block ξ holds the panels of output channels ({@link #panelWidth}) one after another, each inC
-     * rows of its width. {@code u} is scratch of 16·inC·outC.
+     * rows of its width. {@code u} is scratch of {@link WinogradConv#scratchSize}.
      */
     static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u, float[] dst) {
         int in = g.inC(), out = g.outC(), pairs = in * out;

@@ -64,7 +64,7 @@ class Winograd4ConvTest {
         int n = batch * g.outSize();
         float[] expected = new float[n], actual = random(r, n + 17), u = new float[Winograd4Conv.weightsSize(g)];
         Arrays.fill(actual, n, actual.length, SENTINEL);
-        Winograd4Tiles.transformWeights(g, w, 3, new float[g.weightSize()], u);
+        Winograd4Tiles.transformWeights(g, w, 3, new float[WinogradWeights.tapsSize(g.inC() * g.outC())], u);
         if (relu) REF.conv2dForwardRelu(g, batch, x, w, 3, bias, 2, expected);
         else REF.conv2dForward(g, batch, x, w, 3, bias, 2, expected);
         Winograd4Conv.forward(g, batch, x, u, bias, 2, actual, relu, pool);

@@ -39,7 +39,7 @@ class WinogradConvTest {
                 float[] x = random(r, batch * g.inSize()), wt = random(r, g.weightSize()), bias = r.nextBoolean() ? random(r, outC + 3) : null;
                 int bOff = bias == null ? 0 : r.nextInt(4);
                 float[] up = new float[WinogradConv.weightsSize(g)];
-                WinogradConv.transformWeights(g, wt, 0, new float[16 * inC * outC], up);
+                WinogradConv.transformWeights(g, wt, 0, new float[WinogradConv.scratchSize(g)], up);
                 int outSize = pool ? outC * (g.outH() / 2) * (g.outW() / 2) : g.outSize();
                 float[] y = new float[batch * outSize + SENTINEL_TAIL];
                 java.util.Arrays.fill(y, Float.NaN);
@@ -60,7 +60,7 @@ class WinogradConvTest {
             int inC = 16 + r.nextInt(9), outC = 16 + r.nextInt(9), h = 2 + r.nextInt(17), w = 2 + r.nextInt(23), batch = 1 + r.nextInt(3);
             ConvGeometry g = new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1, 1, 1, 1, 1, 1);
             float[] x = random(r, batch * g.inSize()), wt = random(r, g.weightSize()), up = new float[WinogradConv.weightsSize(g)];
-            WinogradConv.transformWeights(g, wt, 0, new float[16 * inC * outC], up);
+            WinogradConv.transformWeights(g, wt, 0, new float[WinogradConv.scratchSize(g)], up);
             int rows = batch * ((g.outH() + 1) / 2), per = 1 + r.nextInt(rows);
             float[] y = new float[batch * g.outSize() + SENTINEL_TAIL];
             java.util.Arrays.fill(y, Float.NaN);
