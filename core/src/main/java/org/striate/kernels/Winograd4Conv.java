@@ -1,5 +1,6 @@
 package org.striate.kernels;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -143,12 +144,12 @@ final class Winograd4Conv {
     /** Zeros the border of one sample's map (rows × cols positions of ld floats) around its h × w input at (top, left). */
     private static void zeroBorder(float[] xh, int off, int rows, int cols, int ld, int top, int left, int h, int w) {
         int row = cols * ld;
-        java.util.Arrays.fill(xh, off, off + top * row, 0f);
-        java.util.Arrays.fill(xh, off + (top + h) * row, off + rows * row, 0f);
+        Arrays.fill(xh, off, off + top * row, 0f);
+        Arrays.fill(xh, off + (top + h) * row, off + rows * row, 0f);
         for (int i = top; i < top + h; i++) {
             int r = off + i * row;
-            java.util.Arrays.fill(xh, r, r + left * ld, 0f);
-            java.util.Arrays.fill(xh, r + (left + w) * ld, r + row, 0f);
+            Arrays.fill(xh, r, r + left * ld, 0f);
+            Arrays.fill(xh, r + (left + w) * ld, r + row, 0f);
         }
     }
 
