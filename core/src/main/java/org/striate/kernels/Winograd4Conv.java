@@ -21,7 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class Winograd4Conv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
-    private static final int MR = SimdGemm.MR;
     /**
      * Tiles a chunk holds about (whole samples). 128 channels at 7 × 7 (4 tiles a sample), batch 64 on two
      * threads: 2.34 ms in chunks of 32 tiles, 2.42 of 64, 3.07 of 96 (three chunks for two threads);
@@ -33,17 +32,18 @@ final class Winograd4Conv {
 
     /**
      * A Winograd convolution ({@link WinogradConv#applies}) of more than one sample with 128 channels or
-     * more on both sides, in whole vectors, on the large register tile of 16 lanes. Narrower layers
-     * stay on F(2×2, 3×3): the copies and transforms here grow with tiles × channels and the products
-     * with tiles × channels², and below 128 channels they ate the gain (one thread unless said,
+     * more on both sides, in whole vectors (the input channels as {@link SimdGemm#packRowsByBlocks}
+     * packs them), on the large register tile of 16 lanes. Narrower layers stay on F(2×2, 3×3): the
+     * copies and transforms here grow with tiles × channels and the products with tiles × channels²,
+     * and below 128 channels they ate the gain or most of it (one thread unless said,
      * medians of 9 windows, F(2×2, 3×3) against this: 32 channels at 28 × 28, batch 128, 16.0 against
      * 17.1 ms; 64 at 14 × 14 14.4 against 13.6; 64 at 56 × 56, batch 8, 11.4 against 11.9; against 128
      * at 7 × 7, batch 128, 20.1 against 10.0, and two threads at batch 64 5.1 against 3.2; 128 at
      * 28 × 28, batch 8, 9.9 against 8.8; 256 at 14 × 14 11.0 against 10.5; 512 at 7 × 7 15.0 against 12.4).
      */
     static boolean pays(ConvGeometry g, int batch) {
-        return batch > 1 && SimdGemm.LARGE_TILE && L == 16 && WinogradConv.applies(g) && g.inC() % L == 0 && g.outC() % L == 0
-                && Math.min(g.inC(), g.outC()) >= MIN_CHANNELS && (long) g.inC() * g.outC() <= MAX_PAIRS;
+        return batch > 1 && SimdGemm.LARGE_TILE && L == 16 && WinogradConv.applies(g) && SimdGemm.packsByBlocks(g.inC())
+                && g.outC() % L == 0 && Math.min(g.inC(), g.outC()) >= MIN_CHANNELS && (long) g.inC() * g.outC() <= MAX_PAIRS;
     }
 
     /**
@@ -92,10 +92,9 @@ final class Winograd4Conv {
     static void chunk(ConvGeometry g, int n0, int count, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu) {
         int in = g.inC(), out = g.outC(), h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         int down = tiles(oh), across = tiles(ow), rowsP = 4 * down + 2, cols = 4 * across + 2, row = cols * in;
-        // products over whole 16-row blocks when the patches are packed by register transposes: the
+        // products over whole 16-row blocks, as the patches are packed by register transposes: the
         // rows past the tiles hold whatever the scratch held, and their products are never read
-        boolean byBlocks = SimdGemm.packsByBlocks(in);
-        int t = count * down * across, tp = SimdGemm.roundUp(t, byBlocks ? L : MR), rows = byBlocks ? tp : t;
+        int t = count * down * across, tp = SimdGemm.roundUp(t, L);
         Scratch s = Scratch.get();
         float[] stage = s.winogradStage(36 * L);
         // the samples one under another, each in a zero-bordered map of whole patches
@@ -116,10 +115,9 @@ final class Winograd4Conv {
         float[] ap = s.packA(tp * in), m = s.winogradProducts(36 * tp * out);
         int[] starts = s.convRows(in);
         for (int xi = 0; xi < 36; xi++) {
-            if (byBlocks) SimdGemm.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage);
-            else SimdGemm.packWhole(false, t, in, v, xi * tp * in, in, ap, 0);
+            SimdGemm.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage); // stage: its L·L floats of transposes
             SimdGemm.strided(starts, in, xi * in * out, out);
-            SimdGemm.multiplyPacked(rows, 0, out, in, ap, 0, u, starts, 0f, m, xi * tp * out, out);
+            SimdGemm.multiplyPacked(tp, 0, out, in, ap, 0, u, starts, 0f, m, xi * tp * out, out);
         }
         // each sample's outputs channels last, one position more than the map for outputs past its edge
         int spatial = oh * ow, dropped = spatial * out;

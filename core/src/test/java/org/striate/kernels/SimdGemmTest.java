@@ -66,6 +66,7 @@ class SimdGemmTest {
 
     @Test
     void packingRowsByBlocksEqualsPackingWhole() {
+        assumeTrue(SimdGemm.packsByBlocks(SimdGemm.L), "needs 16 lanes and panels of 8 rows");
         Random r = new Random(32);
         int tested = 0;
         for (int t = 0; t < 300; t++) {
@@ -77,7 +78,7 @@ class SimdGemmTest {
             for (int i = 3; i < expected.length; i++) assertEquals(expected[i], actual[i], "m " + m + " k " + k + " at " + i);
             tested++;
         }
-        assertTrue(tested > 100 || !SimdGemm.packsByBlocks(SimdGemm.L), "shapes tested: " + tested);
+        assertTrue(tested > 100, "shapes tested: " + tested);
     }
 
     private static void check(Random r, int m, int n, int k) {
