@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The weight gradient of a stride-1 convolution with output channels in the vector lanes, the twin
+ * The weight gradient of a convolution of stride 1 (or 2 across, see
+ * {@link ChannelLaneConv#appliesWeightGrad}) with output channels in the vector lanes, the twin
  * of {@link ChannelLaneConv}: dW[o][t] = Σ over samples and positions p of dy[o][p] · x(t, p), where
  * x(t, p) is the input that tap t meets at output position p. A tile of taps × channels
  * ({@link ChannelLaneTiles}) is held in registers while p walks a block of output rows: each position
@@ -47,10 +48,31 @@ final class ChannelLaneWeightGrad {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
         int oh = g.outH(), ow = g.outW(), spatial = oh * ow;
         Scratch s = Scratch.get();
-        float[] xp = SimdConv.pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1));
+        boolean halves = g.strideW() == 2;
+        float[] xp = SimdConv.pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(),
+                halves ? 2 * L : g.dilW() * (g.kW() - 1));
         int tapsPadded = SimdGemm.roundUp(k, PR);
         int[] rows = s.convRows(tapsPadded);
-        SimdConv.shiftedRows(rows, 0, g.inC(), plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
+        int rowLength = wp;
+        if (halves) {
+            // each padded row as its even columns, then its odd ones: a tap's inputs along an output row
+            // are then neighbours, as at stride 1, and the tile below reads them unchanged
+            int half = SimdGemm.roundUp((wp + 1) / 2, L), hp = g.inH() + 2 * g.padH();
+            rowLength = 2 * half;
+            float[] split = s.halves(g.inC() * hp * rowLength);
+            for (int r = 0; r < g.inC() * hp; r++) WinogradTiles.splitRow(xp, r * wp, (wp + 1) / 2, split, r * rowLength, half);
+            for (int c = 0, t = 0; c < g.inC(); c++) {
+                for (int l = 0; l < g.kH(); l++) {
+                    for (int m = 0; m < g.kW(); m++, t++) {
+                        int col = m * g.dilW();
+                        rows[t] = (c * hp + l * g.dilH()) * rowLength + col % 2 * half + col / 2;
+                    }
+                }
+            }
+            xp = split;
+        } else {
+            SimdConv.shiftedRows(rows, 0, g.inC(), plane, wp, g.kH(), g.kW(), g.dilH(), g.dilW());
+        }
         // taps past the last repeat it: a part tile reads real inputs and its extra rows are never used
         for (int t = k; t < tapsPadded; t++) rows[t] = rows[k - 1];
         float[] dyT = s.ext(spatial * outC);
@@ -60,13 +82,13 @@ final class ChannelLaneWeightGrad {
         for (int i0 = 0; i0 < oh; i0 += block) {
             int i1 = Math.min(oh, i0 + block);
             for (int cb = 0; cb < outC; cb += CB) {
-                for (int t0 = 0; t0 < k; t0 += PR) grad6x4(xp, rows, t0, wp, ow, i0, i1, dyT, outC, cb, sum);
+                for (int t0 = 0; t0 < k; t0 += PR) grad6x4(xp, rows, t0, g.strideH() * rowLength, ow, i0, i1, dyT, outC, cb, sum);
             }
         }
     }
 
-    /** Tile of 6 taps × 4 vectors of channels over output rows [i0, i1). */
-    static void grad6x4(float[] xp, int[] rows, int t0, int wp, int ow, int i0, int i1, float[] dyT, int outC, int cb,
+    /** Tile of 6 taps × 4 vectors of channels over output rows [i0, i1), output rows {@code down} floats apart in xp. */
+    static void grad6x4(float[] xp, int[] rows, int t0, int down, int ow, int i0, int i1, float[] dyT, int outC, int cb,
                          float[] sum) {
         int s0 = t0 * outC + cb, s1 = s0 + outC, s2 = s1 + outC, s3 = s2 + outC, s4 = s3 + outC, s5 = s4 + outC;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
@@ -85,7 +107,7 @@ final class ChannelLaneWeightGrad {
         c52 = FloatVector.fromArray(S, sum, s5 + 2 * L); c53 = FloatVector.fromArray(S, sum, s5 + 3 * L);
         FloatVector d0, d1, d2, d3, v;
         for (int i = i0; i < i1; i++) {
-            int row = i * wp;
+            int row = i * down;
             int b0 = row + rows[t0 + 0], b1 = row + rows[t0 + 1], b2 = row + rows[t0 + 2];
             int b3 = row + rows[t0 + 3], b4 = row + rows[t0 + 4], b5 = row + rows[t0 + 5];
             for (int j = 0, d = i * ow * outC + cb; j < ow; j++, d += outC) {

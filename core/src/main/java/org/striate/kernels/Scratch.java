@@ -32,6 +32,7 @@ final class Scratch {
     private float[] winogradIn = new float[0];
     private float[] winogradProducts = new float[0];
     private float[] winogradSplit = new float[0];
+    private float[] halves = new float[0];
     private float[] winogradPatches = new float[0];
     private float[] winogradGradients = new float[0];
     private float[] winogradOut = new float[0];
@@ -104,7 +105,6 @@ final class Scratch {
     float[] localFilters(int n) { if (localFilters.length < n) localFilters = new float[n]; return localFilters; }
     /** A locally connected call's dy, each output row padded to whole vectors. */
     float[] localRows(int n) { if (localRows.length < n) localRows = new float[n]; return localRows; }
-    /** Zeros, never written: the bias of a locally connected layer that has none. */
     /** Transformed input patches of a Winograd chunk. */
     float[] winogradIn(int n) { if (winogradIn.length < n) winogradIn = new float[n]; return winogradIn; }
 
@@ -113,6 +113,9 @@ final class Scratch {
 
     /** Four padded input rows split into even and odd columns. */
     float[] winogradSplit(int n) { if (winogradSplit.length < n) winogradSplit = new float[n]; return winogradSplit; }
+
+    /** A sample's rows split into their even and odd columns, for the weight gradient at stride 2 across ({@link ChannelLaneWeightGrad}). */
+    float[] halves(int n) { if (halves.length < n) halves = new float[n]; return halves; }
 
     /** A sample's padded input, channels last, for the Winograd weight gradient. */
     float[] winogradPatches(int n) { if (winogradPatches.length < n) winogradPatches = new float[n]; return winogradPatches; }
@@ -126,6 +129,7 @@ final class Scratch {
     /** One tile's transform between its two passes ({@link Winograd4Tiles}). */
     float[] winogradStage(int n) { if (winogradStage.length < n) winogradStage = new float[n]; return winogradStage; }
 
+    /** Zeros, never written: the bias of a locally connected layer that has none. */
     float[] localZeros(int n) { if (localZeros.length < n) localZeros = new float[n]; return localZeros; }
 
     /** The arguments of this thread's element-wise call while the pool runs it. */

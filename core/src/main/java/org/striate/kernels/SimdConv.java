@@ -268,7 +268,7 @@ final class SimdConv {
 
     /** Whether {@link #backwardParams} goes sample by sample over shifted views ({@link #paramsSample}). */
     static boolean paramsBySample(ConvGeometry g, int batch) {
-        return !WinogradConv.pays(g, batch) && !ChannelLaneConv.applies(g) && unitStride(g);
+        return !WinogradConv.pays(g, batch) && !ChannelLaneConv.appliesWeightGrad(g) && unitStride(g);
     }
 
     /**
@@ -290,7 +290,7 @@ final class SimdConv {
             WinogradWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
             return;
         }
-        if (ChannelLaneConv.applies(g)) {
+        if (ChannelLaneConv.appliesWeightGrad(g)) {
             ChannelLaneWeightGrad.backwardParams(g, batch, x, dy, dw, dwOff, dbias, dbOff, pool);
             return;
         }

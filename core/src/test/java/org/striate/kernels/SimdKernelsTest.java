@@ -88,7 +88,7 @@ class SimdKernelsTest {
     @Test
     void channelLaneConvolutionMatchesScalar() throws Exception {
         Random r = new Random(6);
-        int used = 0, checked = 0, expected = 0;
+        int used = 0, checked = 0, expected = 0, stridedGradients = 0;
         for (int t = 0; checked < 1000; t++) {
             // 64 input channels: the input gradient takes the channel-lane kernel too
             int inC = pick(r, new int[] {1, 2, 3, 5, 11, 13, ChannelLaneTiles.CB});
@@ -106,8 +106,11 @@ class SimdKernelsTest {
             boolean strided = sH > 1 || sW > 1, onePoint = kH == 1 && kW == 1 && pad == 0;
             if (ChannelLaneTiles.LARGE || strided && !onePoint) expected++;
             if (ChannelLaneConv.appliesForward(g, 2, 1)) used++;
+            // stride 2 across: the weight gradient reads each row split into even and odd columns
+            if (sW == 2 && ChannelLaneConv.appliesWeightGrad(g)) stridedGradients++;
             checkConv(r, g, t % 50 == 0 ? 1 : 1 + r.nextInt(5), r.nextBoolean());
         }
+        if (ChannelLaneTiles.LARGE) assertTrue(stridedGradients >= 150, "stride-2 weight gradients on channel lanes: " + stridedGradients);
         // a batch smaller than the pool splits each sample over the threads by bands of (pooled) rows:
         // odd and even heights and widths, fewer rows than threads, strides
         checkConv(r, new ConvGeometry(40, 15, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 1, true);
