@@ -17,7 +17,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     private static final ThreadLocal<ConvCall> MINE = ThreadLocal.withInitial(ConvCall::new);
 
     /** What a sample task computes. */
-    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES }
+    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES, INPUT_CHANNELS_LAST }
 
     private Pass pass;
     private ConvGeometry g;
@@ -119,6 +119,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
             case INPUT_IM2COL -> Im2colConv.inputSample(g, n, src, weights, per, out, inner);
             // g is the convolution of dy padded to full here (SimdConv.backwardInput), so out is dx
             case INPUT_ROW_LANES -> RowLaneConv.sample(g, n, src, weights, out, outOff);
+            case INPUT_CHANNELS_LAST -> ChannelsLastInputGrad.sample(g, n, src, weights, out);
         }
     }
 

@@ -50,6 +50,12 @@ final class Im2colConv {
     }
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
+        if (ChannelsLastInputGrad.applies(g, batch, pool.threads())) {
+            float[] arranged = Scratch.get().packW(ChannelsLastInputGrad.arrangedSize(g));
+            ChannelsLastInputGrad.arrange(g, w, wOff, arranged);
+            ConvCall.mine().run(ConvCall.Pass.INPUT_CHANNELS_LAST, pool, g, batch, dy, arranged, 0, null, 0, false, dx);
+            return;
+        }
         int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
         float[] ap = Scratch.get().packW(per * g.groups());
         for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);

@@ -33,6 +33,7 @@ final class Scratch {
     private float[] winogradProducts = new float[0];
     private float[] winogradSplit = new float[0];
     private float[] halves = new float[0];
+    private float[] channelsLast = new float[0];
     private float[] winogradPatches = new float[0];
     private float[] winogradGradients = new float[0];
     private float[] winogradOut = new float[0];
@@ -116,6 +117,9 @@ final class Scratch {
 
     /** A sample's rows split into their even and odd columns, for the weight gradient at stride 2 across ({@link ChannelLaneWeightGrad}). */
     float[] halves(int n) { if (halves.length < n) halves = new float[n]; return halves; }
+
+    /** A sample's input gradient, channels last, as {@link ChannelsLastInputGrad} sums it. */
+    float[] channelsLast(int n) { if (channelsLast.length < n) channelsLast = new float[n]; return channelsLast; }
 
     /** A sample's padded input, channels last, for the Winograd weight gradient. */
     float[] winogradPatches(int n) { if (winogradPatches.length < n) winogradPatches = new float[n]; return winogradPatches; }

@@ -176,18 +176,26 @@ final class SimdGemm {
 
     /**
      * Rows [p0, p1) of a (k rows of m floats, lda apart, A transposed) packed into dst as
-     * {@link #packWhole}{@code (true, m, k, …)} lays them out, m a multiple of {@link #MR}: threads can
-     * pack their shares of K into one destination. Each panel's row of MR floats is copied as one vector.
+     * {@link #packWhole}{@code (true, m, k, …)} lays them out: threads can pack their shares of K into
+     * one destination. Each whole panel's row of MR floats is copied as one vector; a last panel of
+     * fewer rows float by float, zero past m (a vector would read past the source's row, and past the
+     * array at its end).
      */
     static void packTransposedRows(int m, int k, int p0, int p1, float[] a, int aOff, int lda, float[] dst, int dstOff) {
-        int kcMax = blockK(k);
+        int kcMax = blockK(k), mPad = roundUp(m, MR), whole = m / MR * MR;
         for (int pc = p0 / kcMax * kcMax; pc < p1; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc), from = Math.max(p0, pc), to = Math.min(p1, pc + kc);
-            for (int ir = 0; ir < m; ir += MR) {
+            for (int ir = 0; ir < whole; ir += MR) {
                 // a panel's K rows one after another, as the tiles read them
-                int at = dstOff + pc * m + ir * kc + (from - pc) * MR;
+                int at = dstOff + pc * mPad + ir * kc + (from - pc) * MR;
                 for (int p = from, src = aOff + p * lda + ir; p < to; p++, src += lda, at += MR) {
                     FloatVector.fromArray(PANEL_ROW, a, src).intoArray(dst, at);
+                }
+            }
+            if (whole < m) {
+                int at = dstOff + pc * mPad + whole * kc + (from - pc) * MR;
+                for (int p = from, src = aOff + p * lda + whole; p < to; p++, src += lda, at += MR) {
+                    for (int i = 0; i < MR; i++) dst[at + i] = whole + i < m ? a[src + i] : 0f;
                 }
             }
         }

@@ -47,12 +47,15 @@ class SimdGemmTest {
         }
     }
 
-    /** Shares of K packed one by one, in any order, give packWhole's layout of the transposed A, bit for bit. */
+    /**
+     * Shares of K packed one by one, in any order, give packWhole's layout of the transposed A, bit for
+     * bit: whole panels, and a last panel of fewer rows (zero past m) where m is not a multiple of MR.
+     */
     @Test
     void packingSharesOfTransposedRowsEqualsPackingWhole() {
         Random r = new Random(31);
         for (int t = 0; t < 200; t++) {
-            int m = SimdGemm.MR * (1 + r.nextInt(9)), k = 1 + r.nextInt(3 * SimdGemm.KC), lda = m + r.nextInt(20), aOff = r.nextInt(5);
+            int m = t % 2 == 0 ? SimdGemm.MR * (1 + r.nextInt(9)) : 1 + r.nextInt(9 * SimdGemm.MR), k = 1 + r.nextInt(3 * SimdGemm.KC), lda = m + r.nextInt(20), aOff = r.nextInt(5);
             float[] a = random(r, aOff + k * lda), expected = random(r, 3 + SimdGemm.packedSize(m, k)), actual = random(r, expected.length);
             SimdGemm.packWhole(true, m, k, a, aOff, lda, expected, 3);
             int cut = r.nextInt(k + 1);
