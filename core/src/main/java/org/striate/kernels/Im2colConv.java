@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Convolution for strides above 1 (and the 1×1 fast path): im2col + GEMM per sample, input gradient
- * by a transposed GEMM + col2im, weight gradient by a GEMM against the im2col columns. A 1×1
- * convolution at stride 1 without padding multiplies the input itself: no copy at all.
+ * by a transposed GEMM + col2im (or, for wider kernels over whole vectors of input channels, with
+ * the channels last: {@link ChannelsLastInputGrad}), weight gradient by a GEMM against the im2col
+ * columns. A 1×1 convolution at stride 1 without padding multiplies the input itself: no copy at all.
  */
 final class Im2colConv {
     private Im2colConv() {}
