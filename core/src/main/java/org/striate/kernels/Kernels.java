@@ -136,6 +136,20 @@ public interface Kernels {
                           float[] params, int gammaOff, int betaOff, float[] y);
 
     /**
+     * Training's forward pass in one call: mean and var as {@link #batchStatistics} writes them,
+     * invStd[c] = 1/√(var[c] + eps), then y as {@link #batchNormForward} writes it, rectified
+     * (max(y, 0)) when {@code relu}. An implementation may take each channel's three passes while its
+     * values are still in cache.
+     */
+    default void batchNormTraining(int batch, int channels, int plane, float[] x, float eps, float[] mean, float[] var,
+                                   float[] invStd, float[] params, int gammaOff, int betaOff, boolean relu, float[] y) {
+        batchStatistics(batch, channels, plane, x, mean, var);
+        for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(var[c] + eps));
+        batchNormForward(batch, channels, plane, x, mean, invStd, params, gammaOff, betaOff, y);
+        if (relu) reluForward(batch * channels * plane, y, y);
+    }
+
+    /**
      * dγ and dβ accumulate into grads; dx writes the input gradient, through the batch statistics when
      * {@code batchStats} (training), else through fixed statistics. See {@link ChannelKernels#batchNormBackward}.
      */

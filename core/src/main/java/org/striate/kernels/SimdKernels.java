@@ -335,6 +335,12 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void batchNormTraining(int batch, int channels, int plane, float[] x, float eps, float[] mean, float[] var,
+                                  float[] invStd, float[] params, int gammaOff, int betaOff, boolean relu, float[] y) {
+        SimdChannels.batchNormTraining(pool, batch, channels, plane, x, eps, mean, var, invStd, params, gammaOff, betaOff, relu, y);
+    }
+
+    @Override
     public void batchNormBackward(int batch, int channels, int plane, float[] x, float[] mean, float[] invStd,
                                   float[] params, int gammaOff, float[] dy, boolean batchStats,
                                   float[] dx, float[] grads, int dGammaOff, int dBetaOff) {

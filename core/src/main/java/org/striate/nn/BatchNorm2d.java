@@ -67,27 +67,38 @@ public class BatchNorm2d extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, boolean training) { return forward(x, training, false); }
+
+    /**
+     * ReLU(BatchNorm(x)) in one pass, for a ReLU that reads this layer's output alone (Conv2d →
+     * BatchNorm2d → ReLU in training, see {@link Conv2d#forwardFused(Layer, Layer, Tensor, boolean)}):
+     * the ReLU keeps the rectified output for its backward, this layer its input for its own.
+     */
+    Tensor forwardRectified(ReLU relu, Tensor x, boolean training) { return relu.passThrough(forward(x, training, true)); }
+
+    private Tensor forward(Tensor x, boolean training, boolean rectify) {
         checkInput(x);
         this.x = x;
         int n = x.batch();
+        y = reuse(y, n, outputShape);
         // frozen (Keras's trainable=False): inference mode, so the running statistics stay as they were
         batchStats = training && trainable();
         if (batchStats) {
-            Kernels.get().batchStatistics(n, channels, plane, x.data, mean, var);
+            Kernels.get().batchNormTraining(n, channels, plane, x.data, eps, mean, var, invStd, params, offset, offset + channels,
+                    rectify, y.data);
             long count = (long) n * plane;
             float unbias = count > 1 ? (float) count / (count - 1) : 1f;
             for (int c = 0; c < channels; c++) {
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
                 runningVar[c] = (1 - momentum) * runningVar[c] + momentum * var[c] * unbias;
             }
-        } else {
-            System.arraycopy(runningMean, 0, mean, 0, channels);
-            System.arraycopy(runningVar, 0, var, 0, channels);
+            return y;
         }
+        System.arraycopy(runningMean, 0, mean, 0, channels);
+        System.arraycopy(runningVar, 0, var, 0, channels);
         for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(var[c] + eps));
-        y = reuse(y, n, outputShape);
         Kernels.get().batchNormForward(n, channels, plane, x.data, mean, invStd, params, offset, offset + channels, y.data);
+        if (rectify) Kernels.get().reluForward(y.size(), y.data, y.data);
         return y;
     }
 

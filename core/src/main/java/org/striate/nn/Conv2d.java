@@ -180,8 +180,8 @@ public class Conv2d extends Layer {
     /**
      * Three in one pass: Conv2d → ReLU → 2×2 max pool (the full-size output never reaches memory a
      * batch at a time; training keeps each window's winner), and Conv2d → BatchNorm2d → ReLU at
-     * inference (folded, then rectified as written; training runs the three forwards in turn, as the
-     * batch statistics need the convolution's whole output).
+     * inference (folded, then rectified as written; training runs the convolution, then the
+     * normalisation and the ReLU as one pass, as the batch statistics need the convolution's whole output).
      */
     @Override
     public boolean fusesForwardWith(Layer next, Layer after) {
@@ -192,7 +192,7 @@ public class Conv2d extends Layer {
 
     @Override
     public Tensor forwardFused(Layer next, Layer after, Tensor x, boolean training) {
-        if (training && !(next instanceof ReLU)) return after.forward(forwardFused(next, x, true), true);
+        if (training && !(next instanceof ReLU)) return ((BatchNorm2d) next).forwardRectified((ReLU) after, forward(x, true), true);
         checkInput(x);
         this.x = x;
         if (next instanceof ReLU) {

@@ -82,6 +82,30 @@ class SimdChannelsTest {
         }
     }
 
+    /** Training's statistics, normalisation and optional ReLU in one call against the scalar twin's three. */
+    @Test
+    void batchNormTrainingMatchesScalar() {
+        Random r = new Random(14);
+        for (int t = 0; t < 1000; t++) {
+            Shape s = randomShape(r, t);
+            int c = s.channels;
+            float[] x = shifted(random(r, s.size()), r.nextFloat() * 4 - 2);
+            int gammaOff = r.nextInt(3), betaOff = gammaOff + c;
+            float[] params = random(r, gammaOff + 2 * c);
+            float eps = t % 2 == 0 ? 1e-5f : 1e-3f;
+            boolean relu = r.nextBoolean();
+            float[][] ref = {new float[c], new float[c], new float[c], new float[s.size()]};
+            float[][] got = {random(r, c), random(r, c), random(r, c), random(r, s.size())};
+            REF.batchNormTraining(s.batch, c, s.plane, x, eps, ref[0], ref[1], ref[2], params, gammaOff, betaOff, relu, ref[3]);
+            simd.batchNormTraining(s.batch, c, s.plane, x, eps, got[0], got[1], got[2], params, gammaOff, betaOff, relu, got[3]);
+            close(ref[0], got[0], c, s.batch * s.plane, "mean " + s);
+            close(ref[1], got[1], c, s.batch * s.plane, "variance " + s);
+            close(ref[2], got[2], c, s.batch * s.plane, "inverse deviation " + s);
+            close(ref[3], got[3], s.size(), s.batch * s.plane, "normalised " + s + " relu=" + relu);
+            for (int i = 0; relu && i < s.size(); i++) assertTrue(got[3][i] >= 0, "negative after the ReLU at " + i + ": " + s);
+        }
+    }
+
     @Test
     void globalAveragePoolingMatchesScalar() {
         Random r = new Random(13);

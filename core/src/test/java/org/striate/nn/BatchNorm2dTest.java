@@ -42,6 +42,34 @@ class BatchNorm2dTest {
         }
     }
 
+    /**
+     * Conv2d → BatchNorm2d → ReLU trains with the normalisation and the ReLU as one pass: outputs,
+     * gradients and running statistics as those of the same layers with a ReLU that does not fuse (a
+     * leaky one of slope 0), over two steps.
+     */
+    @Test
+    void normalisationAndReluAfterAConvolutionTrainAsTheLayersInTurn() {
+        String body = "input 3x9x9\nconv 4 3x3 pad=1\nbatchnorm\n%s\nflatten\ndense 5\n";
+        Graph fused = LayerSpecs.parse(String.format(body, "relu"), "fused.spec", null).build(7);
+        Graph plain = LayerSpecs.parse(String.format(body, "leakyrelu alpha=0"), "plain.spec", null).build(7);
+        System.arraycopy(fused.params(), 0, plain.params(), 0, fused.params().length);
+        Random rng = new Random(8);
+        Tensor x = new Tensor(6, 3, 9, 9), dy = new Tensor(6, 5);
+        for (int step = 0; step < 2; step++) {
+            for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian() + step;
+            for (int i = 0; i < dy.size(); i++) dy.data[i] = (float) rng.nextGaussian();
+            float[] a = fused.forward(x, true).copy().data, b = plain.forward(x, true).copy().data;
+            assertArrayEquals(b, a, 1e-5f, "outputs at step " + step);
+            fused.zeroGrad();
+            plain.zeroGrad();
+            float[] dxa = fused.backward(dy.copy()).copy().data, dxb = plain.backward(dy.copy()).copy().data;
+            assertArrayEquals(dxb, dxa, 1e-5f, "input gradients at step " + step);
+            assertArrayEquals(plain.grads(), fused.grads(), 1e-4f, "parameter gradients at step " + step);
+        }
+        BatchNorm2d normA = (BatchNorm2d) fused.layers().get(1), normB = (BatchNorm2d) plain.layers().get(1);
+        assertArrayEquals(normB.state(), normA.state(), 1e-6f, "running statistics");
+    }
+
     @Test
     void runningStatisticsMoveByTheMomentumWithTheUnbiasedVariance() {
         Standalone bn = Standalone.of(new BatchNorm2d(0.25f, 1e-5f), 2, 3, 3);
