@@ -32,10 +32,7 @@ final class ChannelsLastInputGrad {
         return SimdGemm.LARGE_TILE && g.kH() * g.kW() > 1 && g.groups() == 1 && g.inC() % L == 0 && batch >= threads;
     }
 
-    /** Floats {@link #arrange} writes. */
-    static int arrangedSize(ConvGeometry g) { return g.weightSize(); }
-
-    /** dst[o][(l·kW + m)·inC + c] = w[wOff + ((o·inC + c)·kH + l)·kW + m]: each tap's input channels side by side. */
+    /** dst (the layer's weight size) [o][(l·kW + m)·inC + c] = w[wOff + ((o·inC + c)·kH + l)·kW + m]: each tap's input channels side by side. */
     static void arrange(ConvGeometry g, float[] w, int wOff, float[] dst) {
         int in = g.inC(), taps = g.kH() * g.kW(), kg = in * taps;
         for (int o = 0; o < g.outC(); o++) {

@@ -52,7 +52,7 @@ final class Im2colConv {
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
         if (ChannelsLastInputGrad.applies(g, batch, pool.threads())) {
-            float[] arranged = Scratch.get().packW(ChannelsLastInputGrad.arrangedSize(g));
+            float[] arranged = Scratch.get().packW(g.weightSize());
             ChannelsLastInputGrad.arrange(g, w, wOff, arranged);
             ConvCall.mine().run(ConvCall.Pass.INPUT_CHANNELS_LAST, pool, g, batch, dy, arranged, 0, null, 0, false, dx);
             return;

@@ -1,6 +1,5 @@
 package org.striate.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
@@ -57,7 +56,6 @@ class ChannelsLastInputGradTest {
             simd.conv2dBackwardInput(g, batch, dy, w, 3, actual);
             close(expected, actual, expected.length, outC * kH * kW, "input gradient after a weight change " + g);
         }
-        assertEquals(1000, used);
     }
 
     /** resnet8's stride-2 layers, and the shapes it leaves: 1×1 kernels, channels not in whole vectors, fewer samples than threads. */
