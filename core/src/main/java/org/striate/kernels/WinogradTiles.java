@@ -44,6 +44,19 @@ final class WinogradTiles {
     }
 
     /**
+     * dst[to + k] = src[from + 2k] for k &lt; count, by whole vectors: reads 2·roundUp(count, L) floats
+     * from {@code from} and writes roundUp(count, L) from {@code to}, so the caller leaves room for both
+     * (a store past {@code count} lands where the caller writes next, or on slack). The even half of
+     * {@link #splitRow} without the odd one.
+     */
+    static void evenColumns(float[] src, int from, int count, float[] dst, int to) {
+        for (int k = 0; k < count; k += L) {
+            FloatVector a = FloatVector.fromArray(S, src, from + 2 * k), b = FloatVector.fromArray(S, src, from + 2 * k + L);
+            a.rearrange(EVEN).blend(b.rearrange(EVEN), UPPER).intoArray(dst, to + k);
+        }
+    }
+
+    /**
      * V for the L tiles from tile column tj: split holds the four patch rows from split[rowOff], each as
      * even columns then odd ones (row q's even columns at rowOff + q·2·stride); element ξ = 4i + j goes to
      * v[vOff + ξ·vStep + tj].
