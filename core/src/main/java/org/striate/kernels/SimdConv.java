@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * channels or more, over enough tiles, takes Winograd's F(2×2, 3×3) instead ({@link WinogradConv}),
  * forward and for the input gradient, and F(3×3, 2×2) for the weight gradient ({@link WinogradWeightGrad});
  * a single sample's small map of many channels takes its forward pass with channels in the lanes
- * ({@link WinogradLaneConv}).
+ * ({@link WinogradLaneConv}). A first layer of few input channels on rows of one to two vectors takes
+ * its forward pass on {@link WideRowConv}.
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -94,6 +95,12 @@ final class SimdConv {
         }
         if (WinogradConv.pays(g, batch) && !channelLanes) {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
+            return;
+        }
+        if (!maxPool && batch >= threads && WideRowConv.applies(g) && !ChannelLaneConv.appliesForward(g, batch, threads)) {
+            float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
+            WideRowConv.pack(g, w, wOff, packed);
+            ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, relu, y);
             return;
         }
         if (ChannelLaneConv.appliesForward(g, batch, threads)) {

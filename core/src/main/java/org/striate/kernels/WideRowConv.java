@@ -1,0 +1,118 @@
+package org.striate.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stride-1 forward convolution of an input with few channels (a network's first layer) whose output
+ * rows are more than one vector and at most two wide (28 × 28 images on 16 lanes): each output row of
+ * {@value #CHANNELS} output channels is held in registers as two vectors a channel, the first L columns
+ * and the last L (they overlap, and the columns in both get the same sums), and stored straight into
+ * the output. Each tap loads the two input vectors under them from the sample's zero-bordered copy,
+ * shared by the {@value #CHANNELS} channels, and broadcasts each channel's weight.
+ *
+ * <p>The shifted-view product ({@link SimdConv}) computes such a layer over the padded width into a
+ * buffer and then copies the valid columns out, and with a reduction of 9 (one channel, 3 × 3) its
+ * GEMM tiles spend as long loading and storing as multiplying; here the output is written once, by
+ * whole vectors.
+ */
+final class WideRowConv {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
+    private static final int L = S.length();
+    /** Output channels a pass over a row holds: 16 accumulators, two input vectors and a weight in registers. */
+    static final int CHANNELS = 8;
+    /** Input channels at most: one (grey) or three (colour) images. */
+    static final int MAX_IN = 3;
+
+    private WideRowConv() {}
+
+    /**
+     * Stride and dilation 1, one group, at most {@link #MAX_IN} input channels, output channels in
+     * whole blocks of {@value #CHANNELS}, output rows longer than one vector and at most two; 32 vector
+     * registers. Against the shifted-view product, two threads, calls taking turns in one JVM, medians
+     * of 10: resnet8's first layer (1 → 32 channels, 3 × 3, 28 × 28) at batch 256 3,237 → 1,387 µs, at
+     * batch 64 535 → 265; 16 channels (unet-small's) 240 → 139; 5 × 5 kernels 866 → 611; three
+     * channels of 32 × 32 to 32, 929 → 715, and with 5 × 5 kernels to 24, 1,509 → 1,333. Output
+     * channels in whole tiles of {@link ChannelLaneConv} stay there (not compared), and so do batches
+     * smaller than the pool, which the shifted-view product splits by rows.
+     */
+    static boolean applies(ConvGeometry g) {
+        return SimdGemm.LARGE_TILE && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
+                && g.inC() <= MAX_IN && g.outC() % CHANNELS == 0 && g.outW() > L && g.outW() <= 2 * L;
+    }
+
+    static int packedSize(ConvGeometry g) {
+        return g.outC() * g.inC() * g.kH() * g.kW();
+    }
+
+    /** packed[(b·k + t)·CHANNELS + j] = w[b·CHANNELS + j][t] for tap t of k = inC·kH·kW: a tap's weights of a block side by side. */
+    static void pack(ConvGeometry g, float[] w, int wOff, float[] packed) {
+        int k = g.inC() * g.kH() * g.kW();
+        for (int o = 0; o < g.outC(); o++) {
+            int b = o / CHANNELS, j = o % CHANNELS;
+            for (int t = 0; t < k; t++) packed[(b * k + t) * CHANNELS + j] = w[wOff + o * k + t];
+        }
+    }
+
+    /** Sample n of the batch into y at yOff: max(conv + bias, floor), floor 0 with {@code relu}, else −∞. */
+    static void sample(ConvGeometry g, int n, float[] x, float[] packed, float[] bias, int bOff, boolean relu, float[] y, int yOff) {
+        int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
+        float[] xp = SimdConv.pad(Scratch.get(), x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), 0);
+        int oh = g.outH(), ow = g.outW(), k = g.inC() * g.kH() * g.kW();
+        int[] taps = Scratch.get().convRows(k);
+        SimdConv.shiftedRows(taps, 0, g.inC(), plane, wp, g.kH(), g.kW(), 1, 1);
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int b = 0; b < g.outC() / CHANNELS; b++) {
+            int o0 = b * CHANNELS, outAt = yOff + o0 * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                row(xp, i * wp, ow - L, taps, k, packed, b * k * CHANNELS, bias, bias == null ? -1 : bOff + o0, floor, y,
+                        outAt + i * ow, oh * ow);
+            }
+        }
+    }
+
+    /**
+     * One output row of a block of channels: columns [0, L) and [last, last + L) from the padded input
+     * row at xp[rowAt + taps[t] …], weights at packed[wAt + t·CHANNELS …]; channel j's row to y[yAt + j·plane].
+     * Written out in full: C2 keeps locals in registers, never arrays of vectors.
+     */
+    private static void row(float[] xp, int rowAt, int last, int[] taps, int k, float[] packed, int wAt, float[] bias, int bAt,
+                            float floor, float[] y, int yAt, int plane) {
+        boolean none = bAt < 0;
+        FloatVector a0 = FloatVector.broadcast(S, none ? 0f : bias[bAt]), a1 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 1]);
+        FloatVector a2 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 2]), a3 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 3]);
+        FloatVector a4 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 4]), a5 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 5]);
+        FloatVector a6 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 6]), a7 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 7]);
+        FloatVector e0 = a0, e1 = a1, e2 = a2, e3 = a3, e4 = a4, e5 = a5, e6 = a6, e7 = a7;
+        for (int t = 0, w = wAt; t < k; t++, w += CHANNELS) {
+            int at = rowAt + taps[t];
+            FloatVector head = FloatVector.fromArray(S, xp, at), tail = FloatVector.fromArray(S, xp, at + last);
+            FloatVector c = FloatVector.broadcast(S, packed[w]);
+            a0 = head.fma(c, a0); e0 = tail.fma(c, e0);
+            c = FloatVector.broadcast(S, packed[w + 1]);
+            a1 = head.fma(c, a1); e1 = tail.fma(c, e1);
+            c = FloatVector.broadcast(S, packed[w + 2]);
+            a2 = head.fma(c, a2); e2 = tail.fma(c, e2);
+            c = FloatVector.broadcast(S, packed[w + 3]);
+            a3 = head.fma(c, a3); e3 = tail.fma(c, e3);
+            c = FloatVector.broadcast(S, packed[w + 4]);
+            a4 = head.fma(c, a4); e4 = tail.fma(c, e4);
+            c = FloatVector.broadcast(S, packed[w + 5]);
+            a5 = head.fma(c, a5); e5 = tail.fma(c, e5);
+            c = FloatVector.broadcast(S, packed[w + 6]);
+            a6 = head.fma(c, a6); e6 = tail.fma(c, e6);
+            c = FloatVector.broadcast(S, packed[w + 7]);
+            a7 = head.fma(c, a7); e7 = tail.fma(c, e7);
+        }
+        // columns in both the head and the tail were summed from the same inputs in the same order: stored twice, equal
+        int l = last;
+        e0.max(floor).intoArray(y, yAt + l); a0.max(floor).intoArray(y, yAt);
+        e1.max(floor).intoArray(y, yAt + plane + l); a1.max(floor).intoArray(y, yAt + plane);
+        e2.max(floor).intoArray(y, yAt + 2 * plane + l); a2.max(floor).intoArray(y, yAt + 2 * plane);
+        e3.max(floor).intoArray(y, yAt + 3 * plane + l); a3.max(floor).intoArray(y, yAt + 3 * plane);
+        e4.max(floor).intoArray(y, yAt + 4 * plane + l); a4.max(floor).intoArray(y, yAt + 4 * plane);
+        e5.max(floor).intoArray(y, yAt + 5 * plane + l); a5.max(floor).intoArray(y, yAt + 5 * plane);
+        e6.max(floor).intoArray(y, yAt + 6 * plane + l); a6.max(floor).intoArray(y, yAt + 6 * plane);
+        e7.max(floor).intoArray(y, yAt + 7 * plane + l); a7.max(floor).intoArray(y, yAt + 7 * plane);
+    }
+}
