@@ -71,7 +71,7 @@ final class ChannelLaneConv {
      * 28 layer, one tile a thread, 111 → 130–132 µs.
      */
     static boolean appliesForward(ConvGeometry g, int batch, int threads) {
-        if (!fitsTiles(g)) return false;
+        if (!fitsTiles(g) || batch >= threads && subsamples(g) && g.outH() * g.outW() >= GATHERED_GEMM_POSITIONS) return false;
         if (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g)) return true;
         return batch == 1 && threads > 1 && g.outH() * g.outW() <= SMALL_MAP && splitsByChannels(g, threads)
                 && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
@@ -99,6 +99,19 @@ final class ChannelLaneConv {
         long tiles = WinogradConv.tiles(g, batch);
         return ChannelLaneTiles.LARGE && fitsTiles(g) && (tiles <= 16 && g.outC() <= 128 || tiles <= 49 && g.outC() <= 64);
     }
+
+    /**
+     * Output positions from which a 1×1 convolution at a stride ({@link #subsamples}), on a batch of a
+     * sample a thread or more, takes the GEMM over its gathered inputs ({@link Im2colConv}) rather than
+     * these tiles: the GEMM writes each output row whole, where the tiles are turned back to channels
+     * first by scattered 16 × 16 blocks (38% of the pass in a flight recording). Two threads, calls
+     * taking turns in one JVM, medians of 6 (tiles against GEMM): 32 → 64 channels, 28 × 28 → 14 × 14,
+     * batch 256 4.41 → 3.07 and 5.14 → 3.43 ms, batch 64 534 → 516 µs; 64 → 128, 28 × 28 → 14 × 14,
+     * batch 16 556 → 433 µs; 32 → 64, 56 × 56 → 28 × 28, 494 against 483. Below, the tiles win: 64 → 128,
+     * 14 × 14 → 7 × 7, 2.12 against 2.82 ms at batch 256, 398 against 564 µs at 64; 128 → 256 at 7 × 7 407
+     * against 541 µs; 256 → 512 at 4 × 4 433 against 634.
+     */
+    static final int GATHERED_GEMM_POSITIONS = 192;
 
     /** Output positions of a map small enough for a single sample to take the small tile at stride 1 (14 × 14). */
     private static final int SMALL_MAP = 196;
@@ -233,29 +246,10 @@ final class ChannelLaneConv {
         return g.kH() == 1 && g.kW() == 1 && unpadded(g) && (g.strideH() > 1 || g.strideW() > 1);
     }
 
-    /**
-     * The inputs a {@link #subsamples} convolution reads, of samples [n0, n0 + count): (count·inC,
-     * outH·outW) in scratch. At stride 2 across, each row by {@link WinogradTiles#evenColumns}: resnet8's
-     * shortcuts, batch 256, two threads, calls taking turns in one JVM, 32 → 64 channels 4.46 → 4.19 ms
-     * (8 of 10), 64 → 128 2.24 → 2.08 ms (10 of 10); the rest is reading the input and writing the
-     * output, which a flight recording puts at 21% and 38% of the pass.
-     */
+    /** The inputs a {@link #subsamples} convolution reads, of samples [n0, n0 + count): (count·inC, outH·outW) in scratch. */
     private static float[] subsample(Scratch s, ConvGeometry g, float[] x, int n0, int count) {
-        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sH = g.strideH(), sW = g.strideW(), planes = count * g.inC();
-        int whole = SimdGemm.roundUp(ow, L);
-        float[] xs = s.paddedOverwritten(planes * oh * ow + whole);
-        for (int c = 0, to = 0; c < planes; c++) {
-            int plane = n0 * g.inSize() + c * h * w;
-            for (int i = 0; i < oh; i++, to += ow) {
-                int from = plane + i * sH * w;
-                if (sW == 2 && from + 2 * whole <= x.length) {
-                    // by vectors; each row's spill past ow is overwritten by the next row (the last row's lands on the slack)
-                    WinogradTiles.evenColumns(x, from, ow, xs, to);
-                } else {
-                    for (int j = 0; j < ow; j++, from += sW) xs[to + j] = x[from];
-                }
-            }
-        }
+        float[] xs = s.paddedOverwritten(count * g.inC() * g.outH() * g.outW() + SimdGemm.roundUp(g.outW(), L));
+        Im2colConv.subsample(g, x, n0, count, xs);
         return xs;
     }
 

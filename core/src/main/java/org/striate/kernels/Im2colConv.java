@@ -18,9 +18,38 @@ final class Im2colConv {
     /** Sample n's im2col matrix: the input itself for a 1×1 convolution, else the thread's column buffer. */
     private static float[] columns(ConvGeometry g, int n, float[] x) {
         if (pointwise(g)) return x;
+        if (ChannelLaneConv.subsamples(g)) {
+            float[] col = Scratch.get().col(g.inC() * g.outH() * g.outW() + SimdGemm.roundUp(g.outW(), SimdGemm.L));
+            subsample(g, x, n, 1, col);
+            return col;
+        }
         float[] col = Scratch.get().col(g.inC() * g.kH() * g.kW() * g.outH() * g.outW());
         Im2col.im2col(g, x, n * g.inSize(), col);
         return col;
+    }
+
+    /**
+     * xs (count·inC, outH·outW) = the inputs a 1×1 convolution without padding reads at its strides
+     * ({@link ChannelLaneConv#subsamples}), of samples [n0, n0 + count); xs holds roundUp(outW, L)
+     * floats of slack. At stride 2 across, each row by {@link WinogradTiles#evenColumns}: resnet8's
+     * shortcuts on the channel-lane tiles, batch 256, two threads, calls taking turns in one JVM, 32 → 64
+     * channels 4.46 → 4.19 ms (8 of 10), 64 → 128 2.24 → 2.08 ms (10 of 10).
+     */
+    static void subsample(ConvGeometry g, float[] x, int n0, int count, float[] xs) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sH = g.strideH(), sW = g.strideW(), planes = count * g.inC();
+        int whole = SimdGemm.roundUp(ow, SimdGemm.L);
+        for (int c = 0, to = 0; c < planes; c++) {
+            int plane = n0 * g.inSize() + c * h * w;
+            for (int i = 0; i < oh; i++, to += ow) {
+                int from = plane + i * sH * w;
+                if (sW == 2 && from + 2 * whole <= x.length) {
+                    // by vectors; each row's spill past ow is overwritten by the next row (the last row's lands on the slack)
+                    WinogradTiles.evenColumns(x, from, ow, xs, to);
+                } else {
+                    for (int j = 0; j < ow; j++, from += sW) xs[to + j] = x[from];
+                }
+            }
+        }
     }
 
     /** Sample n's output into y at yOff. */

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1×1 convolutions at strides above 1 (resnet's shortcuts), whose inputs {@link ChannelLaneConv} gathers
- * before its tiles read them, at stride 2 across by {@link WinogradTiles#evenColumns}.
+ * 1×1 convolutions at strides above 1 (resnet's shortcuts), whose inputs are gathered before the
+ * channel-lane tiles ({@link ChannelLaneConv}) or a GEMM ({@link Im2colConv}, from
+ * {@link ChannelLaneConv#GATHERED_GEMM_POSITIONS} output positions, and for the weight gradient) read
+ * them, at stride 2 across by {@link WinogradTiles#evenColumns}.
  */
 class StridedPointwiseConvTest {
     private static final ScalarKernels REF = new ScalarKernels();
@@ -48,12 +50,12 @@ class StridedPointwiseConvTest {
      * 1,000 random shapes: strides 2 and 3, unequal ones, odd and prime maps (rows of one value to
      * several vectors), one to three tiles of output channels, batches 1 to 6 (groups of samples cut
      * short, and the last rows of the batch, which the vectors would read past, one value at a time),
-     * with and without bias and ReLU.
+     * with and without bias and ReLU; the input and weight gradients too.
      */
     @Test
     void stridedPointwiseMatchesScalar() {
         Random r = new Random(52);
-        int acrossTwo = 0;
+        int acrossTwo = 0, gemm = 0;
         for (int t = 0; t < 1000; t++) {
             int sH = pick(r, new int[] {1, 2, 2, 3}), sW = sH == 1 ? pick(r, new int[] {2, 3}) : r.nextInt(4) == 0 ? pick(r, new int[] {1, 3}) : 2;
             int inC = pick(r, new int[] {1, 2, 3, 7, 16, 32, 33}), outC = ChannelLaneTiles.CB * pick(r, new int[] {1, 1, 2, 3});
@@ -62,6 +64,7 @@ class StridedPointwiseConvTest {
             assertTrue(ChannelLaneConv.subsamples(g), "not a strided 1x1: " + g);
             int batch = 1 + r.nextInt(6);
             if (sW == 2 && ChannelLaneConv.appliesForward(g, batch, 2)) acrossTwo++;
+            if (sW == 2 && g.outH() * g.outW() >= ChannelLaneConv.GATHERED_GEMM_POSITIONS && batch >= 2) gemm++;
             boolean relu = r.nextBoolean(), withBias = r.nextBoolean();
             float[] x = random(r, batch * g.inSize()), w = random(r, 2 + g.weightSize() + outC);
             float[] expected = new float[batch * g.outSize()], actual = random(r, expected.length);
@@ -73,7 +76,17 @@ class StridedPointwiseConvTest {
                 simd.conv2dForward(g, batch, x, w, 2, withBias ? w : null, 2 + g.weightSize(), actual);
             }
             close(expected, actual, expected.length, inC, "strided 1x1 forward " + g + " batch " + batch);
+            float[] dy = random(r, expected.length);
+            float[] dxe = random(r, x.length), dxa = random(r, x.length);
+            REF.conv2dBackwardInput(g, batch, dy, w, 2, dxe);
+            simd.conv2dBackwardInput(g, batch, dy, w, 2, dxa);
+            close(dxe, dxa, dxe.length, outC, "strided 1x1 input gradient " + g + " batch " + batch);
+            float[] dwe = random(r, 1 + g.weightSize() + outC), dwa = dwe.clone();
+            REF.conv2dBackwardParams(g, batch, x, dy, dwe, 1, withBias ? dwe : null, 1 + g.weightSize());
+            simd.conv2dBackwardParams(g, batch, x, dy, dwa, 1, withBias ? dwa : null, 1 + g.weightSize());
+            close(dwe, dwa, dwe.length, batch * g.outH() * g.outW(), "strided 1x1 weight gradient " + g + " batch " + batch);
         }
+        assertTrue(gemm >= 100, "shapes on the GEMM over gathered inputs: " + gemm);
         // on 256-bit vectors (small tiles) these shapes leave the channel-lane kernel
         if (ChannelLaneTiles.LARGE) assertTrue(acrossTwo >= 500, "shapes gathered at stride 2 across: " + acrossTwo);
     }
