@@ -97,7 +97,7 @@ final class SimdConv {
             WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
             return;
         }
-        if (!maxPool && batch >= threads && WideRowConv.applies(g) && !ChannelLaneConv.appliesForward(g, batch, threads)) {
+        if (!maxPool && WideRowConv.takes(g, batch, threads)) {
             float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
             WideRowConv.pack(g, w, wOff, packed);
             ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, relu, y);

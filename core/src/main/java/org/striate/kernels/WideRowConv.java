@@ -33,12 +33,22 @@ final class WideRowConv {
      * of 10: resnet8's first layer (1 → 32 channels, 3 × 3, 28 × 28) at batch 256 3,237 → 1,387 µs, at
      * batch 64 535 → 265; 16 channels (unet-small's) 240 → 139; 5 × 5 kernels 866 → 611; three
      * channels of 32 × 32 to 32, 929 → 715, and with 5 × 5 kernels to 24, 1,509 → 1,333. Output
-     * channels in whole tiles of {@link ChannelLaneConv} stay there (not compared), and so do batches
-     * smaller than the pool, which the shifted-view product splits by rows.
+     * channels in whole tiles of {@link ChannelLaneConv} stay there (not compared).
      */
     static boolean applies(ConvGeometry g) {
         return SimdGemm.LARGE_TILE && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
                 && g.inC() <= MAX_IN && g.outC() % CHANNELS == 0 && g.outW() > L && g.outW() <= 2 * L;
+    }
+
+    /**
+     * Whether a forward pass of this batch on this many threads runs here: {@link #applies}, output
+     * channels that are not whole tiles of {@link ChannelLaneConv}, and a sample a thread, or samples
+     * small enough that the shifted-view product would not split them over the threads either (below
+     * {@link SimdConv#SPLIT_MACS}): resnet8's first layer at batch 1 14.5 → 8.1 µs, unet-small's 7.1 →
+     * 4.0 (10 of 10 each). A larger single sample keeps the shifted-view product's split by rows.
+     */
+    static boolean takes(ConvGeometry g, int batch, int threads) {
+        return applies(g) && (batch >= threads || g.macs() < SimdConv.SPLIT_MACS) && !ChannelLaneConv.appliesForward(g, batch, threads);
     }
 
     static int packedSize(ConvGeometry g) {
