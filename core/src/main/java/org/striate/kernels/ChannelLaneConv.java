@@ -124,32 +124,6 @@ final class ChannelLaneConv {
     }
 
     /**
-     * dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of L: blocks of 16 × 16 in
-     * registers, the columns after the last whole block one float at a time.
-     */
-    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
-        transpose(src, srcOff, rows, cols, dst, rows);
-    }
-
-    /** {@link #transpose} into rows of dst ld floats apart (ld ≥ rows; the floats past rows are left as they are). */
-    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int ld) {
-        int c = 0;
-        if (LaneTranspose.applies()) {
-            for (; c + L <= cols; c += L) {
-                for (int r = 0; r < rows; r += L) {
-                    LaneTranspose.block(src, srcOff + r * cols + c, cols, dst, c * ld + r, ld, null, 0, Float.NEGATIVE_INFINITY);
-                }
-            }
-        }
-        // the last columns (fewer than L) one float at a time, not by gathers: with gathers elsewhere in
-        // the JVM, C2 at times left this one to its Java fallback, an array per gather (98 KB a
-        // fashion-cnn training step, whose weight gradient reads each sample's positions through here)
-        for (; c < cols; c++) {
-            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[srcOff + r * cols + c];
-        }
-    }
-
-    /**
      * Whether a single sample split over {@code threads} goes by tiles of output channels, each thread
      * taking every position, rather than by bands of rows: when the tiles of channels divide evenly.
      * Each thread then reads its share of the weights only, and each block of them serves all of the
@@ -239,10 +213,10 @@ final class ChannelLaneConv {
         for (int i = 0; i < count; i++) {
             int from = i * spatial * ld;
             if (!maxPool) {
-                toChannelsFirst(acc, from, spatial, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, spatial);
+                LaneTranspose.toChannelsFirst(acc, from, spatial, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, spatial);
             } else {
                 maxOfFours(acc, from, ow, ph, pw, ld, 0, outC, pooled);
-                toChannelsFirst(pooled, 0, ph * pw, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
+                LaneTranspose.toChannelsFirst(pooled, 0, ph * pw, ld, 0, outC, bias, bOff, relu, y, yOff + i * yStep, ph * pw);
             }
         }
     }
@@ -349,13 +323,13 @@ final class ChannelLaneConv {
             ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
                     wt, ld, acc);
             if (!maxPool) {
-                toChannelsFirst(acc, 0, positions, ld, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
+                LaneTranspose.toChannelsFirst(acc, 0, positions, ld, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
                 return;
             }
             int pooledRows = (y1 - y0) / 2;
             float[] pooled = s.sampleOut((pooledRows * pw + L) * ld);
             maxOfFours(acc, 0, ow, pooledRows, pw, ld, c0, c1, pooled);
-            toChannelsFirst(pooled, 0, pooledRows * pw, ld, c0, c1, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
+            LaneTranspose.toChannelsFirst(pooled, 0, pooledRows * pw, ld, c0, c1, bias, bOff, relu, y, yOff + y0 / 2 * pw, ph * pw);
         }
     }
 
@@ -375,29 +349,6 @@ final class ChannelLaneConv {
                     top.max(bottom).intoArray(pooled, to + c);
                 }
             }
-        }
-    }
-
-    /**
-     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, ld) transposed + bias, floor) for
-     * channels [c0, c1): blocks of 16 positions × 16 channels transposed in registers
-     * ({@link LaneTranspose}); the positions after the last whole block one by one, and every position
-     * on other vector lengths (no gathers: C2 has left them to their allocating Java fallback).
-     */
-    static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
-                                        boolean relu, float[] dst, int dstOff, int dstPlane) {
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-        int p = 0;
-        if (LaneTranspose.applies()) {
-            for (; p + L <= spatial; p += L) {
-                for (int o = c0; o < c1; o += L) {
-                    LaneTranspose.block(acc, accOff + p * ld + o, ld, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
-                }
-            }
-        }
-        for (int o = c0; o < c1; o++) {
-            float bv = bias == null ? 0f : bias[bOff + o];
-            for (int q = p; q < spatial; q++) dst[dstOff + o * dstPlane + q] = Math.max(acc[accOff + q * ld + o] + bv, floor);
         }
     }
 }

@@ -76,7 +76,7 @@ final class ChannelLaneWeightGrad {
         // taps past the last repeat it: a part tile reads real inputs and its extra rows are never used
         for (int t = k; t < tapsPadded; t++) rows[t] = rows[k - 1];
         float[] dyT = s.ext(spatial * outC);
-        ChannelLaneConv.transpose(dy, n * g.outSize(), outC, spatial, dyT);
+        LaneTranspose.transpose(dy, n * g.outSize(), outC, spatial, dyT);
         for (int o = 0; o < outC; o++) sum[biasAt + o] += SimdKernels.sumOf(dy, n * g.outSize() + o * spatial, spatial);
         int block = Math.max(1, BLOCK_BYTES / (ow * outC * Float.BYTES));
         for (int i0 = 0; i0 < oh; i0 += block) {

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * C = dyᵀ · W' is taken with the output positions as rows and the taps as columns, each tap's input
  * channels side by side (W' = the weights so arranged, {@link #arrange}); a position's share of an
  * input cell is then a run of whole vectors of channels, added onto a channels-last copy of dx, which
- * is turned to channels-first once at the end ({@link ChannelLaneConv#toChannelsFirst}).
+ * is turned to channels-first once at the end ({@link LaneTranspose#toChannelsFirst}).
  *
  * <p>col2im's way ({@link Im2colConv}) takes the product the other way round, (taps · channels) ×
  * positions, and adds its entries back one float at a time, two apart at stride 2: on resnet8's
@@ -72,6 +72,6 @@ final class ChannelsLastInputGrad {
                 }
             }
         }
-        ChannelLaneConv.toChannelsFirst(cells, 0, h * w, in, 0, in, null, 0, false, dx, n * g.inSize(), h * w);
+        LaneTranspose.toChannelsFirst(cells, 0, h * w, in, 0, in, null, 0, false, dx, n * g.inSize(), h * w);
     }
 }

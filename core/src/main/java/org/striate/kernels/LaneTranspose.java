@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 7.3 by gathers of sixteen lanes; that layer's unpooled forward pass, one thread, medians of six
  * fresh JVMs taking turns, 48.9 → 45.4 µs a sample. Each round swaps the off-diagonal b × b sub-blocks of every 2b × 2b
  * block (b = 8, 4, 2, 1), which leaves each element (i, j) at (j, i). On 8-lane vectors (AVX2), the
- * same in 8 × 8 blocks, three rounds ({@link #block8}).
+ * same in 8 × 8 blocks, three rounds ({@link #block8}). {@link #transpose} and {@link #toChannelsFirst}
+ * turn whole matrices with it, the columns past the last whole block a float at a time.
  */
 final class LaneTranspose {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -26,6 +27,55 @@ final class LaneTranspose {
 
     /** Whether blocks can be transposed here: vectors of 16 or 8 floats. */
     static boolean applies() { return N == 16 || N == 8; }
+
+    /**
+     * dst (cols, rows) = src (rows, cols) at srcOff, transposed; rows a multiple of N: blocks of 16 × 16 in
+     * registers, the columns after the last whole block one float at a time.
+     */
+    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
+        transpose(src, srcOff, rows, cols, dst, rows);
+    }
+
+    /** {@link #transpose} into rows of dst ld floats apart (ld ≥ rows; the floats past rows are left as they are). */
+    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int ld) {
+        int c = 0;
+        if (applies()) {
+            for (; c + N <= cols; c += N) {
+                for (int r = 0; r < rows; r += N) {
+                    block(src, srcOff + r * cols + c, cols, dst, c * ld + r, ld, null, 0, Float.NEGATIVE_INFINITY);
+                }
+            }
+        }
+        // the last columns (fewer than N) one float at a time, not by gathers: with gathers elsewhere in
+        // the JVM, C2 at times left this one to its Java fallback, an array per gather (98 KB a
+        // fashion-cnn training step, whose weight gradient reads each sample's positions through here)
+        for (; c < cols; c++) {
+            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[srcOff + r * cols + c];
+        }
+    }
+
+    /**
+     * dst (channels, dstPlane apart) at dstOff = max(acc (spatial, ld) transposed + bias, floor) for
+     * channels [c0, c1): blocks of 16 positions × 16 channels transposed in registers
+     * (by {@link #block}); the positions after the last whole block one by one, and every position
+     * on other vector lengths (no gathers: C2 has left them to their allocating Java fallback).
+     */
+    static void toChannelsFirst(float[] acc, int accOff, int spatial, int ld, int c0, int c1, float[] bias, int bOff,
+                                boolean relu, float[] dst, int dstOff, int dstPlane) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        int p = 0;
+        if (applies()) {
+            for (; p + N <= spatial; p += N) {
+                for (int o = c0; o < c1; o += N) {
+                    block(acc, accOff + p * ld + o, ld, dst, dstOff + o * dstPlane + p, dstPlane, bias, bOff + o, floor);
+                }
+            }
+        }
+        for (int o = c0; o < c1; o++) {
+            float bv = bias == null ? 0f : bias[bOff + o];
+            for (int q = p; q < spatial; q++) dst[dstOff + o * dstPlane + q] = Math.max(acc[accOff + q * ld + o] + bv, floor);
+        }
+    }
 
     private static VectorShuffle<Float> swap(int b) {
         int[] lanes = new int[N];

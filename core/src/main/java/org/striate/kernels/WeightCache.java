@@ -60,7 +60,7 @@ final class WeightCache {
     static boolean isFixed(float[] array) { return FIXED.containsKey(array); }
 
     /**
-     * A convolution's w (rows, cols) at wOff transposed to (cols, ld), as {@link ChannelLaneConv#transpose}
+     * A convolution's w (rows, cols) at wOff transposed to (cols, ld), as {@link LaneTranspose#transpose}
      * writes it (rows a multiple of the vector length, zeros after them); made again only when those
      * weights have changed.
      */
@@ -121,7 +121,7 @@ final class WeightCache {
     /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
     private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {
         if (rows % SimdGemm.L == 0) {
-            ChannelLaneConv.transpose(w, wOff, rows, cols, dst, ld);
+            LaneTranspose.transpose(w, wOff, rows, cols, dst, ld);
         } else {
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) dst[c * ld + r] = w[wOff + r * cols + c];

@@ -67,9 +67,10 @@ final class WideRowConv {
     /** Sample n of the batch into y at yOff: max(conv + bias, floor), floor 0 with {@code relu}, else −∞. */
     static void sample(ConvGeometry g, int n, float[] x, float[] packed, float[] bias, int bOff, boolean relu, float[] y, int yOff) {
         int wp = g.inW() + 2 * g.padW(), plane = (g.inH() + 2 * g.padH()) * wp;
-        float[] xp = SimdConv.pad(Scratch.get(), x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), 0);
+        Scratch s = Scratch.get();
+        float[] xp = SimdConv.pad(s, x, n * g.inSize(), g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), 0);
         int oh = g.outH(), ow = g.outW(), k = g.inC() * g.kH() * g.kW();
-        int[] taps = Scratch.get().convRows(k);
+        int[] taps = s.convRows(k);
         SimdConv.shiftedRows(taps, 0, g.inC(), plane, wp, g.kH(), g.kW(), 1, 1);
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int b = 0; b < g.outC() / CHANNELS; b++) {

@@ -135,7 +135,7 @@ final class Winograd4Conv {
                     for (int o = 0; o < out; o += L) Winograd4Tiles.untransform(m, ti * out + o, tp * out, stage, acc, pos, o);
                 }
             }
-            ChannelLaneConv.toChannelsFirst(acc, 0, spatial, out, 0, out, bias, bOff, relu, y, (n0 + k) * g.outSize(), spatial);
+            LaneTranspose.toChannelsFirst(acc, 0, spatial, out, 0, out, bias, bOff, relu, y, (n0 + k) * g.outSize(), spatial);
         }
     }
 

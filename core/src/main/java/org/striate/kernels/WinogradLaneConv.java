@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Three passes over the pool's threads: the patches, transformed as {@link WinogradConv#transformPatches}
  * does and packed, split by input channels; the 16 products split by ξ; the outputs (Aᵀ M A with
  * channels in the lanes into a channels-last map, turned channels-first with the bias and ReLU by
- * {@link ChannelLaneConv#toChannelsFirst}) split by output channels. Outputs equal {@link WinogradConv}'s
+ * {@link LaneTranspose#toChannelsFirst}) split by output channels. Outputs equal {@link WinogradConv}'s
  * up to the order of the last additions.
  */
 final class WinogradLaneConv {
@@ -153,7 +153,7 @@ final class WinogradLaneConv {
                 for (int o = o0; o < o1; o += L) untransform(m, t + o, step, acc, p00 + o, p01 + o, p10 + o, p11 + o);
             }
         }
-        ChannelLaneConv.toChannelsFirst(acc, 0, oh * ow, out, o0, o1, bias, bOff, relu, y, 0, oh * ow);
+        LaneTranspose.toChannelsFirst(acc, 0, oh * ow, out, o0, o1, bias, bOff, relu, y, 0, oh * ow);
     }
 
     /**

@@ -31,7 +31,7 @@ final class WinogradLanes {
         int spatial = h * w, whole = channels / L * L;
         boolean inPlace = top == 0 && left == 0 && cols == w;
         float[] to = inPlace ? dst : tmp;
-        if (whole > 0) ChannelLaneConv.transpose(src, srcOff, whole, spatial, to, ld);
+        if (whole > 0) LaneTranspose.transpose(src, srcOff, whole, spatial, to, ld);
         for (int c = whole; c < channels; c++) {
             for (int p = 0; p < spatial; p++) to[p * ld + c] = src[srcOff + c * spatial + p];
         }
