@@ -163,6 +163,10 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         }
         int ws = g.weightSize();
         Arrays.fill(sum, 0, ws + g.outC(), 0f);
+        if (arg != null && PooledWeightGrad.applies(g)) {
+            PooledWeightGrad.samples(g, from, to, src, dy, pooledY, arg, sum);
+            return;
+        }
         boolean unit = SimdConv.unitStride(g), dots = unit && SimdConv.useDots(g);
         float[] lanes = null;
         if (dots) {

@@ -90,14 +90,15 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * Where the weight gradient goes sample by sample over shifted views, each sample's gradient is
-     * spread from the pooled one straight into the buffer the product reads; otherwise the full-size
+     * A first layer of few taps takes its gradient from the pooled one ({@link PooledWeightGrad}); where
+     * the weight gradient goes sample by sample over shifted views, each sample's gradient is spread
+     * from the pooled one straight into the buffer the product reads; otherwise the full-size
      * gradient goes through a buffer of the calling thread's.
      */
     @Override
     public void conv2dBackwardParamsMaxPooled(ConvGeometry g, int batch, float[] x, float[] dy, float[] y, int[] arg,
                                               float[] dw, int dwOff, float[] dbias, int dbOff) {
-        if (SimdConv.paramsBySample(g, batch)) {
+        if (PooledWeightGrad.applies(g) || SimdConv.paramsBySample(g, batch)) {
             SimdConv.backwardParamsMaxPooled(g, batch, x, dy, y, arg, dw, dwOff, dbias, dbOff, pool);
             return;
         }

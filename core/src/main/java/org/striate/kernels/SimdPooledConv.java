@@ -126,25 +126,15 @@ final class SimdPooledConv {
     /** Pooled rows [i0, i1) of {@link #sample}, every channel; with arg (indexed like dst) each window's winner too. */
     private static void sample(ConvGeometry g, int n, float[] x, float[] ap, float[] bias, int bOff, boolean relu, float[] dst,
                                int[] arg, int dstOff, int i0, int i1) {
-        int inC = g.inC(), kH = g.kH(), kW = g.kW(), k = inC * kH * kW;
-        int hp = g.inH() + 2 * g.padH(), half = (g.inW() + 2 * g.padW() + 1) / 2, rs = half + L;
+        int inC = g.inC(), k = inC * g.kH() * g.kW();
+        int hp = g.inH() + 2 * g.padH(), rs = splitRowStride(g);
         int ph = g.outH() / 2, pw = g.outW() / 2, odd = inC * hp * rs;
         Scratch s = Scratch.get();
         float[] split = split(s, g, x, n * g.inSize(), hp, rs, odd);
         float[] tile = s.tile(20 * L);
         int[] wonAt = s.poolIndices(L);
-        // tap t = (c, l, m): output column 2j + q reads padded column 2j + q + m, which is column
-        // j + (q + m) >> 1 of the even (q + m even) or odd split; rows are the window's top row
         int[] evens = s.convRows(k), odds = s.rows(k);
-        for (int c = 0, t = 0; c < inC; c++) {
-            for (int l = 0; l < kH; l++) {
-                for (int m = 0; m < kW; m++, t++) {
-                    int row = (c * hp + l) * rs;
-                    evens[t] = row + ((m & 1) == 0 ? 0 : odd) + (m >> 1);
-                    odds[t] = row + (((m + 1) & 1) == 0 ? 0 : odd) + ((m + 1) >> 1);
-                }
-            }
-        }
+        tapOffsets(g, hp, rs, odd, evens, odds);
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         if (!SimdGemm.LARGE_TILE) {
             pairs(g, 0, i0, i1, k, evens, odds, split, rs, ap, bias, bOff, floor, dst, arg, dstOff, tile, wonAt);
@@ -230,14 +220,42 @@ final class SimdPooledConv {
         }
     }
 
+    /** Floats from one row of {@link #split}'s planes to the next: half the padded width, plus a vector of slack. */
+    static int splitRowStride(ConvGeometry g) {
+        return (g.inW() + 2 * g.padW() + 1) / 2 + L;
+    }
+
+    /**
+     * Each tap's offset in {@link #split} from the top-left input of the window whose top row is row 0:
+     * tap t = (c, l, m) of an output in an even column in evens[t], in an odd column in odds[t]. Output
+     * column 2j + q reads padded column 2j + q + m, which is column j + (q + m) >> 1 of the even (q + m
+     * even) or odd split.
+     */
+    static void tapOffsets(ConvGeometry g, int hp, int rs, int odd, int[] evens, int[] odds) {
+        for (int c = 0, t = 0; c < g.inC(); c++) {
+            for (int l = 0; l < g.kH(); l++) {
+                for (int m = 0; m < g.kW(); m++, t++) {
+                    int row = (c * hp + l) * rs;
+                    evens[t] = row + ((m & 1) == 0 ? 0 : odd) + (m >> 1);
+                    odds[t] = row + (((m + 1) & 1) == 0 ? 0 : odd) + ((m + 1) >> 1);
+                }
+            }
+        }
+    }
+
     /**
      * The padded sample as two planes per channel, its even columns then (from {@code odd}) its odd
      * ones, rows {@code rs} apart; zero where the padding is and in each row's slack.
      */
-    private static float[] split(Scratch s, ConvGeometry g, float[] x, int xOff, int hp, int rs, int odd) {
+    static float[] split(Scratch s, ConvGeometry g, float[] x, int xOff, int hp, int rs, int odd) {
+        return split(s, g, x, xOff, hp, rs, odd, 2 * odd + L);
+    }
+
+    /** {@link #split} into a buffer of at least {@code size} floats, zero past the two planes. */
+    static float[] split(Scratch s, ConvGeometry g, float[] x, int xOff, int hp, int rs, int odd, int size) {
         int inC = g.inC(), h = g.inH(), w = g.inW(), padH = g.padH(), padW = g.padW();
-        float[] split = s.padded(2 * odd + L);
-        Arrays.fill(split, 0, 2 * odd + L, 0f);
+        float[] split = s.padded(size);
+        Arrays.fill(split, 0, size, 0f);
         s.paddedLayoutIs(-1, 0, 0, 0, 0, 0);  // the buffer no longer holds a padded copy's layout
         for (int c = 0; c < inC; c++) {
             for (int r = 0; r < h; r++) {
