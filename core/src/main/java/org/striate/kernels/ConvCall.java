@@ -17,7 +17,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     private static final ThreadLocal<ConvCall> MINE = ThreadLocal.withInitial(ConvCall::new);
 
     /** What a sample task computes. */
-    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, FORWARD_WIDE_ROWS, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES, INPUT_CHANNELS_LAST }
+    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, FORWARD_GATHERED_GEMM, FORWARD_WIDE_ROWS, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES, INPUT_CHANNELS_LAST }
 
     private Pass pass;
     private ConvGeometry g;
@@ -60,7 +60,8 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         this.dst = dst;
         this.batch = batch;
         // the channel-lane pass takes small maps a few samples at a time (ChannelLaneConv.group)
-        group = pass == Pass.FORWARD_CHANNEL_LANES ? ChannelLaneConv.group(g) : 1;
+        group = pass == Pass.FORWARD_CHANNEL_LANES ? ChannelLaneConv.group(g)
+                : pass == Pass.FORWARD_GATHERED_GEMM ? GatheredGemmConv.group(g, batch, pool == null ? 1 : pool.threads()) : 1;
         try {
             // a pooled first layer with fewer samples than threads (batch 1): its rows over the threads
             if (maxPool && pass == Pass.FORWARD_SHIFTED && batch < pool.threads() && SimdPooledConv.applies(g)) {
@@ -77,6 +78,11 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     @Override
     public void run(int n, Parallel inner) {
         int pooledSize = g.outC() * (g.outH() / 2) * (g.outW() / 2);
+        if (pass == Pass.FORWARD_GATHERED_GEMM) {
+            int n0 = n * group;
+            GatheredGemmConv.samples(g, n0, Math.min(group, batch - n0), src, weights, bias, bOff, relu, dst);
+            return;
+        }
         if (pass == Pass.FORWARD_CHANNEL_LANES) {
             int n0 = n * group, step = maxPool ? pooledSize : g.outSize();
             ChannelLaneConv.samples(g, n0, Math.min(group, batch - n0), src, weights, bias, bOff, dst, n0 * step, step, relu, maxPool, inner);
@@ -113,7 +119,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
                 if (relu) SimdElementwise.relu(out, out, outOff, outOff + g.outSize());
             }
             case FORWARD_WIDE_ROWS -> WideRowConv.sample(g, n, src, weights, bias, bOff, relu, out, outOff);
-            case FORWARD_CHANNEL_LANES -> throw new IllegalStateException("the channel-lane pass runs samples in groups (run)");
+            case FORWARD_CHANNEL_LANES, FORWARD_GATHERED_GEMM -> throw new IllegalStateException(pass + " runs samples in groups (run)");
             case INPUT_SHIFTED -> SimdConv.shifted(g.groups(), g.outPerGroup(), g.inPerGroup(), g.outH(), g.outW(), g.kH(), g.kW(),
                     g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),
                     src, n * g.outSize(), weights, per, null, 0, false, false, out, n * g.inSize(), inner);

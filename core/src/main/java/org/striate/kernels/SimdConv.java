@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * forward and for the input gradient, and F(3×3, 2×2) for the weight gradient ({@link WinogradWeightGrad});
  * a single sample's small map of many channels takes its forward pass with channels in the lanes
  * ({@link WinogradLaneConv}). A first layer of few input channels on rows of one to two vectors takes
- * its forward pass on {@link WideRowConv}.
+ * its forward pass on {@link WideRowConv}; a strided 1×1 convolution on a small map, several samples to
+ * one product ({@link GatheredGemmConv}).
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -101,6 +102,12 @@ final class SimdConv {
             float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
             WideRowConv.pack(g, w, wOff, packed);
             ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, relu, y);
+            return;
+        }
+        if (!maxPool && GatheredGemmConv.applies(g, batch, threads)) {
+            float[] packed = Scratch.get().packW(GatheredGemmConv.packedSize(g));
+            GatheredGemmConv.pack(g, w, wOff, packed);
+            ConvCall.mine().run(ConvCall.Pass.FORWARD_GATHERED_GEMM, pool, g, batch, x, packed, 0, bias, bOff, relu, y);
             return;
         }
         if (ChannelLaneConv.appliesForward(g, batch, threads)) {
