@@ -78,25 +78,14 @@ final class GatheredGemmConv {
 
     /**
      * xs row c (cols = count·positions floats, the samples one after another) = the inputs input
-     * channel c gives at the output positions, of samples [n0, n0 + count). At stride 2 across, each row
-     * by {@link WinogradTiles#evenColumns}: a row's spill past ow lands on what is written next (the
-     * next row, sample or channel; the last one's on xs's slack).
+     * channel c gives at the output positions, of samples [n0, n0 + count), by {@link
+     * Im2colConv#subsamplePlane}: a row's spill lands on what is written next (the next row, sample or
+     * channel; the last one's on xs's slack).
      */
     private static void gather(ConvGeometry g, float[] x, int n0, int count, float[] xs, int cols) {
-        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sH = g.strideH(), sW = g.strideW();
-        int whole = SimdGemm.roundUp(ow, L);
+        int plane = g.inH() * g.inW();
         for (int c = 0; c < g.inC(); c++) {
-            for (int n = 0, to = c * cols; n < count; n++) {
-                int plane = (n0 + n) * g.inSize() + c * h * w;
-                for (int i = 0; i < oh; i++, to += ow) {
-                    int from = plane + i * sH * w;
-                    if (sW == 2 && from + 2 * whole <= x.length) {
-                        WinogradTiles.evenColumns(x, from, ow, xs, to);
-                    } else {
-                        for (int j = 0; j < ow; j++, from += sW) xs[to + j] = x[from];
-                    }
-                }
-            }
+            for (int n = 0, to = c * cols; n < count; n++) to = Im2colConv.subsamplePlane(g, x, (n0 + n) * g.inSize() + c * plane, xs, to);
         }
     }
 }
