@@ -21,7 +21,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
 
     private Pass pass;
     private ConvGeometry g;
-    private float[] src, weights, bias, dst, dy, pooledY;
+    private float[] src, weights, bias, dst, dy, pooledY, res;
     private int[] arg;
     private float[][] partials;
     private int per, bOff, batch, group;
@@ -38,6 +38,13 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
      */
     void run(Pass pass, Parallel pool, ConvGeometry g, int batch, float[] src, float[] weights, int per,
              float[] bias, int bOff, boolean relu, float[] dst) {
+        run(pass, pool, g, batch, src, weights, per, bias, bOff, relu, false, dst);
+    }
+
+    /** A forward pass of {@link Pass#FORWARD_GATHERED_GEMM} with {@code res}: y = conv + bias + res, then the ReLU. */
+    void run(Pass pass, Parallel pool, ConvGeometry g, int batch, float[] src, float[] weights, int per,
+             float[] bias, int bOff, boolean relu, float[] res, float[] dst) {
+        this.res = res;
         run(pass, pool, g, batch, src, weights, per, bias, bOff, relu, false, dst);
     }
 
@@ -80,7 +87,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
         int pooledSize = g.outC() * (g.outH() / 2) * (g.outW() / 2);
         if (pass == Pass.FORWARD_GATHERED_GEMM) {
             int n0 = n * group;
-            GatheredGemmConv.samples(g, n0, Math.min(group, batch - n0), src, weights, bias, bOff, relu, dst);
+            GatheredGemmConv.samples(g, n0, Math.min(group, batch - n0), src, weights, bias, bOff, relu, res, dst);
             return;
         }
         if (pass == Pass.FORWARD_CHANNEL_LANES) {
@@ -213,7 +220,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     }
 
     private void clear() {
-        src = weights = bias = dst = dy = pooledY = null;
+        src = weights = bias = dst = dy = pooledY = res = null;
         arg = null;
         partials = null;
         g = null;

@@ -53,10 +53,11 @@ final class GatheredGemmConv {
     }
 
     /**
-     * y (samples [n0, n0 + count)) = the convolution of x with the packed weights ap, plus bias, then
-     * max(·, 0) with {@code relu}.
+     * y (samples [n0, n0 + count)) = the convolution of x with the packed weights ap, plus bias, plus
+     * res when not null (a residual sum, {@link Kernels#conv2dForwardAdd}), then max(·, 0) with {@code relu}.
      */
-    static void samples(ConvGeometry g, int n0, int count, float[] x, float[] ap, float[] bias, int bOff, boolean relu, float[] y) {
+    static void samples(ConvGeometry g, int n0, int count, float[] x, float[] ap, float[] bias, int bOff, boolean relu, float[] res,
+                        float[] y) {
         int in = g.inC(), out = g.outC(), positions = g.outH() * g.outW(), cols = count * positions;
         Scratch s = Scratch.get();
         float[] xs = s.col(in * cols + SimdGemm.roundUp(g.outW(), L));
@@ -68,10 +69,15 @@ final class GatheredGemmConv {
             for (int o = 0; o < out; o++) {
                 float b = bias == null ? 0f : bias[bOff + o];
                 int from = o * cols + n * positions, to = (n0 + n) * g.outSize() + o * positions, j = 0;
-                for (; j + L <= positions; j += L) {
-                    FloatVector.fromArray(S, c, from + j).add(b).max(floor).intoArray(y, to + j);
+                if (res == null) {
+                    for (; j + L <= positions; j += L) FloatVector.fromArray(S, c, from + j).add(b).max(floor).intoArray(y, to + j);
+                    for (; j < positions; j++) y[to + j] = Math.max(c[from + j] + b, floor);
+                } else {
+                    for (; j + L <= positions; j += L) {
+                        FloatVector.fromArray(S, c, from + j).add(b).add(FloatVector.fromArray(S, res, to + j)).max(floor).intoArray(y, to + j);
+                    }
+                    for (; j < positions; j++) y[to + j] = Math.max(c[from + j] + b + res[to + j], floor);
                 }
-                for (; j < positions; j++) y[to + j] = Math.max(c[from + j] + b, floor);
             }
         }
     }

@@ -32,6 +32,18 @@ public interface Kernels {
     }
 
     /**
+     * Inference only: y = conv2dForward + residual (an array of y's shape), then max(·, 0) with {@code
+     * relu}: a residual block's convolution whose output only its sum (and the ReLU after it) reads, in
+     * one pass over y where the implementation can add as it writes.
+     */
+    default void conv2dForwardAdd(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] residual,
+                                  boolean relu, float[] y) {
+        conv2dForward(g, batch, x, w, wOff, bias, bOff, y);
+        if (relu) addRelu(batch * g.outSize(), y, residual, y);
+        else add(batch * g.outSize(), y, residual, y);
+    }
+
+    /**
      * Inference only: y (N, outC, ⌊outH/2⌋, ⌊outW/2⌋) writes the 2×2, stride-2 max pool of
      * max(conv + bias, 0), in one pass that keeps nothing for a backward pass. The convolution's
      * full-size output never reaches memory a whole batch at a time. Max is Math.max's (NaN wins).

@@ -84,41 +84,48 @@ final class SimdConv {
     /** With {@code maxPool}, y receives the 2×2, stride-2 max pool of each sample's output (inference; see ConvCall). */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {
+        forward(g, batch, x, w, wOff, bias, bOff, y, relu, maxPool, null, pool);
+    }
+
+    /**
+     * With {@code res} (not with maxPool), y = conv + bias + res, then max(·, 0) with relu
+     * ({@link Kernels#conv2dForwardAdd}): Winograd's passes and {@link GatheredGemmConv} add it to each
+     * chunk's output while it is in cache; the others, in a pass over y after the convolution.
+     */
+    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
+                        boolean relu, boolean maxPool, float[] res, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads();
-        boolean channelLanes = ChannelLaneConv.beatsWinograd(g, batch);
-        if (!maxPool && !channelLanes && WinogradLaneConv.pays(g, batch)) {
-            WinogradLaneConv.forward(g, x, WeightCache.mine().winogradLanes(g, w, wOff), bias, bOff, y, relu, pool);
+        boolean channelLanes = ChannelLaneConv.beatsWinograd(g, batch), rectify = relu && res == null;
+        if (!maxPool && Winograd4Conv.pays(g, batch) && !(!channelLanes && WinogradLaneConv.pays(g, batch))) {
+            Winograd4Conv.forward(g, batch, x, WeightCache.mine().winograd4(g, w, wOff), bias, bOff, y, relu, res, pool);
             return;
         }
-        if (!maxPool && Winograd4Conv.pays(g, batch)) {
-            Winograd4Conv.forward(g, batch, x, WeightCache.mine().winograd4(g, w, wOff), bias, bOff, y, relu, pool);
-            return;
-        }
-        if (WinogradConv.pays(g, batch) && !channelLanes) {
-            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, pool);
-            return;
-        }
-        if (!maxPool && WideRowConv.takes(g, batch, threads)) {
-            float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
-            WideRowConv.pack(g, w, wOff, packed);
-            ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, relu, y);
+        if (WinogradConv.pays(g, batch) && !channelLanes && !(!maxPool && WinogradLaneConv.pays(g, batch))) {
+            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, relu, maxPool, null, res, pool);
             return;
         }
         if (!maxPool && GatheredGemmConv.applies(g, batch, threads)) {
             float[] packed = Scratch.get().packW(GatheredGemmConv.packedSize(g));
             GatheredGemmConv.pack(g, w, wOff, packed);
-            ConvCall.mine().run(ConvCall.Pass.FORWARD_GATHERED_GEMM, pool, g, batch, x, packed, 0, bias, bOff, relu, y);
+            ConvCall.mine().run(ConvCall.Pass.FORWARD_GATHERED_GEMM, pool, g, batch, x, packed, 0, bias, bOff, relu, res, y);
             return;
         }
-        if (ChannelLaneConv.appliesForward(g, batch, threads)) {
-            ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, maxPool, pool);
-            return;
+        if (!maxPool && !channelLanes && WinogradLaneConv.pays(g, batch)) {
+            WinogradLaneConv.forward(g, x, WeightCache.mine().winogradLanes(g, w, wOff), bias, bOff, y, rectify, pool);
+        } else if (!maxPool && WideRowConv.takes(g, batch, threads)) {
+            float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
+            WideRowConv.pack(g, w, wOff, packed);
+            ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, rectify, y);
+        } else if (ChannelLaneConv.appliesForward(g, batch, threads)) {
+            ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
+        } else {
+            int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
+            float[] ap = Scratch.get().packW(per * g.groups());
+            for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
+            ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
+            ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, rectify, maxPool, y);
         }
-        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
-        float[] ap = Scratch.get().packW(per * g.groups());
-        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
-        ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
-        ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, relu, maxPool, y);
+        if (res != null) SimdElementwise.run(pool, relu ? SimdElementwise.Op.ADD_RELU : SimdElementwise.Op.ADD, batch * g.outSize(), 0f, y, res, y);
     }
 
     static void backwardInput(ConvGeometry g, int batch, float[] dy, float[] w, int wOff, float[] dx, Parallel pool) {
@@ -143,11 +150,11 @@ final class SimdConv {
         // the convolution of dy, padded to full, with these weights: (outC, oh, ow) → (inC, inH, inW)
         ConvGeometry full = ConvCall.mine().full(g);
         if (Winograd4Conv.pays(full, batch)) {
-            Winograd4Conv.forward(full, batch, dy, WeightCache.mine().winograd4(full, flipped, 0), null, 0, dx, false, pool);
+            Winograd4Conv.forward(full, batch, dy, WeightCache.mine().winograd4(full, flipped, 0), null, 0, dx, false, null, pool);
             return;
         }
         if (WinogradConv.pays(full, batch)) {
-            WinogradConv.forward(full, batch, dy, WeightCache.mine().winograd(full, flipped, 0), null, 0, dx, false, false, pool);
+            WinogradConv.forward(full, batch, dy, WeightCache.mine().winograd(full, flipped, 0), null, 0, dx, false, false, null, null, pool);
             return;
         }
         if (ChannelLaneConv.applies(full)) {

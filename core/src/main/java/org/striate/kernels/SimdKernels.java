@@ -64,6 +64,12 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void conv2dForwardAdd(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] residual,
+                                 boolean relu, float[] y) {
+        SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, relu, false, residual, pool);
+    }
+
+    @Override
     public void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y) {
         SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, true, pool);
     }
@@ -81,7 +87,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
             return;
         }
         if (WinogradConv.pays(g, batch)) {
-            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, true, true, arg, pool);
+            WinogradConv.forward(g, batch, x, WeightCache.mine().winograd(g, w, wOff), bias, bOff, y, true, true, arg, null, pool);
             return;
         }
         float[] full = Scratch.get().unpooled(batch * g.outSize());

@@ -73,23 +73,29 @@ final class Winograd4Conv {
      * y = conv(x) + bias, then max(·, 0) when {@code relu}; {@code u} holds the weights from
      * {@link Winograd4Tiles#transformWeights}. Chunks go to whichever thread of the pool is free.
      */
-    static void forward(ConvGeometry g, int batch, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu, Parallel pool) {
+    static void forward(ConvGeometry g, int batch, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu, float[] res,
+                        Parallel pool) {
         int threads = pool == null ? 1 : pool.threads(), per = chunkSamples(g, batch, threads), chunks = (batch + per - 1) / per;
         if (threads == 1 || chunks == 1) {
-            for (int n = 0; n < batch; n += per) chunk(g, n, Math.min(per, batch - n), x, u, bias, bOff, y, relu);
+            for (int n = 0; n < batch; n += per) chunk(g, n, Math.min(per, batch - n), x, u, bias, bOff, y, relu, res);
             return;
         }
         Split split = SPLITS.get();
-        split.set(g, batch, per, x, u, bias, bOff, y, relu);
+        split.set(g, batch, per, x, u, bias, bOff, y, relu, res);
         try {
             pool.run(threads, split);
         } finally {
-            split.set(null, 0, 0, null, null, null, 0, null, false);
+            split.set(null, 0, 0, null, null, null, 0, null, false, null);
         }
     }
 
-    /** Samples [n0, n0 + count): made channels last, their patches transformed, the 36 products, the outputs. */
-    static void chunk(ConvGeometry g, int n0, int count, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu) {
+    /**
+     * Samples [n0, n0 + count): made channels last, their patches transformed, the 36 products, the
+     * outputs; with res, y = conv + bias + res (then the ReLU), res added to each sample's output right
+     * after it is written.
+     */
+    static void chunk(ConvGeometry g, int n0, int count, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu,
+                      float[] res) {
         int in = g.inC(), out = g.outC(), h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         int down = tiles(oh), across = tiles(ow), rowsP = 4 * down + 2, cols = 4 * across + 2, row = cols * in;
         // products over whole 16-row blocks, as the patches are packed by register transposes: the
@@ -135,7 +141,9 @@ final class Winograd4Conv {
                     for (int o = 0; o < out; o += L) Winograd4Tiles.untransform(m, ti * out + o, tp * out, stage, acc, pos, o);
                 }
             }
-            LaneTranspose.toChannelsFirst(acc, 0, spatial, out, 0, out, bias, bOff, relu, y, (n0 + k) * g.outSize(), spatial);
+            int at = (n0 + k) * g.outSize();
+            LaneTranspose.toChannelsFirst(acc, 0, spatial, out, 0, out, bias, bOff, relu && res == null, y, at, spatial);
+            if (res != null) SimdElementwise.apply(relu ? SimdElementwise.Op.ADD_RELU : SimdElementwise.Op.ADD, 0f, y, res, y, at, at + g.outSize());
         }
     }
 
@@ -156,10 +164,10 @@ final class Winograd4Conv {
         final AtomicInteger next = new AtomicInteger();
         ConvGeometry g;
         int batch, per, bOff;
-        float[] x, u, bias, y;
+        float[] x, u, bias, y, res;
         boolean relu;
 
-        void set(ConvGeometry g, int batch, int per, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu) {
+        void set(ConvGeometry g, int batch, int per, float[] x, float[] u, float[] bias, int bOff, float[] y, boolean relu, float[] res) {
             next.set(0);
             this.g = g;
             this.batch = batch;
@@ -170,12 +178,13 @@ final class Winograd4Conv {
             this.bOff = bOff;
             this.y = y;
             this.relu = relu;
+            this.res = res;
         }
 
         @Override
         public void run(int part, int from, int to) {
             for (int c = next.getAndIncrement(); c * per < batch; c = next.getAndIncrement()) {
-                chunk(g, c * per, Math.min(per, batch - c * per), x, u, bias, bOff, y, relu);
+                chunk(g, c * per, Math.min(per, batch - c * per), x, u, bias, bOff, y, relu, res);
             }
         }
     }

@@ -106,7 +106,8 @@ final class WinogradTiles {
 
     /**
      * Row {@code half} (0 top, 1 bottom) of Y = Aᵀ m A for the L tiles at m[mOff …] (element ξ at
-     * mOff + ξ·mStep), plus bias, then max(·, floor): n values (two per tile) to dst[at …]. Whole vectors
+     * mOff + ξ·mStep), plus bias, plus res[at …] when res is not null (a residual sum), then max(·,
+     * floor): n values (two per tile) to dst[at …]. Whole vectors
      * are stored when they end by {@code limit} (the values past n land where the caller writes later);
      * otherwise through {@code edge} (2L floats), one by one: masked stores are slow on AVX2, and C2
      * left the masks of a branch taken once a call as objects. Aᵀ = [1 1 1 0;
@@ -114,7 +115,7 @@ final class WinogradTiles {
      * One row a call: C2 stopped inlining the vector operations of a method doing both.
      */
     static void output(float[] m, int mOff, int mStep, int half, float bias, float floor, float[] dst, int at, int n, int limit,
-                       float[] edge) {
+                       float[] edge, float[] res) {
         int r0 = mOff + 4 * half * mStep, r1 = r0 + 4 * mStep, r2 = r1 + 4 * mStep;
         // (row r of m)·A, column 0: m0 + m1 + m2; column 1: m1 − m2 − m3
         FloatVector p1 = FloatVector.fromArray(S, m, r0 + mStep), p2 = FloatVector.fromArray(S, m, r0 + 2 * mStep);
@@ -136,17 +137,21 @@ final class WinogradTiles {
             y0 = a0.sub(b0).sub(c0);
             y1 = a1.sub(b1).sub(c1);
         }
-        y0 = y0.add(bias).max(floor);
-        y1 = y1.add(bias).max(floor);
+        y0 = y0.add(bias);
+        y1 = y1.add(bias);
         FloatVector lo = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
         FloatVector hi = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
         if (n >= 2 * L || at + 2 * L <= limit) {
-            lo.intoArray(dst, at);
-            hi.intoArray(dst, at + L);
+            if (res != null) {
+                lo = lo.add(FloatVector.fromArray(S, res, at));
+                hi = hi.add(FloatVector.fromArray(S, res, at + L));
+            }
+            lo.max(floor).intoArray(dst, at);
+            hi.max(floor).intoArray(dst, at + L);
         } else {
             lo.intoArray(edge, 0);
             hi.intoArray(edge, L);
-            System.arraycopy(edge, 0, dst, at, n);
+            for (int k = 0; k < n; k++) dst[at + k] = Math.max(edge[k] + (res == null ? 0f : res[at + k]), floor);
         }
     }
 

@@ -65,6 +65,10 @@ public class Add extends Layer {
         return ((ReLU) next).passThrough(y);
     }
 
+    /** This package's own Add only: a subclass may compute something else. */
+    @Override
+    public boolean isSum() { return getClass() == Add.class; }
+
     @Override
     public Tensor backward(Tensor dy) { return dy; }
 

@@ -231,18 +231,51 @@ public class Conv2d extends Layer {
     private Tensor forwardFolded(BatchNorm2d norm, Tensor x, boolean relu) {
         checkInput(x);
         this.x = x;
+        foldFor(norm);
+        y = reuse(y, x.batch(), outputShape);
         int ws = g.weightSize();
+        if (relu) Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        else Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
+        return y;
+    }
+
+    /** Makes {@link #folded} hold this layer's weights and bias with {@code norm} folded in, unless it already does. */
+    private void foldFor(BatchNorm2d norm) {
         if (foldScale == null) {
             foldScale = new float[filters];
             foldShift = new float[filters];
         }
         norm.inferenceScaleShift(foldScale, foldShift);
         norm.folded();
-        if (!foldStillHolds()) fold(ws);
+        if (!foldStillHolds()) fold(g.weightSize());
+    }
+
+    /** This package's own Conv2d, alone or with a BatchNorm2d folded in (see {@link #forwardFolded}). */
+    @Override
+    public boolean takesSum(Layer next) {
+        return getClass() == Conv2d.class && (next == null || next.getClass() == BatchNorm2d.class);
+    }
+
+    /** conv(x) (BatchNorm folded in when {@code next} is one) + sum, then the ReLU, in one call of the kernels. */
+    @Override
+    public Tensor forwardSum(Layer next, Tensor x, Tensor sum, ReLU relu) {
+        checkInput(x);
+        if (sum.batch() != x.batch() || sum.size() != x.batch() * (long) g.outSize()) {
+            throw new ShapeException("Layer '" + name() + "' (Conv2d) adds a tensor of " + sum.batch() + " samples and " + sum.size()
+                    + " values to its output of " + x.batch() + " samples of " + Shapes.str(outputShape) + ". Expected the same shape.");
+        }
+        this.x = x;
+        float[] w = params, b = bias ? params : null;
+        int wOff = offset, bOff = offset + g.weightSize();
+        if (next instanceof BatchNorm2d norm) {
+            foldFor(norm);
+            w = b = folded;
+            wOff = 0;
+            bOff = g.weightSize();
+        }
         y = reuse(y, x.batch(), outputShape);
-        if (relu) Kernels.get().conv2dForwardRelu(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
-        else Kernels.get().conv2dForward(g, x.batch(), x.data, folded, 0, folded, ws, y.data);
-        return y;
+        Kernels.get().conv2dForwardAdd(g, x.batch(), x.data, w, wOff, b, bOff, sum.data, relu != null, y.data);
+        return relu == null ? y : relu.passThrough(y);
     }
 
     /**

@@ -19,6 +19,11 @@ final class Fusions {
     final int[] backwardFrom;
     /** Nodes whose pass another node's runs. */
     final boolean[] skipForward, skipBackward;
+    /**
+     * In a model made for inference ({@link #fuseSums}): sumInto[i] = k when pass i also writes the sum
+     * of Add node k (and runs k's ReLU when k runs with one), sumOther[i] the sum's other input; else −1.
+     */
+    final int[] sumInto, sumOther;
 
     Fusions(Node[] nodes, int[][] inputsOf, int[] consumers) {
         int n = nodes.length;
@@ -28,6 +33,10 @@ final class Fusions {
         backwardFrom = new int[n];
         skipForward = new boolean[n];
         skipBackward = new boolean[n];
+        sumInto = new int[n];
+        sumOther = new int[n];
+        Arrays.fill(sumInto, -1);
+        Arrays.fill(sumOther, -1);
         Arrays.fill(forwardInto, -1);
         Arrays.fill(forwardVia, -1);
         Arrays.fill(backwardInto, -1);
@@ -65,12 +74,46 @@ final class Fusions {
         }
     }
 
+    /**
+     * For a model made for inference: a two-input sum (a residual block's Add, {@link Layer#isSum}) is
+     * written by the pass that makes the later of its inputs, when that input is read by the sum alone
+     * and the pass's layers say they can add as they write ({@link Layer#takesSum}): the sum's own pass
+     * over memory (with its ReLU) is then skipped. The other input was made by an earlier pass.
+     */
+    void fuseSums(Node[] nodes, int[][] inputsOf, int[] consumers) {
+        int out = nodes.length - 1;
+        for (int k = 1; k < nodes.length; k++) {
+            if (skipForward[k] || inputsOf[k].length != 2 || !nodes[k].layer.isSum()) continue;
+            int a = inputsOf[k][0], b = inputsOf[k][1], pa = passMaking(a), pb = passMaking(b);
+            if (a == b || pa < 0 && a != 0 || pb < 0 && b != 0) continue;
+            int i = Math.max(pa, pb), made = i == pa ? a : b;
+            if (i < 0 || made == out || consumers[made] != 1) continue;
+            if (forwardVia[i] >= 0 || sumInto[i] >= 0) continue;  // a ReLU before the sum, or a sum already
+            if (!nodes[i].layer.takesSum(forwardInto[i] >= 0 ? nodes[forwardInto[i]].layer : null)) continue;
+            sumInto[i] = k;
+            sumOther[i] = made == a ? b : a;
+            skipForward[k] = true;
+        }
+    }
+
+    /** The node whose forward pass makes node v's output (v itself, or the start of the pass v ends), or −1 (the input, or v inside a pass). */
+    private int passMaking(int v) {
+        if (v == 0) return -1;
+        if (!skipForward[v]) return forwardInto[v] < 0 ? v : -1;
+        for (int i = v - 1; i > 0; i--) {
+            if (forwardInto[i] == v && !skipForward[i]) return i;
+        }
+        return -1;
+    }
+
     /** The forward pass node i starts, the names of the nodes it runs joined by '+', or null when i runs inside another's. */
     String passName(Node[] nodes, int i) {
         if (skipForward[i]) return null;
         String pass = nodes[i].name;
         if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
         if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
+        int k = sumInto[i];
+        if (k >= 0) pass += "+" + nodes[k].name + (forwardInto[k] >= 0 ? "+" + nodes[forwardInto[k]].name : "");
         return pass;
     }
 }

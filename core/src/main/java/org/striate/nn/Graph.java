@@ -30,7 +30,7 @@ public class Graph {
     private final int[] consumers;
     /** The passes nodes share with their readers: see {@link Fusions}. */
     private final Fusions fusions;
-    private final int[] forwardInto, forwardVia, backwardInto, backwardFrom;
+    private final int[] forwardInto, forwardVia, backwardInto, backwardFrom, sumInto, sumOther;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
@@ -81,6 +81,8 @@ public class Graph {
         backwardInto = fusions.backwardInto;
         backwardFrom = fusions.backwardFrom;
         skipForward = fusions.skipForward;
+        sumInto = fusions.sumInto;
+        sumOther = fusions.sumOther;
         skipBackward = fusions.skipBackward;
         values = new Tensor[n];
         gradients = new Tensor[n];
@@ -98,8 +100,14 @@ public class Graph {
      */
     public Graph replica(float[] gradients) {
         Graph r = boundCopy(params, gradients);
-        if (r != null) r.fixed = fixed;
+        if (r != null && fixed) r.fix();
         return r;
+    }
+
+    /** Marks this copy as made for inference: it refuses to train, and its residual sums are written by the passes before them. */
+    private void fix() {
+        fixed = true;
+        fusions.fuseSums(nodes, inputsOf, consumers);
     }
 
     /**
@@ -117,7 +125,7 @@ public class Graph {
         Graph c = boundCopy(own, new float[0]); // no gradients: it never back-propagates
         if (c == null) return this;
         Kernels.fixWeights(own);
-        c.fixed = true;
+        c.fix();
         return c.normalization(mean, std).classNames(classNames).training(training);
     }
 
@@ -180,7 +188,9 @@ public class Graph {
             int j = forwardInto[i];
             int m = forwardVia[i];
             boolean one = inputsOf[i].length == 1;
-            if (j >= 0 && !one) {
+            if (sumInto[i] >= 0) {
+                values[sumOutput(i)] = sumPass(i, j);
+            } else if (j >= 0 && !one) {
                 values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see Fusions
             } else if (j >= 0) {
                 Tensor in = values[inputsOf[i][0]];
@@ -194,6 +204,19 @@ public class Graph {
         Tensor y = values[nodes.length - 1];
         Arrays.fill(values, null); // the model keeps no reference to the caller's batch
         return y;
+    }
+
+    /** The node whose output pass i writes when it also writes a sum: the sum's ReLU, or the sum. */
+    private int sumOutput(int i) {
+        int k = sumInto[i];
+        return forwardInto[k] >= 0 ? forwardInto[k] : k;
+    }
+
+    /** Pass i (with its reader j, or alone) writing the sum its output goes to ({@link Fusions#fuseSums}). */
+    private Tensor sumPass(int i, int j) {
+        int k = sumInto[i], q = forwardInto[k];
+        return nodes[i].layer.forwardSum(j >= 0 ? nodes[j].layer : null, values[inputsOf[i][0]], values[sumOther[i]],
+                q >= 0 ? (ReLU) nodes[q].layer : null);
     }
 
     private void refuseIfFixed(String what) {

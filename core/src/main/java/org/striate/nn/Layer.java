@@ -243,6 +243,26 @@ public abstract class Layer {
         throw new UnsupportedOperationException(type() + " does not train fused with " + next.type() + " and " + after.type());
     }
 
+    /** Whether this layer is the element-wise sum of its inputs (Add): a producer of one of them may write the sum ({@link #takesSum}). */
+    public boolean isSum() { return false; }
+
+    /**
+     * Whether this layer's inference pass, alone ({@code next} null) or with {@code next} (its only
+     * reader, as {@link #fusesForwardWith(Layer)} pairs them), can also add another tensor of its output's
+     * shape as it writes, and then apply a ReLU: a residual block's last convolution writes the block's
+     * sum (Conv2d → BatchNorm2d → Add → ReLU). Asked only of a model made for inference. The model then
+     * calls {@link #forwardSum}.
+     */
+    public boolean takesSum(Layer next) { return false; }
+
+    /**
+     * This layer's inference pass (with {@code next}'s, when not null) plus {@code sum}, then {@code
+     * relu}'s when not null; returns the output of the sum, or of the ReLU.
+     */
+    public Tensor forwardSum(Layer next, Tensor x, Tensor sum, ReLU relu) {
+        throw new UnsupportedOperationException(type() + " does not write a sum");
+    }
+
     /**
      * Whether this layer's backward can run as one pass with {@code previous}'s, when this layer reads
      * {@code previous}'s output alone (ReLU → pooling). The model then calls {@link #backwardFused}.

@@ -1,30 +1,15 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Strided 1×1 convolutions as one product over several samples ({@link GatheredGemmConv}) against the scalar kernels. */
-class GatheredGemmConvTest {
-    private static final ScalarKernels REF = new ScalarKernels();
-    private static Kernels simd;
-
-    @BeforeAll
-    static void load() {
-        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
-        simd = KernelProvider.simd(2);
-    }
-
-    @AfterAll
-    static void release() throws Exception { if (simd instanceof AutoCloseable c) c.close(); }
-
+class GatheredGemmConvTest extends AgainstScalar {
     /**
      * 1,000 random shapes: strides 2 and 3 and unequal ones, odd and prime maps, any number of input and
      * output channels (not only whole register tiles), batches of 8 to 40 on two threads, so that groups

@@ -1,30 +1,15 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A first layer's weight gradient from its pooled gradient ({@link PooledWeightGrad}) against the scalar kernels. */
-class PooledWeightGradTest {
-    private static final ScalarKernels REF = new ScalarKernels();
-    private static Kernels simd;
-
-    @BeforeAll
-    static void load() {
-        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
-        simd = KernelProvider.simd(2);
-    }
-
-    @AfterAll
-    static void release() throws Exception { if (simd instanceof AutoCloseable c) c.close(); }
-
+class PooledWeightGradTest extends AgainstScalar {
     /**
      * 1,000 random shapes: one to three input channels, kernels of 1 to 5 a side and unequal ones, up
      * to 25 taps, paddings up to half the kernel, odd and prime sizes, pooled rows from one window to

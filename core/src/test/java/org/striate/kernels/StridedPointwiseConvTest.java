@@ -2,14 +2,11 @@ package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.close;
 import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,19 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link ChannelLaneConv#GATHERED_GEMM_POSITIONS} output positions, and for the weight gradient) read
  * them, at stride 2 across by {@link WinogradTiles#evenColumns}.
  */
-class StridedPointwiseConvTest {
-    private static final ScalarKernels REF = new ScalarKernels();
-    private static Kernels simd;
-
-    @BeforeAll
-    static void load() {
-        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
-        simd = KernelProvider.simd(2);
-    }
-
-    @AfterAll
-    static void release() throws Exception { if (simd instanceof AutoCloseable c) c.close(); }
-
+class StridedPointwiseConvTest extends AgainstScalar {
     /** Every count and offset, against a loop a float at a time; nothing written past the last whole vector. */
     @Test
     void evenColumnsTakeEveryOtherValue() {

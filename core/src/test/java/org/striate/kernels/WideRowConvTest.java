@@ -7,24 +7,10 @@ import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** First layers on rows of one to two vectors ({@link WideRowConv}) against the scalar kernels. */
-class WideRowConvTest {
-    private static final ScalarKernels REF = new ScalarKernels();
-    private static Kernels simd;
-
-    @BeforeAll
-    static void load() {
-        assumeTrue(KernelProvider.simdUnavailableReason() == null, "Vector API not available");
-        simd = KernelProvider.simd(2);
-    }
-
-    @AfterAll
-    static void release() throws Exception { if (simd instanceof AutoCloseable c) c.close(); }
-
+class WideRowConvTest extends AgainstScalar {
     /**
      * 1,000 random shapes: one to three input channels, one to seven blocks of output channels, kernels
      * of 1 to 7 a side and unequal ones, paddings 0 to 3, output rows from one vector and a float to two

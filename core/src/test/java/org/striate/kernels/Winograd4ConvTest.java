@@ -67,7 +67,7 @@ class Winograd4ConvTest {
         Winograd4Tiles.transformWeights(g, w, 3, new float[WinogradWeights.tapsSize(g.inC() * g.outC())], u);
         if (relu) REF.conv2dForwardRelu(g, batch, x, w, 3, bias, 2, expected);
         else REF.conv2dForward(g, batch, x, w, 3, bias, 2, expected);
-        Winograd4Conv.forward(g, batch, x, u, bias, 2, actual, relu, pool);
+        Winograd4Conv.forward(g, batch, x, u, bias, 2, actual, relu, null, pool);
         String what = g + " batch " + batch + (relu ? " relu" : "") + (withBias ? " bias" : "") + " on " + pool.threads() + " threads";
         // F(4×4, 3×3) rounds more than a direct sum: its coefficients reach 8 (and 1/24)
         close(expected, actual, n, 4 * g.inC() * 9, what);

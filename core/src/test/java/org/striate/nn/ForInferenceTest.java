@@ -111,6 +111,57 @@ class ForInferenceTest {
         assertEquals(model.spec(), fixed.spec());
     }
 
+    /**
+     * A residual sum is written by the pass that makes the later of its inputs, when that pass is a
+     * convolution (with its BatchNorm folded) whose output only the sum reads: resnet8's three blocks, and
+     * a block whose shortcut is the model's input. Not when the convolution's output has another reader,
+     * nor for a sum of three. The trainable model keeps its sums apart. Outputs equal the model's on the
+     * scalar and the vector kernels, at batches that take Winograd's passes and the gathered products.
+     */
+    @Test
+    void residualSumsAreWrittenByThePassBeforeThem() {
+        Graph resnet = withStatistics(Zoo.build("resnet8", 5), 5);
+        assertTrue(resnet.forInference().forwardPasses().containsAll(java.util.List.of("conv2d_3+res1+add_1+block1",
+                "conv2d_6+short2+add_2+block2", "conv2d_9+short3+add_3+relu_4")), resnet.forInference().forwardPasses().toString());
+        assertTrue(resnet.forwardPasses().contains("add_1+block1"), resnet.forwardPasses().toString());
+
+        GraphBuilder a = Graph.builder();
+        Node in = a.input(4, 9, 7);
+        Node sum = a.add(new Add(), a.add(new BatchNorm2d(), a.add(new Conv2d(4, 3).padding(1), in)), in);
+        a.output(a.add(new ReLU(), sum));
+        Graph shortcutIsInput = withStatistics(a.build(3), 3);
+        assertEquals(java.util.List.of("conv2d_1+batchnorm2d_1+add_1+relu_1"), shortcutIsInput.forInference().forwardPasses());
+
+        GraphBuilder b = Graph.builder();
+        in = b.input(4, 9, 7);
+        Node conv = b.add(new Conv2d(4, 3).padding(1), in);
+        b.output(b.add(new Add(), b.add(new Add(), conv, in), conv));  // conv read twice
+        Graph readTwice = b.build(4);
+        assertEquals(readTwice.forwardPasses(), readTwice.forInference().forwardPasses());
+
+        GraphBuilder c = Graph.builder();
+        in = c.input(4, 9, 7);
+        c.output(c.add(new Add(), in, c.add(new Conv2d(4, 1), in), c.add(new Conv2d(4, 3).padding(1), in)));
+        Graph ofThree = c.build(5);
+        assertEquals(ofThree.forwardPasses(), ofThree.forInference().forwardPasses());
+
+        for (Kernels k : InferencePathTest.kernelsToTry()) {
+            KernelProvider.use(k);
+            try {
+                for (Graph model : new Graph[] {resnet, shortcutIsInput, readTwice, ofThree}) {
+                    for (int batch : new int[] {1, 2, 9}) {
+                        Tensor x = input(model, batch, batch), expected = model.forward(x, false);
+                        Graph fixed = model.forInference();
+                        InferencePathTest.assertClose(k.name() + " " + fixed.forwardPasses() + " batch " + batch,
+                                java.util.Arrays.copyOf(expected.data, expected.size()), fixed.forward(x, false).data, 1e-6);
+                    }
+                }
+            } finally {
+                KernelProvider.use(new ScalarKernels());
+            }
+        }
+    }
+
     private static Graph withStatistics(Graph model, long seed) {
         Random r = new Random(seed);
         for (Layer layer : model.layers()) if (layer instanceof BatchNorm2d bn) InferencePathTest.randomStatistics(bn, r);
