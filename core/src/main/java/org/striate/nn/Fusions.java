@@ -96,14 +96,23 @@ final class Fusions {
         }
     }
 
-    /** The node whose forward pass makes node v's output (v itself, or the start of the pass v ends), or −1 (the input, or v inside a pass). */
+    /**
+     * The node whose forward pass makes node v's output (v itself, or the start of the pass v ends, a
+     * sum's pass included), or −1 (the input, or v inside a pass).
+     */
     private int passMaking(int v) {
         if (v == 0) return -1;
-        if (!skipForward[v]) return forwardInto[v] < 0 ? v : -1;
+        if (!skipForward[v]) return forwardInto[v] < 0 && sumInto[v] < 0 ? v : -1;
         for (int i = v - 1; i > 0; i--) {
-            if (forwardInto[i] == v && !skipForward[i]) return i;
+            if (!skipForward[i] && (sumInto[i] >= 0 ? sumOutput(i) : forwardInto[i]) == v) return i;
         }
         return -1;
+    }
+
+    /** The node whose output pass i writes when it also writes a sum ({@link #sumInto}): the sum's ReLU, or the sum. */
+    int sumOutput(int i) {
+        int k = sumInto[i];
+        return forwardInto[k] >= 0 ? forwardInto[k] : k;
     }
 
     /** The forward pass node i starts, the names of the nodes it runs joined by '+', or null when i runs inside another's. */

@@ -189,7 +189,7 @@ public class Graph {
             int m = forwardVia[i];
             boolean one = inputsOf[i].length == 1;
             if (sumInto[i] >= 0) {
-                values[sumOutput(i)] = sumPass(i, j);
+                values[fusions.sumOutput(i)] = sumPass(i, j);
             } else if (j >= 0 && !one) {
                 values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see Fusions
             } else if (j >= 0) {
@@ -204,12 +204,6 @@ public class Graph {
         Tensor y = values[nodes.length - 1];
         Arrays.fill(values, null); // the model keeps no reference to the caller's batch
         return y;
-    }
-
-    /** The node whose output pass i writes when it also writes a sum: the sum's ReLU, or the sum. */
-    private int sumOutput(int i) {
-        int k = sumInto[i];
-        return forwardInto[k] >= 0 ? forwardInto[k] : k;
     }
 
     /** Pass i (with its reader j, or alone) writing the sum its output goes to ({@link Fusions#fuseSums}). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.striate.StriateException;
@@ -121,16 +122,19 @@ class ForInferenceTest {
     @Test
     void residualSumsAreWrittenByThePassBeforeThem() {
         Graph resnet = withStatistics(Zoo.build("resnet8", 5), 5);
-        assertTrue(resnet.forInference().forwardPasses().containsAll(java.util.List.of("conv2d_3+res1+add_1+block1",
+        assertTrue(resnet.forInference().forwardPasses().containsAll(List.of("conv2d_3+res1+add_1+block1",
                 "conv2d_6+short2+add_2+block2", "conv2d_9+short3+add_3+relu_4")), resnet.forInference().forwardPasses().toString());
         assertTrue(resnet.forwardPasses().contains("add_1+block1"), resnet.forwardPasses().toString());
+        // a block whose shortcut is the sum a pass before wrote (resnet18's second)
+        List<String> resnet18 = Zoo.build("resnet18", 5).forInference().forwardPasses();
+        assertTrue(resnet18.contains("conv2d_5+res2+add_2+block2") && resnet18.stream().noneMatch(p -> p.startsWith("add_")), resnet18.toString());
 
         GraphBuilder a = Graph.builder();
         Node in = a.input(4, 9, 7);
         Node sum = a.add(new Add(), a.add(new BatchNorm2d(), a.add(new Conv2d(4, 3).padding(1), in)), in);
         a.output(a.add(new ReLU(), sum));
         Graph shortcutIsInput = withStatistics(a.build(3), 3);
-        assertEquals(java.util.List.of("conv2d_1+batchnorm2d_1+add_1+relu_1"), shortcutIsInput.forInference().forwardPasses());
+        assertEquals(List.of("conv2d_1+batchnorm2d_1+add_1+relu_1"), shortcutIsInput.forInference().forwardPasses());
 
         GraphBuilder b = Graph.builder();
         in = b.input(4, 9, 7);
