@@ -89,14 +89,14 @@ final class SimdConv {
 
     /**
      * With {@code res} (not with maxPool), y = conv + bias + res, then max(·, 0) with relu
-     * ({@link Kernels#conv2dForwardAdd}): Winograd's passes and {@link GatheredGemmConv} add it to each
-     * chunk's output while it is in cache; the others, in a pass over y after the convolution.
+     * ({@link Kernels#conv2dForwardAdd}): Winograd's passes and {@link GatheredGemmConv} add it as they
+     * write each chunk's output; the others, in a pass over y after the convolution.
      */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, float[] res, Parallel pool) {
         int threads = pool == null ? 1 : pool.threads();
         boolean channelLanes = ChannelLaneConv.beatsWinograd(g, batch), rectify = relu && res == null;
-        if (!maxPool && Winograd4Conv.pays(g, batch) && !(!channelLanes && WinogradLaneConv.pays(g, batch))) {
+        if (!maxPool && Winograd4Conv.pays(g, batch)) {  // two samples or more: never WinogradLaneConv's single one
             Winograd4Conv.forward(g, batch, x, WeightCache.mine().winograd4(g, w, wOff), bias, bOff, y, relu, res, pool);
             return;
         }
