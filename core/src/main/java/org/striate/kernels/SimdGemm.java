@@ -73,7 +73,29 @@ final class SimdGemm {
             columns(transA, transB, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        SplitJobs.Columns job = SplitJobs.get().columns;
+        split(false, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, pool, panels);
+    }
+
+    /**
+     * {@link #gemm} for many rows of A (not transposed) and few columns, its rows split over the pool:
+     * split by columns, every thread packs all of A, which for a dense layer's inference batch (256
+     * rows of 3136 inputs, 128 units) is as much reading and writing as its share of the products
+     * reads. Each element is summed as {@link #gemm} sums it, whichever thread takes its rows.
+     */
+    static void gemmByRows(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc, Parallel pool) {
+        int panels = (m + MR - 1) / MR;
+        if (pool == null || pool.threads() == 1 || panels < 2 || n == 0 || k == 0 || (long) m * n * k < 200_000) {
+            gemm(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+            return;
+        }
+        split(true, false, false, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, pool, panels);
+    }
+
+    private static void split(boolean byRows, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, Parallel pool, int panels) {
+        SplitJobs.GemmSplit job = SplitJobs.get().gemm;
+        job.byRows = byRows;
         job.transA = transA;
         job.transB = transB;
         job.m = m;

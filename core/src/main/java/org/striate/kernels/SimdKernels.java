@@ -155,9 +155,14 @@ public final class SimdKernels implements Kernels, AutoCloseable {
             float beta = b == null ? 0f : 1f;
             if (batch >= GEMM_ROWS && (long) in * out <= TRANSPOSED_DENSE_MAX) {
                 // many rows (an inference slice): the weights read in place from a kept transposed
-                // copy, instead of each call packing them from rows of w
-                float[] wt = WeightCache.mine().transposed(w, wOff, out, in, out);
-                SimdGemm.gemm(false, false, batch, out, in, x, 0, in, wt, 0, out, beta, y, 0, out, pool);
+                // copy, instead of each call packing them from rows of w; its rows one vector longer than
+                // the units where they span more than a panel, so a panel's column of weights is not read
+                // from a few of L1's sets only (rows of 128 floats are 512 B apart). The batch's rows are
+                // split over the threads, each packing only its own. fashion-cnn's 3136 → 128 layer, 256
+                // rows, two threads of an AVX2 EPYC, calls taking turns: 2.22–2.44 → 1.81–1.98 ms.
+                int ld = ChannelLaneTiles.lead(out);
+                float[] wt = WeightCache.mine().transposed(w, wOff, out, in, ld);
+                SimdGemm.gemmByRows(batch, out, in, x, 0, in, wt, 0, ld, beta, y, 0, out, pool);
             } else {
                 SimdGemm.gemm(false, true, batch, out, in, x, 0, in, w, wOff, in, beta, y, 0, out, pool);
             }

@@ -16,7 +16,7 @@ final class SplitJobs {
     static PerThread get() { return MINE.get(); }
 
     static final class PerThread {
-        final Columns columns = new Columns();
+        final GemmSplit gemm = new GemmSplit();
         final PackedProduct packed = new PackedProduct();
         final RowDots rowDots = new RowDots();
         final DenseDots denseDots = new DenseDots();
@@ -24,9 +24,12 @@ final class SplitJobs {
         final SimdLocal.Job local = new SimdLocal.Job();
     }
 
-    /** {@link SimdGemm#columns} over panels [from, to) of NR columns. */
-    static final class Columns implements Parallel.RangeTask {
-        boolean transA, transB;
+    /**
+     * {@link SimdGemm#columns} over panels [from, to) of NR columns, or with {@code byRows} (A not
+     * transposed) over panels [from, to) of MR rows, every column.
+     */
+    static final class GemmSplit implements Parallel.RangeTask {
+        boolean transA, transB, byRows;
         int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
         float beta;
         float[] a, b, c;
@@ -41,6 +44,11 @@ final class SplitJobs {
 
         @Override
         public void run(int part, int from, int to) {
+            if (byRows) {
+                int r0 = from * SimdGemm.MR, r1 = Math.min(m, to * SimdGemm.MR);
+                SimdGemm.columns(false, transB, r1 - r0, 0, n, k, a, aOff + r0 * lda, lda, b, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
+                return;
+            }
             SimdGemm.columns(transA, transB, m, from * SimdGemm.NR, Math.min(n, to * SimdGemm.NR), k,
                     a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }

@@ -84,6 +84,33 @@ class SimdGemmTest {
         assertTrue(tested > 100, "shapes tested: " + tested);
     }
 
+    /**
+     * Rows split over the threads (a dense layer's inference batch) against the scalar GEMM, and bit for
+     * bit against the same product split by columns: each element is summed in one order whichever
+     * thread takes its rows. Row counts not a multiple of the panel's, K over several blocks, leading
+     * dimensions past the widths, and C outside the product left as it was.
+     */
+    @Test
+    void rowSplitMatchesScalarAndTheColumnSplit() {
+        Parallel pool = simd.pool();
+        assumeTrue(pool != null && pool.threads() > 1, "no pool of several threads");
+        Random r = new Random(33);
+        for (int t = 0; t < 1000; t++) {
+            int m = 1 + r.nextInt(t % 10 == 0 ? 300 : 60), n = pick(r, KernelAssert.SIZES), k = t % 7 == 0 ? 300 + r.nextInt(700) : 1 + r.nextInt(80);
+            int lda = k + r.nextInt(3), ldb = n + r.nextInt(3 * SimdGemm.L), ldc = n + r.nextInt(3), aOff = r.nextInt(4), bOff = r.nextInt(4);
+            int cOff = r.nextInt(4);
+            float beta = new float[] {0f, 1f, 0.5f}[r.nextInt(3)];
+            float[] a = random(r, aOff + m * lda), b = random(r, bOff + k * ldb), c0 = random(r, cOff + m * ldc + 3);
+            float[] expected = c0.clone(), byColumns = c0.clone(), byRows = c0.clone();
+            String what = "m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb + " beta=" + beta;
+            REF.gemm(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+            SimdGemm.gemm(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, beta, byColumns, cOff, ldc, pool);
+            SimdGemm.gemmByRows(m, n, k, a, aOff, lda, b, bOff, ldb, beta, byRows, cOff, ldc, pool);
+            close(expected, byRows, expected.length, k, "rows split, " + what);
+            for (int i = 0; i < c0.length; i++) assertEquals(byColumns[i], byRows[i], "rows against columns split at " + i + ", " + what);
+        }
+    }
+
     private static void check(Random r, int m, int n, int k) {
         boolean ta = r.nextBoolean(), tb = r.nextBoolean();
         float beta = new float[] {0f, 1f, 0.5f}[r.nextInt(3)];
