@@ -32,8 +32,12 @@ final class Winograd4Conv {
 
     /**
      * A Winograd convolution ({@link WinogradConv#applies}) of more than one sample with 128 channels or
-     * more on both sides, in whole vectors (the input channels as {@link SimdGemm#packRowsByBlocks}
-     * packs them), on the large register tile of 16 lanes. Narrower layers stay on F(2×2, 3×3): the
+     * more on both sides, in whole vectors (vectors of 8 or 16 lanes, as the layout turns take them).
+     * On AVX2 (8 lanes, the small register tile), two threads, calls taking turns in one JVM, medians of
+     * 10 (F(2×2, 3×3) against this): 128 channels at 7 × 7, batch 256, 24.2 against 17.2 ms, batch 64
+     * 6.2–6.6 against 4.3–6.1, its input gradient at batch 64 6.2 against 4.5; 128 at 28 × 28, batch
+     * 16, 14.9 against 15.1 (even); but 64 at 14 × 14, batch 256, 19.8 against 21.7–23.3 and 32 at 28 ×
+     * 28 25 against 25, so the rule is the same as on AVX-512. Narrower layers stay on F(2×2, 3×3): the
      * copies and transforms here grow with tiles × channels and the products with tiles × channels²,
      * and below 128 channels they ate the gain or most of it (one thread unless said,
      * medians of 9 windows, F(2×2, 3×3) against this: 32 channels at 28 × 28, batch 128, 16.0 against
@@ -42,8 +46,8 @@ final class Winograd4Conv {
      * 28 × 28, batch 8, 9.9 against 8.8; 256 at 14 × 14 11.0 against 10.5; 512 at 7 × 7 15.0 against 12.4).
      */
     static boolean pays(ConvGeometry g, int batch) {
-        return batch > 1 && SimdGemm.LARGE_TILE && L == 16 && WinogradConv.applies(g) && SimdGemm.packsByBlocks(g.inC())
-                && g.outC() % L == 0 && Math.min(g.inC(), g.outC()) >= MIN_CHANNELS && (long) g.inC() * g.outC() <= MAX_PAIRS;
+        return batch > 1 && LaneTranspose.applies() && WinogradConv.applies(g) && g.inC() % L == 0 && g.outC() % L == 0
+                && Math.min(g.inC(), g.outC()) >= MIN_CHANNELS && (long) g.inC() * g.outC() <= MAX_PAIRS;
     }
 
     /**
@@ -121,7 +125,9 @@ final class Winograd4Conv {
         float[] ap = s.packA(tp * in), m = s.winogradProducts(36 * tp * out);
         int[] starts = s.convRows(in);
         for (int xi = 0; xi < 36; xi++) {
-            SimdGemm.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage); // stage: its L·L floats of transposes
+            // by register transposes where the panels are 8 rows of 16 lanes (stage: its L·L floats), else a float at a time
+            if (SimdGemm.packsByBlocks(in)) SimdGemm.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage);
+            else SimdGemm.packWhole(false, tp, in, v, xi * tp * in, in, ap, 0);
             SimdGemm.strided(starts, in, xi * in * out, out);
             SimdGemm.multiplyPacked(tp, 0, out, in, ap, 0, u, starts, 0f, m, xi * tp * out, out);
         }

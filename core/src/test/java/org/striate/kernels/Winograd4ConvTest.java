@@ -50,7 +50,7 @@ class Winograd4ConvTest {
 
     @Test
     void equalsTheScalarKernelsOnRandomShapes() throws Exception {
-        assumeTrue(SimdGemm.LARGE_TILE && SimdGemm.L == 16, "needs the large tile on 16 lanes");
+        assumeTrue(LaneTranspose.applies(), "needs vectors of 8 or 16 lanes");
         Random r = new Random(46);
         try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2); Parallel p3 = new Parallel(3)) {
             Parallel[] pools = {p1, p2, p3};
@@ -76,7 +76,7 @@ class Winograd4ConvTest {
 
     @Test
     void resnet8sLayerThroughTheKernels() {
-        assumeTrue(SimdGemm.LARGE_TILE && SimdGemm.L == 16, "needs the large tile on 16 lanes");
+        assumeTrue(LaneTranspose.applies(), "needs vectors of 8 or 16 lanes");
         ConvGeometry g = new ConvGeometry(128, 7, 7, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertTrue(Winograd4Conv.pays(g, 33));
         Random r = new Random(48);
@@ -97,7 +97,7 @@ class Winograd4ConvTest {
 
     @Test
     void takesBatchesOfWholeVectorsOfChannels() {
-        assumeTrue(SimdGemm.LARGE_TILE && SimdGemm.L == 16, "needs the large tile on 16 lanes");
+        assumeTrue(LaneTranspose.applies(), "needs vectors of 8 or 16 lanes");
         assertTrue(Winograd4Conv.pays(new ConvGeometry(128, 7, 7, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2));
         assertTrue(Winograd4Conv.pays(new ConvGeometry(128, 28, 28, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), 8));
         assertFalse(Winograd4Conv.pays(new ConvGeometry(64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1), 8), "64 channels");
@@ -110,7 +110,7 @@ class Winograd4ConvTest {
 
     @Test
     void seesChangedWeights() {
-        assumeTrue(SimdGemm.LARGE_TILE && SimdGemm.L == 16, "needs the large tile on 16 lanes");
+        assumeTrue(LaneTranspose.applies(), "needs vectors of 8 or 16 lanes");
         ConvGeometry g = new ConvGeometry(128, 9, 9, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         Random r = new Random(47);
         int batch = 3;
