@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Stride-1 forward convolution of an input with few channels (a network's first layer) whose output
- * rows are more than one vector and at most two wide (28 × 28 images on 16 lanes): each output row of
+ * rows are more than one vector and at most two wide (28 × 28 images on 16 lanes; with 16 registers,
+ * more than two and at most four, {@link #minWidth}): each output row of
  * {@value #CHANNELS} output channels is held in registers as two vectors a channel, the first L columns
  * and the last L (they overlap, and the columns in both get the same sums), and stored straight into
  * the output. Each tap loads the two input vectors under them from the sample's zero-bordered copy,
@@ -28,17 +29,27 @@ final class WideRowConv {
 
     /**
      * Stride and dilation 1, one group, at most {@link #MAX_IN} input channels, output channels in
-     * whole blocks of {@value #CHANNELS}, output rows longer than one vector and at most two; 32 vector
-     * registers. Against the shifted-view product, two threads, calls taking turns in one JVM, medians
+     * whole blocks of {@value #CHANNELS}, output rows longer than {@link #minWidth} and at most twice
+     * that. On 32 vector registers, against the shifted-view product, two threads, calls taking turns in one JVM, medians
      * of 10: resnet8's first layer (1 → 32 channels, 3 × 3, 28 × 28) at batch 256 3,237 → 1,387 µs, at
      * batch 64 535 → 265; 16 channels (unet-small's) 240 → 139; 5 × 5 kernels 866 → 611; three
      * channels of 32 × 32 to 32, 929 → 715, and with 5 × 5 kernels to 24, 1,509 → 1,333. Output
      * channels in whole tiles of {@link ChannelLaneConv} stay there (not compared).
      */
     static boolean applies(ConvGeometry g) {
-        return SimdGemm.LARGE_TILE && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
-                && g.inC() <= MAX_IN && g.outC() % CHANNELS == 0 && g.outW() > L && g.outW() <= 2 * L;
+        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
+                && g.inC() <= MAX_IN && g.outC() % CHANNELS == 0 && g.outW() > minWidth() && g.outW() <= 2 * minWidth();
     }
+
+    /**
+     * Output rows are longer than this and at most twice as long: one vector on 32 registers; two on 16
+     * (AVX2, 28 × 28 images on 8 lanes), where a pass holds two channels' rows as four vectors each
+     * ({@link #rowOfPair}): 8 accumulators, four input vectors and a weight. Against the shifted-view
+     * product on AVX2, two threads, calls taking turns in one JVM, medians of 20: resnet8's first layer
+     * (1 → 32, 3 × 3, 28 × 28) at batch 256 2.92–2.96 → 2.14–2.19 ms, at batch 64 0.74–0.88 → 0.46 ms,
+     * at batch 1 23.1–23.4 → 13.8–14.3 µs; 16 channels at batch 256 1.47–1.48 → 0.95 ms.
+     */
+    static int minWidth() { return SimdGemm.LARGE_TILE ? L : 2 * L; }
 
     /**
      * Whether a forward pass of this batch on this many threads runs here: {@link #applies}, output
@@ -75,11 +86,46 @@ final class WideRowConv {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int b = 0; b < g.outC() / CHANNELS; b++) {
             int o0 = b * CHANNELS, outAt = yOff + o0 * oh * ow;
+            if (!SimdGemm.LARGE_TILE) {
+                for (int j = 0; j < CHANNELS; j += 2) {
+                    for (int i = 0; i < oh; i++) {
+                        rowOfPair(xp, i * wp, ow, taps, k, packed, b * k * CHANNELS + j, bias, bias == null ? -1 : bOff + o0 + j, floor,
+                                y, outAt + j * oh * ow + i * ow, oh * ow);
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < oh; i++) {
                 row(xp, i * wp, ow - L, taps, k, packed, b * k * CHANNELS, bias, bias == null ? -1 : bOff + o0, floor, y,
                         outAt + i * ow, oh * ow);
             }
         }
+    }
+
+    /**
+     * {@link #row} for two channels of a row of more than two vectors and at most four (16 registers):
+     * columns [0, 2L) and [ow − 2L, ow) as four vectors a channel, the overlap summed alike in both.
+     * Weights at packed[wAt + t·CHANNELS …], the pair's first channel's row to y[yAt …], the second's a plane on.
+     */
+    private static void rowOfPair(float[] xp, int rowAt, int ow, int[] taps, int k, float[] packed, int wAt, float[] bias, int bAt,
+                                  float floor, float[] y, int yAt, int plane) {
+        boolean none = bAt < 0;
+        int third = ow - 2 * L, last = ow - L;
+        FloatVector a0 = FloatVector.broadcast(S, none ? 0f : bias[bAt]), c0 = FloatVector.broadcast(S, none ? 0f : bias[bAt + 1]);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, c1 = c0, c2 = c0, c3 = c0;
+        for (int t = 0, w = wAt; t < k; t++, w += CHANNELS) {
+            int at = rowAt + taps[t];
+            FloatVector v0 = FloatVector.fromArray(S, xp, at), v1 = FloatVector.fromArray(S, xp, at + L);
+            FloatVector v2 = FloatVector.fromArray(S, xp, at + third), v3 = FloatVector.fromArray(S, xp, at + last);
+            FloatVector c = FloatVector.broadcast(S, packed[w]);
+            a0 = v0.fma(c, a0); a1 = v1.fma(c, a1); a2 = v2.fma(c, a2); a3 = v3.fma(c, a3);
+            c = FloatVector.broadcast(S, packed[w + 1]);
+            c0 = v0.fma(c, c0); c1 = v1.fma(c, c1); c2 = v2.fma(c, c2); c3 = v3.fma(c, c3);
+        }
+        a3.max(floor).intoArray(y, yAt + last); a2.max(floor).intoArray(y, yAt + third);
+        a1.max(floor).intoArray(y, yAt + L); a0.max(floor).intoArray(y, yAt);
+        c3.max(floor).intoArray(y, yAt + plane + last); c2.max(floor).intoArray(y, yAt + plane + third);
+        c1.max(floor).intoArray(y, yAt + plane + L); c0.max(floor).intoArray(y, yAt + plane);
     }
 
     /**
