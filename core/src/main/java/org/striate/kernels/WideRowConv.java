@@ -30,8 +30,8 @@ final class WideRowConv {
     /**
      * Stride and dilation 1, one group, at most {@link #MAX_IN} input channels, output channels in
      * whole blocks of {@value #CHANNELS}, output rows longer than {@link #minWidth} and at most twice
-     * that. On 32 vector registers, against the shifted-view product, two threads, calls taking turns in one JVM, medians
-     * of 10: resnet8's first layer (1 → 32 channels, 3 × 3, 28 × 28) at batch 256 3,237 → 1,387 µs, at
+     * that. On 32 vector registers, against the shifted-view product, two threads, calls taking turns
+     * in one JVM, medians of 10: resnet8's first layer (1 → 32 channels, 3 × 3, 28 × 28) at batch 256 3,237 → 1,387 µs, at
      * batch 64 535 → 265; 16 channels (unet-small's) 240 → 139; 5 × 5 kernels 866 → 611; three
      * channels of 32 × 32 to 32, 929 → 715, and with 5 × 5 kernels to 24, 1,509 → 1,333. Output
      * channels in whole tiles of {@link ChannelLaneConv} stay there (not compared).

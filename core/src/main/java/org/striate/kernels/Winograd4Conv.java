@@ -36,8 +36,8 @@ final class Winograd4Conv {
      * On AVX2 (8 lanes, the small register tile), two threads, calls taking turns in one JVM, medians of
      * 10 (F(2×2, 3×3) against this): 128 channels at 7 × 7, batch 256, 24.2 against 17.2 ms, batch 64
      * 6.2–6.6 against 4.3–6.1, its input gradient at batch 64 6.2 against 4.5; 128 at 28 × 28, batch
-     * 16, 14.9 against 15.1 (even); but 64 at 14 × 14, batch 256, 19.8 against 21.7–23.3 and 32 at 28 ×
-     * 28 25 against 25, so the rule is the same as on AVX-512. Narrower layers stay on F(2×2, 3×3): the
+     * 16, 14.9 against 15.1 (even); but 64 at 14 × 14, batch 256, 19.8 against 21.7–23.3, and 32 at 28 ×
+     * 28 even (24.9 against 25.1), so the rule is the same as on AVX-512. Narrower layers stay on F(2×2, 3×3): the
      * copies and transforms here grow with tiles × channels and the products with tiles × channels²,
      * and below 128 channels they ate the gain or most of it (one thread unless said,
      * medians of 9 windows, F(2×2, 3×3) against this: 32 channels at 28 × 28, batch 128, 16.0 against
