@@ -1,12 +1,14 @@
 package org.striate.nn;
 
 import java.util.Arrays;
+import org.striate.tensor.Tensor;
 
 /**
  * Which nodes of a {@link Graph} run as one pass with their readers, as the layers say
  * ({@link Layer#fusesForwardWith}, {@link Layer#fusesBackwardWith}): a node pairs with its only reader,
  * and a forward pair may take that reader's only reader in too (Conv2d → ReLU → 2×2 max pool). Such a
  * triple may also train as one pass ({@link Layer#fusesTrainingWith}): its backward is then one call too.
+ * {@link #forward} runs a forward pass as these fusions make it.
  */
 final class Fusions {
     /** forwardInto[i] = j when node i runs fused with its only reader j (or, with forwardVia, that reader's reader), else −1. */
@@ -23,10 +25,14 @@ final class Fusions {
      * In a model made for inference ({@link #fuseSums}): sumInto[i] = k when pass i also writes the sum
      * of Add node k (and runs k's ReLU when k runs with one), sumOther[i] the sum's other input; else −1.
      */
-    final int[] sumInto, sumOther;
+    private final int[] sumInto, sumOther;
+    /** Each node's inputs' outputs, in arrays reused from call to call. */
+    private final Tensor[][] args;
 
     Fusions(Node[] nodes, int[][] inputsOf, int[] consumers) {
         int n = nodes.length;
+        args = new Tensor[n][];
+        for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
         forwardInto = new int[n];
         forwardVia = new int[n];
         backwardInto = new int[n];
@@ -110,9 +116,39 @@ final class Fusions {
     }
 
     /** The node whose output pass i writes when it also writes a sum ({@link #sumInto}): the sum's ReLU, or the sum. */
-    int sumOutput(int i) {
+    private int sumOutput(int i) {
         int k = sumInto[i];
         return forwardInto[k] >= 0 ? forwardInto[k] : k;
+    }
+
+    /**
+     * Runs the forward pass node i starts (not {@link #skipForward}): node i alone, with the readers it
+     * fuses with, or writing the sum it goes to; the pass's output into values at the node ending it.
+     */
+    void forward(Node[] nodes, int[][] inputsOf, int i, Tensor[] values, boolean training) {
+        Layer layer = nodes[i].layer;
+        int j = forwardInto[i], m = forwardVia[i];
+        boolean one = inputsOf[i].length == 1;
+        if (sumInto[i] >= 0) {
+            int q = forwardInto[sumInto[i]];
+            values[sumOutput(i)] = layer.forwardSum(j >= 0 ? nodes[j].layer : null, values[inputsOf[i][0]], values[sumOther[i]],
+                    q >= 0 ? (ReLU) nodes[q].layer : null);
+        } else if (j >= 0 && !one) {
+            values[j] = layer.forwardFused(nodes[j].layer, inputValues(inputsOf, i, values), training);  // pairs only
+        } else if (j >= 0) {
+            Tensor in = values[inputsOf[i][0]];
+            values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
+                    : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
+        } else {
+            values[i] = one ? layer.forward(values[inputsOf[i][0]], training) : layer.forward(inputValues(inputsOf, i, values), training);
+        }
+    }
+
+    /** Node i's inputs' outputs, in a reused array. */
+    private Tensor[] inputValues(int[][] inputsOf, int i, Tensor[] values) {
+        Tensor[] a = args[i];
+        for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
+        return a;
     }
 
     /** The forward pass node i starts, the names of the nodes it runs joined by '+', or null when i runs inside another's. */

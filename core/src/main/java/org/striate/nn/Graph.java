@@ -30,7 +30,7 @@ public class Graph {
     private final int[] consumers;
     /** The passes nodes share with their readers: see {@link Fusions}. */
     private final Fusions fusions;
-    private final int[] forwardInto, forwardVia, backwardInto, backwardFrom, sumInto, sumOther;
+    private final int[] forwardVia, backwardInto, backwardFrom;
     private final boolean[] skipForward, skipBackward;
     private final float[] params, grads;
     private final Tensor[] values, gradients, ownGradients;
@@ -40,7 +40,6 @@ public class Graph {
      * layer's or an earlier node's). The input's never does; nor does that of frozen layers at the front.
      */
     private final boolean[] leadsToTrainable;
-    private final Tensor[][] args;
     private float[] mean = {0f};
     private float[] std = {1f};
     private String[] classNames = new String[0];
@@ -76,20 +75,15 @@ public class Graph {
             offset += layer.paramCount();
         }
         fusions = new Fusions(nodes, inputsOf, consumers);
-        forwardInto = fusions.forwardInto;
         forwardVia = fusions.forwardVia;
         backwardInto = fusions.backwardInto;
         backwardFrom = fusions.backwardFrom;
         skipForward = fusions.skipForward;
-        sumInto = fusions.sumInto;
-        sumOther = fusions.sumOther;
         skipBackward = fusions.skipBackward;
         values = new Tensor[n];
         gradients = new Tensor[n];
         ownGradients = new Tensor[n];
         owned = new boolean[n];
-        args = new Tensor[n][];
-        for (int i = 0; i < n; i++) args[i] = new Tensor[inputsOf[i].length];
         leadsToTrainable = new boolean[n];
     }
 
@@ -184,21 +178,7 @@ public class Graph {
         for (int i = 1; i < nodes.length; i++) {
             if (skipForward[i]) continue;
             long t0 = clock == null ? 0 : System.nanoTime();
-            Layer layer = nodes[i].layer;
-            int j = forwardInto[i];
-            int m = forwardVia[i];
-            boolean one = inputsOf[i].length == 1;
-            if (sumInto[i] >= 0) {
-                values[fusions.sumOutput(i)] = sumPass(i, j);
-            } else if (j >= 0 && !one) {
-                values[j] = layer.forwardFused(nodes[j].layer, inputValues(i), training);  // pairs only: see Fusions
-            } else if (j >= 0) {
-                Tensor in = values[inputsOf[i][0]];
-                values[j] = m < 0 ? layer.forwardFused(nodes[j].layer, in, training)
-                        : layer.forwardFused(nodes[m].layer, nodes[j].layer, in, training);
-            } else {
-                values[i] = one ? layer.forward(values[inputsOf[i][0]], training) : layer.forward(inputValues(i), training);
-            }
+            fusions.forward(nodes, inputsOf, i, values, training);
             if (clock != null) clock.add(i, false, System.nanoTime() - t0);
         }
         Tensor y = values[nodes.length - 1];
@@ -206,25 +186,11 @@ public class Graph {
         return y;
     }
 
-    /** Pass i (with its reader j, or alone) writing the sum its output goes to ({@link Fusions#fuseSums}). */
-    private Tensor sumPass(int i, int j) {
-        int k = sumInto[i], q = forwardInto[k];
-        return nodes[i].layer.forwardSum(j >= 0 ? nodes[j].layer : null, values[inputsOf[i][0]], values[sumOther[i]],
-                q >= 0 ? (ReLU) nodes[q].layer : null);
-    }
-
     private void refuseIfFixed(String what) {
         if (fixed) {
             throw new StriateException("Cannot " + what + " on a copy of the model made for inference (Graph.forInference): its weights are fixed."
                     + " Expected the model it was copied from; copy it again afterwards.");
         }
-    }
-
-    /** Node i's inputs' outputs, in a reused array. */
-    private Tensor[] inputValues(int i) {
-        Tensor[] a = args[i];
-        for (int k = 0; k < a.length; k++) a[k] = values[inputsOf[i][k]];
-        return a;
     }
 
     /** What to compute at one node in {@link #runNodes}: its output from its inputs' outputs. */
