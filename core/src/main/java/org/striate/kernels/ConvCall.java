@@ -17,7 +17,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
     private static final ThreadLocal<ConvCall> MINE = ThreadLocal.withInitial(ConvCall::new);
 
     /** What a sample task computes. */
-    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, FORWARD_GATHERED_GEMM, FORWARD_WIDE_ROWS, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES, INPUT_CHANNELS_LAST }
+    enum Pass { FORWARD_SHIFTED, FORWARD_IM2COL, FORWARD_CHANNEL_LANES, FORWARD_GATHERED_GEMM, FORWARD_WIDE_ROWS, FORWARD_CHANNELS_LAST, INPUT_SHIFTED, INPUT_IM2COL, INPUT_ROW_LANES, INPUT_CHANNELS_LAST }
 
     private Pass pass;
     private ConvGeometry g;
@@ -126,6 +126,7 @@ final class ConvCall implements SimdConv.SampleTask, Parallel.RangeTask {
                 if (relu) SimdElementwise.relu(out, out, outOff, outOff + g.outSize());
             }
             case FORWARD_WIDE_ROWS -> WideRowConv.sample(g, n, src, weights, bias, bOff, relu, out, outOff);
+            case FORWARD_CHANNELS_LAST -> ChannelsLastConv.sample(g, n, src, weights, bias, bOff, relu, out, outOff, inner);
             case FORWARD_CHANNEL_LANES, FORWARD_GATHERED_GEMM -> throw new IllegalStateException(pass + " runs samples in groups (run)");
             case INPUT_SHIFTED -> SimdConv.shifted(g.groups(), g.outPerGroup(), g.inPerGroup(), g.outH(), g.outW(), g.kH(), g.kW(),
                     g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),

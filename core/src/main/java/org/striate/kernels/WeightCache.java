@@ -99,6 +99,14 @@ final class WeightCache {
         return e.layout;
     }
 
+    /** A strided convolution's weights arranged for {@link ChannelsLastConv}; made again only when those weights have changed. */
+    float[] channelsLast(ConvGeometry g, float[] w, int wOff) {
+        Entry e = entry(g, Kind.CHANNELS_LAST, w, wOff, g.weightSize(), g.weightSize());
+        if (e.stale) ChannelsLastConv.arrange(g, w, wOff, e.layout);
+        e.stale = false;
+        return e.layout;
+    }
+
     /**
      * A dense layer's w (rows, cols) at wOff, any rows, transposed to (cols, ld): row c holds column c
      * of w, zeros after its rows values; keyed by the array and offset.
@@ -116,7 +124,7 @@ final class WeightCache {
     }
 
     /** The layouts an entry can hold. */
-    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES, WINOGRAD4 }
+    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES, WINOGRAD4, CHANNELS_LAST }
 
     /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
     private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {
