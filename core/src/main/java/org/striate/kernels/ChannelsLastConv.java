@@ -7,10 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The forward pass of a strided convolution with its input channels last, for machines with 16 vector
  * registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel);
- * a tile of 4 output positions × 2 vectors of output channels then walks every tap and, innermost,
- * every input channel, so the inputs it broadcasts and the weights it loads both sit at the channel
- * plus a fixed offset. C2 checks their bounds once per tap rather than once per load, and keeps the
- * 8 accumulators, 2 weight vectors and a broadcast in registers with the few indices left.
+ * a tile of 4 output positions × 2 vectors of output channels then walks every kernel row and,
+ * innermost, the row's taps and their channels, which lie side by side there: the inputs it
+ * broadcasts and the weights it loads both sit at the loop's counter plus a fixed offset. C2 checks
+ * their bounds once per kernel row rather than once per load, and keeps the 8 accumulators, 2 weight
+ * vectors and a broadcast in registers with the few indices left.
  *
  * <p>The channel-lane tile ({@link ChannelLaneSmallTile}) finds each broadcast input through a table
  * of taps: on AVX2 that costs an index, a bounds check and a spilled register per load, and it ran
@@ -24,8 +25,10 @@ final class ChannelsLastConv {
     static final int CB = 2 * L;
     /** Output positions per tile. */
     static final int POSITIONS = 4;
-    /** Input channels below which a tap's run is too short to pay for the turn to channels last. */
-    static final int MIN_IN = 16;
+    /** Floats a run of the tile's loop must hold to pay for the turn to channels last ({@link #runLength}). */
+    static final int MIN_RUN = 16;
+    /** Output positions turned back at a time, while their sums (256 × 2 tiles of channels: 72 KB at 64) are in L2. */
+    static final int CHUNK = 256;
 
     private ChannelsLastConv() {}
 
@@ -40,7 +43,16 @@ final class ChannelsLastConv {
 
     /** The shapes the pass computes at all, on any vector length (the tests take it there too). */
     static boolean supports(ConvGeometry g) {
-        return g.groups() == 1 && g.outC() % CB == 0 && g.kH() * g.kW() > 1 && g.inC() >= MIN_IN;
+        return g.groups() == 1 && g.outC() % CB == 0 && g.kH() * g.kW() > 1 && runLength(g) >= MIN_RUN;
+    }
+
+    /**
+     * Floats the tile reads in one run, the loop C2 checks once: a kernel row's taps and their channels,
+     * which lie side by side in the input without dilation across (21 for resnet18's 7 × 7 stem on 3
+     * channels, 96 for a 3 × 3 kernel on 32); one tap's channels otherwise.
+     */
+    static int runLength(ConvGeometry g) {
+        return g.dilW() == 1 ? g.kW() * g.inC() : g.inC();
     }
 
     /** dst[((t·taps + tap)·inC + c)·CB + j] = w[wOff + ((t·CB + j)·inC + c)·taps + tap]: a tile's weights tap by tap, channel by channel. */
@@ -77,18 +89,21 @@ final class ChannelsLastConv {
             int q = Math.min(p, spatial - 1);  // a last part tile reads the last position again
             at[p] = ((q / ow) * g.strideH() * wp + (q % ow) * g.strideW()) * in;
         }
-        int taps = g.kH() * g.kW();
-        int[] tapAt = s.convRows(taps);
+        // where each run starts from a position's first input: a kernel row, or a tap
+        boolean byRows = g.dilW() == 1;
+        int runs = byRows ? g.kH() : g.kH() * g.kW();
+        int[] runAt = s.convRows(runs);
         for (int l = 0; l < g.kH(); l++) {
-            for (int m = 0; m < g.kW(); m++) tapAt[l * g.kW() + m] = (l * g.dilH() * wp + m * g.dilW()) * in;
+            if (byRows) runAt[l] = l * g.dilH() * wp * in;
+            else for (int m = 0; m < g.kW(); m++) runAt[l * g.kW() + m] = (l * g.dilH() * wp + m * g.dilW()) * in;
         }
         int tilesOfChannels = g.outC() / CB;
         if (inner == null || tilesOfChannels < 2) {
-            part(g, 0, tilesOfChannels, xl, at, tapAt, arranged, bias, bOff, relu, y, yOff);
+            part(g, 0, tilesOfChannels, xl, at, runAt, arranged, bias, bOff, relu, y, yOff);
             return;
         }
         Parts job = PARTS.get();
-        job.set(g, xl, at, tapAt, arranged, bias, bOff, relu, y, yOff);
+        job.set(g, xl, at, runAt, arranged, bias, bOff, relu, y, yOff);
         try {
             inner.run(tilesOfChannels, job);
         } finally {
@@ -96,39 +111,46 @@ final class ChannelsLastConv {
         }
     }
 
-    /** Tiles of output channels [t0, t1) at every position, into the running thread's accumulators, then turned back into y. */
-    private static void part(ConvGeometry g, int t0, int t1, float[] xl, int[] at, int[] tapAt, float[] arranged, float[] bias,
+    /**
+     * Tiles of output channels [t0, t1) at every position, into the running thread's accumulators, turned
+     * back into y {@link #CHUNK} positions at a time.
+     */
+    private static void part(ConvGeometry g, int t0, int t1, float[] xl, int[] at, int[] runAt, float[] arranged, float[] bias,
                              int bOff, boolean relu, float[] y, int yOff) {
         if (t0 == t1) return;
-        int spatial = g.outH() * g.outW(), covered = (spatial + POSITIONS - 1) / POSITIONS * POSITIONS;
-        int ld = ChannelLaneTiles.lead(g.outC()), in = g.inC(), taps = g.kH() * g.kW();
-        float[] acc = Scratch.get().ext(covered * ld);
-        for (int t = t0; t < t1; t++) {
-            int wOff = t * taps * in * CB;
-            for (int p = 0; p < covered; p += POSITIONS) {
-                tile(taps, in, xl, tapAt, at[p], at[p + 1], at[p + 2], at[p + 3], arranged, wOff, acc, p * ld + t * CB, ld);
+        int spatial = g.outH() * g.outW(), ld = ChannelLaneTiles.lead(g.outC());
+        int runLength = runLength(g), runs = g.kH() * g.kW() * g.inC() / runLength;
+        float[] acc = Scratch.get().ext(CHUNK * ld);
+        for (int p0 = 0; p0 < spatial; p0 += CHUNK) {
+            int len = Math.min(CHUNK, spatial - p0);
+            for (int t = t0; t < t1; t++) {
+                int wOff = t * runs * runLength * CB;
+                for (int p = 0; p < len; p += POSITIONS) {
+                    int q = p0 + p;
+                    tile(runs, runLength, xl, runAt, at[q], at[q + 1], at[q + 2], at[q + 3], arranged, wOff, acc, p * ld + t * CB, ld);
+                }
             }
+            LaneTranspose.toChannelsFirst(acc, 0, len, ld, t0 * CB, t1 * CB, bias, bOff, relu, y, yOff + p0, spatial);
         }
-        LaneTranspose.toChannelsFirst(acc, 0, spatial, ld, t0 * CB, t1 * CB, bias, bOff, relu, y, yOff, spatial);
     }
 
     /**
-     * acc rows r0, r0 + ld, … (4 positions, 2 vectors of channels) = Σ over taps and input channels c of
-     * x[a_i + tapAt[tap] + c] · w[wOff + (tap·in + c)·CB …]. Written out in full: C2 keeps locals in
-     * registers, never arrays of vectors.
+     * acc rows r0, r0 + ld, … (4 positions, 2 vectors of channels) = Σ over runs and the floats j of each
+     * run of x[a_i + runAt[run] + j] · w[wOff + (run·runLength + j)·CB …]. Written out in full: C2 keeps
+     * locals in registers, never arrays of vectors.
      */
-    static void tile(int taps, int in, float[] x, int[] tapAt, int a0, int a1, int a2, int a3, float[] w, int wOff,
+    static void tile(int runs, int runLength, float[] x, int[] runAt, int a0, int a1, int a2, int a3, float[] w, int wOff,
                      float[] acc, int r0, int ld) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-        for (int tap = 0; tap < taps; tap++) {
-            int o = tapAt[tap], b0 = a0 + o, b1 = a1 + o, b2 = a2 + o, b3 = a3 + o, wb = wOff + tap * in * CB;
-            for (int c = 0; c < in; c++) {
-                FloatVector w0 = FloatVector.fromArray(S, w, wb + c * CB), w1 = FloatVector.fromArray(S, w, wb + c * CB + L);
-                FloatVector v = FloatVector.broadcast(S, x[b0 + c]); c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
-                v = FloatVector.broadcast(S, x[b1 + c]); c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
-                v = FloatVector.broadcast(S, x[b2 + c]); c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
-                v = FloatVector.broadcast(S, x[b3 + c]); c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
+        for (int run = 0; run < runs; run++) {
+            int o = runAt[run], b0 = a0 + o, b1 = a1 + o, b2 = a2 + o, b3 = a3 + o, wb = wOff + run * runLength * CB;
+            for (int j = 0; j < runLength; j++) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wb + j * CB), w1 = FloatVector.fromArray(S, w, wb + j * CB + L);
+                FloatVector v = FloatVector.broadcast(S, x[b0 + j]); c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
+                v = FloatVector.broadcast(S, x[b1 + j]); c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
+                v = FloatVector.broadcast(S, x[b2 + j]); c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
+                v = FloatVector.broadcast(S, x[b3 + j]); c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
             }
         }
         int r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
@@ -168,16 +190,16 @@ final class ChannelsLastConv {
     private static final class Parts implements Parallel.RangeTask {
         private ConvGeometry g;
         private float[] xl, arranged, bias, y;
-        private int[] at, tapAt;
+        private int[] at, runAt;
         private int bOff, yOff;
         private boolean relu;
 
-        void set(ConvGeometry g, float[] xl, int[] at, int[] tapAt, float[] arranged, float[] bias, int bOff, boolean relu,
+        void set(ConvGeometry g, float[] xl, int[] at, int[] runAt, float[] arranged, float[] bias, int bOff, boolean relu,
                  float[] y, int yOff) {
             this.g = g;
             this.xl = xl;
             this.at = at;
-            this.tapAt = tapAt;
+            this.runAt = runAt;
             this.arranged = arranged;
             this.bias = bias;
             this.bOff = bOff;
@@ -188,7 +210,7 @@ final class ChannelsLastConv {
 
         @Override
         public void run(int part, int from, int to) {
-            ChannelsLastConv.part(g, from, to, xl, at, tapAt, arranged, bias, bOff, relu, y, yOff);
+            ChannelsLastConv.part(g, from, to, xl, at, runAt, arranged, bias, bOff, relu, y, yOff);
         }
     }
 

@@ -12,28 +12,30 @@ import org.junit.jupiter.api.Test;
 /** Strided convolutions with the input channels last ({@link ChannelsLastConv}) against the scalar kernels. */
 class ChannelsLastConvTest extends AgainstScalar {
     /**
-     * 1,000 random shapes: 16 to 70 input channels (whole and part blocks of the register transpose),
-     * one to five tiles of output channels, kernels of 2 to 5 a side and unequal ones, strides 1 to 3
-     * (unequal too), paddings 0 to 2, dilations 1 and 2, maps of 1 to 19 a side (so part tiles of
-     * positions), batches 1 to 4. Each is run on the pass itself (a batch of one splits its tiles of
+     * 1,000 random shapes: 1 to 8 input channels (kernel rows of 16 floats or more: resnet18's 7 × 7
+     * stem) and 16 to 70 (whole and part blocks of the register transpose), one to five tiles of output
+     * channels, kernels of 2 to 7 a side and unequal ones, strides 1 to 3 (unequal too), paddings 0 to 3,
+     * dilations 1 and 2 (runs of one tap), maps of 1 to 40 a side (part tiles of positions, and more
+     * than one chunk), batches 1 to 4. Each is run on the pass itself (a batch of one splits its tiles of
      * channels over two threads, larger batches go a sample a thread) on any machine, and through the
      * kernels; with and without bias and ReLU; the output buffer full of other values first.
      */
     @Test
     void stridedConvolutionsMatchScalar() {
         Random r = new Random(61);
-        int routed = 0;
-        for (int t = 0; t < 1000; t++) {
-            int inC = 16 + r.nextInt(55), outC = ChannelsLastConv.CB * (1 + r.nextInt(5));
-            int kH = pick(r, new int[] {2, 3, 3, 3, 5}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {2, 3, 5}) : kH;
+        int routed = 0, chunked = 0;
+        for (int used = 0; used < 1000; ) {
+            int inC = r.nextInt(3) == 0 ? 1 + r.nextInt(8) : 16 + r.nextInt(55), outC = ChannelsLastConv.CB * (1 + r.nextInt(5));
+            int kH = pick(r, new int[] {2, 3, 3, 3, 5, 7}), kW = r.nextInt(4) == 0 ? pick(r, new int[] {2, 3, 5, 7}) : kH;
             int sH = 1 + r.nextInt(3), sW = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : sH;
-            int pad = r.nextInt(3), dil = r.nextInt(5) == 0 ? 2 : 1;
-            int inH = dil * (kH - 1) + 1 - 2 * pad + r.nextInt(19), inW = dil * (kW - 1) + 1 - 2 * pad + r.nextInt(19);
+            int pad = r.nextInt(4), dil = r.nextInt(5) == 0 ? 2 : 1, most = r.nextInt(4) == 0 ? 40 : 19;
+            int inH = dil * (kH - 1) + 1 - 2 * pad + r.nextInt(most), inW = dil * (kW - 1) + 1 - 2 * pad + r.nextInt(most);
             if (inH < 1 || inW < 1) continue;
             ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, sH, sW, pad, pad, dil, dil, 1);
-            if (g.outH() < 1 || g.outW() < 1) continue;
-            assertTrue(ChannelsLastConv.supports(g), g.toString());
+            if (g.outH() < 1 || g.outW() < 1 || !ChannelsLastConv.supports(g)) continue;
+            used++;
             if (ChannelsLastConv.applies(g)) routed++;
+            if (g.outH() * g.outW() > ChannelsLastConv.CHUNK) chunked++;
             int batch = 1 + r.nextInt(4);
             boolean relu = r.nextBoolean(), withBias = r.nextInt(4) != 0;
             float[] x = random(r, batch * g.inSize()), w = random(r, 2 + g.weightSize() + outC);
@@ -49,6 +51,7 @@ class ChannelsLastConvTest extends AgainstScalar {
             close(expected, routedOut, expected.length, inC * kH * kW, "kernels " + what);
         }
         if (!SimdGemm.LARGE_TILE) assertTrue(routed >= 500, "strided shapes routed here: " + routed);
+        assertTrue(chunked >= 30, "shapes of more than one chunk: " + chunked);
     }
 
     /** The arrangement puts weight (o, c, tap) where the tile reads it: tile o / CB, tap, channel c, lane o % CB. */
