@@ -61,7 +61,9 @@ final class ChannelLaneConv {
      * copy their inputs out by im2col: through the kernels, one thread, batch 128, fresh JVMs taking
      * turns, resnet8's 32 → 64 stride-2 layer 37–39 → 48–51 GFLOP/s, but stride-1 layers slower than
      * the shifted-view product (fashion-cnn's second 60 → 53–56, 128 channels at 7 × 7 57–58 → 50–51)
-     * and the 1×1 stride-2 shortcut too (35–38 → 26–27). A single sample of a small map (14 × 14 or
+     * and the 1×1 stride-2 shortcut too (35–38 → 26–27). Strided kernels whose kernel rows hold 16
+     * input floats or more go to {@link ChannelsLastConv} before this is asked (SimdConv.forward), so
+     * here these are the ones of few channels and narrow kernels. A single sample of a small map (14 × 14 or
      * less) split by channels over the threads, each taking two tiles or more, takes it at stride 1
      * too: each thread then reads only its share of the weights, which outweigh such a map. Two
      * threads, fresh JVMs taking turns: resnet8's 128-channel 7 × 7 layer 246–272 → 142–149 µs, its
