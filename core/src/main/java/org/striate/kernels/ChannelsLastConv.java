@@ -1,12 +1,12 @@
 package org.striate.kernels;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The forward pass of a strided convolution with its input channels last, for machines with 16 vector
- * registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel);
+ * registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel)
+ * ({@link WinogradLanes#channelsLast}, as for Winograd's F(4×4, 3×3));
  * a tile of 4 output positions × 2 vectors of output channels then walks every kernel row and,
  * innermost, the row's taps and their channels, which lie side by side there: the inputs it
  * broadcasts and the weights it loads both sit at the loop's counter plus a fixed offset. C2 checks
@@ -82,7 +82,8 @@ final class ChannelsLastConv {
         Scratch s = Scratch.get();
         int wp = g.inW() + 2 * g.padW(), hp = g.inH() + 2 * g.padH(), in = g.inC();
         float[] xl = s.channelsLast(hp * wp * in);
-        toChannelsLast(g, x, n * g.inSize(), xl);
+        WinogradLanes.zeroBorder(xl, 0, hp, wp, in, g.padH(), g.padW(), g.inH(), g.inW());
+        WinogradLanes.channelsLast(x, n * g.inSize(), in, g.inH(), g.inW(), xl, g.padH(), g.padW(), wp, in, s.col(g.inSize()));
         int ow = g.outW(), spatial = g.outH() * ow, covered = (spatial + POSITIONS - 1) / POSITIONS * POSITIONS;
         int[] at = s.rows(covered);
         for (int p = 0; p < covered; p++) {
@@ -158,32 +159,6 @@ final class ChannelsLastConv {
         c10.intoArray(acc, r1); c11.intoArray(acc, r1 + L);
         c20.intoArray(acc, r2); c21.intoArray(acc, r2 + L);
         c30.intoArray(acc, r3); c31.intoArray(acc, r3 + L);
-    }
-
-    /**
-     * xl ((inH + 2·padH) rows × (inW + 2·padW) columns × inC) = the sample at xOff with a zero border:
-     * blocks of channels × positions of a row transposed in registers, the rest a float at a time.
-     */
-    static void toChannelsLast(ConvGeometry g, float[] x, int xOff, float[] xl) {
-        int in = g.inC(), h = g.inH(), w = g.inW(), ph = g.padH(), pw = g.padW(), wp = w + 2 * pw, plane = h * w;
-        int rowFloats = wp * in;
-        Arrays.fill(xl, 0, ph * rowFloats, 0f);
-        Arrays.fill(xl, (ph + h) * rowFloats, (2 * ph + h) * rowFloats, 0f);
-        int n = LaneTranspose.N, wholeC = LaneTranspose.applies() ? in / n * n : 0, wholeQ = LaneTranspose.applies() ? w / n * n : 0;
-        for (int r = 0; r < h; r++) {
-            int row = (ph + r) * rowFloats, src = xOff + r * w;
-            Arrays.fill(xl, row, row + pw * in, 0f);
-            Arrays.fill(xl, row + (pw + w) * in, row + rowFloats, 0f);
-            for (int c = 0; c < wholeC; c += n) {
-                for (int q = 0; q < wholeQ; q += n) {
-                    LaneTranspose.block(x, src + c * plane + q, plane, xl, row + (pw + q) * in + c, in, null, 0, Float.NEGATIVE_INFINITY);
-                }
-            }
-            for (int q = 0; q < w; q++) {
-                int cell = row + (pw + q) * in;
-                for (int c = q < wholeQ ? wholeC : 0; c < in; c++) xl[cell + c] = x[src + c * plane + q];
-            }
-        }
     }
 
     /** One sample's tiles of output channels, split over a pool's threads; reused per thread. */

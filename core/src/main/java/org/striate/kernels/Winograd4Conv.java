@@ -1,6 +1,5 @@
 package org.striate.kernels;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -110,7 +109,7 @@ final class Winograd4Conv {
         // the samples one under another, each in a zero-bordered map of whole patches
         float[] xh = s.paddedOverwritten(count * rowsP * row), tmp = s.winogradPatches(h * w * in);
         for (int k = 0; k < count; k++) {
-            zeroBorder(xh, k * rowsP * row, rowsP, cols, in, g.padH(), g.padW(), h, w);
+            WinogradLanes.zeroBorder(xh, k * rowsP * row, rowsP, cols, in, g.padH(), g.padW(), h, w);
             WinogradLanes.channelsLast(x, (n0 + k) * g.inSize(), in, h, w, xh, k * rowsP + g.padH(), g.padW(), cols, in, tmp);
         }
         float[] v = s.winogradIn(36 * tp * in);
@@ -150,18 +149,6 @@ final class Winograd4Conv {
             int at = (n0 + k) * g.outSize();
             LaneTranspose.toChannelsFirst(acc, 0, spatial, out, 0, out, bias, bOff, relu && res == null, y, at, spatial);
             if (res != null) SimdElementwise.apply(relu ? SimdElementwise.Op.ADD_RELU : SimdElementwise.Op.ADD, 0f, y, res, y, at, at + g.outSize());
-        }
-    }
-
-    /** Zeros the border of one sample's map (rows × cols positions of ld floats) around its h × w input at (top, left). */
-    private static void zeroBorder(float[] xh, int off, int rows, int cols, int ld, int top, int left, int h, int w) {
-        int row = cols * ld;
-        Arrays.fill(xh, off, off + top * row, 0f);
-        Arrays.fill(xh, off + (top + h) * row, off + rows * row, 0f);
-        for (int i = top; i < top + h; i++) {
-            int r = off + i * row;
-            Arrays.fill(xh, r, r + left * ld, 0f);
-            Arrays.fill(xh, r + (left + w) * ld, r + row, 0f);
         }
     }
 
