@@ -278,10 +278,13 @@ final class SimdGemm {
                 rowsOff = 0;
                 col0 = 0;
             }
+            int spacing = LARGE_TILE || cols < NR ? -1 : spacing(rows, rowsOff, kc);
             for (int ir = 0; ir < mc; ir += MR) {
                 int tileRows = Math.min(MR, mc - ir);
                 if (!LARGE_TILE) {
-                    if (tileRows == 1) SimdGemmSmallTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
+                    if (tileRows == MR && spacing >= 0) {
+                        SimdGemmSmallTile.strided(kc, ap, apOff + ir * kc, panel, rows[rowsOff] + col0, spacing, c, cOff + ir * ldc + jr, ldc, beta);
+                    } else if (tileRows == 1) SimdGemmSmallTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
                     else SimdGemmSmallTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
                             tileRows, cols, beta, tile);
                 } else if (tileRows == 1) {
@@ -298,6 +301,13 @@ final class SimdGemm {
                 }
             }
         }
+    }
+
+    /** The distance between rows[off], rows[off + 1], … rows[off + kc − 1] when it is one and the same, else −1. */
+    static int spacing(int[] rows, int off, int kc) {
+        int d = kc > 1 ? rows[off + 1] - rows[off] : 0;
+        for (int p = off + 2; p < off + kc; p++) if (rows[p] - rows[p - 1] != d) return -1;
+        return d;
     }
 
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }

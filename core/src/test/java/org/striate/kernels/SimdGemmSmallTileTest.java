@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 16-register tile against a plain triple loop, whatever tile this machine's GEMM uses: rows of B
- * read in place through a table of starts, part tiles, and C scaled by beta or overwritten.
+ * read in place through a table of starts or evenly spaced, part tiles, and C scaled by beta or overwritten.
  */
 class SimdGemmSmallTileTest {
 
@@ -48,6 +48,41 @@ class SimdGemmSmallTileTest {
                 assertEquals(expected[i], c[i], tol, "kc " + kc + " rows " + rows + " cols " + cols + " beta " + beta + " at " + i);
             }
         }
+    }
+
+    @Test
+    void stridedTilesEqualALoopOnRandomShapes() {
+        Random r = new Random(14);
+        int mr = SimdGemmSmallTile.MR, nr = SimdGemmSmallTile.NR;
+        for (int t = 0; t < 1000; t++) {
+            int kc = 1 + r.nextInt(t % 7 == 0 ? 400 : 67), ldb = nr + r.nextInt(29), ldc = nr + r.nextInt(7);
+            int ci = r.nextInt(3), ai = r.nextInt(4), bi = r.nextInt(5);
+            float[] ap = random(r, ai + kc * mr), bp = random(r, bi + (kc - 1) * ldb + nr + r.nextInt(3)), c = random(r, ci + mr * ldc + 2);
+            float beta = r.nextBoolean() ? 0f : -1.5f;
+            float[] expected = c.clone();
+            for (int i = 0; i < mr; i++) {
+                for (int j = 0; j < nr; j++) {
+                    double sum = 0;
+                    for (int p = 0; p < kc; p++) sum += (double) ap[ai + p * mr + i] * bp[bi + p * ldb + j];
+                    int at = ci + i * ldc + j;
+                    expected[at] = (float) (sum + (beta == 0 ? 0 : beta * c[at]));
+                }
+            }
+            SimdGemmSmallTile.strided(kc, ap, ai, bp, bi, ldb, c, ci, ldc, beta);
+            for (int i = 0; i < c.length; i++) {
+                boolean inside = i >= ci && (i - ci) / ldc < mr && (i - ci) % ldc < nr;
+                assertEquals(expected[i], c[i], inside ? 1e-5f * kc : 0f, "kc " + kc + " ldb " + ldb + " beta " + beta + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void spacingIsFoundOnlyWhenEveryGapIsTheSame() {
+        assertEquals(7, SimdGemm.spacing(new int[] {99, 3, 10, 17, 24}, 1, 4));
+        assertEquals(0, SimdGemm.spacing(new int[] {5}, 0, 1));
+        assertEquals(-1, SimdGemm.spacing(new int[] {0, 7, 14, 22}, 0, 4));
+        assertEquals(-1, SimdGemm.spacing(new int[] {0, 7, 15, 22}, 0, 4));
+        assertEquals(7, SimdGemm.spacing(new int[] {0, 7, 14, 22}, 0, 3)); // rows past kc not looked at
     }
 
     @Test
