@@ -73,8 +73,9 @@ final class SimdGemmSmallTile {
     /**
      * A whole MR×NR tile whose rows of B lie evenly spaced, ldb apart from bi: {@link #tile} without its
      * table of row starts. Loads at a multiple of the loop's counter let C2 check their bounds once
-     * per loop instead of once per row: one thread from L1, Winograd's products of 32 × 32 channels
-     * over 144 tiles, 61–63 against 68–71 GFLOP/s, and 71 against 81–83 at 64 × 64.
+     * per loop instead of once per row: one thread of an AVX2 EPYC, Winograd's 16 products of a chunk
+     * of 144 tiles (its transformed inputs in L2), 32 × 32 channels 60–63 against 68–71 GFLOP/s, 64 × 64
+     * 71 against 81–83.
      */
     static void strided(int kc, float[] ap, int ai, float[] bp, int bi, int ldb, float[] c, int ci, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
