@@ -259,11 +259,13 @@ final class SimdGemm {
     private static void block(int kc, int mc, float[] ap, int apOff, boolean transB, float[] b, int[] bRows,
                               int pc, int n0, int n1, float beta, float[] c, int cOff, int ldc, Scratch s) {
         float[] tile = s.tile(MR * NR);
+        // rows of B read in place are the same for every panel: their spacing is found once
+        int inPlaceSpacing = LARGE_TILE || transB ? -1 : spacing(bRows, pc, kc);
         for (int jr = n0; jr < n1; jr += NR) {
             int cols = Math.min(NR, n1 - jr);
             float[] panel;
             int[] rows;
-            int rowsOff, col0;
+            int rowsOff, col0, spacing;
             // a partial panel is read in place too when whole vectors stay inside b: the extra
             // lanes hold neighbouring values, each lane sums alone, and only cols lanes are stored
             if (!transB && (cols == NR || bRows[pc + kc - 1] + jr + NR <= b.length)) {
@@ -271,18 +273,19 @@ final class SimdGemm {
                 rows = bRows;
                 rowsOff = pc;
                 col0 = jr;
+                spacing = inPlaceSpacing;
             } else {
                 panel = s.packB(kc * NR);
                 packPanel(transB, b, bRows, pc, kc, jr, cols, panel);
                 rows = PANEL_ROWS;
                 rowsOff = 0;
                 col0 = 0;
+                spacing = NR;
             }
-            int spacing = LARGE_TILE || cols < NR ? -1 : spacing(rows, rowsOff, kc);
             for (int ir = 0; ir < mc; ir += MR) {
                 int tileRows = Math.min(MR, mc - ir);
                 if (!LARGE_TILE) {
-                    if (tileRows == MR && spacing >= 0) {
+                    if (tileRows == MR && cols == NR && spacing >= 0) {
                         SimdGemmSmallTile.strided(kc, ap, apOff + ir * kc, panel, rows[rowsOff] + col0, spacing, c, cOff + ir * ldc + jr, ldc, beta);
                     } else if (tileRows == 1) SimdGemmSmallTile.row(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, cols, beta, tile);
                     else SimdGemmSmallTile.tile(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc,
