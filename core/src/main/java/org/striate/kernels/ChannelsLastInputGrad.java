@@ -51,8 +51,8 @@ final class ChannelsLastInputGrad {
         int h = g.inH(), w = g.inW();
         Scratch s = Scratch.get();
         // A = dyᵀ: dy's rows (one per output channel) are A's columns
-        float[] ap = s.packA(SimdGemm.packedSize(spatial, out));
-        SimdGemm.packTransposedRows(spatial, out, 0, out, dy, n * g.outSize(), spatial, ap, 0);
+        float[] ap = s.packA(SimdGemmPacking.packedSize(spatial, out));
+        SimdGemmPacking.packTransposedRows(spatial, out, 0, out, dy, n * g.outSize(), spatial, ap, 0);
         int[] rows = SimdGemm.strided(s.convRows(out), out, 0, kg);
         float[] product = s.col(spatial * kg);
         SimdGemm.multiplyPacked(spatial, 0, kg, out, ap, 0, arranged, rows, 0f, product, 0, kg);

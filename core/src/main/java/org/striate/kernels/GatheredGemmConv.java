@@ -46,10 +46,10 @@ final class GatheredGemmConv {
     }
 
     /** Floats of {@link #pack}'s weights. */
-    static int packedSize(ConvGeometry g) { return SimdGemm.packedSize(g.outC(), g.inC()); }
+    static int packedSize(ConvGeometry g) { return SimdGemmPacking.packedSize(g.outC(), g.inC()); }
 
     static void pack(ConvGeometry g, float[] w, int wOff, float[] packed) {
-        SimdGemm.packWhole(false, g.outC(), g.inC(), w, wOff, g.inC(), packed, 0);
+        SimdGemmPacking.packWhole(false, g.outC(), g.inC(), w, wOff, g.inC(), packed, 0);
     }
 
     /**

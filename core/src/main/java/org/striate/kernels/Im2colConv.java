@@ -92,9 +92,9 @@ final class Im2colConv {
             ConvCall.mine().run(ConvCall.Pass.INPUT_CHANNELS_LAST, pool, g, batch, dy, arranged, 0, null, 0, false, dx);
             return;
         }
-        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(kg, og);
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemmPacking.packedSize(kg, og);
         float[] ap = Scratch.get().packW(per * g.groups());
-        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemmPacking.packWhole(true, kg, og, w, wOff + gi * og * kg, kg, ap, gi * per);
         ConvCall.mine().run(ConvCall.Pass.INPUT_IM2COL, pool, g, batch, dy, ap, per, null, 0, false, dx);
     }
 

@@ -122,9 +122,9 @@ final class SimdConv {
         } else if (ChannelLaneConv.appliesForward(g, batch, threads)) {
             ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
         } else {
-            int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemm.packedSize(og, kg);
+            int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemmPacking.packedSize(og, kg);
             float[] ap = Scratch.get().packW(per * g.groups());
-            for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
+            for (int gi = 0; gi < g.groups(); gi++) SimdGemmPacking.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
             ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
             ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, rectify, maxPool, y);
         }
@@ -138,7 +138,7 @@ final class SimdConv {
             return;
         }
         int cg = g.inPerGroup(), og = g.outPerGroup(), taps = g.kH() * g.kW(), kg = og * taps;
-        int per = SimdGemm.packedSize(cg, kg);
+        int per = SimdGemmPacking.packedSize(cg, kg);
         Scratch s = Scratch.get();
         float[] flipped = s.flipped(g.weightSize());
         // flipped[gi][c][o][l'][m'] = w[gi·og + o][c][kH−1−l'][kW−1−m']
@@ -171,7 +171,7 @@ final class SimdConv {
             return;
         }
         float[] ap = s.packW(per * g.groups());
-        for (int gi = 0; gi < g.groups(); gi++) SimdGemm.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
+        for (int gi = 0; gi < g.groups(); gi++) SimdGemmPacking.packWhole(false, cg, kg, flipped, gi * cg * kg, kg, ap, gi * per);
         ConvCall.mine().run(ConvCall.Pass.INPUT_SHIFTED, pool, g, batch, dy, ap, per, null, 0, false, dx);
     }
 

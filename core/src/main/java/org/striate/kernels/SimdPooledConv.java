@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * permuted. (Fashion-MNIST's first layer, one sample: the shifted-view product took 5 µs and the pool
  * of its output 7.)
  *
- * <p>Weights are read as {@link SimdGemm#packWhole} lays them out (one block of taps, panels of
+ * <p>Weights are read as {@link SimdGemmPacking#packWhole} lays them out (one block of taps, panels of
  * {@link SimdGemm#MR} rows): tap t of output channel o at (o − o mod MR)·k + t·MR + o mod MR, so four
  * channels from a multiple of 4 sit side by side (MR is 4 or 8).
  *
@@ -53,8 +53,8 @@ final class SimdPooledConv {
     static void training(Parallel pool, ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                          float[] y, int[] arg) {
         int k = g.inC() * g.kH() * g.kW();
-        float[] ap = Scratch.get().packW(SimdGemm.packedSize(g.outC(), k));
-        SimdGemm.packWhole(false, g.outC(), k, w, wOff, k, ap, 0);
+        float[] ap = Scratch.get().packW(SimdGemmPacking.packedSize(g.outC(), k));
+        SimdGemmPacking.packWhole(false, g.outC(), k, w, wOff, k, ap, 0);
         RowSplit job = SPLITS.get();
         job.set(g, batch, x, ap, bias, bOff, true, y, arg);
         try {

@@ -125,8 +125,8 @@ final class Winograd4Conv {
         int[] starts = s.convRows(in);
         for (int xi = 0; xi < 36; xi++) {
             // by register transposes where the panels are 8 rows of 16 lanes (stage: its L·L floats), else a float at a time
-            if (SimdGemm.packsByBlocks(in)) SimdGemm.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage);
-            else SimdGemm.packWhole(false, tp, in, v, xi * tp * in, in, ap, 0);
+            if (SimdGemmPacking.packsByBlocks(in)) SimdGemmPacking.packRowsByBlocks(tp, in, v, xi * tp * in, in, ap, 0, stage);
+            else SimdGemmPacking.packWhole(false, tp, in, v, xi * tp * in, in, ap, 0);
             SimdGemm.strided(starts, in, xi * in * out, out);
             SimdGemm.multiplyPacked(tp, 0, out, in, ap, 0, u, starts, 0f, m, xi * tp * out, out);
         }

@@ -174,7 +174,7 @@ final class WinogradConv {
         float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld);
         transformPatches(g, r0, r1, x, v, ld, s);
         int[] rows = s.convRows(in);
-        int packed = SimdGemm.packedSize(out, in);
+        int packed = SimdGemmPacking.packedSize(out, in);
         for (int xi = 0; xi < 16; xi++) {
             for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
             SimdGemm.multiplyPackedRows(out, o0, o1, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
@@ -259,18 +259,18 @@ final class WinogradConv {
         }
     }
 
-    /** Floats of the transformed, packed weights: 16 blocks of {@link SimdGemm#packedSize}(outC, inC). */
-    static int weightsSize(ConvGeometry g) { return 16 * SimdGemm.packedSize(g.outC(), g.inC()); }
+    /** Floats of the transformed, packed weights: 16 blocks of {@link SimdGemmPacking#packedSize}(outC, inC). */
+    static int weightsSize(ConvGeometry g) { return 16 * SimdGemmPacking.packedSize(g.outC(), g.inC()); }
 
     /**
      * dst receives U = G g Gᵀ for every (output, input) channel pair, as 16 blocks (one per element ξ
-     * of the 4×4 tile) each packed by {@link SimdGemm#packWhole}; {@code u} is scratch of {@link #scratchSize}.
+     * of the 4×4 tile) each packed by {@link SimdGemmPacking#packWhole}; {@code u} is scratch of {@link #scratchSize}.
      */
     static void transformWeights(ConvGeometry g, float[] w, int wOff, float[] u, float[] dst) {
         int in = g.inC(), out = g.outC(), pairs = in * out;
         transformWeights(g, w, wOff, u);
-        int per = SimdGemm.packedSize(out, in);
-        for (int xi = 0; xi < 16; xi++) SimdGemm.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
+        int per = SimdGemmPacking.packedSize(out, in);
+        for (int xi = 0; xi < 16; xi++) SimdGemmPacking.packWhole(false, out, in, u, xi * pairs, in, dst, xi * per);
     }
 
     /**

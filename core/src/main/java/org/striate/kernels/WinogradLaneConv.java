@@ -117,14 +117,14 @@ final class WinogradLaneConv {
 
     /**
      * Input channels [c0, c1): the patches' V = Bᵀ d B (tiles in the lanes, {@link WinogradConv#transformPatches})
-     * to v, then packed for the products ({@link SimdGemm#packTransposedRows}) over the tiles rounded up
+     * to v, then packed for the products ({@link SimdGemmPacking#packTransposedRows}) over the tiles rounded up
      * to whole panels. The tiles past the map carry whatever v holds there: each product row depends on
      * its own tile alone, and no output reads those rows.
      */
     private static void patches(ConvGeometry g, int c0, int c1, float[] x, float[] v, float[] ap) {
         int in = g.inC(), rows = SimdGemm.roundUp((int) WinogradConv.tiles(g, 1), MR), ld = rows + L;
         WinogradConv.transformPatches(g, 0, (g.outH() + 1) / 2, c0, c1, x, v, ld, Scratch.get());
-        for (int xi = 0; xi < 16; xi++) SimdGemm.packTransposedRows(rows, in, c0, c1, v, xi * in * ld, ld, ap, xi * rows * in);
+        for (int xi = 0; xi < 16; xi++) SimdGemmPacking.packTransposedRows(rows, in, c0, c1, v, xi * in * ld, ld, ap, xi * rows * in);
     }
 
     /** Products ξ in [xi0, xi1): M_ξ (tile rows × output channels) = V_ξ · U_ξ, panel by panel. */

@@ -56,11 +56,11 @@ class SimdGemmTest {
         Random r = new Random(31);
         for (int t = 0; t < 200; t++) {
             int m = t % 2 == 0 ? SimdGemm.MR * (1 + r.nextInt(9)) : 1 + r.nextInt(9 * SimdGemm.MR), k = 1 + r.nextInt(3 * SimdGemm.KC), lda = m + r.nextInt(20), aOff = r.nextInt(5);
-            float[] a = random(r, aOff + k * lda), expected = random(r, 3 + SimdGemm.packedSize(m, k)), actual = random(r, expected.length);
-            SimdGemm.packWhole(true, m, k, a, aOff, lda, expected, 3);
+            float[] a = random(r, aOff + k * lda), expected = random(r, 3 + SimdGemmPacking.packedSize(m, k)), actual = random(r, expected.length);
+            SimdGemmPacking.packWhole(true, m, k, a, aOff, lda, expected, 3);
             int cut = r.nextInt(k + 1);
-            SimdGemm.packTransposedRows(m, k, cut, k, a, aOff, lda, actual, 3);
-            SimdGemm.packTransposedRows(m, k, 0, cut, a, aOff, lda, actual, 3);
+            SimdGemmPacking.packTransposedRows(m, k, cut, k, a, aOff, lda, actual, 3);
+            SimdGemmPacking.packTransposedRows(m, k, 0, cut, a, aOff, lda, actual, 3);
             for (int i = 3; i < expected.length; i++) {
                 assertEquals(expected[i], actual[i], "m " + m + " k " + k + " cut " + cut + " at " + i);
             }
@@ -69,15 +69,15 @@ class SimdGemmTest {
 
     @Test
     void packingRowsByBlocksEqualsPackingWhole() {
-        assumeTrue(SimdGemm.packsByBlocks(SimdGemm.L), "needs 16 lanes and panels of 8 rows");
+        assumeTrue(SimdGemmPacking.packsByBlocks(SimdGemm.L), "needs 16 lanes and panels of 8 rows");
         Random r = new Random(32);
         int tested = 0;
         for (int t = 0; t < 300; t++) {
             int m = SimdGemm.L * (1 + r.nextInt(6)), k = SimdGemm.L * (1 + r.nextInt(40)), lda = k + r.nextInt(20), aOff = r.nextInt(5);
-            if (!SimdGemm.packsByBlocks(k)) continue;
-            float[] a = random(r, aOff + m * lda), expected = random(r, 3 + SimdGemm.packedSize(m, k)), actual = random(r, expected.length);
-            SimdGemm.packWhole(false, m, k, a, aOff, lda, expected, 3);
-            SimdGemm.packRowsByBlocks(m, k, a, aOff, lda, actual, 3, new float[SimdGemm.L * SimdGemm.L]);
+            if (!SimdGemmPacking.packsByBlocks(k)) continue;
+            float[] a = random(r, aOff + m * lda), expected = random(r, 3 + SimdGemmPacking.packedSize(m, k)), actual = random(r, expected.length);
+            SimdGemmPacking.packWhole(false, m, k, a, aOff, lda, expected, 3);
+            SimdGemmPacking.packRowsByBlocks(m, k, a, aOff, lda, actual, 3, new float[SimdGemm.L * SimdGemm.L]);
             for (int i = 3; i < expected.length; i++) assertEquals(expected[i], actual[i], "m " + m + " k " + k + " at " + i);
             tested++;
         }
