@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * input gradient (a convolution of dy with the flipped kernel, {@link SimdConv#backwardInput}) use it.
  *
  * <p>Tiles are numbered over the whole batch, sample after sample, row after row; a call's tiles are
- * cut into chunks of whole tile rows ({@link #CHUNK_TILES} tiles or a row, whichever is more) so the
- * transformed inputs and products of a chunk stay in L2, and each thread takes the next chunk not yet
- * taken. A tile's output does not depend on the chunk it falls in: every product sums its input
+ * cut into chunks of whole tile rows ({@link #CHUNK_TILES} tiles or more, whole samples or equal
+ * shares of one: {@link #chunkRows}) so the transformed inputs and products of a chunk stay near
+ * the core, and each thread takes the next chunk not yet taken. A tile's output does not depend on the chunk it falls in: every product sums its input
  * channels in one order.
  *
  * <p>The transformed weights, 16 packed (output × input channels) blocks, are made once per set of
@@ -66,10 +66,22 @@ final class WinogradConv {
         return (long) batch * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
     }
 
-    /** Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, but few enough that every thread has a chunk. */
+    /**
+     * Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, rounded up to whole samples or to an
+     * even share of one (each piece of a sample in a chunk pads and splits two rows more than it
+     * transforms), but few enough that every thread has a chunk. One thread, AVX2, batch 128, 32
+     * channels at 28 × 28: 22.5 ms in chunks of 10 tile rows, 20.5 in chunks of a sample (14).
+     */
     static int chunkRows(ConvGeometry g, int batch, int threads) {
-        int across = (g.outW() + 1) / 2, rows = batch * ((g.outH() + 1) / 2);
-        return Math.max(1, Math.min((CHUNK_TILES + across - 1) / across, (rows + threads - 1) / threads));
+        int across = (g.outW() + 1) / 2, down = (g.outH() + 1) / 2, rows = batch * down;
+        int per = (CHUNK_TILES + across - 1) / across;
+        if (per >= down) per = SimdGemm.roundUp(per, down);
+        else {
+            int share = per;
+            while (down % share != 0) share++;
+            if (share <= 2 * per) per = share;
+        }
+        return Math.max(1, Math.min(per, (rows + threads - 1) / threads));
     }
 
     /**
@@ -169,7 +181,9 @@ final class WinogradConv {
                       boolean relu, boolean maxPool, int[] arg, float[] res) {
         int in = g.inC(), out = g.outC(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
-        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, ld = tiles + L;
+        // the products run over whole panels of tiles: a partial last panel takes GEMM's slower edge
+        // tile, and the columns past the chunk's tiles (stale scratch) only make outputs never read
+        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, cols = SimdGemm.roundUp(tiles, SimdGemm.NR), ld = cols + L;
         Scratch s = Scratch.get();
         float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld);
         transformPatches(g, r0, r1, x, v, ld, s);
@@ -177,7 +191,7 @@ final class WinogradConv {
         int packed = SimdGemmPacking.packedSize(out, in);
         for (int xi = 0; xi < 16; xi++) {
             for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
-            SimdGemm.multiplyPackedRows(out, o0, o1, 0, tiles, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
+            SimdGemm.multiplyPackedRows(out, o0, o1, 0, cols, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         float[] edge = s.poolEdge(2 * L), keep = arg == null ? null : s.tile(4 * L);

@@ -65,8 +65,29 @@ class WinogradConvTest {
             float[] y = new float[batch * g.outSize() + SENTINEL_TAIL];
             java.util.Arrays.fill(y, Float.NaN);
             for (int i = batch * g.outSize(); i < y.length; i++) y[i] = 12345f;
+            // the products run over whole panels: columns past a chunk's tiles hold whatever the scratch held
+            java.util.Arrays.fill(Scratch.get().winogradIn(16 * inC * (rows * ((g.outW() + 1) / 2) + 64)), Float.NaN);
             for (int r0 = 0; r0 < rows; r0 += per) WinogradConv.chunk(g, batch, r0, per, x, up, null, 0, y, false, false);
             check(g, batch, x, wt, null, 0, false, false, y, g.outSize(), "chunks of " + per + " rows, " + g + " batch " + batch);
+        }
+    }
+
+    @Test
+    void chunksAreWholeSamplesOrEqualSharesOfOneAndEveryThreadHasOne() {
+        Random r = new Random(35);
+        for (int t = 0; t < 2000; t++) {
+            int h = 1 + r.nextInt(120), w = 1 + r.nextInt(120), batch = 1 + r.nextInt(300), threads = 1 + r.nextInt(4);
+            ConvGeometry g = new ConvGeometry(16, h, w, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            int down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2, rows = batch * down;
+            int per = WinogradConv.chunkRows(g, batch, threads), least = (WinogradConv.CHUNK_TILES + across - 1) / across;
+            String what = g + " batch " + batch + " threads " + threads + ": " + per + " rows";
+            assertTrue(per >= 1 && per <= (rows + threads - 1) / threads, what);
+            if (per < (rows + threads - 1) / threads) {
+                // whole samples; or, below one, an equal share of one unless that would double the chunk
+                if (least >= down) assertEquals(0, per % down, what);
+                else assertTrue(down % per == 0 || per == least && java.util.stream.IntStream.rangeClosed(least, 2 * least).noneMatch(d -> down % d == 0), what);
+                assertTrue(per >= least && (per <= 2 * least || per < down + least), what);
+            }
         }
     }
 
