@@ -23,7 +23,7 @@ final class Im2colConv {
             subsample(g, x, n, 1, col);
             return col;
         }
-        float[] col = Scratch.get().col(g.inC() * g.kH() * g.kW() * g.outH() * g.outW());
+        float[] col = Scratch.get().col(g.inC() * g.kH() * g.kW() * g.outH() * g.outW() + Im2col.SLACK);
         Im2col.im2col(g, x, n * g.inSize(), col);
         return col;
     }
