@@ -227,17 +227,13 @@ final class WinogradConv {
                     int dstPlane = (n * out + o) * oh * ow, limit = dstPlane + Math.min(oh, 2 * e) * ow;
                     int last = (across - 1) / L * L;
                     for (int ti = a; ti < e; ti++, mRow += across) {
+                        // both rows a call (the top one alone past an odd map's end), last vector first: a
+                        // store past a row's end lands on the next row, where a later call (or this one's
+                        // bottom row) writes
                         int at = dstPlane + 2 * ti * ow;
-                        if (2 * ti + 1 < oh) {
-                            // both rows a call, last vector first: a store past a row's end lands on the
-                            // next row, where a later call (or this one's bottom row) writes
-                            for (int tj = last; tj >= 0; tj -= L) {
-                                WinogradTiles.outputRows(m, mRow + tj, mStep, ow, b, floor, y, at + 2 * tj, Math.min(2 * L, ow - 2 * tj), limit, edge, res);
-                            }
-                        } else {
-                            for (int tj = 0; tj < across; tj += L) {
-                                WinogradTiles.outputTopRow(m, mRow + tj, mStep, b, floor, y, at + 2 * tj, Math.min(2 * L, ow - 2 * tj), limit, edge, res);
-                            }
+                        for (int tj = last; tj >= 0; tj -= L) {
+                            WinogradTiles.outputRows(m, mRow + tj, mStep, ow, 2 * ti + 1 < oh, b, floor, y, at + 2 * tj, Math.min(2 * L, ow - 2 * tj),
+                                    limit, edge, res);
                         }
                     }
                 }

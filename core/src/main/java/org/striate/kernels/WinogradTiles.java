@@ -105,57 +105,21 @@ final class WinogradTiles {
     }
 
     /**
-     * The top row of Y = Aᵀ m A for the L tiles at m[mOff …] (element ξ at mOff + ξ·mStep), for a last
-     * tile row whose bottom row lies past the map: plus bias, plus res[at …] when res is not null (a
-     * residual sum), then max(·, floor): n values (two per tile) to dst[at …]. Whole vectors are
-     * stored when they end by {@code limit} (the values past n land where the caller writes later);
-     * otherwise through {@code edge} (2L floats), one by one: masked stores are slow on AVX2, and C2
-     * left the masks of a branch taken once a call as objects. Aᵀ = [1 1 1 0; 0 1 −1 −1]: the top row
-     * adds rows 0, 1, 2 of m·A.
-     */
-    static void outputTopRow(float[] m, int mOff, int mStep, float bias, float floor, float[] dst, int at, int n, int limit,
-                             float[] edge, float[] res) {
-        int r1 = mOff + 4 * mStep, r2 = r1 + 4 * mStep;
-        // (row r of m)·A, column 0: m0 + m1 + m2; column 1: m1 − m2 − m3
-        FloatVector p1 = FloatVector.fromArray(S, m, mOff + mStep), p2 = FloatVector.fromArray(S, m, mOff + 2 * mStep);
-        FloatVector a0 = FloatVector.fromArray(S, m, mOff).add(p1).add(p2);
-        FloatVector a1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, mOff + 3 * mStep));
-        p1 = FloatVector.fromArray(S, m, r1 + mStep);
-        p2 = FloatVector.fromArray(S, m, r1 + 2 * mStep);
-        FloatVector b0 = FloatVector.fromArray(S, m, r1).add(p1).add(p2);
-        FloatVector b1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r1 + 3 * mStep));
-        p1 = FloatVector.fromArray(S, m, r2 + mStep);
-        p2 = FloatVector.fromArray(S, m, r2 + 2 * mStep);
-        FloatVector c0 = FloatVector.fromArray(S, m, r2).add(p1).add(p2);
-        FloatVector c1 = p1.sub(p2).sub(FloatVector.fromArray(S, m, r2 + 3 * mStep));
-        FloatVector y0 = a0.add(b0).add(c0).add(bias), y1 = a1.add(b1).add(c1).add(bias);
-        FloatVector lo = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
-        FloatVector hi = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
-        if (n >= 2 * L || at + 2 * L <= limit) {
-            if (res != null) {
-                lo = lo.add(FloatVector.fromArray(S, res, at));
-                hi = hi.add(FloatVector.fromArray(S, res, at + L));
-            }
-            lo.max(floor).intoArray(dst, at);
-            hi.max(floor).intoArray(dst, at + L);
-        } else {
-            lo.intoArray(edge, 0);
-            hi.intoArray(edge, L);
-            for (int k = 0; k < n; k++) dst[at + k] = Math.max(edge[k] + (res == null ? 0f : res[at + k]), floor);
-        }
-    }
-
-    /**
-     * Both rows of Y = Aᵀ m A for the L tiles at m[mOff …], the top one as {@link #outputTopRow} gives
-     * it, the bottom one (row 1 − row 2 − row 3 of m·A) stored the same way at dst[at + ow …]: one pass
-     * over m, 16 loads where a call a row made 24 (one thread, batch 128, 32 channels at 28 × 28:
-     * 20.0–21.9 → 18.7–20.4 ms a pass; 64 at 14 × 14 16.1–17.2 → 15.3–16.8). The top row is stored
-     * first, so where its whole vectors run past the row's end the bottom row overwrites them; a
+     * Both rows of Y = Aᵀ m A for the L tiles at m[mOff …] (element ξ at mOff + ξ·mStep), plus bias,
+     * plus res when res is not null (a residual sum), then max(·, floor): the top row's n values (two
+     * per tile) to dst[at …] and, with {@code bottom} (false for a last tile row whose bottom row lies
+     * past the map), the bottom row's to dst[at + ow …]. Aᵀ = [1 1 1 0; 0 1 −1 −1]: the top row adds
+     * rows 0, 1, 2 of m·A, the bottom one takes row 1 − row 2 − row 3. Whole vectors are stored when
+     * they end by {@code limit}; otherwise through {@code edge} (2L floats), one by one: masked stores
+     * are slow on AVX2, and C2 left the masks of a branch taken once a call as objects. The top row is
+     * stored first, so where its whole vectors run past the row's end the bottom row overwrites them; a
      * caller going along a tile row from its last vector to its first leaves every spill to a later
-     * store.
+     * store. One pass over m, 16 loads where a call a row made 24 (one thread, batch 128, 32 channels
+     * at 28 × 28: 20.0–21.9 → 18.7–20.4 ms a pass; 64 at 14 × 14 16.1–17.2 → 15.3–16.8). The two
+     * rows' stores are written out: a helper taking vectors that C2 does not inline boxes them.
      */
-    static void outputRows(float[] m, int mOff, int mStep, int ow, float bias, float floor, float[] dst, int at, int n, int limit,
-                           float[] edge, float[] res) {
+    static void outputRows(float[] m, int mOff, int mStep, int ow, boolean bottom, float bias, float floor, float[] dst, int at, int n,
+                           int limit, float[] edge, float[] res) {
         int r1 = mOff + 4 * mStep, r2 = r1 + 4 * mStep, r3 = r2 + 4 * mStep;
         // (row r of m)·A: column 0 m0 + m1 + m2, column 1 m1 − m2 − m3
         FloatVector p1 = FloatVector.fromArray(S, m, mOff + mStep), p2 = FloatVector.fromArray(S, m, mOff + 2 * mStep);
@@ -189,6 +153,7 @@ final class WinogradTiles {
             hi.intoArray(edge, L);
             for (int k = 0; k < n; k++) dst[at + k] = Math.max(edge[k] + (res == null ? 0f : res[at + k]), floor);
         }
+        if (!bottom) return;
         int bt = at + ow;
         lo = b0.rearrange(SPREAD_LO).blend(b1.rearrange(SPREAD_LO), ODD);
         hi = b0.rearrange(SPREAD_HI).blend(b1.rearrange(SPREAD_HI), ODD);
@@ -227,7 +192,7 @@ final class WinogradTiles {
     /**
      * The 2×2 max of each tile's Y (the tile is the pooling window), plus bias, then max(·, floor): the
      * first n tiles' to dst[at …], a whole vector when it ends by {@code limit}, else through edge (as
-     * {@link #outputTopRow}).
+     * {@link #outputRows}).
      * Adding a constant and rounding never change which of four is largest. With {@code keep}, the four
      * outputs before the bias (top-left, top-right, bottom-left, bottom-right, a vector each) go to
      * keep[0 …] for the winners ({@link SimdPool#winners}).
