@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Tiles are numbered over the whole batch, sample after sample, row after row; a call's tiles are
  * cut into chunks of whole tile rows ({@link #CHUNK_TILES} tiles or more, whole samples or equal
  * shares of one: {@link #chunkRows}) so the transformed inputs and products of a chunk stay near
- * the core, and each thread takes the next chunk not yet taken. A tile's output does not depend on the chunk it falls in: every product sums its input
- * channels in one order.
+ * the core, and each thread takes the next chunk not yet taken. A tile's output does not depend on
+ * the chunk it falls in: every product sums its input channels in one order.
  *
  * <p>The transformed weights, 16 packed (output × input channels) blocks, are made once per set of
  * weights ({@link WeightCache}). Rounding: the transforms add at most four terms in each direction
