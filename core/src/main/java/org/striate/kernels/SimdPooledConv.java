@@ -137,7 +137,7 @@ final class SimdPooledConv {
         tapOffsets(g, hp, rs, odd, evens, odds);
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         if (!SimdGemm.LARGE_TILE) {
-            pairs(g, 0, i0, i1, k, evens, split, rs, ap, bias, bOff, floor, dst, arg, dstOff, tile, wonAt);
+            pairs(g, 0, i0, i1, k, evens, split, rs, odd, ap, bias, bOff, floor, dst, arg, dstOff, tile, wonAt);
             return;
         }
         int o = 0;
@@ -163,7 +163,7 @@ final class SimdPooledConv {
                 }
             }
         }
-        if (o < g.outC()) pairs(g, o, i0, i1, k, evens, split, rs, ap, bias, bOff, floor, dst, arg, dstOff, tile, wonAt);  // channels by twos (LeNet's 6)
+        if (o < g.outC()) pairs(g, o, i0, i1, k, evens, split, rs, odd, ap, bias, bOff, floor, dst, arg, dstOff, tile, wonAt);  // channels by twos (LeNet's 6)
     }
 
     /**
@@ -171,10 +171,9 @@ final class SimdPooledConv {
      * channels' 16 sums and four loads of input need 21, and C2 then keeps sums on the stack), and for
      * the last two of a channel count that is not a multiple of four.
      */
-    private static void pairs(ConvGeometry g, int o0, int i0, int i1, int k, int[] evens, float[] split, int rs, float[] ap,
+    private static void pairs(ConvGeometry g, int o0, int i0, int i1, int k, int[] evens, float[] split, int rs, int odd, float[] ap,
                               float[] bias, int bOff, float floor, float[] dst, int[] arg, int dstOff, float[] tile, int[] wonAt) {
         int ph = g.outH() / 2, pw = g.outW() / 2, plane = ph * pw;
-        int odd = g.inC() * (g.inH() + 2 * g.padH()) * rs;
         for (int o = o0; o < g.outC(); o += 2) {
             int w0 = (o - o % MR) * k + o % MR;
             float b0 = bias == null ? 0f : bias[bOff + o], b1 = bias == null ? 0f : bias[bOff + o + 1];
