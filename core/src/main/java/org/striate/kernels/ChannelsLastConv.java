@@ -7,15 +7,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The forward pass of a strided convolution with its input channels last, for machines with 16 vector
  * registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel)
  * ({@link WinogradLanes#channelsLast}, as for Winograd's F(4×4, 3×3));
- * a tile of 4 output positions × 2 vectors of output channels then walks every kernel row and,
+ * a tile of 6 output positions × 2 vectors of output channels then walks every kernel row and,
  * innermost, the row's taps and their channels, which lie side by side there: the inputs it
  * broadcasts and the weights it loads both sit at the loop's counter plus a fixed offset. C2 checks
- * their bounds once per kernel row rather than once per load, and keeps the 8 accumulators, 2 weight
+ * their bounds once per kernel row rather than once per load, and keeps the 12 accumulators, 2 weight
  * vectors and a broadcast in registers with the few indices left.
  *
  * <p>The channel-lane tile ({@link ChannelLaneSmallTile}) finds each broadcast input through a table
  * of taps: on AVX2 that costs an index, a bounds check and a spilled register per load, and it ran
- * at 53–61 GFLOP/s on one core from L1 against 77–80 here (FMA peak about 85). The weights are laid
+ * at 53–61 GFLOP/s on one core from L1 against 83–86 here (FMA peak about 85). The weights are laid
  * out once per layer ({@link #arrange}, kept by {@link WeightCache}).
  */
 final class ChannelsLastConv {
@@ -23,12 +23,16 @@ final class ChannelsLastConv {
     private static final int L = S.length();
     /** Output channels per tile: two vectors. */
     static final int CB = 2 * L;
-    /** Output positions per tile. */
-    static final int POSITIONS = 4;
+    /**
+     * Output positions per tile: 12 accumulators, 2 weight vectors and a broadcast fill 15 of the 16
+     * registers. One core, inputs in L1: 73–77 GFLOP/s at 4 positions, 83–86 at 6 (peak about 85);
+     * resnet8's 32 → 64 stride-2 pass, see BENCHMARKS.md.
+     */
+    static final int POSITIONS = 6;
     /** Floats a run of the tile's loop must hold to pay for the turn to channels last ({@link #runLength}). */
     static final int MIN_RUN = 16;
-    /** Output positions turned back at a time, while their sums (256 × 2 tiles of channels: 72 KB at 64) are in L2. */
-    static final int CHUNK = 256;
+    /** Output positions turned back at a time, while their sums (252 × 2 tiles of channels: 71 KB at 64) are in L2; whole tiles. */
+    static final int CHUNK = 42 * POSITIONS;
 
     private ChannelsLastConv() {}
 
@@ -128,7 +132,8 @@ final class ChannelsLastConv {
                 int wOff = t * runs * runLength * CB;
                 for (int p = 0; p < len; p += POSITIONS) {
                     int q = p0 + p;
-                    tile(runs, runLength, xl, runAt, at[q], at[q + 1], at[q + 2], at[q + 3], arranged, wOff, acc, p * ld + t * CB, ld);
+                    tile(runs, runLength, xl, runAt, at[q], at[q + 1], at[q + 2], at[q + 3], at[q + 4], at[q + 5], arranged, wOff, acc,
+                            p * ld + t * CB, ld);
                 }
             }
             LaneTranspose.toChannelsFirst(acc, 0, len, ld, t0 * CB, t1 * CB, bias, bOff, relu, y, yOff + p0, spatial);
@@ -136,29 +141,34 @@ final class ChannelsLastConv {
     }
 
     /**
-     * acc rows r0, r0 + ld, … (4 positions, 2 vectors of channels) = Σ over runs and the floats j of each
+     * acc rows r0, r0 + ld, … (6 positions, 2 vectors of channels) = Σ over runs and the floats j of each
      * run of x[a_i + runAt[run] + j] · w[wOff + (run·runLength + j)·CB …]. Written out in full: C2 keeps
      * locals in registers, never arrays of vectors.
      */
-    static void tile(int runs, int runLength, float[] x, int[] runAt, int a0, int a1, int a2, int a3, float[] w, int wOff,
-                     float[] acc, int r0, int ld) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+    static void tile(int runs, int runLength, float[] x, int[] runAt, int a0, int a1, int a2, int a3, int a4, int a5, float[] w,
+                     int wOff, float[] acc, int r0, int ld) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         for (int run = 0; run < runs; run++) {
-            int o = runAt[run], b0 = a0 + o, b1 = a1 + o, b2 = a2 + o, b3 = a3 + o, wb = wOff + run * runLength * CB;
+            int o = runAt[run], b0 = a0 + o, b1 = a1 + o, b2 = a2 + o, b3 = a3 + o, b4 = a4 + o, b5 = a5 + o;
+            int wb = wOff + run * runLength * CB;
             for (int j = 0; j < runLength; j++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wb + j * CB), w1 = FloatVector.fromArray(S, w, wb + j * CB + L);
                 FloatVector v = FloatVector.broadcast(S, x[b0 + j]); c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
                 v = FloatVector.broadcast(S, x[b1 + j]); c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
                 v = FloatVector.broadcast(S, x[b2 + j]); c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
                 v = FloatVector.broadcast(S, x[b3 + j]); c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
+                v = FloatVector.broadcast(S, x[b4 + j]); c40 = v.fma(w0, c40); c41 = v.fma(w1, c41);
+                v = FloatVector.broadcast(S, x[b5 + j]); c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
             }
         }
-        int r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+        int r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld, r5 = r4 + ld;
         c00.intoArray(acc, r0); c01.intoArray(acc, r0 + L);
         c10.intoArray(acc, r1); c11.intoArray(acc, r1 + L);
         c20.intoArray(acc, r2); c21.intoArray(acc, r2 + L);
         c30.intoArray(acc, r3); c31.intoArray(acc, r3 + L);
+        c40.intoArray(acc, r4); c41.intoArray(acc, r4 + L);
+        c50.intoArray(acc, r5); c51.intoArray(acc, r5 + L);
     }
 
     /** One sample's tiles of output channels, split over a pool's threads; reused per thread. */
