@@ -70,12 +70,15 @@ final class ChannelLaneConv {
      * 64-channel 14 × 14 one 139–147 → 124–132, resnet18's 512-channel 7 × 7 one 6.0–8.2 → 3.2–3.7
      * ms, its 256-channel 14 × 14 one 2.3–4.1 → 2.2–2.3 ms; but its 128-channel 28 × 28 layer slower,
      * 1.8–1.9 → 2.1–2.2 ms, and 64 channels at 56 × 56 1.7–1.8 → 2.4–4.2 ms; resnet8's 32-channel 28 ×
-     * 28 layer, one tile a thread, 111 → 130–132 µs.
+     * 28 layer, one tile a thread, 111 → 130–132 µs. Not a strided 1×1 kernel, whose single sample
+     * runs faster on one thread through im2col (a gather and one GEMM): resnet8's shortcuts, two
+     * threads, one JVM taking turns, medians, 32 → 64 at 28 × 28 24–38 → 18–19 µs, 64 → 128 at 14 × 14
+     * 24 → 18.5 µs.
      */
     static boolean appliesForward(ConvGeometry g, int batch, int threads) {
         if (!fitsTiles(g) || batch >= threads && subsamples(g) && g.outH() * g.outW() >= GATHERED_GEMM_POSITIONS) return false;
         if (ChannelLaneTiles.LARGE || !SimdConv.unitStride(g) && !subsamples(g)) return true;
-        return batch == 1 && threads > 1 && g.outH() * g.outW() <= SMALL_MAP && splitsByChannels(g, threads)
+        return batch == 1 && threads > 1 && !subsamples(g) && g.outH() * g.outW() <= SMALL_MAP && splitsByChannels(g, threads)
                 && g.outC() / ChannelLaneTiles.CB >= 2 * threads;
     }
 

@@ -32,8 +32,8 @@ final class WinogradLanes {
     static void channelsLast(float[] src, int srcOff, int channels, int h, int w, float[] dst, int top, int left, int cols, int ld,
                              float[] tmp) {
         int spatial = h * w, whole = channels / L * L;
-        if (whole > 0 && w >= L && LaneTranspose.applies()) {
-            rowsInPlace(src, srcOff, channels, h, w, dst, top, left, cols, ld);
+        if (byRows(channels, w)) {
+            rowsInPlace(src, srcOff, channels, h, w, 0, h, dst, top, left, cols, ld);
             return;
         }
         boolean inPlace = top == 0 && left == 0 && cols == w;
@@ -46,24 +46,29 @@ final class WinogradLanes {
         for (int i = 0; i < h; i++) System.arraycopy(tmp, i * w * ld, dst, ((i + top) * cols + left) * ld, w * ld);
     }
 
+    /** Whether {@link #channelsLast} goes {@link #rowsInPlace}: a whole vector of channels, a row of a whole vector or more. */
+    static boolean byRows(int channels, int w) {
+        return channels >= L && w >= L && LaneTranspose.applies();
+    }
+
     /**
      * {@link #channelsLast} row by row: blocks of L channels × L positions of a row transposed into place,
      * a block of channels down every row before the next (L streams from memory at a time, which the
      * prefetcher follows: all channels row by row took resnet8's 32 → 64 stride-2 input 3.8–6.0 ms
-     * against 2.1–3.1, batch 256, two threads), then the rest one by one.
+     * against 2.1–3.1, batch 256, two threads), then the rest one by one. Input rows [i0, i1) only.
      */
-    private static void rowsInPlace(float[] src, int srcOff, int channels, int h, int w, float[] dst, int top, int left, int cols,
-                                    int ld) {
+    static void rowsInPlace(float[] src, int srcOff, int channels, int h, int w, int i0, int i1, float[] dst, int top, int left,
+                            int cols, int ld) {
         int plane = h * w, wholeC = channels / L * L, wholeQ = w / L * L;
         for (int c = 0; c < wholeC; c += L) {
-            for (int i = 0; i < h; i++) {
+            for (int i = i0; i < i1; i++) {
                 int row = ((i + top) * cols + left) * ld, from = srcOff + c * plane + i * w;
                 for (int q = 0; q < wholeQ; q += L) {
                     LaneTranspose.block(src, from + q, plane, dst, row + q * ld + c, ld, null, 0, Float.NEGATIVE_INFINITY);
                 }
             }
         }
-        for (int i = 0; i < h; i++) {
+        for (int i = i0; i < i1; i++) {
             int row = ((i + top) * cols + left) * ld, from = srcOff + i * w;
             for (int q = 0; q < w; q++) {
                 for (int c = q < wholeQ ? wholeC : 0; c < channels; c++) dst[row + q * ld + c] = src[from + c * plane + q];
