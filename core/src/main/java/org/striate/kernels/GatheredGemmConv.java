@@ -45,16 +45,10 @@ final class GatheredGemmConv {
         return Math.max(1, Math.min(wanted, batch / (2 * threads)));
     }
 
-    /** Floats of {@link #pack}'s weights. */
-    static int packedSize(ConvGeometry g) { return SimdGemmPacking.packedSize(g.outC(), g.inC()); }
-
-    static void pack(ConvGeometry g, float[] w, int wOff, float[] packed) {
-        SimdGemmPacking.packWhole(false, g.outC(), g.inC(), w, wOff, g.inC(), packed, 0);
-    }
-
     /**
-     * y (samples [n0, n0 + count)) = the convolution of x with the packed weights ap, plus bias, plus
-     * res when not null (a residual sum, {@link Kernels#conv2dForwardAdd}), then max(·, 0) with {@code relu}.
+     * y (samples [n0, n0 + count)) = the convolution of x with the weights ap packed whole ({@link
+     * WeightCache#packed}), plus bias, plus res when not null (a residual sum, {@link
+     * Kernels#conv2dForwardAdd}), then max(·, 0) with {@code relu}.
      */
     static void samples(ConvGeometry g, int n0, int count, float[] x, float[] ap, float[] bias, int bOff, boolean relu, float[] res,
                         float[] y) {

@@ -3,7 +3,6 @@ package org.striate.kernels;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -106,8 +105,7 @@ final class SimdConv {
             return;
         }
         if (!maxPool && GatheredGemmConv.applies(g, batch, threads)) {
-            float[] packed = Scratch.get().packW(GatheredGemmConv.packedSize(g));
-            GatheredGemmConv.pack(g, w, wOff, packed);
+            float[] packed = WeightCache.mine().packed(g, w, wOff);
             ConvCall.mine().run(ConvCall.Pass.FORWARD_GATHERED_GEMM, pool, g, batch, x, packed, 0, bias, bOff, relu, res, y);
             return;
         }
@@ -122,9 +120,8 @@ final class SimdConv {
         } else if (ChannelLaneConv.appliesForward(g, batch, threads)) {
             ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
         } else {
-            int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemmPacking.packedSize(og, kg);
-            float[] ap = Scratch.get().packW(per * g.groups());
-            for (int gi = 0; gi < g.groups(); gi++) SimdGemmPacking.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, ap, gi * per);
+            int per = SimdGemmPacking.packedSize(g.outPerGroup(), g.inPerGroup() * g.kH() * g.kW());
+            float[] ap = WeightCache.mine().packed(g, w, wOff);
             ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
             ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, rectify, maxPool, y);
         }
@@ -265,13 +262,13 @@ final class SimdConv {
         float[] xp = s.padded(size);
         if (!s.paddedLayoutIs(channels, h, w, padH, padW, size)) Arrays.fill(xp, 0, size, 0f);
         if (w <= L) {
-            // a row fits one vector: one masked load and store, where a call to arraycopy per short
-            // row cost about as much as the copying (fashion-cnn's second layer: 448 rows of 14)
-            VectorMask<Float> row = S.indexInRange(0, w);
+            // a row of a vector or less: a loop, where a call to arraycopy per short row cost about as
+            // much as the copying (fashion-cnn's second layer: 448 rows of 14), and a masked load and
+            // store was left by C2, now and then, to its allocating Java fallback
             for (int c = 0; c < channels; c++) {
                 for (int r = r0, from = srcOff + (c * h + r0) * w, to = c * plane + (r0 + padH) * wp + padW; r < r1;
                         r++, from += w, to += wp) {
-                    FloatVector.fromArray(S, src, from, row).intoArray(xp, to, row);
+                    for (int j = 0; j < w; j++) xp[to + j] = src[from + j];
                 }
             }
             return xp;
