@@ -115,8 +115,8 @@ final class SimdConv {
             float[] packed = Scratch.get().packW(WideRowConv.packedSize(g));
             WideRowConv.pack(g, w, wOff, packed);
             ConvCall.mine().run(ConvCall.Pass.FORWARD_WIDE_ROWS, pool, g, batch, x, packed, 0, bias, bOff, rectify, y);
-        } else if (!maxPool && ChannelsLastConv.applies(g)) {
-            ChannelsLastConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, pool);
+        } else if (ChannelsLastConv.applies(g)) {
+            ChannelsLastConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
         } else if (ChannelLaneConv.appliesForward(g, batch, threads)) {
             ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
         } else {

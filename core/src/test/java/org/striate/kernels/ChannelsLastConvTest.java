@@ -18,7 +18,8 @@ class ChannelsLastConvTest extends AgainstScalar {
      * dilations 1 and 2 (runs of one tap), maps of 1 to 40 a side (part tiles of positions, and more
      * than one chunk), batches 1 to 4. Each is run on the pass itself (a batch of one splits its tiles of
      * channels over two threads, larger batches go a sample a thread) on any machine, and through the
-     * kernels; with and without bias and ReLU; the output buffer full of other values first.
+     * kernels; with and without bias and ReLU; the output buffer full of other values first; and
+     * through the kernels with a ReLU and 2×2 max pool after it (inference's fused pass).
      */
     @Test
     void stridedConvolutionsMatchScalar() {
@@ -49,6 +50,13 @@ class ChannelsLastConvTest extends AgainstScalar {
             if (relu) simd.conv2dForwardRelu(g, batch, x, w, 2, bias, 2 + g.weightSize(), routedOut);
             else simd.conv2dForward(g, batch, x, w, 2, bias, 2 + g.weightSize(), routedOut);
             close(expected, routedOut, expected.length, inC * kH * kW, "kernels " + what);
+            if (g.outH() >= 2 && g.outW() >= 2) {  // inference's pass with the ReLU and 2×2 max pool after it
+                int pooled = batch * outC * (g.outH() / 2) * (g.outW() / 2);
+                float[] pe = new float[pooled], pa = random(r, pooled);
+                REF.conv2dForwardReluMaxPool(g, batch, x, w, 2, bias, 2 + g.weightSize(), pe);
+                simd.conv2dForwardReluMaxPool(g, batch, x, w, 2, bias, 2 + g.weightSize(), pa);
+                close(pe, pa, pooled, inC * kH * kW, "pooled " + what);
+            }
         }
         if (!SimdGemm.LARGE_TILE) assertTrue(routed >= 500, "strided shapes routed here: " + routed);
         assertTrue(chunked >= 30, "shapes of more than one chunk: " + chunked);
