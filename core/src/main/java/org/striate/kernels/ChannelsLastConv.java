@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The forward pass of a strided convolution with its input channels last, for machines with 16 vector
- * registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel)
+ * The forward pass of a strided convolution, or of a kernel larger than 3 × 3, with its input channels
+ * last, for machines with 16 vector registers (AVX2). Each sample is copied once into a zero-bordered buffer of (row, column, channel)
  * ({@link WinogradLanes#channelsLast}, as for Winograd's F(4×4, 3×3));
  * a tile of 6 output positions × 2 vectors of output channels then walks every kernel row and,
  * innermost, the row's taps and their channels, which lie side by side there: the inputs it

@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * a single sample's small map of many channels takes its forward pass with channels in the lanes
  * ({@link WinogradLaneConv}). A first layer of few input channels on rows of one to two vectors takes
  * its forward pass on {@link WideRowConv}; a strided 1×1 convolution on a small map, several samples to
- * one product ({@link GatheredGemmConv}); on AVX2, a strided kernel wider than 1×1 whose kernel rows hold
- * 16 input floats or more, with the input channels last ({@link ChannelsLastConv}).
+ * one product ({@link GatheredGemmConv}); on AVX2, a strided kernel wider than 1×1, or one larger than
+ * 3×3 at stride 1, whose kernel rows hold 16 input floats or more, with the input channels last ({@link
+ * ChannelsLastConv}).
  */
 final class SimdConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
