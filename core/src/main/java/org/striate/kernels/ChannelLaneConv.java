@@ -72,8 +72,8 @@ final class ChannelLaneConv {
      * 1.8–1.9 → 2.1–2.2 ms, and 64 channels at 56 × 56 1.7–1.8 → 2.4–4.2 ms; resnet8's 32-channel 28 ×
      * 28 layer, one tile a thread, 111 → 130–132 µs. Not a strided 1×1 kernel, whose single sample
      * runs faster on one thread through im2col (a gather and one GEMM): resnet8's shortcuts, two
-     * threads, one JVM taking turns, medians, 32 → 64 at 28 × 28 24–38 → 18–19 µs, 64 → 128 at 14 × 14
-     * 24 → 18.5 µs.
+     * threads, one JVM taking turns, medians, 32 → 64 at 28 × 28 26–38 → 17.5–18.7 µs, 64 → 128 at
+     * 14 × 14 24 → 18.5 µs.
      */
     static boolean appliesForward(ConvGeometry g, int batch, int threads) {
         if (!fitsTiles(g) || batch >= threads && subsamples(g) && g.outH() * g.outW() >= GATHERED_GEMM_POSITIONS) return false;
