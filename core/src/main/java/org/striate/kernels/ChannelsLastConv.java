@@ -76,11 +76,6 @@ final class ChannelsLastConv {
         }
     }
 
-    static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
-                        boolean relu, Parallel pool) {
-        forward(g, batch, x, w, wOff, bias, bOff, y, relu, false, pool);
-    }
-
     /** With {@code maxPool}, y receives the 2×2, stride-2 max pool of each sample's output (inference; see ConvCall). */
     static void forward(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y,
                         boolean relu, boolean maxPool, Parallel pool) {

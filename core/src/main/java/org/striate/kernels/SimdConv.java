@@ -121,10 +121,9 @@ final class SimdConv {
         } else if (ChannelLaneConv.appliesForward(g, batch, threads)) {
             ChannelLaneConv.forward(g, batch, x, w, wOff, bias, bOff, y, rectify, maxPool, pool);
         } else {
-            int per = SimdGemmPacking.packedSize(g.outPerGroup(), g.inPerGroup() * g.kH() * g.kW());
             float[] ap = WeightCache.mine().packed(g, w, wOff);
             ConvCall.Pass pass = unitStride(g) ? ConvCall.Pass.FORWARD_SHIFTED : ConvCall.Pass.FORWARD_IM2COL;
-            ConvCall.mine().run(pass, pool, g, batch, x, ap, per, bias, bOff, rectify, maxPool, y);
+            ConvCall.mine().run(pass, pool, g, batch, x, ap, WeightCache.packedPerGroup(g), bias, bOff, rectify, maxPool, y);
         }
         if (res != null) SimdElementwise.run(pool, relu ? SimdElementwise.Op.ADD_RELU : SimdElementwise.Op.ADD, batch * g.outSize(), 0f, y, res, y);
     }

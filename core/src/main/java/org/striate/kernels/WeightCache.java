@@ -114,13 +114,18 @@ final class WeightCache {
      * took about a third of its batch-1 call.
      */
     float[] packed(ConvGeometry g, float[] w, int wOff) {
-        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = SimdGemmPacking.packedSize(og, kg);
+        int kg = g.inPerGroup() * g.kH() * g.kW(), og = g.outPerGroup(), per = packedPerGroup(g);
         Entry e = entry(g, Kind.PACKED, w, wOff, g.weightSize(), per * g.groups());
         if (e.stale) {
             for (int gi = 0; gi < g.groups(); gi++) SimdGemmPacking.packWhole(false, og, kg, w, wOff + gi * og * kg, kg, e.layout, gi * per);
         }
         e.stale = false;
         return e.layout;
+    }
+
+    /** Floats of one group's block in {@link #packed}: the offset from one group's weights to the next's. */
+    static int packedPerGroup(ConvGeometry g) {
+        return SimdGemmPacking.packedSize(g.outPerGroup(), g.inPerGroup() * g.kH() * g.kW());
     }
 
     /**

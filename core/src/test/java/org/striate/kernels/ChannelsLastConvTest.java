@@ -44,7 +44,7 @@ class ChannelsLastConvTest extends AgainstScalar {
             float[] expected = new float[batch * g.outSize()], direct = random(r, expected.length), routedOut = random(r, expected.length);
             if (relu) REF.conv2dForwardRelu(g, batch, x, w, 2, bias, 2 + g.weightSize(), expected);
             else REF.conv2dForward(g, batch, x, w, 2, bias, 2 + g.weightSize(), expected);
-            ChannelsLastConv.forward(g, batch, x, w, 2, bias, 2 + g.weightSize(), direct, relu, simd.pool());
+            ChannelsLastConv.forward(g, batch, x, w, 2, bias, 2 + g.weightSize(), direct, relu, false, simd.pool());
             String what = (relu ? "relu " : "") + g + " batch " + batch;
             close(expected, direct, expected.length, inC * kH * kW, "pass " + what);
             if (relu) simd.conv2dForwardRelu(g, batch, x, w, 2, bias, 2 + g.weightSize(), routedOut);
