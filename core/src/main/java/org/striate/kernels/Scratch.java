@@ -39,6 +39,7 @@ final class Scratch {
     private float[] winogradOut = new float[0];
     private float[] winogradStage = new float[0];
     private final SimdElementwise.Job elementwiseJob = new SimdElementwise.Job();
+    private final SimdUpdates.Job updateJob = new SimdUpdates.Job();
 
     static Scratch get() { return MINE.get(); }
 
@@ -138,6 +139,9 @@ final class Scratch {
 
     /** The arguments of this thread's element-wise call while the pool runs it. */
     SimdElementwise.Job elementwiseJob() { return elementwiseJob; }
+
+    /** The arguments of this thread's parameter update while the pool runs it. */
+    SimdUpdates.Job updateJob() { return updateJob; }
 
     /** One accumulator per thread part, owned by the calling thread, for reductions in part order. */
     float[][] partials(int parts, int n) {

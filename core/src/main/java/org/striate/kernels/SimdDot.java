@@ -22,30 +22,35 @@ final class SimdDot {
     static void accumulate(int m, int j0, int j1, int k, float[] a, int aOff, int lda, float[] b, int[] bRows,
                            float[] c, int cOff, int ldc) {
         float[] tile = Scratch.get().tile(12 * L);
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = j0;
-            if (SimdGemm.LARGE_TILE) {
-                for (; j + 3 <= j1; j += 3) {
+        // units outer, rows inner: a block's B rows stay in L1 while A's rows stream past from L2, so
+        // B is read from memory once. Rows outer read all of B once per 4 rows: fashion-cnn's 3136 →
+        // 128 dense layer (B 1.6 MB, past L2) at 32 rows, one thread of an AVX-512 EPYC, medians of
+        // 400 calls taking turns, 346 → 285 µs; 64 rows 791 → 750 µs. The same products either way.
+        int rows4 = m / 4 * 4, j = j0;
+        if (SimdGemm.LARGE_TILE) {
+            for (; j + 3 <= j1; j += 3) {
+                for (int i = 0; i < rows4; i += 4) {
                     block4x3(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], bRows[j + 2], c, cOff + i * ldc + j, ldc, tile);
                 }
-            } else {
-                for (; j + 2 <= j1; j += 2) {
+            }
+        } else {
+            for (; j + 2 <= j1; j += 2) {
+                for (int i = 0; i < rows4; i += 4) {
                     SimdDotSmallBlock.block4x2(k, a, aOff + i * lda, lda, b, bRows[j], bRows[j + 1], c, cOff + i * ldc + j, ldc, tile);
                 }
             }
-            for (; j < j1; j++) {
-                for (int q = 0; q < 4; q++) c[cOff + (i + q) * ldc + j] += SimdGemm.dot(k, a, aOff + (i + q) * lda, b, bRows[j]);
-            }
+        }
+        for (; j < j1; j++) {
+            for (int i = 0; i < rows4; i++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
         }
         // the rows left (all of them at batch 1): four B rows per pass over the A row, so each load
         // of A serves four products and eight sums are in flight instead of two
-        for (; i < m; i++) {
-            int j = j0;
-            for (; j + 4 <= j1; j += 4) {
-                row1x4(k, a, aOff + i * lda, b, bRows[j], bRows[j + 1], bRows[j + 2], bRows[j + 3], c, cOff + i * ldc + j, tile);
+        for (int i = rows4; i < m; i++) {
+            int q = j0;
+            for (; q + 4 <= j1; q += 4) {
+                row1x4(k, a, aOff + i * lda, b, bRows[q], bRows[q + 1], bRows[q + 2], bRows[q + 3], c, cOff + i * ldc + q, tile);
             }
-            for (; j < j1; j++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
+            for (; q < j1; q++) c[cOff + i * ldc + q] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[q]);
         }
     }
 

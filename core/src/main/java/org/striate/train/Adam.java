@@ -4,6 +4,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import org.striate.StriateException;
+import org.striate.kernels.AdamTerms;
+import org.striate.kernels.Kernels;
 
 /**
  * Adam (Kingma and Ba), with bias-corrected moments, as PyTorch computes it:
@@ -20,6 +22,7 @@ public class Adam implements Optimizer {
     protected double weightDecay;
     private final boolean decoupled;
     private float[] m, v;
+    private final AdamTerms terms = new AdamTerms();
     private long t;
 
     public Adam(double learningRate) { this(learningRate, false); }
@@ -74,21 +77,19 @@ public class Adam implements Optimizer {
     }
 
     private void update(float[] params, float[] grads, double lr, int from, int to) {
+        AdamTerms terms = this.terms;
         // complements taken in double: 1 − (float) 0.999 is off by 1e-5 relative
-        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        float sqrtCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        terms.beta1 = (float) beta1;
+        terms.beta2 = (float) beta2;
+        terms.oneMinusBeta1 = (float) (1 - beta1);
+        terms.oneMinusBeta2 = (float) (1 - beta2);
+        terms.epsilon = (float) epsilon;
+        terms.stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        terms.sqrtCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         // decoupled (AdamW): shrink the weights directly, outside the moments
-        float shrink = decoupled ? (float) (1 - lr * weightDecay) : 1f;
-        float coupled = decoupled ? 0f : (float) weightDecay;
-        float[] m = this.m, v = this.v;
-        for (int i = from; i < to; i++) {
-            float p = params[i] * shrink;
-            float g = grads[i] + coupled * params[i];
-            m[i] = b1 * m[i] + c1 * g;
-            v[i] = b2 * v[i] + c2 * g * g;
-            params[i] = p - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtCorrection2 + eps);
-        }
+        terms.shrink = decoupled ? (float) (1 - lr * weightDecay) : 1f;
+        terms.coupled = decoupled ? 0f : (float) weightDecay;
+        Kernels.get().adamStep(params, grads, m, v, from, to, terms);
     }
 
     @Override

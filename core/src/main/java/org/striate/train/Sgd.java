@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import org.striate.StriateException;
+import org.striate.kernels.Kernels;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, in the
@@ -56,17 +57,7 @@ public final class Sgd implements Optimizer {
     }
 
     private void update(float[] params, float[] grads, double lr, int from, int to) {
-        float rate = (float) lr, mu = (float) momentum, wd = (float) weightDecay;
-        if (mu == 0) {
-            for (int i = from; i < to; i++) params[i] -= rate * (grads[i] + wd * params[i]);
-            return;
-        }
-        float[] v = velocity;
-        for (int i = from; i < to; i++) {
-            float g = grads[i] + wd * params[i];
-            v[i] = mu * v[i] + g;
-            params[i] -= rate * (nesterov ? g + mu * v[i] : v[i]);
-        }
+        Kernels.get().sgdStep(params, grads, velocity, from, to, (float) lr, (float) momentum, (float) weightDecay, nesterov);
     }
 
     @Override
