@@ -215,7 +215,13 @@ final class SimdGemm {
                 col0 = 0;
                 spacing = NR;
             }
-            for (int ir = 0; ir < mc; ir += MR) {
+            int ir = 0;
+            if (LARGE_TILE && SimdGemmLargeTile.narrow(cols)) {
+                for (int panels = SimdGemmLargeTile.NARROW_PANELS * MR; ir + panels <= mc; ir += panels) {
+                    SimdGemmLargeTile.narrow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc, cols, beta, tile);
+                }
+            }
+            for (; ir < mc; ir += MR) {
                 int tileRows = Math.min(MR, mc - ir);
                 if (!LARGE_TILE) {
                     if (tileRows == MR && cols == NR && spacing >= 0) {

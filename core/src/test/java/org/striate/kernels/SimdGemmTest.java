@@ -48,6 +48,43 @@ class SimdGemmTest {
     }
 
     /**
+     * Last panels of 1 to 4 columns beyond whole panels, under 32 rows or more (on AVX-512 they take
+     * SimdGemmLargeTile.narrow, four row panels at a time, then one at a time for the rows left): 1,000
+     * random shapes, odd and prime sizes, K across blocks.
+     */
+    @Test
+    void matchesScalarOnNarrowLastPanels() {
+        Random r = new Random(3);
+        for (int t = 0; t < 1000; t++) {
+            int m = 32 + r.nextInt(t % 10 == 0 ? 200 : 70), n = SimdGemm.NR * r.nextInt(4) + 1 + r.nextInt(4);
+            int k = t % 25 == 0 ? SimdGemm.KC + 1 + r.nextInt(300) : 1 + r.nextInt(97);
+            check(r, m, n, k);
+        }
+    }
+
+    /**
+     * A column's sums do not depend on the tile that computes them: the first n columns of a product
+     * over whole panels, bit for bit, when the same B ends in a narrow last panel instead (Winograd's
+     * chunks rely on it: a tile's output must not depend on the chunk it falls in).
+     */
+    @Test
+    void narrowLastPanelEqualsWholePanelsBitForBit() {
+        Random r = new Random(4);
+        for (int t = 0; t < 300; t++) {
+            int m = 32 + r.nextInt(100), panels = 1 + r.nextInt(3), n = SimdGemm.NR * (panels - 1) + 1 + r.nextInt(4);
+            int wide = SimdGemm.NR * panels, k = 1 + r.nextInt(t % 10 == 0 ? 600 : 90);
+            float[] a = random(r, m * k), b = random(r, k * wide), whole = new float[m * wide], narrow = new float[m * wide];
+            simd.gemm(false, false, m, wide, k, a, 0, k, b, 0, wide, 0f, whole, 0, wide);
+            simd.gemm(false, false, m, n, k, a, 0, k, b, 0, wide, 0f, narrow, 0, wide);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(whole[i * wide + j], narrow[i * wide + j], "m=" + m + " n=" + n + " k=" + k + " at " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    /**
      * Shares of K packed one by one, in any order, give packWhole's layout of the transposed A, bit for
      * bit: whole panels, and a last panel of fewer rows (zero past m) where m is not a multiple of MR.
      */
