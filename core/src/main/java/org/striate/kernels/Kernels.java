@@ -184,14 +184,21 @@ public interface Kernels {
     /** y[i] = max(a[i] + b[i], 0) for i < n (y may be a or b): a residual join and the ReLU after it, in one pass. */
     void addRelu(int n, float[] a, float[] b, float[] y);
 
+    // The optimizers' updates: the scalar loops live here once (UpdateKernels); SimdKernels replaces
+    // them with SimdUpdates.
+
     /**
      * One SGD step over params[from, to), as {@link UpdateKernels#sgd}: weight decay wd, momentum mu
      * kept in velocity (unused when mu = 0), Nesterov's look-ahead when asked.
      */
-    void sgdStep(float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd, boolean nesterov);
+    default void sgdStep(float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd, boolean nesterov) {
+        UpdateKernels.sgd(params, grads, velocity, from, to, lr, mu, wd, nesterov);
+    }
 
     /** One Adam step over params[from, to) with moments m and v, as {@link UpdateKernels#adam}. */
-    void adamStep(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms terms);
+    default void adamStep(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms terms) {
+        UpdateKernels.adam(params, grads, m, v, from, to, terms);
+    }
 
     // The scalar loops of the locally connected layer (LocalKernels) and of Conv3d (VolumeKernels) live
     // here once; SimdKernels replaces the first with SimdLocal, Conv3d has no vector version yet.

@@ -389,14 +389,4 @@ public class ScalarKernels implements Kernels, AutoCloseable {
 
     @Override
     public void accumulate(int n, float[] x, float[] y) { MergeKernels.accumulate(n, x, y); }
-
-    @Override
-    public void sgdStep(float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd, boolean nesterov) {
-        UpdateKernels.sgd(params, grads, velocity, from, to, lr, mu, wd, nesterov);
-    }
-
-    @Override
-    public void adamStep(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms terms) {
-        UpdateKernels.adam(params, grads, m, v, from, to, terms);
-    }
 }

@@ -216,7 +216,7 @@ final class SimdGemm {
                 spacing = NR;
             }
             int ir = 0;
-            if (LARGE_TILE && SimdGemmLargeTile.narrow(cols)) {
+            if (SimdGemmLargeTile.narrow(cols)) {  // 16 lanes only, so the large tile's MR
                 for (int panels = SimdGemmLargeTile.NARROW_PANELS * MR; ir + panels <= mc; ir += panels) {
                     SimdGemmLargeTile.narrow(kc, ap, apOff + ir * kc, panel, rows, rowsOff, col0, c, cOff + ir * ldc + jr, ldc, cols, beta, tile);
                 }

@@ -333,17 +333,13 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void accumulate(int n, float[] x, float[] y) { SimdElementwise.run(pool, SimdElementwise.Op.ACCUMULATE, n, 0f, x, null, y); }
 
-    // ---- the optimizers' updates: see SimdUpdates ----
-
-    @Override
+    @Override  // the optimizers' updates: see SimdUpdates
     public void sgdStep(float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd, boolean nesterov) {
         SimdUpdates.sgd(pool, params, grads, velocity, from, to, lr, mu, wd, nesterov);
     }
 
     @Override
-    public void adamStep(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms terms) {
-        SimdUpdates.adam(pool, params, grads, m, v, from, to, terms);
-    }
+    public void adamStep(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms t) { SimdUpdates.adam(pool, params, grads, m, v, from, to, t); }
 
     // ---- per channel: see SimdChannels ----
 

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The optimizers' parameter updates on the Vector API, split over the pool in whole vectors when a
  * model has {@link SimdElementwise#PARALLEL_FROM} parameters or more: the update streams four or five
  * arrays as long as the model through memory once, and on one thread it was a few percent of a
- * training step (fashion-cnn, 421,642 parameters: 0.37 ms of 7–9 ms a step on an AVX-512 machine).
+ * training step (fashion-cnn, 421,642 parameters: 0.37–0.42 ms of 7–12 ms a step on an AVX-512 machine).
  * Each computes exactly what its scalar twin ({@link UpdateKernels}) computes, bit for bit: the same
  * float operations in the same order, never fused into an FMA (sqrt and division are correctly
  * rounded in both).
@@ -33,51 +33,48 @@ final class SimdUpdates {
             else sgd(params, grads, first, a, b, lr, mu, wd, nesterov);
         }
 
-        private void start(Parallel pool) {
+        /** Runs the update over [from, to) on the pool; SGD's settings are set before, Adam's come in terms. */
+        private void start(Parallel pool, boolean adam, float[] params, float[] grads, float[] first, float[] second, int from, int to,
+                           AdamTerms terms) {
+            this.adam = adam;
+            this.params = params;
+            this.grads = grads;
+            this.first = first;
+            this.second = second;
+            this.from = from;
+            this.to = to;
+            this.terms = terms;
             try {
                 pool.run((to - from + L - 1) / L, this);
             } finally {
-                params = grads = first = second = null;  // let the arrays go
-                terms = null;
+                this.params = this.grads = this.first = this.second = null;  // let the arrays go
+                this.terms = null;
             }
         }
     }
 
+    /** Whether [from, to) runs on the calling thread: no pool to split over, or too few values to pay for the hand-off. */
+    private static boolean serial(Parallel pool, int from, int to) {
+        return pool == null || pool.threads() == 1 || to - from < SimdElementwise.PARALLEL_FROM;
+    }
+
     static void sgd(Parallel pool, float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd,
                     boolean nesterov) {
-        if (pool == null || pool.threads() == 1 || to - from < SimdElementwise.PARALLEL_FROM) {
+        if (serial(pool, from, to)) {
             sgd(params, grads, velocity, from, to, lr, mu, wd, nesterov);
             return;
         }
         Job job = Scratch.get().updateJob();
-        job.adam = false;
-        job.params = params;
-        job.grads = grads;
-        job.first = velocity;
-        job.from = from;
-        job.to = to;
         job.lr = lr;
         job.mu = mu;
         job.wd = wd;
         job.nesterov = nesterov;
-        job.start(pool);
+        job.start(pool, false, params, grads, velocity, null, from, to, null);
     }
 
     static void adam(Parallel pool, float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms t) {
-        if (pool == null || pool.threads() == 1 || to - from < SimdElementwise.PARALLEL_FROM) {
-            adam(params, grads, m, v, from, to, t);
-            return;
-        }
-        Job job = Scratch.get().updateJob();
-        job.adam = true;
-        job.params = params;
-        job.grads = grads;
-        job.first = m;
-        job.second = v;
-        job.from = from;
-        job.to = to;
-        job.terms = t;
-        job.start(pool);
+        if (serial(pool, from, to)) adam(params, grads, m, v, from, to, t);
+        else Scratch.get().updateJob().start(pool, true, params, grads, m, v, from, to, t);
     }
 
     static void sgd(float[] params, float[] grads, float[] velocity, int from, int to, float lr, float mu, float wd, boolean nesterov) {

@@ -54,19 +54,21 @@ public class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grads, double lr) {
-        begin(params, grads);
-        update(params, grads, lr, 0, params.length);
+        begin(params, grads, lr);
+        Kernels.get().adamStep(params, grads, m, v, 0, params.length, terms);
     }
 
     /** Only the parameters in {@code ranges}; the moments of the others stay as they were (the step count is shared). */
     @Override
     public void step(float[] params, float[] grads, double lr, int[] ranges) {
-        begin(params, grads);
+        begin(params, grads, lr);
         Optimizer.checkRanges(params, ranges);
-        for (int r = 0; r < ranges.length; r += 2) update(params, grads, lr, ranges[r], ranges[r + 1]);
+        Kernels k = Kernels.get();
+        for (int r = 0; r < ranges.length; r += 2) k.adamStep(params, grads, m, v, ranges[r], ranges[r + 1], terms);
     }
 
-    private void begin(float[] params, float[] grads) {
+    /** Counts the step and fills in its terms, the same for every range. */
+    private void begin(float[] params, float[] grads, double lr) {
         Optimizer.checkBuffers(params, grads);
         if (m == null || m.length != params.length) {
             m = new float[params.length];
@@ -74,10 +76,6 @@ public class Adam implements Optimizer {
             t = 0;
         }
         t++;
-    }
-
-    private void update(float[] params, float[] grads, double lr, int from, int to) {
-        AdamTerms terms = this.terms;
         // complements taken in double: 1 − (float) 0.999 is off by 1e-5 relative
         terms.beta1 = (float) beta1;
         terms.beta2 = (float) beta2;
@@ -89,7 +87,6 @@ public class Adam implements Optimizer {
         // decoupled (AdamW): shrink the weights directly, outside the moments
         terms.shrink = decoupled ? (float) (1 - lr * weightDecay) : 1f;
         terms.coupled = decoupled ? 0f : (float) weightDecay;
-        Kernels.get().adamStep(params, grads, m, v, from, to, terms);
     }
 
     @Override
