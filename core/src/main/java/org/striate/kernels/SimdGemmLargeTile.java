@@ -14,10 +14,6 @@ final class SimdGemmLargeTile {
     private static final int L = S.length();
     static final int MR = 8;
     static final int NR = 3 * L;
-    /** A panel's MR rows as one vector, for {@link #narrow}. */
-    private static final VectorSpecies<Float> ROWS = FloatVector.SPECIES_256;
-    /** Columns up to which a last panel takes {@link #narrow}; panels it takes at a time. */
-    static final int NARROW_COLS = 4, NARROW_PANELS = 4;
 
     private SimdGemmLargeTile() {}
 
@@ -120,54 +116,6 @@ final class SimdGemmLargeTile {
         c0.intoArray(tile, 0); c1.intoArray(tile, NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
         c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
         storeSpilled(tile, c, ci, ldc, rows, cols, beta);
-    }
-
-    /**
-     * Whether a last panel of {@code cols} columns takes {@link #narrow}: 512-bit vectors, whose
-     * 256-bit half holds a panel's 8 rows.
-     */
-    static boolean narrow(int cols) { return L == 16 && cols <= NARROW_COLS; }
-
-    /**
-     * Four row panels (32 rows) × at most 4 columns, the rows in the lanes: 16 accumulators of 8 rows
-     * each, a load of A and a broadcast of B per panel and column. A Winograd chunk of whole samples ends
-     * in such a tail (147 tiles of 14 × 14 maps: 3 panels of 48 and 3 columns), which {@link #column}
-     * computes a vector of columns wide, 8 broadcasts of A a step for 8 sums. One JVM, calls taking
-     * turns, medians, against four column tiles: K 32 and 3 columns 351 → 186 ns, K 64 and 4 columns 448
-     * → 314, K 32 and 1 column 268 → 150. Every sum is the same chain of FMAs over p as in the other
-     * tiles, so an output does not depend on the tile that computes it. Columns past {@code cols} repeat
-     * the last one and are not stored.
-     */
-    static void narrow(int kc, float[] ap, int ai, float[] bp, int[] bRows, int rowsOff, int col0,
-                       float[] c, int ci, int ldc, int cols, float beta, float[] tile) {
-        int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1), panel = MR * kc;
-        FloatVector a00 = FloatVector.zero(ROWS), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        for (int p = 0; p < kc; p++, ai += MR) {
-            int bi = bRows[rowsOff + p] + col0;
-            FloatVector b0 = FloatVector.broadcast(ROWS, bp[bi]), b1 = FloatVector.broadcast(ROWS, bp[bi + j1]);
-            FloatVector b2 = FloatVector.broadcast(ROWS, bp[bi + j2]), b3 = FloatVector.broadcast(ROWS, bp[bi + j3]);
-            FloatVector x = FloatVector.fromArray(ROWS, ap, ai);
-            a00 = x.fma(b0, a00); a01 = x.fma(b1, a01); a02 = x.fma(b2, a02); a03 = x.fma(b3, a03);
-            x = FloatVector.fromArray(ROWS, ap, ai + panel);
-            a10 = x.fma(b0, a10); a11 = x.fma(b1, a11); a12 = x.fma(b2, a12); a13 = x.fma(b3, a13);
-            x = FloatVector.fromArray(ROWS, ap, ai + 2 * panel);
-            a20 = x.fma(b0, a20); a21 = x.fma(b1, a21); a22 = x.fma(b2, a22); a23 = x.fma(b3, a23);
-            x = FloatVector.fromArray(ROWS, ap, ai + 3 * panel);
-            a30 = x.fma(b0, a30); a31 = x.fma(b1, a31); a32 = x.fma(b2, a32); a33 = x.fma(b3, a33);
-        }
-        // tile[(j · 4 + q) · 8 + r]: column j of panel q, row r
-        a00.intoArray(tile, 0); a10.intoArray(tile, 8); a20.intoArray(tile, 16); a30.intoArray(tile, 24);
-        a01.intoArray(tile, 32); a11.intoArray(tile, 40); a21.intoArray(tile, 48); a31.intoArray(tile, 56);
-        a02.intoArray(tile, 64); a12.intoArray(tile, 72); a22.intoArray(tile, 80); a32.intoArray(tile, 88);
-        a03.intoArray(tile, 96); a13.intoArray(tile, 104); a23.intoArray(tile, 112); a33.intoArray(tile, 120);
-        for (int i = 0; i < NARROW_PANELS * MR; i++) {
-            for (int j = 0; j < cols; j++) {
-                int at = ci + i * ldc + j;
-                float v = tile[j * NARROW_PANELS * MR + i];
-                c[at] = beta == 0 ? v : v + c[at] * beta;  // as storeSpilled: never reads C when beta is 0
-            }
-        }
     }
 
     /** A tile two vectors wide, for a last panel of at most 2L columns (a chunk of 128 tiles ends in one of 32). */

@@ -48,9 +48,8 @@ class SimdGemmTest {
     }
 
     /**
-     * Last panels of 1 to 4 columns beyond whole panels, under 32 rows or more (on AVX-512 they take
-     * SimdGemmLargeTile.narrow, four row panels at a time, then one at a time for the rows left): 1,000
-     * random shapes, odd and prime sizes, K across blocks.
+     * Last panels of 1 to 4 columns beyond whole panels (a Winograd chunk of whole samples ends in
+     * such a tail), under 32 rows or more: 1,000 random shapes, odd and prime sizes, K across blocks.
      */
     @Test
     void matchesScalarOnNarrowLastPanels() {
@@ -64,7 +63,7 @@ class SimdGemmTest {
 
     /**
      * A column's sums do not depend on the tile that computes them: the first n columns of a product
-     * over whole panels, bit for bit, when the same B ends in a narrow last panel instead (Winograd's
+     * over whole panels, bit for bit, when the same B ends in a last panel of 1 to 4 columns instead (Winograd's
      * chunks rely on it: a tile's output must not depend on the chunk it falls in).
      */
     @Test
