@@ -11,17 +11,39 @@ import org.striate.io.Json;
  * train_images_per_s (at train_batch, by default 64, 16 for large models: see {@link BenchOptions#defaults(org.striate.nn.Graph)};
  * the training step of {@code striate train}), infer_images_per_s (at infer_batch, 256 or 16), latency_batch1_us, each with the slowest, median and fastest of its windows;
  * peak_gflops (FMA loop, all threads), core_round_trip_ns (before and after the latency windows, {@link CorePlacement};
- * null on one thread), and per convolution-like layer its forward and backward
+ * null on one thread), allocated_bytes_per_call (train, infer, latency: what a call allocates after the warm-up, 0 unless
+ * the JIT left vector operations in their Java fallbacks, {@link AllocationMeter}; −1 where the JVM cannot count), and per convolution-like layer its forward and backward
  * GFLOP/s (once per kind of work: layers alike are named under the first). {@code steps} says where a training step's time goes,
  * {@code inferPasses} and {@code latencyPasses} where an inference call's and a batch-1 call's go, pass by pass (fused layers together).
  */
 public record BenchResult(String model, String kernels, int threads, int trainBatch, int inferBatch,
                           Spread train, Spread infer, Spread latency, double peakGflops, double[] coreRoundTripNs,
-                          List<ConvFigures> layers, List<StepShare> steps, List<PassShare> inferPasses,
+                          Allocated allocated, List<ConvFigures> layers, List<StepShare> steps, List<PassShare> inferPasses,
                           List<PassShare> latencyPasses) {
 
     /** Relative spread of a figure's windows above which the machine is called busy (a quiet 2-core machine shows up to about 16% on batch-1 latency). */
     public static final double BUSY_SPREAD = 0.25;
+
+    /**
+     * Bytes a call allocates after its figure's warm-up, per call of each figure ({@link AllocationMeter});
+     * −1 where the JVM cannot count them.
+     */
+    public record Allocated(long train, long infer, long latency) {
+        /**
+         * Bytes a call may allocate before the run is called degraded: a call whose vector operations
+         * run in the Java fallbacks allocates megabytes (an array per operation); a warmed-up call allocates nothing.
+         */
+        public static final long FALLBACK_BYTES = 64 * 1024;
+
+        /** The figures whose calls allocated more than {@link #FALLBACK_BYTES}, by name; empty when none did. */
+        public List<String> degraded() {
+            List<String> out = new ArrayList<>();
+            if (train > FALLBACK_BYTES) out.add("training (" + train + " bytes a step)");
+            if (infer > FALLBACK_BYTES) out.add("inference (" + infer + " bytes a call)");
+            if (latency > FALLBACK_BYTES) out.add("batch-1 latency (" + latency + " bytes a call)");
+            return out;
+        }
+    }
 
     /** A figure: its mean over the measuring time, and its slowest, median and fastest window. */
     public record Spread(double mean, double min, double median, double max) {
@@ -80,6 +102,11 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
         o.put("busy", busy());
         o.put("peak_gflops", peakGflops);
         o.put("core_round_trip_ns", coreRoundTripNs);
+        Map<String, Object> bytes = Json.object();
+        bytes.put("train", allocated.train());
+        bytes.put("infer", allocated.infer());
+        bytes.put("latency", allocated.latency());
+        o.put("allocated_bytes_per_call", bytes);
         List<Object> convs = new ArrayList<>();
         for (ConvFigures l : layers) {
             Map<String, Object> c = Json.object();
@@ -139,6 +166,12 @@ public record BenchResult(String model, String kernels, int threads, int trainBa
         if (busy()) {
             b.append(String.format(Locale.ROOT, "warning: the windows of a figure differ by more than %.0f%%: other work was using the cores; measure again on a quiet machine%n",
                     100 * BUSY_SPREAD));
+        }
+        List<String> degraded = allocated.degraded();
+        if (!degraded.isEmpty()) {
+            b.append("warning: after the warm-up, ").append(String.join(", ", degraded))
+                    .append(" still allocated: the JIT left some vector operations in their slow Java fallbacks in this run,")
+                    .append(" so those figures are low; run again (a fresh JVM compiles afresh)").append(System.lineSeparator());
         }
         for (ConvFigures l : layers) {
             b.append(String.format(Locale.ROOT, "%s %s forward %.1f GFLOP/s (%.0f%% of the peak alongside), backward %.1f GFLOP/s (%.0f%%)%s%n",

@@ -48,18 +48,21 @@ public final class ModelBench {
 
         Runnable step = trainingStep(model, o.trainBatch(), rng);
         BenchResult.Spread train = Timing.perSecond(step, o.seconds()).times(o.trainBatch());
+        long trainAllocated = AllocationMeter.perCall(step, 3);
 
         // inference as a deployed model runs it: a copy with its weights fixed (laid out and folded once)
         Graph fixed = model.forInference();
         DataParallel parallel = new DataParallel(fixed);
         Tensor inferX = randomBatch(rng, o.inferBatch(), model.inputShape());
         BenchResult.Spread infer = Timing.perSecond(() -> parallel.forward(inferX, false), o.seconds()).times(o.inferBatch());
+        long inferAllocated = AllocationMeter.perCall(() -> parallel.forward(inferX, false), 3);
 
         Tensor one = randomBatch(rng, 1, model.inputShape());
         // the cores' placement before and after: it can change while a program runs (CorePlacement)
         double placedBefore = CorePlacement.roundTripNs(k.pool());
         BenchResult.Spread latency = Timing.perSecond(() -> fixed.forward(one, false), o.seconds()).inverse(1e6);
         double placedAfter = CorePlacement.roundTripNs(k.pool());
+        long latencyAllocated = AllocationMeter.perCall(() -> fixed.forward(one, false), 20);
 
         double peak;
         // one measurement per kind of work, with the names of the layers that repeat it
@@ -91,7 +94,8 @@ public final class ModelBench {
         List<BenchResult.PassShare> latencyPasses = passes(fixed, () -> fixed.forward(one, false),
                 Math.max(3, (int) (1e6 / latency.mean() * o.seconds() / 4)));
         return new BenchResult(modelName, k.name(), threads, o.trainBatch(), o.inferBatch(), train, infer, latency, peak,
-                new double[] {placedBefore, placedAfter}, convs, steps, inferPasses, latencyPasses);
+                new double[] {placedBefore, placedAfter}, new BenchResult.Allocated(trainAllocated, inferAllocated, latencyAllocated),
+                convs, steps, inferPasses, latencyPasses);
     }
 
     /**

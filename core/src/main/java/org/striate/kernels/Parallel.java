@@ -51,6 +51,13 @@ public final class Parallel implements AutoCloseable {
 
     public int threads() { return threads; }
 
+    /** The workers' thread ids (not the calling thread's), for counting what they allocate. */
+    public long[] workerIds() {
+        long[] ids = new long[workers.length];
+        for (int i = 0; i < ids.length; i++) ids[i] = workers[i].getId();
+        return ids;
+    }
+
     /** Start of part {@code part} when {@code count} items are split into {@code parts}. */
     public static int split(int count, int parts, int part) {
         return (int) ((long) count * part / parts);

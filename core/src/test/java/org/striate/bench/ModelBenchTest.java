@@ -49,7 +49,7 @@ class ModelBenchTest {
         String json = r.toJson();
         for (String key : new String[] {"\"train_images_per_s\":", "\"infer_images_per_s\":", "\"latency_batch1_us\":",
                 "\"peak_gflops\":", "\"layers\":[{\"name\":\"conv2d_1\"", "\"forward_gflops\":", "\"backward_gflops\":",
-                "\"infer_pass_ms\":[{\"pass\":", "\"latency_pass_ms\":[{\"pass\":"}) {
+                "\"infer_pass_ms\":[{\"pass\":", "\"latency_pass_ms\":[{\"pass\":", "\"allocated_bytes_per_call\":{\"train\":"}) {
             assertTrue(json.contains(key), key + " missing in " + json);
         }
     }
@@ -140,8 +140,34 @@ class ModelBenchTest {
     }
 
     private static BenchResult result(BenchResult.Spread train, BenchResult.Spread infer, double roundTripBefore, double roundTripAfter) {
+        return result(train, infer, roundTripBefore, roundTripAfter, new BenchResult.Allocated(0, 0, 0));
+    }
+
+    private static BenchResult result(BenchResult.Spread train, BenchResult.Spread infer, double roundTripBefore, double roundTripAfter,
+                                      BenchResult.Allocated allocated) {
         return new BenchResult("m", "k", 2, 64, 256, train, infer, train, 1, new double[] {roundTripBefore, roundTripAfter},
-                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+                allocated, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+    }
+
+    @Test
+    void saysWhenWarmedUpCallsStillAllocated() {
+        BenchResult.Spread quiet = new BenchResult.Spread(100, 98, 100, 103);
+        BenchResult clean = result(quiet, quiet, 60, 70, new BenchResult.Allocated(0, 16, -1));
+        BenchResult boxed = result(quiet, quiet, 60, 70, new BenchResult.Allocated(0, 3_000_000, 0));
+        assertTrue(clean.allocated().degraded().isEmpty() && !clean.toText().contains("warning:"), clean.toText());
+        assertEquals(java.util.List.of("inference (3000000 bytes a call)"), boxed.allocated().degraded());
+        assertTrue(boxed.toText().contains("warning: after the warm-up, inference (3000000 bytes a call) still allocated"), boxed.toText());
+        assertTrue(boxed.toJson().contains("\"allocated_bytes_per_call\":{\"train\":0,\"infer\":3000000,\"latency\":0}"), boxed.toJson());
+    }
+
+    @Test
+    void theMeterCountsWhatACallAllocates() {
+        long none = AllocationMeter.perCall(() -> { }, 10);
+        long[] keep = new long[1];
+        long some = AllocationMeter.perCall(() -> keep[0] += new byte[1 << 20].length, 4);
+        org.junit.jupiter.api.Assumptions.assumeTrue(none >= 0, "this JVM cannot count allocated bytes");
+        assertTrue(none < 1024, none + " bytes a call for a call that allocates nothing");
+        assertTrue(some >= 1 << 20 && some < 2 << 20, some + " bytes a call for a call that allocates 1 MiB");
     }
 
     @Test

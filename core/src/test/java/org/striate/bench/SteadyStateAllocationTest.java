@@ -1,15 +1,13 @@
 package org.striate.bench;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import jdk.jfr.Recording;
@@ -149,25 +147,8 @@ class SteadyStateAllocationTest {
 
     /** Bytes allocated by this thread and the pool's workers while {@code step} runs {@code times} times. */
     private static long allocated(Runnable step, int times) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long[] ids = threadIds();
-        long[] start = mx.getThreadAllocatedBytes(ids);
-        for (int i = 0; i < times; i++) step.run();
-        long[] end = mx.getThreadAllocatedBytes(ids);
-        long sum = 0;
-        for (int i = 0; i < ids.length; i++) sum += end[i] - start[i];
-        return sum;
-    }
-
-    /** This thread and the pool's workers (named striate-kernels-N). */
-    private static long[] threadIds() {
-        List<Long> ids = new ArrayList<>();
-        ids.add(Thread.currentThread().getId());
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("striate-kernels-") && t.isAlive()) ids.add(t.getId());
-        }
-        long[] out = new long[ids.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
-        return out;
+        long bytes = AllocationMeter.total(step, times);
+        assertTrue(bytes >= 0, "this JVM cannot count allocated bytes");
+        return bytes;
     }
 }
