@@ -144,6 +144,12 @@ public final class SimdKernels implements Kernels, AutoCloseable {
 
     @Override
     public void denseForward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y) {
+        // a single row of a deployed model (weights fixed): its kept transposed weights, which the
+        // inference slices below share, instead of dot products or a GEMM that packs w on every call
+        if (batch == 1 && (long) in * out <= TRANSPOSED_DENSE_MAX && SingleRowDense.applies(out, w)) {
+            SingleRowDense.forward(in, out, x, w, wOff, b, bOff, y, pool);
+            return;
+        }
         if (in < DOT_INPUTS || batch >= GEMM_ROWS) {
             if (batch >= GEMM_ROWS && (long) in * out <= TRANSPOSED_DENSE_MAX && ChannelLaneDense.applies(out)) {
                 ChannelLaneDense.forward(batch, in, out, x, w, wOff, b, bOff, y, pool);

@@ -71,6 +71,9 @@ class SteadyStateAllocationTest {
         check(name + " training", train);
         check(name + " inference", () -> parallel.forward(batch, false));
         check(name + " batch-1 forward", () -> model.forward(one, false));
+        // a deployed copy (weights fixed, laid out once) takes paths of its own: single rows of a dense layer
+        Graph deployed = model.forInference();
+        check(name + " deployed batch-1 forward", () -> deployed.forward(one, false));
     }
 
     /**
