@@ -19,6 +19,7 @@ final class Scratch {
     private float[] flipped = new float[0];
     private float[] lanes = new float[0];
     private int[] convRows = new int[0];
+    private int[] chunkStarts = new int[0];
     private float[][] partials = new float[0][];
     private float[] poolEdge = new float[0];
     private int[] poolIndices = new int[0];
@@ -51,6 +52,8 @@ final class Scratch {
     int[] rows(int n) { if (rows.length < n) rows = new int[n]; return rows; }
     /** Row starts of a convolution's shifted views, kept for a whole call. */
     int[] convRows(int n) { if (convRows.length < n) convRows = new int[n]; return convRows; }
+    /** Receptive-field starts of one chunk of a channel-lane pass's tiles. */
+    int[] chunkStarts(int n) { if (chunkStarts.length < n) chunkStarts = new int[n]; return chunkStarts; }
     /** Per-lane partial sums of a weight gradient, folded once per call. */
     float[] lanes(int n) { if (lanes.length < n) lanes = new float[n]; return lanes; }
     /** Weights flipped and with channel axes swapped, for the input gradient. */

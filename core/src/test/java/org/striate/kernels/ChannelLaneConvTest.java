@@ -60,4 +60,32 @@ class ChannelLaneConvTest {
         }
         assertTrue(windowSplits >= 500, "only " + windowSplits + " shapes split their pooling windows over the threads");
     }
+
+    @Test
+    void largeMapsInChunksMatchScalar() {
+        Random r = new Random(22);
+        for (int t = 0; t < 1000; t++) {
+            // maps of more positions than a chunk holds (1,152), a last chunk of any size, a last part
+            // tile, odd widths, strides and padding; few taps, so the scalar twin stays quick
+            int kH = pick(r, new int[] {1, 2, 3}), kW = kH == 1 ? pick(r, new int[] {2, 3}) : pick(r, new int[] {kH, 1, 3});
+            int stride = r.nextInt(3) == 0 ? 2 : 1, pad = r.nextInt(2), outC = r.nextInt(4) == 0 ? 128 : 64;
+            int outW = 20 + r.nextInt(60), outH = (ChannelLaneConv.CHUNK_TILES * 6 + 1 + r.nextInt(700)) / outW + 1;
+            int inH = (outH - 1) * stride + kH - 2 * pad, inW = (outW - 1) * stride + kW - 2 * pad;
+            ConvGeometry g = new ConvGeometry(1 + r.nextInt(3), inH, inW, outC, kH, kW, stride, stride, pad, pad, 1, 1, 1);
+            int k = g.inC() * kH * kW;
+            assertTrue(g.outH() * g.outW() > ChannelLaneConv.CHUNK_TILES * 6 && (long) k * ChannelLaneTiles.lead(outC) <= ChannelLaneConv.CHUNK_WEIGHTS,
+                    "a shape that does not take chunks: " + g);
+            int batch = 2 + r.nextInt(2);
+            boolean relu = r.nextBoolean();
+            float[] x = random(r, batch * g.inSize()), w = random(r, 2 + g.weightSize() + outC);
+            float[] ye = new float[batch * g.outSize()], ya = random(r, ye.length + 2 * SimdGemm.L), after = ya.clone();
+            if (relu) REF.conv2dForwardRelu(g, batch, x, w, 2, w, 2 + g.weightSize(), ye);
+            else REF.conv2dForward(g, batch, x, w, 2, w, 2 + g.weightSize(), ye);
+            // as many samples as threads or more: each thread takes whole samples, walked in chunks
+            ChannelLaneConv.forward(g, batch, x, w, 2, w, 2 + g.weightSize(), ya, relu, false, two);
+            String what = g + " batch " + batch + (relu ? " with relu" : "");
+            close(ye, ya, ye.length, k, "conv in chunks " + what);
+            for (int i = ye.length; i < ya.length; i++) assertEquals(after[i], ya[i], "wrote past its output at " + i + ": " + what);
+        }
+    }
 }
