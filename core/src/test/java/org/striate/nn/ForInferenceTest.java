@@ -36,9 +36,11 @@ class ForInferenceTest {
                     for (int batch : new int[] {1, 3}) {
                         Tensor x = input(model, batch, name.hashCode() + batch);
                         float[] expected = model.forward(x, false).data.clone();
+                        // the copy sums in other orders where its kernels differ (a dense layer's single row
+                        // over its kept transposed weights, SingleRowDense), so within 1e-5, as folding is
                         for (int call = 0; call < 2; call++) { // the second call uses what the first laid out and folded
                             InferencePathTest.assertClose(k.name() + " " + name + " batch " + batch + " call " + call, expected,
-                                    fixed.forward(x, false).data, 1e-6);
+                                    fixed.forward(x, false).data, 1e-5);
                         }
                     }
                 }
