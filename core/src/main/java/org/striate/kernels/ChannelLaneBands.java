@@ -1,15 +1,11 @@
 package org.striate.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * A single sample's channel-lane forward pass ({@link ChannelLaneConv}) split over the pool's threads:
  * by bands of output rows, by runs of pooling windows, or by tiles of output channels.
  */
 final class ChannelLaneBands {
-    private static final VectorSpecies<Float> S = SimdGemm.S;
-    private static final int L = S.length();
+    private static final int L = SimdGemm.L;
     private static final int PR = ChannelLaneTiles.POSITIONS;
 
     private ChannelLaneBands() {}
@@ -144,14 +140,8 @@ final class ChannelLaneBands {
             ChannelLaneTiles.walk(0, tiles, 0, outC, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
                     wt, ld, acc);
             float[] pooled = s.sampleOut((q1 - q0 + L) * ld);
-            for (int q = 0; q < q1 - q0; q++) {
-                int a = 4 * q * ld, to = q * ld;
-                for (int c = 0; c < outC; c += L) {
-                    FloatVector top = FloatVector.fromArray(S, acc, a + c).max(FloatVector.fromArray(S, acc, a + ld + c));
-                    FloatVector bottom = FloatVector.fromArray(S, acc, a + 2 * ld + c).max(FloatVector.fromArray(S, acc, a + 3 * ld + c));
-                    top.max(bottom).intoArray(pooled, to + c);
-                }
-            }
+            // each window's four rows of sums lie one after another: a map two positions wide, one window a row
+            ChannelLaneConv.maxOfFours(acc, 0, 2, q1 - q0, 1, ld, 0, outC, pooled);
             LaneTranspose.toChannelsFirst(pooled, 0, q1 - q0, ld, 0, outC, bias, bOff, relu, y, yOff + q0, ph * pw);
         }
     }
