@@ -261,46 +261,17 @@ final class SimdConv {
         int wp = w + 2 * padW, plane = (h + 2 * padH) * wp, size = channels * plane + slack + SimdGemm.NR;
         float[] xp = s.padded(size);
         if (!s.paddedLayoutIs(channels, h, w, padH, padW, size)) Arrays.fill(xp, 0, size, 0f);
-        if (w <= 2 * L) {
-            padShortRows(src, srcOff, channels, h, w, padW, wp, plane, r0 + padH, r0, r1, xp);
-            return xp;
-        }
+        // a call to arraycopy a row, however short: on Temurin 25, one thread, calls taking turns, it
+        // copied fashion-cnn's 32 × 14 × 14 input in 2.6 µs a sample against 3.1–3.8 a float at a time,
+        // and 128 × 7 × 7 in 4.7 against 5.2. (Whole vectors with their spill past the row zeroed again
+        // were faster still, 2.0–2.2 µs, but one fresh JVM in three left that load to the Vector API's
+        // allocating Java fallback in resnet18's inference: 38 MB a call.)
         for (int c = 0; c < channels; c++) {
             for (int r = r0; r < r1; r++) {
                 System.arraycopy(src, srcOff + (c * h + r) * w, xp, c * plane + (r + padH) * wp + padW, w);
             }
         }
         return xp;
-    }
-
-    /**
-     * Rows of two vectors or less ({@link #pad}'s rows [r0, r1) of each channel, the first landing on
-     * padded row {@code top}): a call to arraycopy per short row cost about as much as the copying, and
-     * a masked load and store was left by C2, now and then, to its allocating Java fallback. So each row
-     * but a channel's last is copied by whole vectors, whose spill past the row lands on its right border,
-     * the next row's left border and the next row's interior; the two borders (2·padW floats, side by
-     * side) are zeroed again at once, and the next row's copy overwrites the rest. That needs the spill
-     * to end within the next row (the row rounded up to whole vectors ≤ w + wp) and the loads to end
-     * within src; a channel's last row, whose spill would reach the bottom border or rows another thread
-     * copies, goes a float at a time. One thread, calls taking turns: fashion-cnn's 32 × 14 × 14 input
-     * 2.2–3.1 → 1.3–2.0 µs a sample (a float at a time before), resnet8's 32 × 28 × 28 6.2–7.6 →
-     * 3.9–5.6 µs (arraycopy before); rows of 56 were slower so (0.90 → 1.02 µs) and keep arraycopy.
-     */
-    private static void padShortRows(float[] src, int srcOff, int channels, int h, int w, int padW, int wp, int plane, int top,
-                                     int r0, int r1, float[] xp) {
-        int span = (w + L - 1) / L * L;
-        boolean byVectors = span <= w + wp;
-        for (int c = 0; c < channels; c++) {
-            int from = srcOff + (c * h + r0) * w, to = c * plane + top * wp + padW;
-            for (int r = r0; r < r1; r++, from += w, to += wp) {
-                if (byVectors && r < r1 - 1 && from + span <= src.length) {
-                    for (int j = 0; j < span; j += L) FloatVector.fromArray(S, src, from + j).intoArray(xp, to + j);
-                    for (int j = to + w, end = to + w + 2 * padW; j < end; j++) xp[j] = 0f;
-                } else {
-                    for (int j = 0; j < w; j++) xp[to + j] = src[from + j];
-                }
-            }
-        }
     }
 
     /**

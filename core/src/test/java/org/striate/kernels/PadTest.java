@@ -1,7 +1,6 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
@@ -26,9 +25,8 @@ class PadTest {
         Scratch s = Scratch.get();
         s.paddedOverwritten(1); // whatever this thread's buffer held before, its layout is now unknown
         int[] last = null;
-        int vectorRows = 0;
         for (int t = 0; t < 3000; t++) {
-            // mostly rows of two vectors or less (copied by whole vectors), odd and prime widths among them
+            // mostly short rows (fashion-cnn's 14, resnet's 7 and 28), odd and prime widths among them
             int w = t % 5 == 0 ? 1 + r.nextInt(3 * SimdGemm.L) : 1 + r.nextInt(2 * SimdGemm.L), h = 1 + r.nextInt(t % 7 == 0 ? 30 : 9);
             int channels = 1 + r.nextInt(t % 9 == 0 ? 40 : 5), padH = r.nextInt(3), padW = r.nextInt(3), slack = r.nextInt(2 * SimdGemm.L + 3);
             int samples = 1 + r.nextInt(3), n = r.nextInt(samples), srcOff = n * channels * h * w;
@@ -58,9 +56,6 @@ class PadTest {
                 }
             }
             for (int i = channels * plane; i < channels * plane + slack; i++) assertEquals(0f, out[i], what + ": slack at " + i);
-            int span = (w + SimdGemm.L - 1) / SimdGemm.L * SimdGemm.L;
-            if (w <= 2 * SimdGemm.L && span <= 2 * w + 2 * padW && r1 - r0 > 1) vectorRows++;
         }
-        assertTrue(vectorRows > 500, "short rows copied by whole vectors in only " + vectorRows + " cases");
     }
 }
