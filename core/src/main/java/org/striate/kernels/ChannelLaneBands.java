@@ -85,6 +85,11 @@ final class ChannelLaneBands {
             return SimdConv.pad(s, x, xOff, g.inC(), g.inH(), g.inW(), g.padH(), g.padW(), g.dilW() * (g.kW() - 1), r0, Math.max(r0, r1));
         }
 
+        /** The tiles [0, tiles) of this part, whose receptive fields start at at[·] of xp, channels [c0, c1), into acc. */
+        private void walk(float[] xp, int[] at, int tiles, int c0, int c1, int ld, float[] acc) {
+            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), ChannelLaneConv.rowsOfThree(g), 1, xp, rows, at, wt, ld, acc);
+        }
+
         /** Output rows [y0, y1) of channels [c0, c1) (whole tiles of them), tiled from the rows' first position. */
         private void part(int y0, int y1, int c0, int c1) {
             if (y0 == y1 || c0 == c1) return;
@@ -96,8 +101,7 @@ final class ChannelLaneBands {
             int[] at = s.rows(covered);
             ChannelLaneConv.fieldStarts(g, inPlace ? xOff : 0, y0, y1, g.inW() + 2 * g.padW(), at, 0, covered);
             float[] acc = s.ext((covered + L) * ld);
-            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
-                    wt, ld, acc);
+            walk(xp, at, tiles, c0, c1, ld, acc);
             if (!maxPool) {
                 LaneTranspose.toChannelsFirst(acc, 0, positions, ld, c0, c1, bias, bOff, relu, y, yOff + y0 * ow, oh * ow);
                 return;
@@ -137,8 +141,7 @@ final class ChannelLaneBands {
             // a last part tile reads the last position again; its extra rows are never used
             for (; p < covered; p++) at[p] = at[positions - 1];
             float[] acc = s.ext((covered + L) * ld);
-            ChannelLaneTiles.walk(0, tiles, 0, outC, g.inC() * g.kH() * g.kW(), g.kW() == 3 && g.dilW() == 1, 1, xp, rows, at,
-                    wt, ld, acc);
+            walk(xp, at, tiles, 0, outC, ld, acc);
             float[] pooled = s.sampleOut((q1 - q0 + L) * ld);
             // each window's four rows of sums lie one after another: a map two positions wide, one window a row
             ChannelLaneConv.maxOfFours(acc, 0, 2, q1 - q0, 1, ld, 0, outC, pooled);

@@ -202,7 +202,7 @@ final class ChannelLaneConv {
         }
         // a last part tile reads the last position again; its extra rows are never used
         for (int p = joined; p < allCovered; p++) at[p] = at[joined - 1];
-        boolean rowOfThree = g.kW() == 3 && g.dilW() == 1;
+        boolean rowOfThree = rowsOfThree(g);
         if (!maxPool && inner == null && allTiles > CHUNK_TILES && (long) k * ld <= CHUNK_WEIGHTS) {
             chunked(allTiles, k, rowOfThree, xp, rows, at, wt, outC, ld, joined, spatial, bias, bOff, relu, y, yOff, yStep);
             return;
@@ -269,6 +269,11 @@ final class ChannelLaneConv {
         float[] xs = s.paddedOverwritten(count * g.inC() * g.outH() * g.outW() + SimdGemm.roundUp(g.outW(), L));
         Im2colConv.subsample(g, x, n0, count, xs);
         return xs;
+    }
+
+    /** Whether each kernel row's taps read three neighbouring inputs, which the tile takes a row at a time. */
+    static boolean rowsOfThree(ConvGeometry g) {
+        return g.kW() == 3 && g.dilW() == 1;
     }
 
     /** No padding: the input is read in place, its taps' rows within it (a kernel row never runs past its input row). */

@@ -30,7 +30,7 @@ class PadTest {
             int w = t % 5 == 0 ? 1 + r.nextInt(3 * SimdGemm.L) : 1 + r.nextInt(2 * SimdGemm.L), h = 1 + r.nextInt(t % 7 == 0 ? 30 : 9);
             int channels = 1 + r.nextInt(t % 9 == 0 ? 40 : 5), padH = r.nextInt(3), padW = r.nextInt(3), slack = r.nextInt(2 * SimdGemm.L + 3);
             int samples = 1 + r.nextInt(3), n = r.nextInt(samples), srcOff = n * channels * h * w;
-            // the last rows of the source end the array when this is its last sample: no load past it
+            // a sample among others, so an offset that is off by a row or a channel reads another's values
             float[] src = new float[samples * channels * h * w];
             for (int i = 0; i < src.length; i++) src[i] = r.nextFloat() - 0.5f;
             boolean band = r.nextInt(3) == 0;
