@@ -1,5 +1,7 @@
 package org.striate.kernels;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,7 +23,8 @@ final class SimdDot {
      */
     static void accumulate(int m, int j0, int j1, int k, float[] a, int aOff, int lda, float[] b, int[] bRows,
                            float[] c, int cOff, int ldc) {
-        float[] tile = Scratch.get().tile(12 * L);
+        // the lanes block4x3 spills, then a 4 × 3 block of products for units left over (PART)
+        float[] tile = Scratch.get().tile(PART + 12);
         // units outer, rows inner: a block's B rows stay in L1 while A's rows stream past from L2, so
         // B is read from memory once. Rows outer read all of B once per 4 rows: fashion-cnn's 3136 →
         // 128 dense layer (B 1.6 MB, past L2) at 32 rows, one thread of an AVX-512 EPYC, medians of
@@ -40,19 +43,39 @@ final class SimdDot {
                 }
             }
         }
-        for (; j < j1; j++) {
-            for (int i = 0; i < rows4; i++) c[cOff + i * ldc + j] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[j]);
+        // the units left over (one or two) go through the same block, its missing units reading the
+        // last one again into a block of its own: a method called only for them ran a few times a step,
+        // so C2 compiled it late and its vector operations allocated in the meantime (resnet18's 1000
+        // units, 152 KB a training step after the bench's warm-up)
+        if (j < j1 && rows4 > 0) {
+            int left = j1 - j, b1 = bRows[Math.min(j + 1, j1 - 1)], b2 = bRows[j1 - 1];
+            for (int i = 0; i < rows4; i += 4) {
+                Arrays.fill(tile, PART, PART + 12, 0f);
+                if (SimdGemm.LARGE_TILE) block4x3(k, a, aOff + i * lda, lda, b, bRows[j], b1, b2, tile, PART, 3, tile);
+                else SimdDotSmallBlock.block4x2(k, a, aOff + i * lda, lda, b, bRows[j], b1, tile, PART, 3, tile);
+                for (int r = 0; r < 4; r++) {
+                    for (int q = 0; q < left; q++) c[cOff + (i + r) * ldc + j + q] += tile[PART + 3 * r + q];
+                }
+            }
         }
         // the rows left (all of them at batch 1): four B rows per pass over the A row, so each load
-        // of A serves four products and eight sums are in flight instead of two
+        // of A serves four products and eight sums are in flight instead of two; units left over as above
         for (int i = rows4; i < m; i++) {
             int q = j0;
             for (; q + 4 <= j1; q += 4) {
                 row1x4(k, a, aOff + i * lda, b, bRows[q], bRows[q + 1], bRows[q + 2], bRows[q + 3], c, cOff + i * ldc + q, tile);
             }
-            for (; q < j1; q++) c[cOff + i * ldc + q] += SimdGemm.dot(k, a, aOff + i * lda, b, bRows[q]);
+            if (q < j1) {
+                int last = bRows[j1 - 1];
+                Arrays.fill(tile, PART, PART + 4, 0f);
+                row1x4(k, a, aOff + i * lda, b, bRows[q], q + 1 < j1 ? bRows[q + 1] : last, q + 2 < j1 ? bRows[q + 2] : last, last, tile, PART, tile);
+                for (int u = q; u < j1; u++) c[cOff + i * ldc + u] += tile[PART + u - q];
+            }
         }
     }
+
+    /** Where {@link #accumulate}'s tile buffer holds a block of products for units left over: past the spilled lanes. */
+    private static final int PART = 12 * L;
 
     /** c[c0 + q] += dot(A row at a0, B row at b_q) for q < 4; two sums per product, added lane by lane at the end. */
     private static void row1x4(int k, float[] a, int a0, float[] b, int b0, int b1, int b2, int b3, float[] c, int c0,
