@@ -21,6 +21,10 @@ public class BatchNorm2d extends Layer {
     @Override
     public boolean samplesIndependent() { return !trainable(); }
 
+    /** Inference normalises with the running statistics, whatever the batch. */
+    @Override
+    public boolean samplesIndependentAtInference() { return true; }
+
     public static final float DEFAULT_MOMENTUM = 0.1f, DEFAULT_EPS = 1e-5f;
     private final float momentum, eps;
     private int channels, plane;

@@ -16,6 +16,10 @@ public class Dropout extends Layer {
     @Override
     public boolean samplesIndependent() { return false; }
 
+    /** Inference is the identity: no masks are drawn. */
+    @Override
+    public boolean samplesIndependentAtInference() { return true; }
+
     private final float p;
     private SavableRandom rng = new SavableRandom(0);
     private boolean masked;

@@ -143,6 +143,13 @@ public abstract class Layer {
      */
     public boolean samplesIndependent() { return true; }
 
+    /**
+     * {@link #samplesIndependent} for a model that only runs inference, its state fixed (a copy made by
+     * {@link Graph#forInference}): a layer whose samples meet only in training (batch statistics,
+     * dropout's masks) answers true here, so such a copy's batch may run split.
+     */
+    public boolean samplesIndependentAtInference() { return samplesIndependent(); }
+
     /** Multiply-adds per sample in forward (0 for layers that only move or compare values). */
     public long macs() { return 0; }
 

@@ -111,4 +111,23 @@ class DataParallelTest {
         assertEquals(1, new DataParallel(LayerSpecs.parse(drop, "drop", null).build(1), pool).threads());
         assertEquals(1, new DataParallel(model(), null).threads());
     }
+
+    @Test
+    void anInferenceCopySplitsThroughBatchStatisticsAndDropout() {
+        String spec = "input 2x7x7\nconv 4 3x3 pad=1\nbatchnorm\nrelu\ndropout 0.3\nflatten\ndense 3\n";
+        Graph model = LayerSpecs.parse(spec, "bn", null).build(3);
+        Random rng = new Random(9);
+        // training passes move the running statistics away from 0 and 1, so inference reads state of its own
+        for (int i = 0; i < 3; i++) model.forward(random(rng, 6, 2, 7, 7), true);
+        Graph fixed = model.forInference();
+        DataParallel parallel = new DataParallel(fixed, pool);
+        assertEquals(3, parallel.threads(), "an inference copy's batch statistics and dropout do not mix samples");
+        assertEquals(1, new DataParallel(model, pool).threads(), "the model itself still trains on whole batches");
+        for (int batch : new int[] {1, 4, 11}) {
+            Tensor x = random(rng, batch, 2, 7, 7);
+            float[] expected = model.forward(x, false).data.clone();
+            Tensor out = parallel.forward(x, false);
+            for (int i = 0; i < batch * 3; i++) assertEquals(expected[i], out.data[i], 1e-5, "output " + i + " at batch " + batch);
+        }
+    }
 }
