@@ -47,7 +47,7 @@ final class SimdDot {
         // last one again into a block of its own: a method called only for them ran a few times a step,
         // so C2 compiled it late and its vector operations allocated in the meantime (resnet18's 1000
         // units, 152 KB a training step after the bench's warm-up)
-        if (j < j1 && rows4 > 0) {
+        if (j < j1) {
             int left = j1 - j, b1 = bRows[Math.min(j + 1, j1 - 1)], b2 = bRows[j1 - 1];
             for (int i = 0; i < rows4; i += 4) {
                 Arrays.fill(tile, PART, PART + 12, 0f);
