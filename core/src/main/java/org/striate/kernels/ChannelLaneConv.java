@@ -50,7 +50,7 @@ final class ChannelLaneConv {
     }
 
     /** Output channels in whole tiles, one group, and not a 1×1 kernel read in place. */
-    private static boolean fitsTiles(ConvGeometry g) {
+    static boolean fitsTiles(ConvGeometry g) {
         return L >= 8 && g.groups() == 1 && g.outC() % ChannelLaneTiles.CB == 0 && !Im2colConv.pointwise(g);
     }
 

@@ -51,6 +51,14 @@ public interface Kernels {
     void conv2dForwardReluMaxPool(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff, float[] y);
 
     /**
+     * Inference only: y (N, outC, p.outH, p.outW) = the max pool {@code p} (any window, stride and
+     * padding, over the convolution's whole output) of max(conv + bias, 0), keeping nothing for a
+     * backward pass; where the kernels can, in one pass whose full-size output never reaches memory.
+     */
+    void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
+                               float[] y);
+
+    /**
      * Training's conv2dForwardReluMaxPool: y as that writes it, and arg (like y) the flat index, within
      * its sample and channel plane of the full-size output, of each window's winner: the first of the
      * four in window order whose max(conv + bias, 0) is the largest, as pool2dForward picks it over

@@ -73,6 +73,19 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, true, pool);
     }
 
+    /** {@link PooledLaneConv} where the channel-lane tiles take the convolution; else its full output into a buffer, then the pool. */
+    @Override
+    public void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
+                                      float[] y) {
+        if (PooledLaneConv.applies(g, p)) {
+            PooledLaneConv.forward(g, p, batch, x, w, wOff, bias, bOff, y, pool);
+            return;
+        }
+        float[] full = Scratch.get().unpooled(batch * g.outSize());
+        conv2dForwardRelu(g, batch, x, w, wOff, bias, bOff, full);
+        maxPool2dForward(p, batch, full, y);
+    }
+
     /**
      * A first layer's few taps take {@link SimdPooledConv}'s pass, a 3×3 layer of many channels
      * Winograd's (its tiles are the windows); other convolutions write their full-size output to a

@@ -207,6 +207,27 @@ public class Conv2d extends Layer {
         return forwardFolded((BatchNorm2d) next, x, true);
     }
 
+    /**
+     * At inference, Conv2d → BatchNorm2d → ReLU → max pool of any window (resnet18's stem and its 3 × 3,
+     * stride-2 pool): the normalisation folded, the pool taken from the sums before they reach memory
+     * ({@link Kernels#conv2dForwardReluPool}).
+     */
+    @Override
+    public boolean fusesForwardWith(Layer next, Layer after, Layer last) {
+        return next.getClass() == BatchNorm2d.class && after.getClass() == ReLU.class && last.getClass() == MaxPool2d.class;
+    }
+
+    @Override
+    public Tensor forwardFused(Layer next, Layer after, Layer last, Tensor x) {
+        checkInput(x);
+        this.x = x;
+        foldFor((BatchNorm2d) next);
+        Pool2d pool = (Pool2d) last;
+        Tensor out = pool.outputFor(x.batch());
+        Kernels.get().conv2dForwardReluPool(g, pool.geometry(), x.batch(), x.data, folded, 0, folded, g.weightSize(), out.data);
+        return out;
+    }
+
     /** Conv2d → ReLU → 2×2 max pool trains as one pass (see {@link #forwardFused(Layer, Layer, Tensor, boolean)}). */
     @Override
     public boolean fusesTrainingWith(Layer next, Layer after) { return next.getClass() == ReLU.class; }

@@ -8,6 +8,7 @@ import org.striate.tensor.Tensor;
  * ({@link Layer#fusesForwardWith}, {@link Layer#fusesBackwardWith}): a node pairs with its only reader,
  * and a forward pair may take that reader's only reader in too (Conv2d → ReLU → 2×2 max pool). Such a
  * triple may also train as one pass ({@link Layer#fusesTrainingWith}): its backward is then one call too.
+ * In a model made for inference, a triple may take a fourth node in ({@link #fuseLast}).
  * {@link #forward} runs a forward pass as these fusions make it.
  */
 final class Fusions {
@@ -15,6 +16,8 @@ final class Fusions {
     final int[] forwardInto;
     /** forwardVia[i] = m when node i runs fused with its reader m and m's reader forwardInto[i], else −1. */
     final int[] forwardVia;
+    /** forwardLast[i] = q when node i's triple also runs its end's only reader q (inference), else −1. */
+    private final int[] forwardLast;
     /** backwardInto[j] = i when node j's backward runs fused with that of its input i, else −1. */
     final int[] backwardInto;
     /** backwardFrom[k] = i when node k's backward is that of the triple i → forwardVia[i] → k, one call of i's layer, else −1. */
@@ -39,8 +42,10 @@ final class Fusions {
         backwardFrom = new int[n];
         skipForward = new boolean[n];
         skipBackward = new boolean[n];
+        forwardLast = new int[n];
         sumInto = new int[n];
         sumOther = new int[n];
+        Arrays.fill(forwardLast, -1);
         Arrays.fill(sumInto, -1);
         Arrays.fill(sumOther, -1);
         Arrays.fill(forwardInto, -1);
@@ -81,6 +86,25 @@ final class Fusions {
     }
 
     /**
+     * For a model made for inference: a triple's pass (i → forwardVia[i] → forwardInto[i]) takes in the
+     * only reader of its end when the first layer says so ({@link Layer#fusesForwardWith(Layer, Layer, Layer)}).
+     */
+    void fuseLast(Node[] nodes, int[][] inputsOf, int[] consumers) {
+        int out = nodes.length - 1;
+        for (int q = 1; q < nodes.length; q++) {
+            if (skipForward[q] || inputsOf[q].length != 1) continue;
+            int k = inputsOf[q][0];
+            if (k == 0 || k == out || consumers[k] != 1 || !skipForward[k]) continue;
+            int m = inputsOf[k][0], i = m == 0 ? 0 : inputsOf[m][0];
+            if (i == 0 || forwardInto[i] != k || forwardVia[i] != m || forwardLast[i] >= 0) continue;
+            if (nodes[i].layer.fusesForwardWith(nodes[m].layer, nodes[k].layer, nodes[q].layer)) {
+                forwardLast[i] = q;
+                skipForward[q] = true;
+            }
+        }
+    }
+
+    /**
      * For a model made for inference: a two-input sum (a residual block's Add, {@link Layer#isSum}) is
      * written by the pass that makes the later of its inputs, when that input is read by the sum alone
      * and the pass's layers say they can add as they write ({@link Layer#takesSum}): the sum's own pass
@@ -110,7 +134,7 @@ final class Fusions {
         if (v == 0) return -1;
         if (!skipForward[v]) return forwardInto[v] < 0 && sumInto[v] < 0 ? v : -1;
         for (int i = v - 1; i > 0; i--) {
-            if (!skipForward[i] && (sumInto[i] >= 0 ? sumOutput(i) : forwardInto[i]) == v) return i;
+            if (!skipForward[i] && (sumInto[i] >= 0 ? sumOutput(i) : forwardLast[i] >= 0 ? forwardLast[i] : forwardInto[i]) == v) return i;
         }
         return -1;
     }
@@ -129,7 +153,9 @@ final class Fusions {
         Layer layer = nodes[i].layer;
         int j = forwardInto[i], m = forwardVia[i];
         boolean one = inputsOf[i].length == 1;
-        if (sumInto[i] >= 0) {
+        if (forwardLast[i] >= 0) {
+            values[forwardLast[i]] = layer.forwardFused(nodes[m].layer, nodes[j].layer, nodes[forwardLast[i]].layer, values[inputsOf[i][0]]);
+        } else if (sumInto[i] >= 0) {
             int q = forwardInto[sumInto[i]];
             values[sumOutput(i)] = layer.forwardSum(j >= 0 ? nodes[j].layer : null, values[inputsOf[i][0]], values[sumOther[i]],
                     q >= 0 ? (ReLU) nodes[q].layer : null);
@@ -157,6 +183,7 @@ final class Fusions {
         String pass = nodes[i].name;
         if (forwardVia[i] >= 0) pass += "+" + nodes[forwardVia[i]].name;
         if (forwardInto[i] >= 0) pass += "+" + nodes[forwardInto[i]].name;
+        if (forwardLast[i] >= 0) pass += "+" + nodes[forwardLast[i]].name;
         int k = sumInto[i];
         if (k >= 0) pass += "+" + nodes[k].name + (forwardInto[k] >= 0 ? "+" + nodes[forwardInto[k]].name : "");
         return pass;

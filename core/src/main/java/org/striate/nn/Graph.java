@@ -98,9 +98,13 @@ public class Graph {
         return r;
     }
 
-    /** Marks this copy as made for inference: it refuses to train, and its residual sums are written by the passes before them. */
+    /**
+     * Marks this copy as made for inference: it refuses to train, a pooling after a convolution's
+     * normalisation and ReLU is taken into their pass, and its residual sums are written by the passes before them.
+     */
     private void fix() {
         fixed = true;
+        fusions.fuseLast(nodes, inputsOf, consumers);
         fusions.fuseSums(nodes, inputsOf, consumers);
     }
 

@@ -237,6 +237,19 @@ public abstract class Layer {
     }
 
     /**
+     * Whether, in a model made for inference, this layer's pass with {@code next} and {@code after}
+     * (as {@link #fusesForwardWith(Layer, Layer)} joins them) can take {@code last}, the only reader of
+     * {@code after}'s output, in too (Conv2d → BatchNorm2d → ReLU → max pool: the pooled output is all
+     * that reaches memory). The model then calls {@link #forwardFused(Layer, Layer, Layer, Tensor)}.
+     */
+    public boolean fusesForwardWith(Layer next, Layer after, Layer last) { return false; }
+
+    /** Inference's pass of this layer, {@code next}, {@code after} and {@code last}; returns {@code last}'s output. */
+    public Tensor forwardFused(Layer next, Layer after, Layer last, Tensor x) {
+        throw new UnsupportedOperationException(type() + " does not fuse with " + next.type() + ", " + after.type() + " and " + last.type());
+    }
+
+    /**
      * Whether this layer, {@code next} and {@code after}, when they run forward as one pass, also train
      * as one: the training pass of {@link #forwardFused(Layer, Layer, Tensor, boolean)} then keeps only
      * what {@link #backwardFused(Layer, Layer, Tensor)} reads (Conv2d → ReLU → 2×2 max pool keeps the

@@ -168,6 +168,54 @@ class ForInferenceTest {
         }
     }
 
+    /**
+     * A max pool after Conv2d → BatchNorm2d → ReLU is taken into their pass at inference (resnet18's stem),
+     * not in the trainable model, not when the ReLU's output has another reader, and not for an average
+     * pool. Outputs equal the model's on the scalar and the vector kernels, at batches that split a
+     * sample's pooled rows over the threads and that give each thread whole samples.
+     */
+    @Test
+    void aMaxPoolAfterANormalisedReluJoinsTheirPass() {
+        assertTrue(Zoo.build("resnet18", 5).forInference().forwardPasses().contains("conv2d_1+batchnorm2d_1+relu_1+pool"));
+        assertTrue(Zoo.build("resnet18", 5).forwardPasses().contains("pool"));
+
+        GraphBuilder a = Graph.builder();
+        Node in = a.input(3, 37, 30);
+        Node relu = a.add(new ReLU(), a.add(new BatchNorm2d(), a.add(new Conv2d(64, 5).stride(2).padding(2), in)));
+        a.output(a.add(new MaxPool2d(3).stride(2).padding(1), relu));
+        Graph pooled = withStatistics(a.build(6), 6);
+        assertEquals(List.of("conv2d_1+batchnorm2d_1+relu_1+maxpool2d_1"), pooled.forInference().forwardPasses());
+
+        GraphBuilder b = Graph.builder();
+        in = b.input(3, 12, 12);
+        relu = b.add(new ReLU(), b.add(new BatchNorm2d(), b.add(new Conv2d(64, 3).padding(1), in)));
+        b.output(b.add(new Add(), b.add(new MaxPool2d(3).stride(1).padding(1), relu), relu));  // the ReLU read twice
+        Graph readTwice = withStatistics(b.build(7), 7);
+        assertTrue(readTwice.forInference().forwardPasses().contains("maxpool2d_1"), readTwice.forInference().forwardPasses().toString());
+
+        GraphBuilder c = Graph.builder();
+        in = c.input(3, 12, 12);
+        c.output(c.add(new AvgPool2d(2), c.add(new ReLU(), c.add(new BatchNorm2d(), c.add(new Conv2d(64, 3), in)))));
+        Graph averaged = withStatistics(c.build(8), 8);
+        assertEquals(List.of("conv2d_1+batchnorm2d_1+relu_1", "avgpool2d_1"), averaged.forInference().forwardPasses());
+
+        for (Kernels k : InferencePathTest.kernelsToTry()) {
+            KernelProvider.use(k);
+            try {
+                for (Graph model : new Graph[] {pooled, readTwice, averaged}) {
+                    for (int batch : new int[] {1, 2, 5}) {
+                        Tensor x = input(model, batch, batch), expected = model.forward(x, false);
+                        Graph fixed = model.forInference();
+                        InferencePathTest.assertClose(k.name() + " " + fixed.forwardPasses() + " batch " + batch,
+                                java.util.Arrays.copyOf(expected.data, expected.size()), fixed.forward(x, false).data, 1e-5);
+                    }
+                }
+            } finally {
+                KernelProvider.use(new ScalarKernels());
+            }
+        }
+    }
+
     private static Graph withStatistics(Graph model, long seed) {
         Random r = new Random(seed);
         for (Layer layer : model.layers()) if (layer instanceof BatchNorm2d bn) InferencePathTest.randomStatistics(bn, r);
