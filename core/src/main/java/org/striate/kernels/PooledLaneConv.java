@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * change which value is largest, and max(ReLU(a), ReLU(b)) = ReLU(max(a, b)). Padding never wins a max,
  * and a window always holds a real output (padding is at most half the window, {@link PoolGeometry}).
  *
- * <p>Samples go a thread each; a batch smaller than the threads splits each sample's pooled rows into
- * bands, each thread padding the input rows its band reads and computing the output rows it pools
- * (a band's first window row is computed by both bands, one row in a band).
+ * <p>Samples go to whichever thread asks next; a batch smaller than the threads splits each sample's
+ * pooled rows into bands, each thread padding the input rows its band reads and computing the output
+ * rows it pools (the rows two bands' windows share are computed by both).
  */
 final class PooledLaneConv {
     private static final VectorSpecies<Float> S = SimdGemm.S;
@@ -38,15 +38,16 @@ final class PooledLaneConv {
                         Parallel pool) {
         int k = g.inC() * g.kH() * g.kW(), outC = g.outC();
         float[] wt = WeightCache.mine().transposed(g, w, wOff, outC, k, ChannelLaneTiles.lead(outC));
-        int threads = pool == null ? 1 : pool.threads();
-        int bands = batch >= threads ? 1 : Math.min(threads, p.outH());
         Job job = JOBS.get();
-        job.set(g, p, bands, x, wt, bias, bOff, y);
+        job.set(g, p, x, wt, bias, bOff, y);
         try {
-            if (pool == null) job.run(0, 0, batch * bands);
-            else pool.run(batch * bands, job);
+            if (pool == null) {
+                for (int n = 0; n < batch; n++) job.run(n, null);
+            } else {
+                SimdConv.forSamples(pool, batch, g.macs(), job);
+            }
         } finally {
-            job.set(null, null, 0, null, null, null, 0, null);
+            job.set(null, null, null, null, null, 0, null);
         }
     }
 
@@ -120,17 +121,20 @@ final class PooledLaneConv {
         }
     }
 
-    /** Items of (sample, band) run by a thread of the pool; reused per thread. */
-    private static final class Job implements Parallel.RangeTask {
+    /**
+     * Sample n whole, each to whichever thread asks next, so a slowed core does not hold up the other;
+     * or, with {@code inner} (fewer samples than threads), its pooled rows in bands over inner's
+     * threads. Reused per calling thread.
+     */
+    private static final class Job implements SimdConv.SampleTask, Parallel.RangeTask {
         private ConvGeometry g;
         private PoolGeometry p;
-        private int bands, bOff;
+        private int n, bOff;
         private float[] x, wt, bias, y;
 
-        void set(ConvGeometry g, PoolGeometry p, int bands, float[] x, float[] wt, float[] bias, int bOff, float[] y) {
+        void set(ConvGeometry g, PoolGeometry p, float[] x, float[] wt, float[] bias, int bOff, float[] y) {
             this.g = g;
             this.p = p;
-            this.bands = bands;
             this.x = x;
             this.wt = wt;
             this.bias = bias;
@@ -139,12 +143,17 @@ final class PooledLaneConv {
         }
 
         @Override
-        public void run(int part, int from, int to) {
-            for (int item = from; item < to; item++) {
-                int n = item / bands, b = item % bands, rows = p.outH();
-                band(g, p, n, Parallel.split(rows, bands, b), Parallel.split(rows, bands, b + 1), x, wt, bias, bOff, y);
+        public void run(int sample, Parallel inner) {
+            if (inner == null) {
+                band(g, p, sample, 0, p.outH(), x, wt, bias, bOff, y);
+                return;
             }
+            n = sample;
+            inner.run(p.outH(), this);
         }
+
+        @Override
+        public void run(int part, int from, int to) { band(g, p, n, from, to, x, wt, bias, bOff, y); }
     }
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
