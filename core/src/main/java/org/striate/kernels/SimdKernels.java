@@ -73,10 +73,18 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         SimdConv.forward(g, batch, x, w, wOff, bias, bOff, y, true, true, pool);
     }
 
-    /** {@link PooledLaneConv} where the channel-lane tiles take the convolution; else its full output into a buffer, then the pool. */
+    /**
+     * A 2×2, stride-2 pool as {@link #conv2dForwardReluMaxPool} takes it; other windows {@link PooledLaneConv}
+     * where the channel-lane tiles take the convolution; else its full output into a buffer, then the pool.
+     */
     @Override
     public void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                       float[] y) {
+        if (p.kind() == PoolGeometry.Kind.MAX && p.kH() == 2 && p.kW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0
+                && p.padW() == 0) {
+            conv2dForwardReluMaxPool(g, batch, x, w, wOff, bias, bOff, y);  // the 2×2 pool's own passes (Winograd's tiles as windows)
+            return;
+        }
         if (PooledLaneConv.applies(g, p)) {
             PooledLaneConv.forward(g, p, batch, x, w, wOff, bias, bOff, y, pool);
             return;

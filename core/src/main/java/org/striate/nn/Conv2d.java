@@ -178,15 +178,16 @@ public class Conv2d extends Layer {
     }
 
     /**
-     * Three in one pass: Conv2d → ReLU → 2×2 max pool (the full-size output never reaches memory a
-     * batch at a time; training keeps each window's winner), and Conv2d → BatchNorm2d → ReLU at
-     * inference (folded, then rectified as written; training runs the convolution, then the
-     * normalisation and the ReLU as one pass, as the batch statistics need the convolution's whole output).
+     * Three in one pass: Conv2d → ReLU → max pool (the full-size output never reaches memory a batch at
+     * a time; training keeps each window's winner, for a 2×2 pool in the same pass, for other windows
+     * by the pool's own training pass after it), and Conv2d → BatchNorm2d → ReLU at inference (folded,
+     * then rectified as written; training runs the convolution, then the normalisation and the ReLU as
+     * one pass, as the batch statistics need the convolution's whole output).
      */
     @Override
     public boolean fusesForwardWith(Layer next, Layer after) {
         if (!fusesForwardWith(next)) return false;
-        if (next.getClass() == ReLU.class) return after instanceof Pool2d pool && pool.halvesByMax();
+        if (next.getClass() == ReLU.class) return after.getClass() == MaxPool2d.class;
         return after.getClass() == ReLU.class;
     }
 
@@ -195,12 +196,14 @@ public class Conv2d extends Layer {
         if (training && !(next instanceof ReLU)) return ((BatchNorm2d) next).forwardRectified((ReLU) after, forward(x, true), true);
         checkInput(x);
         this.x = x;
-        if (next instanceof ReLU) {
+        if (next instanceof ReLU relu) {
             Pool2d pool = (Pool2d) after;
+            if (training && !pool.halvesByMax()) return pool.forward(relu.passThrough(forwardRelu(x)), true);
             Tensor out = pool.outputFor(x.batch());
             float[] b = bias ? params : null;
             int bOff = offset + g.weightSize();
-            if (training) Kernels.get().conv2dForwardReluMaxPoolArg(g, x.batch(), x.data, params, offset, b, bOff, out.data, pool.winnersFor(out.size()));
+            if (!pool.halvesByMax()) Kernels.get().conv2dForwardReluPool(g, pool.geometry(), x.batch(), x.data, params, offset, b, bOff, out.data);
+            else if (training) Kernels.get().conv2dForwardReluMaxPoolArg(g, x.batch(), x.data, params, offset, b, bOff, out.data, pool.winnersFor(out.size()));
             else Kernels.get().conv2dForwardReluMaxPool(g, x.batch(), x.data, params, offset, b, bOff, out.data);
             return out;
         }
@@ -230,7 +233,7 @@ public class Conv2d extends Layer {
 
     /** Conv2d → ReLU → 2×2 max pool trains as one pass (see {@link #forwardFused(Layer, Layer, Tensor, boolean)}). */
     @Override
-    public boolean fusesTrainingWith(Layer next, Layer after) { return next.getClass() == ReLU.class; }
+    public boolean fusesTrainingWith(Layer next, Layer after) { return next.getClass() == ReLU.class && ((Pool2d) after).halvesByMax(); }
 
     /**
      * The weight gradient straight from the pooled gradient and the winners; an input gradient, when

@@ -14,7 +14,8 @@ import org.striate.tensor.Tensor;
 
 /**
  * Graph runs Conv2d → ReLU, ReLU → pooling and Conv2d → ReLU → max pool (in training too) as single
- * passes; the results must not change.
+ * passes; the results must not change. In training, a max pool of another window than 2×2 runs its own
+ * pass after the pair's.
  */
 class FusedPassesTest {
     private static final String SPEC = """
@@ -42,11 +43,27 @@ class FusedPassesTest {
             dense 4
             """;
 
+    /** Max pools of other windows after Conv2d → ReLU: one forward pass, their own training pass after the pair's. */
+    private static final String WINDOWED = """
+            input 2x12x10
+            conv 6 3x3 pad=1
+            relu
+            maxpool 3 stride=2 pad=1
+            conv 64 3x3 pad=1
+            relu
+            maxpool 3 stride=1 pad=1
+            flatten
+            dense 4
+            """;
+
     @AfterEach
     void restore() { KernelProvider.use(new ScalarKernels()); }
 
     @Test
-    void fusedPassesEqualLayerByLayerWithScalarKernels() { compare(SPEC, 0); }
+    void fusedPassesEqualLayerByLayerWithScalarKernels() {
+        compare(SPEC, 0);
+        compare(WINDOWED, 0);
+    }
 
     @Test
     void fusedPassesEqualLayerByLayerWithSimdKernels() {
@@ -55,6 +72,7 @@ class FusedPassesTest {
         KernelProvider.use(simd);
         compare(SPEC, 1e-5);
         compare(TILED, 1e-5);
+        compare(WINDOWED, 1e-5);
     }
 
     private static void compare(String spec, double tolerance) {

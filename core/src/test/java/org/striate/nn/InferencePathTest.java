@@ -55,13 +55,17 @@ class InferencePathTest {
     }
 
     /**
-     * Conv2d → ReLU → 2×2 max pool and Conv2d → BatchNorm2d → ReLU run as one pass each at inference
-     * (odd map sizes drop their last row and column), on the scalar kernels and the vector ones.
+     * Conv2d → ReLU → max pool (2×2, and 3×3 at stride 2 with padding) and Conv2d → BatchNorm2d → ReLU
+     * run as one pass each at inference (odd map sizes drop their last row and column), on the scalar
+     * kernels and the vector ones.
      */
     @Test
     void threeLayerPassesMatchLayerByLayer() {
         String spec = """
                 input 3x13x11
+                conv 64 3x3 pad=1
+                relu
+                maxpool 3 stride=2 pad=1
                 conv 64 3x3 pad=1
                 relu
                 maxpool 2
@@ -75,10 +79,10 @@ class InferencePathTest {
                 dense 4
                 """;
         Graph model = LayerSpecs.parse(spec, "test", null).build(3);
-        assertEquals(List.of("conv2d_1+relu_1+maxpool2d_1", "conv2d_2+batchnorm2d_1+relu_2", "conv2d_3+relu_3+maxpool2d_2",
-                "flatten_1", "dense_1"), model.forwardPasses());
+        assertEquals(List.of("conv2d_1+relu_1+maxpool2d_1", "conv2d_2+relu_2+maxpool2d_2", "conv2d_3+batchnorm2d_1+relu_3",
+                "conv2d_4+relu_4+maxpool2d_3", "flatten_1", "dense_1"), model.forwardPasses());
         Random r = new Random(9);
-        randomStatistics((BatchNorm2d) model.layer(4), r);
+        randomStatistics((BatchNorm2d) model.layer(7), r);
         for (Kernels k : kernelsToTry()) {
             KernelProvider.use(k);
             try {
