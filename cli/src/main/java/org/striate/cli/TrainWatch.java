@@ -33,7 +33,7 @@ final class TrainWatch implements AutoCloseable {
     /** The option given, or null: the live page and TensorBoard files follow classification runs only. */
     String optionGiven() { return dashboardPort != null ? "--dashboard" : tensorboard != null ? "--tensorboard" : null; }
 
-    /** Starts what was asked for and returns its listener (none: a listener that does nothing). */
+    /** Starts what was asked for and returns its listener, with the watch for a JVM left slow ({@link FallbackWatch}). */
     TrainingListener start(Graph net, String name, int batch, double baseRate, LearningRateSchedule schedule,
                            Dataset validation, String validationName, PrintWriter err) {
         TrainingListener tb = null;
@@ -48,7 +48,7 @@ final class TrainWatch implements AutoCloseable {
             err.println("dashboard: " + server.address());
             err.flush();
         }
-        return Listeners.of(dashboard, tb);
+        return Listeners.of(dashboard, tb, new FallbackWatch(err));
     }
 
     /** Whether the final test evaluation (with its confusion matrix) is wanted. */

@@ -26,11 +26,8 @@ public final class AllocationMeter {
 
     /** Bytes allocated over {@code calls} calls of {@code body}; −1 when this JVM cannot count them. */
     public static long total(Runnable body, int calls) {
-        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (!(bean instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()
-                || !mx.isThreadAllocatedMemoryEnabled()) {
-            return -1;
-        }
+        com.sun.management.ThreadMXBean mx = counters();
+        if (mx == null) return -1;
         long[] ids = threadIds();
         long[] start = mx.getThreadAllocatedBytes(ids);
         for (int i = 0; i < calls; i++) body.run();
@@ -40,6 +37,25 @@ public final class AllocationMeter {
             if (start[i] >= 0 && end[i] >= 0) sum += end[i] - start[i];
         }
         return sum;
+    }
+
+    /**
+     * Bytes the calling thread and the kernels' workers have allocated so far (a reading to take the
+     * difference of, between two points of a running loop); −1 when this JVM cannot count them.
+     */
+    public static long soFar() {
+        com.sun.management.ThreadMXBean mx = counters();
+        if (mx == null) return -1;
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(threadIds())) sum += Math.max(0, b);
+        return sum;
+    }
+
+    /** The JVM's per-thread allocation counters, or null when it has none or they are switched off. */
+    private static com.sun.management.ThreadMXBean counters() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        return bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported()
+                && mx.isThreadAllocatedMemoryEnabled() ? mx : null;
     }
 
     /** The calling thread and the kernels' pool workers. */
