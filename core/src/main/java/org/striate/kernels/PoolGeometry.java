@@ -31,6 +31,11 @@ public record PoolGeometry(Kind kind, int channels, int inH, int inW, int kH, in
         Extents.check(layer, "output", channels, Extents.out(inH, kH, strideH, padH, 1), Extents.out(inW, kW, strideW, padW, 1));
     }
 
+    /** Whether this is a 2×2, stride-2, unpadded max pool, the window the kernels' pooled passes and max2x2 loops take. */
+    public boolean halvesByMax() {
+        return kind == Kind.MAX && kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
+    }
+
     /** The divisor of an average whose window has {@code inside} cells inside the input. */
     public int divisor(int inside) { return countPad ? kH * kW : inside; }
 

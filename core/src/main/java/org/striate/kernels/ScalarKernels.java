@@ -96,15 +96,6 @@ public class ScalarKernels implements Kernels, AutoCloseable {
         }
     }
 
-    /** The convolution with its ReLU into a buffer of the calling thread's, then the pool: the unfused pair's arithmetic. */
-    @Override
-    public void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
-                                      float[] y) {
-        float[] full = Scratch.get().unpooled(batch * g.outSize());
-        conv2dForwardRelu(g, batch, x, w, wOff, bias, bOff, full);
-        maxPool2dForward(p, batch, full, y);
-    }
-
     @Override
     public void conv2dForwardReluMaxPoolArg(ConvGeometry g, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                             float[] y, int[] arg) {

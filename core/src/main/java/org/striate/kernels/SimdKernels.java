@@ -80,8 +80,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     @Override
     public void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                       float[] y) {
-        if (p.kind() == PoolGeometry.Kind.MAX && p.kH() == 2 && p.kW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0
-                && p.padW() == 0) {
+        if (p.halvesByMax()) {
             conv2dForwardReluMaxPool(g, batch, x, w, wOff, bias, bOff, y);  // the 2×2 pool's own passes (Winograd's tiles as windows)
             return;
         }
@@ -89,9 +88,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
             PooledLaneConv.forward(g, p, batch, x, w, wOff, bias, bOff, y, pool);
             return;
         }
-        float[] full = Scratch.get().unpooled(batch * g.outSize());
-        conv2dForwardRelu(g, batch, x, w, wOff, bias, bOff, full);
-        maxPool2dForward(p, batch, full, y);
+        Kernels.super.conv2dForwardReluPool(g, p, batch, x, w, wOff, bias, bOff, y);
     }
 
     /**
@@ -191,8 +188,7 @@ public final class SimdKernels implements Kernels, AutoCloseable {
         SplitJobs.Pool job = SplitJobs.get().pool;
         job.backward = false;
         job.valuesOnly = valuesOnly;
-        job.max2x2 = g.kind() == PoolGeometry.Kind.MAX && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2
-                && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
+        job.max2x2 = g.halvesByMax();
         job.g = g;
         job.x = x;
         job.y = y;

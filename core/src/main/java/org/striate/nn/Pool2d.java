@@ -113,7 +113,7 @@ public abstract class Pool2d extends Layer {
 
     /** Whether this is this package's 2×2, stride-2, unpadded max pool, which a convolution can take into its pass. */
     boolean halvesByMax() {
-        return getClass() == MaxPool2d.class && kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
+        return getClass() == MaxPool2d.class && g.halvesByMax();
     }
 
     /** This layer's output buffer for a batch, for a pass that computes its output in its place. */
