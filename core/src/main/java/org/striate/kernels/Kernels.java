@@ -54,11 +54,16 @@ public interface Kernels {
      * Inference only: y (N, outC, p.outH, p.outW) = the max pool {@code p} (any window, stride and
      * padding, over the convolution's whole output) of max(conv + bias, 0), keeping nothing for a
      * backward pass; where the kernels can, in one pass whose full-size output never reaches memory.
-     * By default (the scalar kernels' reference) the unfused pair's arithmetic: the convolution with its
-     * ReLU into a buffer of the calling thread's, then the pool.
+     * By default (the scalar kernels' reference) a 2×2, stride-2 pool ({@link PoolGeometry#halvesByMax})
+     * as {@link #conv2dForwardReluMaxPool} takes it, other windows as the unfused pair's arithmetic: the
+     * convolution with its ReLU into a buffer of the calling thread's, then the pool.
      */
     default void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                        float[] y) {
+        if (p.halvesByMax()) {
+            conv2dForwardReluMaxPool(g, batch, x, w, wOff, bias, bOff, y);
+            return;
+        }
         float[] full = Scratch.get().unpooled(batch * g.outSize());
         conv2dForwardRelu(g, batch, x, w, wOff, bias, bOff, full);
         maxPool2dForward(p, batch, full, y);

@@ -74,17 +74,14 @@ public final class SimdKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * A 2×2, stride-2 pool as {@link #conv2dForwardReluMaxPool} takes it; other windows {@link PooledLaneConv}
-     * where the channel-lane tiles take the convolution; else its full output into a buffer, then the pool.
+     * Windows other than 2×2 {@link PooledLaneConv} where the channel-lane tiles take the convolution;
+     * the rest as the interface's default: a 2×2 pool by {@link #conv2dForwardReluMaxPool}'s passes
+     * (Winograd's tiles as windows), others the full output into a buffer, then the pool.
      */
     @Override
     public void conv2dForwardReluPool(ConvGeometry g, PoolGeometry p, int batch, float[] x, float[] w, int wOff, float[] bias, int bOff,
                                       float[] y) {
-        if (p.halvesByMax()) {
-            conv2dForwardReluMaxPool(g, batch, x, w, wOff, bias, bOff, y);  // the 2×2 pool's own passes (Winograd's tiles as windows)
-            return;
-        }
-        if (PooledLaneConv.applies(g, p)) {
+        if (!p.halvesByMax() && PooledLaneConv.applies(g, p)) {
             PooledLaneConv.forward(g, p, batch, x, w, wOff, bias, bOff, y, pool);
             return;
         }

@@ -202,9 +202,8 @@ public class Conv2d extends Layer {
             Tensor out = pool.outputFor(x.batch());
             float[] b = bias ? params : null;
             int bOff = offset + g.weightSize();
-            if (!pool.halvesByMax()) Kernels.get().conv2dForwardReluPool(g, pool.geometry(), x.batch(), x.data, params, offset, b, bOff, out.data);
-            else if (training) Kernels.get().conv2dForwardReluMaxPoolArg(g, x.batch(), x.data, params, offset, b, bOff, out.data, pool.winnersFor(out.size()));
-            else Kernels.get().conv2dForwardReluMaxPool(g, x.batch(), x.data, params, offset, b, bOff, out.data);
+            if (training) Kernels.get().conv2dForwardReluMaxPoolArg(g, x.batch(), x.data, params, offset, b, bOff, out.data, pool.winnersFor(out.size()));
+            else Kernels.get().conv2dForwardReluPool(g, pool.geometry(), x.batch(), x.data, params, offset, b, bOff, out.data);
             return out;
         }
         return forwardFolded((BatchNorm2d) next, x, true);
