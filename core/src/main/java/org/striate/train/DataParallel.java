@@ -1,5 +1,6 @@
 package org.striate.train;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.striate.kernels.Kernels;
 import org.striate.nn.Graph;
 import org.striate.nn.Layer;
@@ -19,6 +20,11 @@ import org.striate.tensor.Tensor;
  * order. So results are bit-identical run to run for a given thread count. Kernel calls inside a
  * pass find the pool busy and run in the calling thread.
  *
+ * <p>A forward pass without training cuts a large batch into equal pieces instead ({@link #pieceSize}),
+ * each taken by whichever thread asks next, so a thread slowed by other work or by a slower core does
+ * not hold up the whole batch. A sample's output depends only on its piece (which samples run together),
+ * never on the thread that runs it: outputs stay bit-identical run to run.
+ *
  * <p>Models with a layer whose samples are not independent (BatchNorm2d's batch statistics,
  * Dropout's masks) or a layer that cannot copy itself ({@link Layer#copy()}) run unsplit, with the
  * kernels splitting each call. A copy made for inference asks its layers how they run there
@@ -31,6 +37,7 @@ public final class DataParallel {
     private final Tensor[] inputs, outputGradients;
     private Tensor output;
     private int batch;
+    private final long macsPerSample;
 
     /** Uses the pool of the kernels in use; one thread when they have none. */
     public DataParallel(Graph model) { this(model, Kernels.get().pool()); }
@@ -53,6 +60,9 @@ public final class DataParallel {
         this.outputGradients = new Tensor[threads];
         this.sample = model.inputShape();
         this.out = model.outputShape();
+        long macs = 0;
+        for (Layer layer : model.layers()) macs += layer.macs();
+        this.macsPerSample = macs;
     }
 
     /**
@@ -81,12 +91,56 @@ public final class DataParallel {
         this.x = x;
         this.training = training;
         this.backward = false;
+        piece = training ? 0 : pieceSize(batch, replicas.length, macsPerSample);
         try {
-            pool.run(replicas.length, slices);
+            if (piece == 0) {
+                pool.run(replicas.length, slices);
+            } else {
+                nextPiece.set(0);
+                pool.run(replicas.length, pieces);
+            }
         } finally {
             this.x = null;
         }
         return output;
+    }
+
+    /** Pieces a thread should have about, so a slower thread leaves the others at most a piece to wait for. */
+    static final int PIECES_PER_THREAD = 8;
+    /**
+     * Samples a piece holds at least: kernels take small maps several samples together (resnet18's 7 × 7
+     * layers up to 8), and fewer would read their weights once per sample.
+     */
+    static final int PIECE_SAMPLES = 8;
+    /**
+     * Multiply-adds a piece holds at least, so each forward's fixed costs stay small beside its work.
+     * lenet5 (about 0.4 M a sample) in pieces of 16 samples ran at 178,000 against 217,000 img/s in
+     * halves; fashion-cnn (4.3 M) and resnet8 (37 M) in pieces of 16 gained (see BENCHMARKS.md).
+     */
+    static final long PIECE_MACS = 64_000_000L;
+
+    /**
+     * The samples of each piece a forward pass without training cuts a batch into, or 0 for one fixed
+     * slice a thread: at least {@link #PIECE_SAMPLES} samples and {@link #PIECE_MACS} multiply-adds,
+     * about {@link #PIECES_PER_THREAD} a thread, the smallest such size that divides the batch into
+     * equal pieces (a replica that always sees one size allocates nothing), and more pieces than threads.
+     */
+    static int pieceSize(int batch, int threads, long macsPerSample) {
+        long byWork = (PIECE_MACS + Math.max(1, macsPerSample) - 1) / Math.max(1, macsPerSample);
+        long least = Math.max(Math.max(PIECE_SAMPLES, byWork), ((long) batch + (long) threads * PIECES_PER_THREAD - 1) / ((long) threads * PIECES_PER_THREAD));
+        for (long size = least; size * threads < batch; size++) {
+            if (batch % size == 0) return (int) size;
+        }
+        return 0;
+    }
+
+    /** Pieces of {@link #piece} samples, the next not yet taken to whichever thread asks; thread t runs them on its replica. */
+    private void pieces(int part, int from, int to) {
+        for (int t = from; t < to; t++) {
+            for (int p = nextPiece.getAndIncrement(); p * piece < batch; p = nextPiece.getAndIncrement()) {
+                forwardSlice(t, p * piece, (p + 1) * piece);
+            }
+        }
     }
 
     /**
@@ -114,7 +168,9 @@ public final class DataParallel {
     private Tensor x, dy;
     private boolean training, backward;
     private final int[] sample, out;
-    private final Parallel.RangeTask slices = this::slices, sum = this::sum;
+    private final Parallel.RangeTask slices = this::slices, sum = this::sum, pieces = this::pieces;
+    private final AtomicInteger nextPiece = new AtomicInteger();
+    private int piece;
 
     private int sliceStart(int t) { return Parallel.split(batch, replicas.length, t); }
 
