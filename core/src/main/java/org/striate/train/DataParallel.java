@@ -114,8 +114,9 @@ public final class DataParallel {
     static final int PIECE_SAMPLES = 8;
     /**
      * Multiply-adds a piece holds at least, so each forward's fixed costs stay small beside its work.
-     * lenet5 (about 0.4 M a sample) in pieces of 16 samples ran at 178,000 against 217,000 img/s in
-     * halves; fashion-cnn (4.3 M) and resnet8 (37 M) in pieces of 16 gained (see BENCHMARKS.md).
+     * Batch 256, two threads: lenet5 (0.42 M a sample) in pieces of 16 ran at 178,000 against 217,000
+     * img/s in halves, so it keeps them; fashion-cnn (4.2 M) in pieces of 16 lost 2–3% in a quiet
+     * stretch and gained 8–17% while one core ran slower, resnet8 (37 M) gained 3–33% (BENCHMARKS.md).
      */
     static final long PIECE_MACS = 64_000_000L;
 
@@ -127,7 +128,8 @@ public final class DataParallel {
      */
     static int pieceSize(int batch, int threads, long macsPerSample) {
         long byWork = (PIECE_MACS + Math.max(1, macsPerSample) - 1) / Math.max(1, macsPerSample);
-        long least = Math.max(Math.max(PIECE_SAMPLES, byWork), ((long) batch + (long) threads * PIECES_PER_THREAD - 1) / ((long) threads * PIECES_PER_THREAD));
+        long perThread = (long) threads * PIECES_PER_THREAD;
+        long least = Math.max(Math.max(PIECE_SAMPLES, byWork), (batch + perThread - 1) / perThread);
         for (long size = least; size * threads < batch; size++) {
             if (batch % size == 0) return (int) size;
         }

@@ -26,10 +26,10 @@ class DataParallelPiecesTest {
 
     @Test
     void largeModelsTakePiecesAndSmallOnesKeepAFixedSliceEach() {
-        assertEquals(16, DataParallel.pieceSize(256, 2, 37_000_000L), "resnet8 at 256: 16 pieces of 16");
-        assertEquals(16, DataParallel.pieceSize(256, 2, 4_300_000L), "fashion-cnn at 256");
-        assertEquals(0, DataParallel.pieceSize(256, 2, 400_000L), "lenet5: a piece of 16 would be mostly fixed costs");
-        assertEquals(0, DataParallel.pieceSize(16, 2, 1_800_000_000L), "resnet18 at 16: pieces under 8 samples");
+        assertEquals(16, DataParallel.pieceSize(256, 2, 37_288_320L), "resnet8 at 256: 16 pieces of 16");
+        assertEquals(16, DataParallel.pieceSize(256, 2, 4_241_152L), "fashion-cnn at 256");
+        assertEquals(0, DataParallel.pieceSize(256, 2, 416_520L), "lenet5: a piece of 16 would be mostly fixed costs");
+        assertEquals(0, DataParallel.pieceSize(16, 2, 1_816_557_056L), "resnet18 at 16: pieces under 8 samples");
         assertEquals(10, DataParallel.pieceSize(100, 2, 37_000_000L), "the smallest size from 8 that divides the batch");
         assertEquals(0, DataParallel.pieceSize(101, 2, 37_000_000L), "a prime batch has no equal pieces");
         assertEquals(0, DataParallel.pieceSize(1, 2, 37_000_000L));
