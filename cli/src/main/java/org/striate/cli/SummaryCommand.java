@@ -69,7 +69,6 @@ public final class SummaryCommand extends StriateCommand {
         Map<String, Object> o = Json.object();
         o.put("input_shape", m.inputShape());
         List<Object> layers = new ArrayList<>();
-        long macs = 0;
         for (int i = 0; i < m.layers().size(); i++) {
             Layer l = m.layer(i);
             ModelSummary.Row row = s.rows().get(i);
@@ -97,11 +96,10 @@ public final class SummaryCommand extends StriateCommand {
                 r.put("dense_ratio", row.denseRatio());
             }
             layers.add(r);
-            macs += l.macs();
         }
         o.put("layers", layers);
         o.put("total_params", m.paramCount());
-        o.put("total_macs", macs);
+        o.put("total_macs", m.macs());
         o.put("batch", batch);
         Map<String, Object> mem = Json.object();
         mem.put("forward", s.totalForwardBytes() * batch);
@@ -146,7 +144,6 @@ public final class SummaryCommand extends StriateCommand {
                 "dense weights", "dense/conv"));
         b.append(String.format(fmt, "input", "", "", Shapes.compact(m.inputShape()), "", "", "1", "1", "0",
                 ModelSummary.bytes(4L * Shapes.size(m.inputShape())), "", "", ""));
-        long macs = 0;
         for (int i = 0; i < m.layers().size(); i++) {
             Layer l = m.layer(i);
             ModelSummary.Row r = s.rows().get(i);
@@ -156,9 +153,8 @@ public final class SummaryCommand extends StriateCommand {
                     ModelSummary.bytes(r.forwardBytes()), ModelSummary.bytes(r.backwardBytes()),
                     r.denseWeights() < 0 ? "" : String.format("%,d", r.denseWeights()),
                     r.denseWeights() < 0 ? "" : String.format("%,.0fx", r.denseRatio())));
-            macs += l.macs();
         }
-        b.append(String.format(fmt, "total", "", "", "", String.format("%,d", m.paramCount()), String.format("%,d", macs),
+        b.append(String.format(fmt, "total", "", "", "", String.format("%,d", m.paramCount()), String.format("%,d", m.macs()),
                 "", "", "", ModelSummary.bytes(s.totalForwardBytes()), ModelSummary.bytes(s.totalBackwardBytes()), "", ""));
         if (batch != 1) {
             b.append(String.format("activations for a batch of %d: forward %s, kept for backward %s%n", batch,

@@ -19,7 +19,7 @@ class SummaryCommandTest {
         assertEquals(0, r.code(), r::toString);
         // conv: 4·1·9 + 4 = 40 params, 4·8·8·9 = 2304 MACs; dense: 256·10 + 10 = 2570 params
         assertTrue(r.out().contains("conv2d_1") && r.out().contains("4x8x8") && r.out().contains("2,304"), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total") && l.contains("2,610")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total") && l.contains("2,610") && l.contains("4,864")), r::toString);
     }
 
     @Test
@@ -33,6 +33,7 @@ class SummaryCommandTest {
         // with 2 input channels on 6x6: conv 4·2·9 + 4 = 76, dense 144·10 + 10 = 1450
         assertTrue(j.contains("\"name\":\"conv2d_1\",\"type\":\"Conv2d\",\"inputs\":[\"input\"],\"output_shape\":[4,6,6],\"params\":76,\"macs\":2592"), j);
         assertTrue(j.contains("\"total_params\":1526"), j);
+        assertTrue(j.contains("\"total_macs\":4032"), j); // 2592 + 144·10
     }
 
     @Test

@@ -334,6 +334,13 @@ public class Graph {
     public float[] params() { return fixed ? params.clone() : params; }
     public float[] grads() { return grads; }
     public int paramCount() { return params.length; }
+
+    /** Multiply-adds per sample in a forward pass: the sum of the layers' {@link Layer#macs}. */
+    public long macs() {
+        long total = 0;
+        for (Layer layer : layers()) total += layer.macs();
+        return total;
+    }
     public int[] inputShape() { return nodes[0].shape.clone(); }
     public int[] outputShape() { return nodes[nodes.length - 1].shape.clone(); }
 

@@ -60,9 +60,7 @@ public final class DataParallel {
         this.outputGradients = new Tensor[threads];
         this.sample = model.inputShape();
         this.out = model.outputShape();
-        long macs = 0;
-        for (Layer layer : model.layers()) macs += layer.macs();
-        this.macsPerSample = macs;
+        this.macsPerSample = model.macs();
     }
 
     /**
@@ -127,7 +125,7 @@ public final class DataParallel {
      * equal pieces (a replica that always sees one size allocates nothing), and more pieces than threads.
      */
     static int pieceSize(int batch, int threads, long macsPerSample) {
-        long byWork = (PIECE_MACS + Math.max(1, macsPerSample) - 1) / Math.max(1, macsPerSample);
+        long macs = Math.max(1, macsPerSample), byWork = (PIECE_MACS + macs - 1) / macs;
         long perThread = (long) threads * PIECES_PER_THREAD;
         long least = Math.max(Math.max(PIECE_SAMPLES, byWork), (batch + perThread - 1) / perThread);
         for (long size = least; size * threads < batch; size++) {
