@@ -46,9 +46,12 @@ class SimdUpdatesTest {
             int size = range[2];
             float lr = r.nextFloat() * 0.5f, mu = r.nextInt(3) == 0 ? 0f : r.nextFloat(), wd = r.nextBoolean() ? 0f : r.nextFloat() * 0.01f;
             boolean nesterov = mu > 0 && r.nextBoolean();
-            float[] p1 = random(r, size), p2 = p1.clone(), v1 = random(r, size), v2 = v1.clone();
+            float[] p1 = random(r, size), p2 = p1.clone(), v1 = random(r, size);
+            int[] idle = plantTiny(r, v1);
+            float[] v2 = v1.clone();
             for (int step = 0; step < 3; step++) {
                 float[] g = random(r, size);
+                for (int i : idle) g[i] = 0f;
                 if (step == 1 && size > 2) g[r.nextInt(size)] = Float.NaN;
                 REF.sgdStep(p1, g, mu == 0 ? null : v1, range[0], range[1], lr, mu, wd, nesterov);
                 simd.sgdStep(p2, g, mu == 0 ? null : v2, range[0], range[1], lr, mu, wd, nesterov);
@@ -66,9 +69,11 @@ class SimdUpdatesTest {
         for (int t = 0; t < 1000; t++) {
             int[] range = randomRange(r, t);
             int size = range[2];
-            float[] p1 = random(r, size), p2 = p1.clone(), m1 = random(r, size), m2 = m1.clone(), v1 = new float[size];
+            float[] p1 = random(r, size), p2 = p1.clone(), m1 = random(r, size), v1 = new float[size];
             for (int i = 0; i < size; i++) v1[i] = r.nextFloat() * 0.01f;
-            float[] v2 = v1.clone();
+            int[] idle = plantTiny(r, m1);
+            for (int i : idle) v1[i] = m1[i] * m1[i] * 1e3f;
+            float[] m2 = m1.clone(), v2 = v1.clone();
             AdamTerms terms = new AdamTerms();
             terms.beta1 = 0.8f + 0.19f * r.nextFloat();
             terms.beta2 = 0.99f + 0.0099f * r.nextFloat();
@@ -83,6 +88,7 @@ class SimdUpdatesTest {
             terms.coupled = decoupled ? 0f : wd;
             for (int step = 0; step < 3; step++) {
                 float[] g = random(r, size);
+                for (int i : idle) g[i] = 0f;
                 if (step == 2 && size > 2) g[r.nextInt(size)] = 0f;
                 REF.adamStep(p1, g, m1, v1, range[0], range[1], terms);
                 simd.adamStep(p2, g, m2, v2, range[0], range[1], terms);
@@ -90,6 +96,53 @@ class SimdUpdatesTest {
                 assertArrayEquals(p1, p2, what + ": parameters");
                 assertArrayEquals(m1, m2, what + ": first moment");
                 assertArrayEquals(v1, v2, what + ": second moment");
+            }
+        }
+    }
+
+    /**
+     * Some values of a state buffer, near or below the smallest normal float (and their gradients kept at
+     * zero by the caller), so that the flush to zero is compared too: a momentum there decays into the
+     * subnormal range within a step or two. Returns their indices.
+     */
+    private static int[] plantTiny(Random r, float[] state) {
+        int[] idle = new int[r.nextInt(Math.min(state.length, 8) + 1)];
+        for (int k = 0; k < idle.length; k++) {
+            idle[k] = r.nextInt(state.length);
+            float[] tiny = {Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL * 1.5f, 3e-38f, 1e-36f, 2e-39f};
+            state[idle[k]] = tiny[r.nextInt(tiny.length)];
+        }
+        return idle;
+    }
+
+    /**
+     * Momenta and moments that would become subnormal are stored as zero by both kernel sets, and a
+     * parameter whose gradient is zero then stops moving: a subnormal multiplied in every step is slow
+     * on some processors (see {@link UpdateKernels#flushed(float)}).
+     */
+    @Test
+    void subnormalStateBecomesZero() {
+        int size = SimdElementwise.PARALLEL_FROM + 33;
+        for (Kernels k : new Kernels[] {REF, simd}) {
+            float[] p = new float[size], g = new float[size], v = new float[size], m = new float[size], s = new float[size];
+            java.util.Arrays.fill(p, 0.5f);
+            java.util.Arrays.fill(v, 1.176e-38f);  // normal, but 0.9 or 0.999 times it is not
+            java.util.Arrays.fill(m, 1.176e-38f);
+            java.util.Arrays.fill(s, 1.176e-38f);
+            v[3] = m[3] = s[3] = 1f;  // stays normal
+            k.sgdStep(p, g, v, 0, size, 0.1f, 0.9f, 0f, false);
+            AdamTerms t = new AdamTerms();
+            t.beta1 = 0.9f; t.beta2 = 0.999f; t.oneMinusBeta1 = 0.1f; t.oneMinusBeta2 = 0.001f;
+            t.epsilon = 1e-8f; t.stepSize = 1e-3f; t.sqrtCorrection2 = 1f; t.shrink = 1f; t.coupled = 0f;
+            k.adamStep(p, g, m, s, 0, size, t);
+            for (int i = 0; i < size; i++) {
+                String where = k.getClass().getSimpleName() + " index " + i;
+                if (i == 3) {
+                    if (v[i] != 0.9f || m[i] != 0.9f || s[i] != 0.999f) throw new AssertionError(where + ": a normal value was changed");
+                    continue;
+                }
+                if (v[i] != 0f || m[i] != 0f || s[i] != 0f) throw new AssertionError(where + ": subnormal state kept: " + v[i] + " " + m[i] + " " + s[i]);
+                if (p[i] != 0.5f) throw new AssertionError(where + ": parameter moved by a flushed momentum: " + p[i]);
             }
         }
     }
