@@ -93,7 +93,7 @@ class OptimizerTest {
         float[] p = new float[10_000], g = new float[10_000];
         Arrays.fill(g, 0.01f);
         for (Optimizer o : new Optimizer[] {new Sgd(0.1).momentum(0.9).nesterov(true), new Adam(1e-3), new AdamW(1e-3)}) {
-            for (int i = 0; i < 50; i++) o.step(p, g); // state made, code compiled
+            for (int i = 0; i < 1000; i++) o.step(p, g); // state made, code compiled (the vector loop takes a few hundred calls)
             long bytes = Allocations.measure(() -> { for (int i = 0; i < 200; i++) o.step(p, g, 1e-3); });
             assertTrue(bytes < 4_000, o.describe() + " allocated " + bytes + " bytes in 200 steps");
         }
