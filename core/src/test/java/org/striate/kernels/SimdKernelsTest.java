@@ -261,6 +261,29 @@ class SimdKernelsTest {
         assertTrue(used >= 1000 * 9 / 10, "only " + used + " shapes took the channel-lane tiles");
     }
 
+    /**
+     * A deployed model's dense layer (weights fixed) takes the tiles from 16 rows on, where other layers
+     * take dot products up to 95: slices of fewer rows than a tile's worth, long rows and short.
+     */
+    @Test
+    void fixedDenseOfFewRowsMatchesScalar() {
+        assumeTrue(ChannelLaneDense.applies(64), "no channel-lane tiles with vectors of " + SimdGemm.L + " floats");
+        Random r = new Random(11);
+        for (int t = 0; t < 1000; t++) {
+            int batch = 8 + r.nextInt(100), tiles = 1 + r.nextInt(t % 10 == 1 ? 4 : 2);
+            int out = 64 * tiles - r.nextInt(64 * tiles / 9 + 1), in = t % 3 == 0 ? 1 + r.nextInt(600) : 512 + r.nextInt(t % 20 == 0 ? 3000 : 400);
+            boolean withBias = r.nextBoolean();
+            String what = "fixed dense, batch " + batch + " in " + in + " out " + out;
+            float[] x = random(r, batch * in), w = random(r, 3 + in * out + out), b = withBias ? w : null;
+            Kernels.fixWeights(w);
+            float[] ye = new float[batch * out], ya = random(r, ye.length + 2 * SimdGemm.L), after = ya.clone();
+            REF.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ye);
+            simd.denseForward(batch, in, out, x, w, 3, b, 3 + in * out, ya);
+            close(ye, ya, ye.length, in, what);
+            for (int i = ye.length; i < ya.length; i++) assertEquals(after[i], ya[i], what + " wrote past its output at " + i);
+        }
+    }
+
     private static void checkConv(Random r, ConvGeometry g, int batch, boolean withBias) {
         checkConv(simd, r, g, batch, withBias);
     }
