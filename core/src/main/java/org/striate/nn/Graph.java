@@ -341,6 +341,7 @@ public class Graph {
         for (Layer layer : layers()) total += layer.macs();
         return total;
     }
+
     public int[] inputShape() { return nodes[0].shape.clone(); }
     public int[] outputShape() { return nodes[nodes.length - 1].shape.clone(); }
 
