@@ -33,7 +33,7 @@ final class SingleRowDense {
 
     /** y (1, out) = x (1, in) · wᵀ + b, w (out, in) at wOff; inputs split over the pool when given. */
     static void forward(int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y, Parallel pool) {
-        int units = ChannelLaneDense.paddedUnits(out), ld = ChannelLaneTiles.lead(units);
+        int units = ChannelLaneDense.paddedUnits(out), ld = ChannelLaneDense.lead(units);
         float[] wt = WeightCache.mine().transposed(w, wOff, out, in, ld);
         int parts = pool == null || (long) in * out < SPLIT_MIN ? 1 : Math.min(pool.threads(), in);
         Job job = JOB.get();
