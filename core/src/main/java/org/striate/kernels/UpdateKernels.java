@@ -25,7 +25,10 @@ public final class UpdateKernels {
         }
     }
 
-    /** Adam over params[from, to), moments m and v (each stored as zero when subnormal), with the step's terms t (see {@link AdamTerms}). */
+    /**
+     * Adam over params[from, to), moments m and v (each stored as zero when subnormal), with the step's
+     * terms t (see {@link AdamTerms}).
+     */
     public static void adam(float[] params, float[] grads, float[] m, float[] v, int from, int to, AdamTerms t) {
         for (int i = from; i < to; i++) {
             float p = params[i] * t.shrink;
@@ -40,9 +43,9 @@ public final class UpdateKernels {
      * A momentum or moment below the smallest normal float, as zero. Where a parameter's gradient stays
      * zero (a unit that never fires), its momentum decays by mu each step into the subnormal range
      * within about 800 steps (0.9^800 ≈ 2e-37: a momentum of 1e-3 becomes 2e-40), and on some
-     * processors every multiply by a subnormal takes a slow microcode path: on fashion-cnn, with 270,000 of its 421,642 momenta subnormal, SGD's
-     * update went from 0.3 to 1.0 ms a step and Adam's from 0.2 to 1.2 (an Intel AVX-512 machine,
-     * BENCHMARKS.md). TensorFlow flushes these to zero in its threads for the same reason. The values
+     * processors every multiply by a subnormal takes a slow microcode path: on fashion-cnn, with 270,000
+     * of its 421,642 momenta subnormal, SGD's update went from 0.3 to 1.0 ms a step and Adam's from 0.2
+     * to 1.2 (an Intel AVX-512 machine, BENCHMARKS.md). TensorFlow flushes these to zero in its threads for the same reason. The values
      * flushed are below 1.2e-38, far below anything that moves a weight.
      */
     static float flushed(float v) { return Math.abs(v) < Float.MIN_NORMAL ? 0f : v; }

@@ -1,6 +1,7 @@
 package org.striate.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.striate.kernels.KernelAssert.pick;
 import static org.striate.kernels.KernelAssert.random;
@@ -109,11 +110,12 @@ class SimdUpdatesTest {
         int[] idle = new int[r.nextInt(Math.min(state.length, 8) + 1)];
         for (int k = 0; k < idle.length; k++) {
             idle[k] = r.nextInt(state.length);
-            float[] tiny = {Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL * 1.5f, 3e-38f, 1e-36f, 2e-39f};
-            state[idle[k]] = tiny[r.nextInt(tiny.length)];
+            state[idle[k]] = TINY[r.nextInt(TINY.length)];
         }
         return idle;
     }
+
+    private static final float[] TINY = {Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL * 1.5f, 3e-38f, 1e-36f, 2e-39f};
 
     /**
      * Momenta and moments that would become subnormal are stored as zero by both kernel sets, and a
@@ -137,12 +139,16 @@ class SimdUpdatesTest {
             k.adamStep(p, g, m, s, 0, size, t);
             for (int i = 0; i < size; i++) {
                 String where = k.getClass().getSimpleName() + " index " + i;
-                if (i == 3) {
-                    if (v[i] != 0.9f || m[i] != 0.9f || s[i] != 0.999f) throw new AssertionError(where + ": a normal value was changed");
+                if (i == 3) {  // normal state, updated as usual
+                    assertEquals(0.9f, v[i], where);
+                    assertEquals(0.9f, m[i], where);
+                    assertEquals(0.999f, s[i], where);
                     continue;
                 }
-                if (v[i] != 0f || m[i] != 0f || s[i] != 0f) throw new AssertionError(where + ": subnormal state kept: " + v[i] + " " + m[i] + " " + s[i]);
-                if (p[i] != 0.5f) throw new AssertionError(where + ": parameter moved by a flushed momentum: " + p[i]);
+                assertEquals(0f, v[i], where + ": subnormal momentum kept");
+                assertEquals(0f, m[i], where + ": subnormal first moment kept");
+                assertEquals(0f, s[i], where + ": subnormal second moment kept");
+                assertEquals(0.5f, p[i], where + ": parameter moved by a flushed momentum");
             }
         }
     }
