@@ -87,7 +87,7 @@ final class ChannelLaneBands {
 
         /** The tiles [0, tiles) of this part, whose receptive fields start at at[·] of xp, channels [c0, c1), into acc. */
         private void walk(float[] xp, int[] at, int tiles, int c0, int c1, int ld, float[] acc) {
-            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), ChannelLaneConv.rowsOfThree(g), 1, xp, rows, at, wt, ld, acc);
+            ChannelLaneTiles.walk(0, tiles, c0, c1, g.inC() * g.kH() * g.kW(), ChannelLaneConv.rowsOfThree(g), xp, rows, at, wt, ld, acc);
         }
 
         /** Output rows [y0, y1) of channels [c0, c1) (whole tiles of them), tiled from the rows' first position. */

@@ -209,7 +209,7 @@ final class ChannelLaneConv {
         }
         // (positions, channels) in rows of ld, with room for a whole last tile and a whole last gather
         float[] acc = s.ext((allCovered + L) * ld);
-        ChannelLaneTiles.walk(allTiles, k, rowOfThree, 1, xp, rows, at, wt, outC, ld, acc, inner);
+        ChannelLaneTiles.walk(allTiles, k, rowOfThree, xp, rows, at, wt, outC, ld, acc, inner);
         int ph = g.outH() / 2, pw = ow / 2;
         float[] pooled = maxPool ? s.sampleOut((ph * pw + L) * ld) : null;
         for (int i = 0; i < count; i++) {
@@ -249,7 +249,7 @@ final class ChannelLaneConv {
         for (int t0 = 0; t0 < allTiles; t0 += CHUNK_TILES) {
             int t1 = Math.min(allTiles, t0 + CHUNK_TILES), p0 = t0 * PR, p1 = Math.min(joined, t1 * PR);
             System.arraycopy(at, p0, starts, 0, (t1 - t0) * PR);
-            ChannelLaneTiles.walk(0, t1 - t0, 0, outC, k, rowOfThree, 1, xp, rows, starts, wt, ld, acc);
+            ChannelLaneTiles.walk(0, t1 - t0, 0, outC, k, rowOfThree, xp, rows, starts, wt, ld, acc);
             for (int p = p0; p < p1; ) { // the chunk's positions, sample by sample
                 int i = p / spatial, q1 = Math.min(p1, (i + 1) * spatial);
                 LaneTranspose.toChannelsFirst(acc, (p - p0) * ld, q1 - p, ld, 0, outC, bias, bOff, relu, y,

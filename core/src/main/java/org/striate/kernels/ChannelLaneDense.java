@@ -1,19 +1,28 @@
 package org.striate.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
- * A dense layer's forward pass on the channel-lane tiles ({@link ChannelLaneTiles}): y = x·Wᵀ + b is
- * a 1×1 convolution whose positions are the rows of x and whose taps are its inputs, so a tile holds
- * 6 rows × 64 units in registers and each input adds one broadcast per row times one vector load per
- * 16 units. The weights are read from a kept transposed copy (inputs, units) in blocks that stay in
- * L1 while every tile walks over them; the GEMM this replaces streamed its weight panel from L2 and
- * packed the rows of x on every call. fashion-cnn's 3136 → 128 layer: 0.69–0.73 against 0.80–0.82 ms
- * for 128 rows on one thread, 0.97–1.11 against 1.41–1.48 ms for 256 rows split over two; inside the
- * model's inference, 0.78–0.88 against 1.13–1.37 ms for a thread's slice of 128 rows.
+ * A dense layer's forward pass on channel-lane tiles: y = x·Wᵀ + b is a 1×1 convolution whose
+ * positions are the rows of x and whose taps are its inputs, so a tile holds 6 rows × 64 units in
+ * registers and each input adds one broadcast per row times one vector load per 16 units. The weights
+ * are read from a kept copy in panels of a tile's 64 units ({@link #arrange}), in blocks of
+ * {@value #KC} inputs that stay in L1 while every tile walks over them; the GEMM this replaced
+ * streamed its weight panel from L2 and packed the rows of x on every call.
+ *
+ * <p>The tile reads x and the panels at the loop's counter (x[row + i], panel[i·64 + …]), so C2
+ * checks their bounds once per call instead of at every load, where the convolutions' tile
+ * ({@link ChannelLaneTiles}) finds each input through a table of taps and its weights ld floats apart.
+ * fashion-cnn's 3136 → 128 layer, 128 rows, one thread of an Intel AVX-512 machine, L2 flushed before
+ * each call, calls taking turns in one JVM: 943–965 µs through the convolutions' walk, 799–802 here;
+ * on data in L1, 124–132 against 145–162 GFLOP/s.
  *
  * <p>Units are padded to whole tiles with zero weights, where that costs at most an eighth more
  * multiply-adds; the tiles' (rows, units) accumulators are the layout of y, copied out with the bias.
  */
 final class ChannelLaneDense {
+    private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = SimdGemm.L;
     private static final int PR = ChannelLaneTiles.POSITIONS, CB = ChannelLaneTiles.CB;
 
@@ -26,14 +35,9 @@ final class ChannelLaneDense {
     private static final int TOGETHER = 2;
 
     /**
-     * The row length of the kept weights (and of the accumulators) for {@code units} padded units: the
-     * units themselves when one walk covers them all ({@value #TOGETHER} tiles), since every block of
-     * weights it reads is then one contiguous run and no rows of it share L1's sets; otherwise a vector
-     * more, as {@link ChannelLaneTiles#lead} gives. The weights are read from memory once per call, so
-     * the 16 floats a row saves are an eighth of the bytes at 128 units: fashion-cnn's 3136 → 128 layer,
-     * one thread of an Intel AVX-512 machine, L2 flushed before each call, calls taking turns in one
-     * JVM (rows of 144 → 128 floats): 16 rows 169–170 → 147–149 µs, 32 rows 289–291 → 285–286, 128 rows
-     * 996–1,007 → 917–932. {@link SingleRowDense} reads the same copy.
+     * The row length of the accumulators for {@code units} padded units: the units themselves up to
+     * {@value #TOGETHER} tiles, else a vector more, as {@link ChannelLaneTiles#lead} gives, so that rows
+     * a multiple of 512 B apart do not share a few of L1's sets.
      */
     static int lead(int units) {
         return units <= TOGETHER * CB ? units : ChannelLaneTiles.lead(units);
@@ -50,17 +54,69 @@ final class ChannelLaneDense {
     /** y (batch, out) = x (batch, in) · wᵀ + b, w (out, in) at wOff; tiles split over the pool when given. */
     static void forward(int batch, int in, int out, float[] x, float[] w, int wOff, float[] b, int bOff, float[] y,
                         Parallel pool) {
-        int units = paddedUnits(out), ld = lead(units), tiles = (batch + PR - 1) / PR, covered = tiles * PR;
-        float[] wt = WeightCache.mine().transposed(w, wOff, out, in, ld);
-        Scratch s = Scratch.get();
-        int[] rows = s.convRows(in);
-        for (int t = 0; t < in; t++) rows[t] = t;
-        // rows past the last repeat it, so a part tile reads real values and its extra rows are never used
-        int[] at = s.rows(covered);
-        for (int p = 0; p < covered; p++) at[p] = Math.min(p, batch - 1) * in;
-        float[] acc = s.ext(covered * ld);
-        ChannelLaneTiles.walk(tiles, in, true, TOGETHER, x, rows, at, wt, units, ld, acc, pool);
+        int units = paddedUnits(out), ld = lead(units), tiles = (batch + PR - 1) / PR;
+        float[] wp = WeightCache.mine().panels(w, wOff, out, in);
+        float[] acc = Scratch.get().ext(tiles * PR * ld);
+        if (pool == null) {
+            walk(0, tiles, batch, in, units, ld, x, wp, acc);
+        } else {
+            Walk job = WALKS.get();
+            job.set(batch, in, units, ld, x, wp, acc);
+            try {
+                pool.run(tiles, job);
+            } finally {
+                job.set(0, 0, 0, 0, null, null, null);
+            }
+        }
         withBias(batch, out, acc, ld, b, bOff, y);
+    }
+
+    /**
+     * w (out, in) at wOff as panels of {@link #CB} units, panel q holding (in, CB): the weights of units
+     * [q·CB, q·CB + CB) for each input in turn, zeros for units past {@code out} (left as they are).
+     */
+    static void arrange(float[] w, int wOff, int out, int in, float[] panels) {
+        for (int u0 = 0; u0 < out; u0 += CB) {
+            int n = Math.min(CB, out - u0), at = u0 * in;
+            if (n % L == 0) {
+                LaneTranspose.transpose(w, wOff + u0 * in, n, in, panels, at, CB);
+            } else {
+                for (int u = 0; u < n; u++) {
+                    for (int i = 0; i < in; i++) panels[at + i * CB + u] = w[wOff + (u0 + u) * in + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Inputs per block: {@value} × 128 units of weights are 24 KB, half of L1. fashion-cnn's 3136 → 128
+     * layer, 128 rows, one thread, L2 flushed before each call: 799–802 µs, against 904–918 for blocks of
+     * 24 inputs, 960–1,009 for 32, 814–833 for 64, 836–845 for 96 and 885–916 for 144.
+     */
+    static final int KC = 48;
+
+    /**
+     * Tiles [t0, t1) of 6 rows each (rows past the last repeat it, so a part tile reads real values and
+     * its extra sums are never used) over blocks of {@link #KC} inputs and {@link #TOGETHER} panels of
+     * units: each block of weights stays in L1 while every tile takes it, and each row's inputs of a
+     * block are read from memory once for all of its panels.
+     */
+    private static void walk(int t0, int t1, int batch, int in, int units, int ld, float[] x, float[] wp, float[] acc) {
+        int last = (batch - 1) * in;
+        for (int u0 = 0; u0 < units; u0 += TOGETHER * CB) {
+            int u1 = Math.min(units, u0 + TOGETHER * CB);
+            for (int from = 0; from < in; from += KC) {
+                int to = Math.min(in, from + KC);
+                for (int tile = t0; tile < t1; tile++) {
+                    int a = tile * PR * in;
+                    int a1 = Math.min(a + in, last), a2 = Math.min(a + 2 * in, last), a3 = Math.min(a + 3 * in, last);
+                    int a4 = Math.min(a + 4 * in, last), a5 = Math.min(a + 5 * in, last);
+                    for (int u = u0; u < u1; u += CB) {
+                        tile(from, to, x, a, a1, a2, a3, a4, a5, wp, u * in, acc, tile * PR * ld + u, ld);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -75,5 +131,78 @@ final class ChannelLaneDense {
             if (b == null) System.arraycopy(acc, from, y, to, out);
             else for (int o = 0; o < out; o++) y[to + o] = acc[from + o] + b[bOff + o];
         }
+    }
+
+    /** A walk's range of tiles, run by a thread of the pool; reused per thread. */
+    private static final class Walk implements Parallel.RangeTask {
+        private int batch, in, units, ld;
+        private float[] x, wp, acc;
+
+        void set(int batch, int in, int units, int ld, float[] x, float[] wp, float[] acc) {
+            this.batch = batch;
+            this.in = in;
+            this.units = units;
+            this.ld = ld;
+            this.x = x;
+            this.wp = wp;
+            this.acc = acc;
+        }
+
+        @Override
+        public void run(int part, int t0, int t1) { walk(t0, t1, batch, in, units, ld, x, wp, acc); }
+    }
+
+    private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);
+
+    /**
+     * Rows starting at a0 … a5 in x × the panel at wb, inputs [from, to), into acc's rows r0, r0 + ld, …
+     * (the first block starts from zero): 24 sums in registers, written out in full as {@link ChannelLaneTiles}' tiles are.
+     */
+    static void tile(int from, int to, float[] x, int a0, int a1, int a2, int a3, int a4, int a5, float[] wp, int wb,
+                     float[] acc, int r0, int ld) {
+        int r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld, r5 = r4 + ld;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (from == 0) {
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = FloatVector.zero(S);
+            c30 = c31 = c32 = c33 = c40 = c41 = c42 = c43 = c50 = c51 = c52 = c53 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, r0); c01 = FloatVector.fromArray(S, acc, r0 + L);
+            c02 = FloatVector.fromArray(S, acc, r0 + 2 * L); c03 = FloatVector.fromArray(S, acc, r0 + 3 * L);
+            c10 = FloatVector.fromArray(S, acc, r1); c11 = FloatVector.fromArray(S, acc, r1 + L);
+            c12 = FloatVector.fromArray(S, acc, r1 + 2 * L); c13 = FloatVector.fromArray(S, acc, r1 + 3 * L);
+            c20 = FloatVector.fromArray(S, acc, r2); c21 = FloatVector.fromArray(S, acc, r2 + L);
+            c22 = FloatVector.fromArray(S, acc, r2 + 2 * L); c23 = FloatVector.fromArray(S, acc, r2 + 3 * L);
+            c30 = FloatVector.fromArray(S, acc, r3); c31 = FloatVector.fromArray(S, acc, r3 + L);
+            c32 = FloatVector.fromArray(S, acc, r3 + 2 * L); c33 = FloatVector.fromArray(S, acc, r3 + 3 * L);
+            c40 = FloatVector.fromArray(S, acc, r4); c41 = FloatVector.fromArray(S, acc, r4 + L);
+            c42 = FloatVector.fromArray(S, acc, r4 + 2 * L); c43 = FloatVector.fromArray(S, acc, r4 + 3 * L);
+            c50 = FloatVector.fromArray(S, acc, r5); c51 = FloatVector.fromArray(S, acc, r5 + L);
+            c52 = FloatVector.fromArray(S, acc, r5 + 2 * L); c53 = FloatVector.fromArray(S, acc, r5 + 3 * L);
+        }
+        FloatVector w0, w1, w2, w3, v;
+        for (int i = from; i < to; i++) {
+            int wi = wb + i * CB;
+            w0 = FloatVector.fromArray(S, wp, wi); w1 = FloatVector.fromArray(S, wp, wi + L);
+            w2 = FloatVector.fromArray(S, wp, wi + 2 * L); w3 = FloatVector.fromArray(S, wp, wi + 3 * L);
+            v = FloatVector.broadcast(S, x[a0 + i]);
+            c00 = v.fma(w0, c00); c01 = v.fma(w1, c01); c02 = v.fma(w2, c02); c03 = v.fma(w3, c03);
+            v = FloatVector.broadcast(S, x[a1 + i]);
+            c10 = v.fma(w0, c10); c11 = v.fma(w1, c11); c12 = v.fma(w2, c12); c13 = v.fma(w3, c13);
+            v = FloatVector.broadcast(S, x[a2 + i]);
+            c20 = v.fma(w0, c20); c21 = v.fma(w1, c21); c22 = v.fma(w2, c22); c23 = v.fma(w3, c23);
+            v = FloatVector.broadcast(S, x[a3 + i]);
+            c30 = v.fma(w0, c30); c31 = v.fma(w1, c31); c32 = v.fma(w2, c32); c33 = v.fma(w3, c33);
+            v = FloatVector.broadcast(S, x[a4 + i]);
+            c40 = v.fma(w0, c40); c41 = v.fma(w1, c41); c42 = v.fma(w2, c42); c43 = v.fma(w3, c43);
+            v = FloatVector.broadcast(S, x[a5 + i]);
+            c50 = v.fma(w0, c50); c51 = v.fma(w1, c51); c52 = v.fma(w2, c52); c53 = v.fma(w3, c53);
+        }
+        c00.intoArray(acc, r0); c01.intoArray(acc, r0 + L); c02.intoArray(acc, r0 + 2 * L); c03.intoArray(acc, r0 + 3 * L);
+        c10.intoArray(acc, r1); c11.intoArray(acc, r1 + L); c12.intoArray(acc, r1 + 2 * L); c13.intoArray(acc, r1 + 3 * L);
+        c20.intoArray(acc, r2); c21.intoArray(acc, r2 + L); c22.intoArray(acc, r2 + 2 * L); c23.intoArray(acc, r2 + 3 * L);
+        c30.intoArray(acc, r3); c31.intoArray(acc, r3 + L); c32.intoArray(acc, r3 + 2 * L); c33.intoArray(acc, r3 + 3 * L);
+        c40.intoArray(acc, r4); c41.intoArray(acc, r4 + L); c42.intoArray(acc, r4 + 2 * L); c43.intoArray(acc, r4 + 3 * L);
+        c50.intoArray(acc, r5); c51.intoArray(acc, r5 + L); c52.intoArray(acc, r5 + 2 * L); c53.intoArray(acc, r5 + 3 * L);
     }
 }

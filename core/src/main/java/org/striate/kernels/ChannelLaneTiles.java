@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register tiles of the channel-lane convolution ({@link ChannelLaneConv}) and dense layer
- * ({@link ChannelLaneDense}), and the walk of tiles over blocks of taps: 24 accumulators,
+ * The register tiles of the channel-lane convolution ({@link ChannelLaneConv}), and the walk of
+ * tiles over blocks of taps: 24 accumulators,
  * {@value #POSITIONS} output positions × 4 vectors of output channels. Written out in full: C2
  * keeps locals in registers, never arrays of vectors. Each loop has a method of its own: once, with
  * both loops in one method, a tile of this kind (a since-dropped 12×2) ran a hundred times slower for
@@ -42,25 +42,22 @@ final class ChannelLaneTiles {
      * k taps (tap t at xp[rows[t] + …], weights wt[t·ld …]) into the first {@code channels} columns of
      * acc (positions, ld), split over
      * {@code pool} when it is given: one hand-off for the whole call, a thread's tiles taking every
-     * block of taps in turn. {@code together} tiles of channels take each block of taps one after the
-     * other, so the inputs a tile broadcasts are read from memory once for all of them: 1 for a
-     * convolution, whose sample's input stays in L1 anyway, 2 for a dense layer, whose rows do not
-     * (fashion-cnn's 3136 → 128 layer: 0.68 against 0.78–0.83 ms with 1, 128 rows, one thread). With
+     * block of taps in turn. With
      * {@code rowOfThree}, taps come in threes of neighbouring inputs (rows[t + 1] = rows[t] + 1),
      * checked once per three; a last block not a multiple of three ends one tap at a time.
      */
-    static void walk(int tiles, int k, boolean rowOfThree, int together, float[] xp, int[] rows, int[] at, float[] wt,
+    static void walk(int tiles, int k, boolean rowOfThree, float[] xp, int[] rows, int[] at, float[] wt,
                      int channels, int ld, float[] acc, Parallel pool) {
         if (pool == null) {
-            walk(0, tiles, 0, channels, k, rowOfThree, together, xp, rows, at, wt, ld, acc);
+            walk(0, tiles, 0, channels, k, rowOfThree, xp, rows, at, wt, ld, acc);
             return;
         }
         Walk job = WALKS.get();
-        job.set(k, rowOfThree, together, xp, rows, at, wt, channels, ld, acc);
+        job.set(k, rowOfThree, xp, rows, at, wt, channels, ld, acc);
         try {
             pool.run(tiles, job);
         } finally {
-            job.set(0, false, 0, null, null, null, null, 0, 0, null);
+            job.set(0, false, null, null, null, null, 0, 0, null);
         }
     }
 
@@ -77,39 +74,33 @@ final class ChannelLaneTiles {
     }
 
     /**
-     * Tiles [t0, t1) of channels [c0, c1) (whole tiles of them) over every block of {@code together}
-     * tiles of {@link #CB} channels and KC/together taps (a multiple of three): the block of weights,
-     * 24 KB, stays in L1 while every tile takes it.
+     * Tiles [t0, t1) of channels [c0, c1) (whole tiles of them) over every block of {@link #KC} taps:
+     * the block of weights, 24 KB, stays in L1 while every tile takes it.
      */
-    static void walk(int t0, int t1, int c0, int c1, int k, boolean rowOfThree, int together, float[] xp, int[] rows,
-                     int[] at, float[] wt, int ld, float[] acc) {
-        // blocks of together·CB units at a time, each block of taps walked by every tile in turn
-        int span = together * CB, kc = KC / together;
+    static void walk(int t0, int t1, int c0, int c1, int k, boolean rowOfThree, float[] xp, int[] rows, int[] at,
+                     float[] wt, int ld, float[] acc) {
         // a last part tile of few real positions takes them one at a time (large tile only): a 7 × 7 map
         // is 8 tiles and 1 position, and a whole ninth tile spent six positions' multiply-adds on it.
         // Batch 1, one thread, blocks of 1,000 calls taking turns in one JVM: resnet8's 128-channel
         // 7 × 7 layer 98.4–103.4 → 92.9–97.1 µs, its 64 → 128 stride-2 layer 53.1–53.8 → 50.1–51.0,
         // resnet18's 256 → 512 stride-2 layer 820–845 → 775–798
         int lastReal = LARGE && t1 > t0 ? realPositions(at, (t1 - 1) * POSITIONS) : POSITIONS;
-        for (int u0 = c0; u0 < c1; u0 += span) {
-            int u1 = Math.min(c1, u0 + span);
-            for (int from = 0; from < k; from += kc) {
-                int to = Math.min(k, from + kc), threes = rowOfThree ? from + (to - from) / 3 * 3 : from;
+        for (int c = c0; c < c1; c += CB) {
+            for (int from = 0; from < k; from += KC) {
+                int to = Math.min(k, from + KC), threes = rowOfThree ? from + (to - from) / 3 * 3 : from;
                 for (int tile = t0; tile < t1; tile++) {
                     int p0 = tile * POSITIONS, real = tile == t1 - 1 ? lastReal : POSITIONS;
-                    for (int c = u0; c < u1; c += CB) {
-                        if (LARGE && real <= MAX_SINGLES) {
-                            for (int p = p0; p < p0 + real; p++) {
-                                if (threes > from) forward1x4Rows3(from, threes, xp, rows, at[p], p, wt, ld, c, acc);
-                                if (to > threes) forward1x4(threes, to, xp, rows, at[p], p, wt, ld, c, acc);
-                            }
-                        } else if (LARGE) {
-                            if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, p0, wt, ld, c, acc);
-                            if (to > threes) forward6x4(threes, to, xp, rows, at, p0, wt, ld, c, acc);
-                        } else {
-                            if (threes > from) ChannelLaneSmallTile.forward4x2Rows3(from, threes, xp, rows, at, p0, wt, ld, c, acc);
-                            if (to > threes) ChannelLaneSmallTile.forward4x2(threes, to, xp, rows, at, p0, wt, ld, c, acc);
+                    if (LARGE && real <= MAX_SINGLES) {
+                        for (int p = p0; p < p0 + real; p++) {
+                            if (threes > from) forward1x4Rows3(from, threes, xp, rows, at[p], p, wt, ld, c, acc);
+                            if (to > threes) forward1x4(threes, to, xp, rows, at[p], p, wt, ld, c, acc);
                         }
+                    } else if (LARGE) {
+                        if (threes > from) forward6x4Rows3(from, threes, xp, rows, at, p0, wt, ld, c, acc);
+                        if (to > threes) forward6x4(threes, to, xp, rows, at, p0, wt, ld, c, acc);
+                    } else {
+                        if (threes > from) ChannelLaneSmallTile.forward4x2Rows3(from, threes, xp, rows, at, p0, wt, ld, c, acc);
+                        if (to > threes) ChannelLaneSmallTile.forward4x2(threes, to, xp, rows, at, p0, wt, ld, c, acc);
                     }
                 }
             }
@@ -179,16 +170,14 @@ final class ChannelLaneTiles {
 
     /** A walk's range of tiles, run by a thread of the pool; reused per thread. */
     private static final class Walk implements Parallel.RangeTask {
-        private int k, channels, ld, together;
+        private int k, channels, ld;
         private boolean rowOfThree;
         private float[] xp, wt, acc;
         private int[] rows, at;
 
-        void set(int k, boolean rowOfThree, int together, float[] xp, int[] rows, int[] at, float[] wt, int channels, int ld,
-                 float[] acc) {
+        void set(int k, boolean rowOfThree, float[] xp, int[] rows, int[] at, float[] wt, int channels, int ld, float[] acc) {
             this.k = k;
             this.rowOfThree = rowOfThree;
-            this.together = together;
             this.xp = xp;
             this.rows = rows;
             this.at = at;
@@ -199,7 +188,7 @@ final class ChannelLaneTiles {
         }
 
         @Override
-        public void run(int part, int t0, int t1) { walk(t0, t1, 0, channels, k, rowOfThree, together, xp, rows, at, wt, ld, acc); }
+        public void run(int part, int t0, int t1) { walk(t0, t1, 0, channels, k, rowOfThree, xp, rows, at, wt, ld, acc); }
     }
 
     private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);

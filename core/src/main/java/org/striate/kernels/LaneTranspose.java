@@ -38,11 +38,16 @@ final class LaneTranspose {
 
     /** {@link #transpose} into rows of dst ld floats apart (ld ≥ rows; the floats past rows are left as they are). */
     static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int ld) {
+        transpose(src, srcOff, rows, cols, dst, 0, ld);
+    }
+
+    /** {@link #transpose} into rows of dst ld floats apart from dstOff. */
+    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff, int ld) {
         int c = 0;
         if (applies()) {
             for (; c + N <= cols; c += N) {
                 for (int r = 0; r < rows; r += N) {
-                    block(src, srcOff + r * cols + c, cols, dst, c * ld + r, ld, null, 0, Float.NEGATIVE_INFINITY);
+                    block(src, srcOff + r * cols + c, cols, dst, dstOff + c * ld + r, ld, null, 0, Float.NEGATIVE_INFINITY);
                 }
             }
         }
@@ -50,7 +55,7 @@ final class LaneTranspose {
         // the JVM, C2 at times left this one to its Java fallback, an array per gather (98 KB a
         // fashion-cnn training step, whose weight gradient reads each sample's positions through here)
         for (; c < cols; c++) {
-            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[srcOff + r * cols + c];
+            for (int r = 0; r < rows; r++) dst[dstOff + c * ld + r] = src[srcOff + r * cols + c];
         }
     }
 

@@ -79,7 +79,7 @@ final class PooledLaneConv {
             if (count > 0) {
                 int tiles = (count + PR - 1) / PR;
                 ChannelLaneConv.fieldStarts(g, 0, from, need1, wp, at, start, tiles * PR);
-                ChannelLaneTiles.walk(start / PR, start / PR + tiles, 0, outC, k, rowOfThree, 1, xp, rows, at, wt, ld, acc);
+                ChannelLaneTiles.walk(start / PR, start / PR + tiles, 0, outC, k, rowOfThree, xp, rows, at, wt, ld, acc);
             }
             have0 = keep > 0 ? keep0 : need0;
             have1 = need1;

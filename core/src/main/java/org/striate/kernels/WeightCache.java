@@ -144,8 +144,19 @@ final class WeightCache {
         return e.layout;
     }
 
+    /**
+     * A dense layer's w (rows, cols) at wOff in panels of {@link ChannelLaneDense}'s tiles' units
+     * ({@link ChannelLaneDense#arrange}); keyed by the array and offset.
+     */
+    float[] panels(float[] w, int wOff, int rows, int cols) {
+        Entry e = entry(w, Kind.PANELS, w, wOff, rows * cols, ChannelLaneDense.paddedUnits(rows) * cols);
+        if (e.stale) ChannelLaneDense.arrange(w, wOff, rows, cols, e.layout);
+        e.stale = false;
+        return e.layout;
+    }
+
     /** The layouts an entry can hold. */
-    private enum Kind { TRANSPOSED, WINOGRAD, WINOGRAD_LANES, WINOGRAD4, CHANNELS_LAST, PACKED }
+    private enum Kind { TRANSPOSED, PANELS, WINOGRAD, WINOGRAD_LANES, WINOGRAD4, CHANNELS_LAST, PACKED }
 
     /** w (rows, cols) at wOff transposed to (cols, ld); the floats past rows are left as they are. */
     private static void transpose(float[] w, int wOff, int rows, int cols, float[] dst, int ld) {
