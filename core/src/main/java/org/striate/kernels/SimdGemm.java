@@ -1,7 +1,6 @@
 package org.striate.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,8 +33,6 @@ final class SimdGemm {
     static final boolean LARGE_TILE = L >= 16 || "aarch64".equals(System.getProperty("os.arch"));
     static final int MR = LARGE_TILE ? SimdGemmLargeTile.MR : SimdGemmSmallTile.MR;
     static final int NR = LARGE_TILE ? SimdGemmLargeTile.NR : SimdGemmSmallTile.NR;
-    /** A packed panel's row: {@link #MR} floats. */
-    static final VectorSpecies<Float> PANEL_ROW = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     static final int KC = 320;
     static final int MC = 16 * MR;
 

@@ -2,7 +2,6 @@ package org.striate.kernels;
 
 import static org.striate.kernels.SimdGemm.L;
 import static org.striate.kernels.SimdGemm.MR;
-import static org.striate.kernels.SimdGemm.PANEL_ROW;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -43,7 +42,7 @@ final class SimdGemmPacking {
                 int pc = c0 / kcMax * kcMax, kc = Math.min(kcMax, k - pc), block = dstOff + pc * m;
                 for (int half = 0; half < L; half += MR) {
                     int at = block + (i0 + half) * kc + (c0 - pc) * MR;
-                    for (int c = 0; c < L; c++) FloatVector.fromArray(PANEL_ROW, tmp, c * L + half).intoArray(dst, at + c * MR);
+                    for (int c = 0; c < L; c++) System.arraycopy(tmp, c * L + half, dst, at + c * MR, MR);
                 }
             }
         }

@@ -16,8 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class WinogradLanes {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
-    /** A panel's width of output channels: 4 lanes on AVX2, 8 where the GEMM's tile is the large one. */
-    private static final VectorSpecies<Float> P = SimdGemm.PANEL_ROW;
 
     private WinogradLanes() {}
 
@@ -136,35 +134,42 @@ final class WinogradLanes {
      * to even, so that every block is four plain loads: vectors chosen by a condition were left boxed).
      * Element ξ to ap[at + ξ·step …]. G = [1 0; ½ ½; ½ −½; 0 −1], the rows of G g then each times Gᵀ
      * (see {@link WinogradWeightGrad}).
+     *
+     * <p>Written without vectors: vectors of MR lanes (a 256-bit species beside the 512-bit one) put two
+     * vector classes through the Vector API's shared methods, whose type profiles then held both, and C2
+     * at times compiled other kernels' vector operations as calls to their allocating Java fallbacks:
+     * resnet8's training, fresh JVMs, 2 of 5 at half speed (its weight gradient's tiles allocating 1.9
+     * GB a step) against none of 7. 512-bit vectors with the upper lanes masked fell back here instead,
+     * 3 fashion-cnn runs of 3. The plain loop costs about 6% of fashion-cnn's training step and 10% of
+     * resnet8's (BENCHMARKS.md).
      */
     static void gradient(float[] dyh, int cols, int ld, int o0, int ti, int tj, float[] ap, int at, int step) {
         int p = (2 * ti * cols + 2 * tj) * ld + o0;
-        FloatVector a = FloatVector.fromArray(P, dyh, p);
-        FloatVector b = FloatVector.fromArray(P, dyh, p + ld);
-        FloatVector c = FloatVector.fromArray(P, dyh, p + cols * ld);
-        FloatVector d = FloatVector.fromArray(P, dyh, p + (cols + 1) * ld);
-        FloatVector e = a, o = b;
-        e.intoArray(ap, at);
-        e.add(o).mul(0.5f).intoArray(ap, at + step);
-        e.sub(o).mul(0.5f).intoArray(ap, at + 2 * step);
-        o.neg().intoArray(ap, at + 3 * step);
-        e = a.add(c).mul(0.5f);
-        o = b.add(d).mul(0.5f);
-        e.intoArray(ap, at + 4 * step);
-        e.add(o).mul(0.5f).intoArray(ap, at + 5 * step);
-        e.sub(o).mul(0.5f).intoArray(ap, at + 6 * step);
-        o.neg().intoArray(ap, at + 7 * step);
-        e = a.sub(c).mul(0.5f);
-        o = b.sub(d).mul(0.5f);
-        e.intoArray(ap, at + 8 * step);
-        e.add(o).mul(0.5f).intoArray(ap, at + 9 * step);
-        e.sub(o).mul(0.5f).intoArray(ap, at + 10 * step);
-        o.neg().intoArray(ap, at + 11 * step);
-        e = c.neg();
-        o = d.neg();
-        e.intoArray(ap, at + 12 * step);
-        e.add(o).mul(0.5f).intoArray(ap, at + 13 * step);
-        e.sub(o).mul(0.5f).intoArray(ap, at + 14 * step);
-        d.intoArray(ap, at + 15 * step);
+        for (int j = 0; j < SimdGemm.MR; j++) {
+            float a = dyh[p + j], b = dyh[p + ld + j], c = dyh[p + cols * ld + j], d = dyh[p + (cols + 1) * ld + j];
+            float e = a, o = b;
+            ap[at + j] = e;
+            ap[at + step + j] = (e + o) * 0.5f;
+            ap[at + 2 * step + j] = (e - o) * 0.5f;
+            ap[at + 3 * step + j] = -o;
+            e = (a + c) * 0.5f;
+            o = (b + d) * 0.5f;
+            ap[at + 4 * step + j] = e;
+            ap[at + 5 * step + j] = (e + o) * 0.5f;
+            ap[at + 6 * step + j] = (e - o) * 0.5f;
+            ap[at + 7 * step + j] = -o;
+            e = (a - c) * 0.5f;
+            o = (b - d) * 0.5f;
+            ap[at + 8 * step + j] = e;
+            ap[at + 9 * step + j] = (e + o) * 0.5f;
+            ap[at + 10 * step + j] = (e - o) * 0.5f;
+            ap[at + 11 * step + j] = -o;
+            e = -c;
+            o = -d;
+            ap[at + 12 * step + j] = e;
+            ap[at + 13 * step + j] = (e + o) * 0.5f;
+            ap[at + 14 * step + j] = (e - o) * 0.5f;
+            ap[at + 15 * step + j] = d;
+        }
     }
 }
