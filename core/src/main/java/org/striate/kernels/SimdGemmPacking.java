@@ -3,8 +3,6 @@ package org.striate.kernels;
 import static org.striate.kernels.SimdGemm.L;
 import static org.striate.kernels.SimdGemm.MR;
 
-import jdk.incubator.vector.FloatVector;
-
 /**
  * {@link SimdGemm}'s packing of op(A): K blocks of at most {@link SimdGemm#KC} columns, each cut into
  * zero-padded panels of {@link SimdGemm#MR} rows laid out [p][MR], the order the register tiles read

@@ -2,6 +2,7 @@ package org.striate.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class WinogradLanes {
     private static final VectorSpecies<Float> S = SimdGemm.S;
     private static final int L = S.length();
+    /** The lanes of {@link #gradientPair}'s second tile: the upper {@link SimdGemm#MR} (used where a vector is two panel rows). */
+    private static final VectorMask<Float> SECOND = VectorMask.fromLong(S, L == 2 * SimdGemm.MR ? ((1L << L) - 1) & (-1L << SimdGemm.MR) : 0);
 
     private WinogradLanes() {}
 
@@ -135,13 +138,13 @@ final class WinogradLanes {
      * Element ξ to ap[at + ξ·step …]. G = [1 0; ½ ½; ½ −½; 0 −1], the rows of G g then each times Gᵀ
      * (see {@link WinogradWeightGrad}).
      *
-     * <p>Written without vectors: vectors of MR lanes (a 256-bit species beside the 512-bit one) put two
-     * vector classes through the Vector API's shared methods, whose type profiles then held both, and C2
-     * at times compiled other kernels' vector operations as calls to their allocating Java fallbacks:
-     * resnet8's training, fresh JVMs, 2 of 5 at half speed (its weight gradient's tiles allocating 1.9
-     * GB a step) against none of 7. 512-bit vectors with the upper lanes masked fell back here instead,
-     * 3 fashion-cnn runs of 3. The plain loop costs about 6% of fashion-cnn's training step and 10% of
-     * resnet8's (BENCHMARKS.md).
+     * <p>A plain loop, for a tile whose neighbour is not beside it in the panel (a row's odd last tile);
+     * two neighbours take {@link #gradientPair}. Vectors of MR lanes here (a 256-bit species beside the
+     * 512-bit one) put two vector classes through the Vector API's shared methods, whose type profiles
+     * then held both, and C2 at times compiled other kernels' vector operations as calls to their
+     * allocating Java fallbacks: resnet8's training, fresh JVMs, 2 of 5 at half speed (its weight
+     * gradient's tiles allocating 1.9 GB a step), none of 13 since. 512-bit vectors with the upper lanes
+     * masked fell back here instead, in 3 fashion-cnn runs of 3 (BENCHMARKS.md).
      */
     static void gradient(float[] dyh, int cols, int ld, int o0, int ti, int tj, float[] ap, int at, int step) {
         int p = (2 * ti * cols + 2 * tj) * ld + o0;
@@ -171,5 +174,46 @@ final class WinogradLanes {
             ap[at + 14 * step + j] = (e - o) * 0.5f;
             ap[at + 15 * step + j] = d;
         }
+    }
+    /** Whether {@link #gradientPair} applies: a vector holds two panel rows (AVX-512's 16 lanes, AVX2's 8). */
+    static boolean pairs() { return L == 2 * SimdGemm.MR; }
+
+    /**
+     * {@link #gradient} for the tiles (ti, tj) and (ti, tj + 1) at once, whose panel rows lie side by
+     * side in ap: each of dy's four values per tile is one vector, the first tile's channels in the lower
+     * lanes and the second's blended into the upper ones by a constant mask, and each element ξ is one
+     * store of both. Whole vectors of the one species, with no masked loads or stores: both of those made
+     * C2 leave kernels to their fallbacks (see {@link #gradient}). dyh needs L floats of slack past its
+     * last position (a lower-lane load reads the next channels).
+     */
+    static void gradientPair(float[] dyh, int cols, int ld, int o0, int ti, int tj, float[] ap, int at, int step) {
+        int p = (2 * ti * cols + 2 * tj) * ld + o0, q = p + 2 * ld - SimdGemm.MR;
+        FloatVector a = FloatVector.fromArray(S, dyh, p).blend(FloatVector.fromArray(S, dyh, q), SECOND);
+        FloatVector b = FloatVector.fromArray(S, dyh, p + ld).blend(FloatVector.fromArray(S, dyh, q + ld), SECOND);
+        FloatVector c = FloatVector.fromArray(S, dyh, p + cols * ld).blend(FloatVector.fromArray(S, dyh, q + cols * ld), SECOND);
+        FloatVector d = FloatVector.fromArray(S, dyh, p + (cols + 1) * ld).blend(FloatVector.fromArray(S, dyh, q + (cols + 1) * ld), SECOND);
+        FloatVector e = a, o = b;
+        e.intoArray(ap, at);
+        e.add(o).mul(0.5f).intoArray(ap, at + step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 2 * step);
+        o.neg().intoArray(ap, at + 3 * step);
+        e = a.add(c).mul(0.5f);
+        o = b.add(d).mul(0.5f);
+        e.intoArray(ap, at + 4 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 5 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 6 * step);
+        o.neg().intoArray(ap, at + 7 * step);
+        e = a.sub(c).mul(0.5f);
+        o = b.sub(d).mul(0.5f);
+        e.intoArray(ap, at + 8 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 9 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 10 * step);
+        o.neg().intoArray(ap, at + 11 * step);
+        e = c.neg();
+        o = d.neg();
+        e.intoArray(ap, at + 12 * step);
+        e.add(o).mul(0.5f).intoArray(ap, at + 13 * step);
+        e.sub(o).mul(0.5f).intoArray(ap, at + 14 * step);
+        d.intoArray(ap, at + 15 * step);
     }
 }

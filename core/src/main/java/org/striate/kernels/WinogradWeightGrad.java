@@ -113,7 +113,7 @@ final class WinogradWeightGrad {
         int ldv = cPad % 32 == 0 ? cPad + L : cPad;
         Arrays.fill(sum, 0, 16 * pairs + out, 0f);
         Scratch s = Scratch.get();
-        float[] xh = s.winogradPatches(rowsX * colsX * cPad), dyh = s.winogradGradients(4 * down * across * mPad), tmp = s.col(Math.max(h * w * cPad, oh * ow * mPad));
+        float[] xh = s.winogradPatches(rowsX * colsX * cPad), dyh = s.winogradGradients(4 * down * across * mPad + L), tmp = s.col(Math.max(h * w * cPad, oh * ow * mPad));
         int per = Math.max(1, CHUNK_TILES / across), end = to * down, built = -1;
         for (int r0 = from * down; r0 < end; r0 += per) {
             int r1 = Math.min(end, r0 + per), tiles = (r1 - r0) * across, kcMax = SimdGemm.blockK(tiles);
@@ -130,14 +130,19 @@ final class WinogradWeightGrad {
                     built = n;
                 }
                 for (int tj = 0; tj < across; tj++) {
-                    int t = (r - r0) * across + tj;
-                    WinogradLanes.patch(xh, colsX, cPad, cPad, ti, tj, v, t * ldv, tiles * ldv);
-                    // packed A: K blocks of kc tiles, each MR-row panel of a block kc·MR floats
-                    int blockStart = t / kcMax * kcMax, kc = Math.min(kcMax, tiles - blockStart);
+                    WinogradLanes.patch(xh, colsX, cPad, cPad, ti, tj, v, ((r - r0) * across + tj) * ldv, tiles * ldv);
+                }
+                for (int tj = 0; tj < across; ) {
+                    // packed A: K blocks of kc tiles, each MR-row panel of a block kc·MR floats; two
+                    // neighbouring tiles of a block are neighbours there, and take one vector together
+                    int t = (r - r0) * across + tj, blockStart = t / kcMax * kcMax, kc = Math.min(kcMax, tiles - blockStart);
                     int at = blockStart * mPad + (t - blockStart) * mr;
+                    boolean pair = WinogradLanes.pairs() && tj + 1 < across && t + 1 - blockStart < kc;
                     for (int o0 = 0; o0 < mPad; o0 += mr) {
-                        WinogradLanes.gradient(dyh, 2 * across, mPad, o0, ti, tj, ap, at + o0 * kc, mPad * tiles);
+                        if (pair) WinogradLanes.gradientPair(dyh, 2 * across, mPad, o0, ti, tj, ap, at + o0 * kc, mPad * tiles);
+                        else WinogradLanes.gradient(dyh, 2 * across, mPad, o0, ti, tj, ap, at + o0 * kc, mPad * tiles);
                     }
+                    tj += pair ? 2 : 1;
                 }
             }
             int[] rows = s.convRows(tiles);
