@@ -175,6 +175,7 @@ final class WinogradLanes {
             ap[at + 15 * step + j] = d;
         }
     }
+
     /** Whether {@link #gradientPair} applies: a vector holds two panel rows (AVX-512's 16 lanes, AVX2's 8). */
     static boolean pairs() { return L == 2 * SimdGemm.MR; }
 
