@@ -67,21 +67,53 @@ final class WinogradConv {
     }
 
     /**
-     * Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, rounded up to whole samples or to an
-     * even share of one (each piece of a sample in a chunk pads and splits two rows more than it
-     * transforms), but few enough that every thread has a chunk. One thread, AVX2, batch 128, 32
-     * channels at 28 × 28: 22.5 ms in chunks of 10 tile rows, 20.5 in chunks of a sample (14).
+     * Tile rows a chunk takes: {@link #CHUNK_TILES} tiles or more, few enough that every thread has a
+     * chunk, and of those the count the products run fastest on ({@link #cost}). Before any such
+     * count, whole samples or an even share of one (each piece of a sample in a chunk pads and splits
+     * two rows more than it transforms; one thread, AVX2, batch 128, 32 channels at 28 × 28: 22.5 ms in
+     * chunks of 10 tile rows, 20.5 in chunks of a sample, 14), which another count must beat by 3%. A
+     * chunk's tiles end in a partial panel unless they are a whole number of panels or near it
+     * ({@link #productColumns}), and a partial panel costs about as much as a whole one: fashion-cnn's
+     * second layer (7 × 7 tiles a sample) at batch 16, one thread, AVX-512, chunks taking turns: 771–786
+     * µs in chunks of 21 rows (147 tiles: three panels of 48 and 3 columns), 718–726 in chunks of 20 (140
+     * tiles, three whole panels) or 27 (189, four).
      */
     static int chunkRows(ConvGeometry g, int batch, int threads) {
         int across = (g.outW() + 1) / 2, down = (g.outH() + 1) / 2, rows = batch * down;
-        int per = (CHUNK_TILES + across - 1) / across;
+        int least = (CHUNK_TILES + across - 1) / across, cap = Math.max(1, (rows + threads - 1) / threads);
+        int per = least;
         if (per >= down) per = SimdGemm.roundUp(per, down);
         else {
             int share = per;
             while (down % share != 0) share++;
             if (share <= 2 * per) per = share;
         }
-        return Math.max(1, Math.min(per, (rows + threads - 1) / threads));
+        int best = Math.min(per, cap);
+        double bestCost = 0.97 * cost(best, rows, down, across);
+        for (int p = least; p <= Math.min(least + least / 2, cap); p++) {
+            double c = cost(p, rows, down, across);
+            if (c < bestCost) {
+                best = p;
+                bestCost = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Estimated time of all of a call's chunks of {@code per} tile rows, in one vector of product
+     * columns: a whole panel its {@link SimdGemm#NR} / L vectors; a partial one (its edge tile stores
+     * through a spill buffer) its vectors and 0.4 more; a chunk half a vector more (its
+     * weights read again), a piece of a sample a tenth. Against the chunk sizes timed above, one thread.
+     */
+    static double cost(int per, int rows, int down, int across) {
+        double total = 0;
+        for (int r0 = 0; r0 < rows; r0 += per) {
+            int r1 = Math.min(rows, r0 + per), cols = productColumns((r1 - r0) * across), edge = cols % SimdGemm.NR;
+            total += (double) (cols / SimdGemm.NR) * SimdGemm.NR / L + 0.5 + 0.1 * ((r1 - 1) / down - r0 / down + 1);
+            if (edge > 0) total += (edge + L - 1) / L + 0.4;
+        }
+        return total;
     }
 
     /**
@@ -186,6 +218,20 @@ final class WinogradConv {
     }
 
     /**
+     * Floats from one of a chunk's 16 blocks (of transformed patches or of products) to the next: at
+     * least {@code floats}, an odd number of 64-byte lines, so that the same row of the 16 blocks falls
+     * in 16 different sets of L1 (4 KB a way), where the transforms read or write all 16 together. At a
+     * multiple of 4 KB they shared one: fashion-cnn's second layer, one thread, chunks of 16, 19 and 20
+     * tile rows (blocks of 32 input channels × 128 or 160 floats) took 1.17–1.25 µs a tile against
+     * 0.85–0.93 for the others; its input gradient (64 channels) 2.78 ms at batch 32 in chunks of 20 or
+     * 27 rows against 1.89 in chunks of 21 (163 floats a row).
+     */
+    static int blockStride(int floats) {
+        int lines = (floats + 15) / 16;
+        return (lines | 1) * 16;
+    }
+
+    /**
      * Output channels [o0, o1) of the chunk of tile rows [r0, r0 + per); o0 a multiple of {@link SimdGemm#MR}.
      * With maxPool and arg, each window's winner goes to arg, indexed like y; with res, y = conv + bias
      * + res (then the ReLU).
@@ -194,15 +240,15 @@ final class WinogradConv {
                       boolean relu, boolean maxPool, int[] arg, float[] res) {
         int in = g.inC(), out = g.outC(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
-        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, cols = productColumns(tiles), ld = cols + L;
+        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, cols = productColumns(tiles), ld = cols + L, vStep = blockStride(in * ld), mStep = blockStride(out * ld);
         Scratch s = Scratch.get();
-        float[] v = s.winogradIn(16 * in * ld), m = s.winogradProducts(16 * out * ld);
-        transformPatches(g, r0, r1, x, v, ld, s);
+        float[] v = s.winogradIn(16 * vStep), m = s.winogradProducts(16 * mStep);
+        transformPatches(g, r0, r1, 0, in, x, v, ld, vStep, s);
         int[] rows = s.convRows(in);
         int packed = SimdGemmPacking.packedSize(out, in);
         for (int xi = 0; xi < 16; xi++) {
-            for (int c = 0; c < in; c++) rows[c] = (xi * in + c) * ld;
-            SimdGemm.multiplyPackedRows(out, o0, o1, 0, cols, in, up, xi * packed, v, rows, 0f, m, xi * out * ld, ld);
+            for (int c = 0; c < in; c++) rows[c] = xi * vStep + c * ld;
+            SimdGemm.multiplyPackedRows(out, o0, o1, 0, cols, in, up, xi * packed, v, rows, 0f, m, xi * mStep, ld);
         }
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         float[] edge = s.poolEdge(2 * L), keep = arg == null ? null : s.tile(4 * L);
@@ -212,7 +258,7 @@ final class WinogradConv {
             float b = bias == null ? 0f : bias[bOff + o];
             for (int r = r0; r < r1; ) {
                 // tile rows [a, e) of sample n; this chunk writes its outputs in order, up to limit
-                int n = r / down, a = r % down, e = Math.min(down, a + r1 - r), mStep = out * ld;
+                int n = r / down, a = r % down, e = Math.min(down, a + r1 - r);
                 int mRow = o * ld + (r - r0) * across;
                 if (maxPool && pw == across && across <= L / 2) {
                     // the pooled rows follow one another like the tiles: a vector holds several rows
@@ -254,18 +300,14 @@ final class WinogradConv {
     }
 
     /**
-     * V = Bᵀ d B of the patches under tile rows [r0, r1) (numbered over the batch): element ξ of input
-     * channel c's tile t (counted from r0's first) to v[(ξ·inC + c)·ld + t]. Sample by sample, the
-     * sample's padded rows under these tiles are split into even and odd columns channel by channel; a
-     * whole-vector store past a row's last tile lands on the next row's first tiles, written after it
-     * (or on the slack past the last tile: ld is at least the tiles + L).
+     * V = Bᵀ d B of the patches under tile rows [r0, r1) (numbered over the batch), input channels [c0,
+     * c1): element ξ of input channel c's tile t (counted from r0's first) to v[ξ·vStep + c·ld + t]
+     * (vStep at least inC·ld). Sample by sample, the sample's padded rows under these tiles are split
+     * into even and odd columns channel by channel; a whole-vector store past a row's last tile lands on
+     * the next row's first tiles, written after it (or on the slack past the last tile: ld is at least
+     * the tiles + L).
      */
-    static void transformPatches(ConvGeometry g, int r0, int r1, float[] x, float[] v, int ld, Scratch s) {
-        transformPatches(g, r0, r1, 0, g.inC(), x, v, ld, s);
-    }
-
-    /** {@link #transformPatches} for input channels [c0, c1) only (a thread's share of a single sample's). */
-    static void transformPatches(ConvGeometry g, int r0, int r1, int c0, int c1, float[] x, float[] v, int ld, Scratch s) {
+    static void transformPatches(ConvGeometry g, int r0, int r1, int c0, int c1, float[] x, float[] v, int ld, int vStep, Scratch s) {
         int in = g.inC(), h = g.inH(), w = g.inW(), down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2;
         int stride = across + 1 + L, wp = w + 2 * g.padW(), plane = (h + 2 * g.padH()) * wp;
         float[] split = s.winogradSplit((2 * (r1 - r0) + 2) * 2 * stride);
@@ -279,7 +321,7 @@ final class WinogradConv {
                 for (int q = 0; q < 2 * (b - a) + 2; q++) WinogradTiles.splitRow(xp, from + (2 * a + q) * wp, across + 1, split, q * 2 * stride, stride);
                 for (int ti = a; ti < b; ti++) {
                     int at = c * ld + t0 + (ti - a) * across, rowOff = 2 * (ti - a) * 2 * stride;
-                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, in * ld);
+                    for (int tj = 0; tj < across; tj += L) WinogradTiles.input(split, rowOff, stride, tj, v, at, vStep);
                 }
             }
             r += b - a;

@@ -123,7 +123,7 @@ final class WinogradLaneConv {
      */
     private static void patches(ConvGeometry g, int c0, int c1, float[] x, float[] v, float[] ap) {
         int in = g.inC(), rows = SimdGemm.roundUp((int) WinogradConv.tiles(g, 1), MR), ld = rows + L;
-        WinogradConv.transformPatches(g, 0, (g.outH() + 1) / 2, c0, c1, x, v, ld, Scratch.get());
+        WinogradConv.transformPatches(g, 0, (g.outH() + 1) / 2, c0, c1, x, v, ld, in * ld, Scratch.get());
         for (int xi = 0; xi < 16; xi++) SimdGemmPacking.packTransposedRows(rows, in, c0, c1, v, xi * in * ld, ld, ap, xi * rows * in);
     }
 

@@ -73,21 +73,46 @@ class WinogradConvTest {
     }
 
     @Test
-    void chunksAreWholeSamplesOrEqualSharesOfOneAndEveryThreadHasOne() {
+    void chunksHoldEnoughTilesAndEveryThreadHasOne() {
         Random r = new Random(35);
         for (int t = 0; t < 2000; t++) {
             int h = 1 + r.nextInt(120), w = 1 + r.nextInt(120), batch = 1 + r.nextInt(300), threads = 1 + r.nextInt(4);
             ConvGeometry g = new ConvGeometry(16, h, w, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-            int down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2, rows = batch * down;
+            int down = (g.outH() + 1) / 2, across = (g.outW() + 1) / 2, rows = batch * down, cap = (rows + threads - 1) / threads;
             int per = WinogradConv.chunkRows(g, batch, threads), least = (WinogradConv.CHUNK_TILES + across - 1) / across;
             String what = g + " batch " + batch + " threads " + threads + ": " + per + " rows";
-            assertTrue(per >= 1 && per <= (rows + threads - 1) / threads, what);
-            if (per < (rows + threads - 1) / threads) {
-                // whole samples; or, below one, an equal share of one unless that would double the chunk
-                if (least >= down) assertEquals(0, per % down, what);
-                else assertTrue(down % per == 0 || per == least && java.util.stream.IntStream.rangeClosed(least, 2 * least).noneMatch(d -> down % d == 0), what);
-                assertTrue(per >= least && (per <= 2 * least || per < down + least), what);
+            assertTrue(per >= 1 && per <= cap, what);
+            if (per < cap) {
+                // at least the least, at most half as much again, or whole samples (an equal share of one)
+                assertTrue(per >= least, what);
+                assertTrue(per <= least + least / 2 || per % down == 0 || down % per == 0, what);
+                for (int p = least; p <= Math.min(least + least / 2, cap); p++) {
+                    // the cheapest, or whole samples within 3% of it
+                    assertTrue(0.97 * WinogradConv.cost(per, rows, down, across) <= WinogradConv.cost(p, rows, down, across), what + " against " + p);
+                }
             }
+        }
+    }
+
+    @Test
+    void fashionCnnSecondLayerChunksAreWholePanels() {
+        // 7 × 7 tiles a sample: whole samples (147 tiles) would end every chunk in a partial panel
+        ConvGeometry g = new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        for (int[] call : new int[][] {{16, 1}, {64, 2}, {128, 1}}) {
+            int per = WinogradConv.chunkRows(g, call[0], call[1]);
+            assertEquals(0, WinogradConv.productColumns(7 * per) % SimdGemm.NR, "batch " + call[0] + ": chunks of " + per + " tile rows");
+        }
+    }
+
+    @Test
+    void aChunksSixteenBlocksFallInSixteenSetsOfL1() {
+        // blocks a multiple of 4 KB apart put the same row of all 16 in one set of L1 (64 sets of 64 bytes)
+        for (int floats = 1; floats < 100_000; floats++) {
+            int stride = WinogradConv.blockStride(floats);
+            assertTrue(stride >= floats && stride < floats + 32, floats + " floats: " + stride);
+            java.util.Set<Integer> sets = new java.util.HashSet<>();
+            for (int xi = 0; xi < 16; xi++) sets.add((int) ((long) xi * stride * 4 % 4096 / 64));
+            assertEquals(16, sets.size(), floats + " floats: " + stride);
         }
     }
 
