@@ -139,6 +139,15 @@ final class Fusions {
         return -1;
     }
 
+    /** Whether a pass ends at node c (its output is made on its own) and no node after c reads one before it. */
+    boolean cutsAfter(int c, int[][] inputsOf) {
+        if (passMaking(c) < 0) return false;
+        for (int j = c + 1; j < inputsOf.length; j++) {
+            for (int i : inputsOf[j]) if (i < c) return false;
+        }
+        return true;
+    }
+
     /** The node whose output pass i writes when it also writes a sum ({@link #sumInto}): the sum's ReLU, or the sum. */
     private int sumOutput(int i) {
         int k = sumInto[i];

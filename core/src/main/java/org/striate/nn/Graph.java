@@ -176,19 +176,33 @@ public class Graph {
     public void clock(LayerClock c) { clock = c; }
 
     /** Runs the batch through every node; {@code training} switches Dropout and BatchNorm. */
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, boolean training) { return forward(x, 0, nodes.length - 1, training); }
+
+    /**
+     * Runs nodes (from, to] on x, the output of node {@code from} (0: the input), and returns node to's
+     * output; {@code from} and {@code to} are the input, the output or cuts ({@link #cutsAfter}), so the
+     * two sides of a cut can run separately (in pieces of a batch, then on the whole batch).
+     */
+    public Tensor forward(Tensor x, int from, int to, boolean training) {
         if (training) refuseIfFixed("run a training pass");
-        values[0] = x;
-        for (int i = 1; i < nodes.length; i++) {
+        if ((from != 0 && !cutsAfter(from)) || (to != nodes.length - 1 && !cutsAfter(to)) || from >= to) {
+            throw new StriateException("Cannot run nodes " + from + " to " + to + " on their own: expected each end to be the input,"
+                    + " the output or a node the graph can be cut after (Graph.cutsAfter), and from before to.");
+        }
+        values[from] = x;
+        for (int i = from + 1; i <= to; i++) {
             if (skipForward[i]) continue;
             long t0 = clock == null ? 0 : System.nanoTime();
             fusions.forward(nodes, inputsOf, i, values, training);
             if (clock != null) clock.add(i, false, System.nanoTime() - t0);
         }
-        Tensor y = values[nodes.length - 1];
+        Tensor y = values[to];
         Arrays.fill(values, null); // the model keeps no reference to the caller's batch
         return y;
     }
+
+    /** Whether node c (not the input or the output) ends a pass and no later node reads an earlier one: the graph can be cut after it. */
+    public boolean cutsAfter(int c) { return c > 0 && c < nodes.length - 1 && fusions.cutsAfter(c, inputsOf); }
 
     private void refuseIfFixed(String what) {
         if (fixed) {

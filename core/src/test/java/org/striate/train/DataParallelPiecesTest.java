@@ -2,6 +2,7 @@ package org.striate.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -66,5 +67,32 @@ class DataParallelPiecesTest {
         float[] first = parallel.forward(x, false).data.clone();
         for (int i = 0; i < whole.length; i++) assertEquals(whole[i], first[i], 1e-4 * (1 + Math.abs(whole[i])), "output " + i);
         for (int call = 0; call < 6; call++) assertArrayEquals(first, parallel.forward(x, false).data, "call " + call);
+    }
+
+    @Test
+    void piecesStopBeforeALargeLittleUsedLayerWhichThenRunsOnTheWholeBatch() {
+        // 8·16·16 = 2,048 inputs × 160 units: 327,680 weights, each used once a sample
+        String spec = "input 8x16x16\nconv 96 3x3 pad=1\nrelu\nconv 8 3x3 pad=1\nrelu\nflatten\ndense 160\nrelu\ndense 5\n";
+        Graph fixed = LayerSpecs.parse(spec, "cut", null).build(5).forInference();
+        assertEquals(5, DataParallel.pieceCut(fixed), "after the flatten (node 5), before the dense layer");
+        assertTrue(fixed.cutsAfter(5) && !fixed.cutsAfter(1), "the convolution's pass runs its ReLU: no cut between them");
+        Graph small = LayerSpecs.parse(spec.replace("dense 160", "dense 16"), "small", null).build(5).forInference();
+        assertEquals(small.nodes().size() - 1, DataParallel.pieceCut(small), "a small dense layer: pieces run the whole model");
+        Graph wideConv = LayerSpecs.parse("input 64x8x8\nconv 512 3x3 pad=1\nrelu\nflatten\ndense 5\n", "conv", null).build(5).forInference();
+        assertEquals(wideConv.nodes().size() - 1, DataParallel.pieceCut(wideConv), "a large convolution uses each weight 64 times a sample");
+        int batch = 96;
+        assertTrue(DataParallel.pieceSize(batch, 3, fixed.macs()) > 0, "the batch must be cut into pieces for this test to mean anything");
+        Random rng = new Random(9);
+        Tensor x = new Tensor(batch, 8, 16, 16);
+        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        float[] whole = fixed.forward(x, false).data.clone();
+        DataParallel parallel = new DataParallel(fixed, pool);
+        float[] first = parallel.forward(x, false).data.clone();
+        assertEquals(whole.length, first.length);
+        for (int i = 0; i < whole.length; i++) assertEquals(whole[i], first[i], 1e-4 * (1 + Math.abs(whole[i])), "output " + i);
+        for (int call = 0; call < 6; call++) assertArrayEquals(first, parallel.forward(x, false).data, "call " + call);
+        Tensor mid = fixed.forward(x, 0, 5, false).copy();
+        assertArrayEquals(whole, fixed.forward(mid, 5, fixed.nodes().size() - 1, false).data, "the two sides of the cut, one after the other");
+        assertThrows(org.striate.StriateException.class, () -> fixed.forward(x, 0, 1, false), "node 1 runs inside the convolution's pass");
     }
 }
