@@ -137,7 +137,7 @@ final class ChannelLaneDense {
      * Shares of a call's tiles a thread takes about: each share reads all the weights once, and the
      * shares go to whichever thread asks next, so a thread slowed by other work takes fewer.
      * fashion-cnn's inference (its dense layer on the whole batch of 256 rows), two threads: with one core
-     * kept busy by another process 15,199–16,211 img/s in halves, 15,633–16,711 in shares; quiet 31,479–
+     * kept busy by another process 14,932–16,211 img/s in halves, 15,633–16,711 in shares; quiet 31,479–
      * 32,905 and 31,978–34,428.
      */
     static final int SHARES = 2;
