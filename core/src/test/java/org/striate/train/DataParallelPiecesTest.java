@@ -57,16 +57,22 @@ class DataParallelPiecesTest {
         Graph fixed = LayerSpecs.parse(spec, "pieces", null).build(5).forInference();
         long macs = fixed.macs();
         assertEquals(8L * 32 * 9 * 256 + 32L * 32 * 9 * 256 + 32L * 256 * 5, macs);
+        piecesMatchTheWholeBatch(fixed, new Random(8));
+    }
+
+    /** A batch of 96 in pieces over three threads: the model's own outputs within rounding, the same bits every call; returns x. */
+    private static Tensor piecesMatchTheWholeBatch(Graph fixed, Random rng) {
         int batch = 96;
-        assertTrue(DataParallel.pieceSize(batch, 3, macs) > 0, "the batch must be cut into pieces for this test to mean anything");
-        Random rng = new Random(8);
+        assertTrue(DataParallel.pieceSize(batch, 3, fixed.macs()) > 0, "the batch must be cut into pieces for this test to mean anything");
         Tensor x = new Tensor(batch, 8, 16, 16);
         for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
         float[] whole = fixed.forward(x, false).data.clone();
         DataParallel parallel = new DataParallel(fixed, pool);
         float[] first = parallel.forward(x, false).data.clone();
+        assertEquals(whole.length, first.length);
         for (int i = 0; i < whole.length; i++) assertEquals(whole[i], first[i], 1e-4 * (1 + Math.abs(whole[i])), "output " + i);
         for (int call = 0; call < 6; call++) assertArrayEquals(first, parallel.forward(x, false).data, "call " + call);
+        return x;
     }
 
     @Test
@@ -80,17 +86,8 @@ class DataParallelPiecesTest {
         assertEquals(small.nodes().size() - 1, DataParallel.pieceCut(small), "a small dense layer: pieces run the whole model");
         Graph wideConv = LayerSpecs.parse("input 64x8x8\nconv 512 3x3 pad=1\nrelu\nflatten\ndense 5\n", "conv", null).build(5).forInference();
         assertEquals(wideConv.nodes().size() - 1, DataParallel.pieceCut(wideConv), "a large convolution uses each weight 64 times a sample");
-        int batch = 96;
-        assertTrue(DataParallel.pieceSize(batch, 3, fixed.macs()) > 0, "the batch must be cut into pieces for this test to mean anything");
-        Random rng = new Random(9);
-        Tensor x = new Tensor(batch, 8, 16, 16);
-        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        Tensor x = piecesMatchTheWholeBatch(fixed, new Random(9));
         float[] whole = fixed.forward(x, false).data.clone();
-        DataParallel parallel = new DataParallel(fixed, pool);
-        float[] first = parallel.forward(x, false).data.clone();
-        assertEquals(whole.length, first.length);
-        for (int i = 0; i < whole.length; i++) assertEquals(whole[i], first[i], 1e-4 * (1 + Math.abs(whole[i])), "output " + i);
-        for (int call = 0; call < 6; call++) assertArrayEquals(first, parallel.forward(x, false).data, "call " + call);
         Tensor mid = fixed.forward(x, 0, 5, false).copy();
         assertArrayEquals(whole, fixed.forward(mid, 5, fixed.nodes().size() - 1, false).data, "the two sides of the cut, one after the other");
         assertThrows(org.striate.StriateException.class, () -> fixed.forward(x, 0, 1, false), "node 1 runs inside the convolution's pass");
