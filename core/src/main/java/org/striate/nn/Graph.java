@@ -178,11 +178,7 @@ public class Graph {
     /** Runs the batch through every node; {@code training} switches Dropout and BatchNorm. */
     public Tensor forward(Tensor x, boolean training) { return forward(x, 0, nodes.length - 1, training); }
 
-    /**
-     * Runs nodes (from, to] on x, the output of node {@code from} (0: the input), and returns node to's
-     * output; {@code from} and {@code to} are the input, the output or cuts ({@link #cutsAfter}), so the
-     * two sides of a cut can run separately (in pieces of a batch, then on the whole batch).
-     */
+    /** Runs nodes (from, to] on x, node from's output; each end the input, the output or a cut ({@link #cutsAfter}). */
     public Tensor forward(Tensor x, int from, int to, boolean training) {
         if (training) refuseIfFixed("run a training pass");
         if ((from != 0 && !cutsAfter(from)) || (to != nodes.length - 1 && !cutsAfter(to)) || from >= to) {
