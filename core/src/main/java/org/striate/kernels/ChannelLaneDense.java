@@ -1,5 +1,6 @@
 package org.striate.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -144,7 +145,7 @@ final class ChannelLaneDense {
 
     /** A call's shares of tiles, the next not yet taken to whichever thread asks; reused per calling thread. */
     private static final class Walk implements Parallel.RangeTask {
-        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger next = new AtomicInteger();
         private int batch, in, units, ld, tiles, per;
         private float[] x, wp, acc;
 

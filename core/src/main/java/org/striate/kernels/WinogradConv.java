@@ -74,9 +74,9 @@ final class WinogradConv {
      * chunks of 10 tile rows, 20.5 in chunks of a sample, 14), which another count must beat by 3%. A
      * chunk's tiles end in a partial panel unless they are a whole number of panels or near it
      * ({@link #productColumns}), and a partial panel costs about as much as a whole one: fashion-cnn's
-     * second layer (7 × 7 tiles a sample) at batch 16, one thread, AVX-512, chunks taking turns: 771–786
-     * µs in chunks of 21 rows (147 tiles: three panels of 48 and 3 columns), 718–726 in chunks of 20 (140
-     * tiles, three whole panels) or 27 (189, four).
+     * second layer (7 × 7 tiles a sample) at batch 16, one thread, AVX-512, chunks taking turns: 750–760
+     * µs in chunks of 21 rows (147 tiles: three panels of 48 and 3 columns), 690–705 in chunks of 20 (140
+     * tiles, three whole panels), 698–711 in chunks of 27 (189, four).
      */
     static int chunkRows(ConvGeometry g, int batch, int threads) {
         int across = (g.outW() + 1) / 2, down = (g.outH() + 1) / 2, rows = batch * down;
@@ -223,7 +223,7 @@ final class WinogradConv {
      * in 16 different sets of L1 (4 KB a way), where the transforms read or write all 16 together. At a
      * multiple of 4 KB they shared one: fashion-cnn's second layer, one thread, chunks of 16, 19 and 20
      * tile rows (blocks of 32 input channels × 128 or 160 floats) took 1.17–1.25 µs a tile against
-     * 0.85–0.93 for the others; its input gradient (64 channels) 2.78 ms at batch 32 in chunks of 20 or
+     * 0.85–0.96 for the others; its input gradient (64 channels) 2.78 ms at batch 32 in chunks of 20 or
      * 27 rows against 1.89 in chunks of 21 (163 floats a row).
      */
     static int blockStride(int floats) {
@@ -240,7 +240,8 @@ final class WinogradConv {
                       boolean relu, boolean maxPool, int[] arg, float[] res) {
         int in = g.inC(), out = g.outC(), oh = g.outH(), ow = g.outW();
         int down = (oh + 1) / 2, across = (ow + 1) / 2;
-        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, cols = productColumns(tiles), ld = cols + L, vStep = blockStride(in * ld), mStep = blockStride(out * ld);
+        int r1 = Math.min(batch * down, r0 + per), tiles = (r1 - r0) * across, cols = productColumns(tiles), ld = cols + L;
+        int vStep = blockStride(in * ld), mStep = blockStride(out * ld);
         Scratch s = Scratch.get();
         float[] v = s.winogradIn(16 * vStep), m = s.winogradProducts(16 * mStep);
         transformPatches(g, r0, r1, 0, in, x, v, ld, vStep, s);

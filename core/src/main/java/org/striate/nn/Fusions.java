@@ -1,6 +1,7 @@
 package org.striate.nn;
 
 import java.util.Arrays;
+import org.striate.StriateException;
 import org.striate.tensor.Tensor;
 
 /**
@@ -139,13 +140,22 @@ final class Fusions {
         return -1;
     }
 
-    /** Whether a pass ends at node c (its output is made on its own) and no node after c reads one before it. */
+    /** Whether c is neither the input nor the output, a pass ends at it, and no node after it reads one before it. */
     boolean cutsAfter(int c, int[][] inputsOf) {
-        if (passMaking(c) < 0) return false;
+        if (c <= 0 || c >= inputsOf.length - 1 || passMaking(c) < 0) return false;
         for (int j = c + 1; j < inputsOf.length; j++) {
             for (int i : inputsOf[j]) if (i < c) return false;
         }
         return true;
+    }
+
+    /** Refuses a range (from, to] of nodes to run on their own unless each end is the input, the output or a cut. */
+    void requireRange(int from, int to, int[][] inputsOf) {
+        int out = inputsOf.length - 1;
+        if ((from != 0 && !cutsAfter(from, inputsOf)) || (to != out && !cutsAfter(to, inputsOf)) || from >= to) {
+            throw new StriateException("Cannot run nodes " + from + " to " + to + " on their own: expected each end to be the input,"
+                    + " the output or a node the graph can be cut after (Graph.cutsAfter), and from before to.");
+        }
     }
 
     /** The node whose output pass i writes when it also writes a sum ({@link #sumInto}): the sum's ReLU, or the sum. */

@@ -181,10 +181,7 @@ public class Graph {
     /** Runs nodes (from, to] on x, node from's output; each end the input, the output or a cut ({@link #cutsAfter}). */
     public Tensor forward(Tensor x, int from, int to, boolean training) {
         if (training) refuseIfFixed("run a training pass");
-        if ((from != 0 && !cutsAfter(from)) || (to != nodes.length - 1 && !cutsAfter(to)) || from >= to) {
-            throw new StriateException("Cannot run nodes " + from + " to " + to + " on their own: expected each end to be the input,"
-                    + " the output or a node the graph can be cut after (Graph.cutsAfter), and from before to.");
-        }
+        fusions.requireRange(from, to, inputsOf);
         values[from] = x;
         for (int i = from + 1; i <= to; i++) {
             if (skipForward[i]) continue;
@@ -198,7 +195,7 @@ public class Graph {
     }
 
     /** Whether node c (not the input or the output) ends a pass and no later node reads an earlier one: the graph can be cut after it. */
-    public boolean cutsAfter(int c) { return c > 0 && c < nodes.length - 1 && fusions.cutsAfter(c, inputsOf); }
+    public boolean cutsAfter(int c) { return fusions.cutsAfter(c, inputsOf); }
 
     private void refuseIfFixed(String what) {
         if (fixed) {

@@ -1,9 +1,11 @@
 package org.striate.train;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.striate.kernels.Kernels;
 import org.striate.nn.Graph;
 import org.striate.nn.Layer;
+import org.striate.nn.Node;
 import org.striate.kernels.Parallel;
 import org.striate.tensor.Shapes;
 import org.striate.tensor.Tensor;
@@ -84,7 +86,7 @@ public final class DataParallel {
      * where one call of 128 rows takes 0.9–1.0 ms.
      */
     static int pieceCut(Graph model) {
-        java.util.List<org.striate.nn.Node> nodes = model.nodes();
+        List<Node> nodes = model.nodes();
         for (int j = 1; j < nodes.size(); j++) {
             Layer layer = nodes.get(j).layer();
             if (layer.paramCount() < HEAVY_PARAMS || layer.macs() >= (long) HEAVY_USES * layer.paramCount()) continue;
