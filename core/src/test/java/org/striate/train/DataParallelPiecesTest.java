@@ -26,7 +26,7 @@ class DataParallelPiecesTest {
 
     @Test
     void largeModelsTakePiecesAndSmallOnesKeepAFixedSliceEach() {
-        assertEquals(16, DataParallel.pieceSize(256, 2, 37_288_320L), "resnet8 at 256: 16 pieces of 16");
+        assertEquals(8, DataParallel.pieceSize(256, 2, 37_288_320L), "resnet8 at 256: 32 pieces of 8");
         assertEquals(16, DataParallel.pieceSize(256, 2, 4_241_152L), "fashion-cnn at 256");
         assertEquals(0, DataParallel.pieceSize(256, 2, 416_520L), "lenet5: a piece of 16 would be mostly fixed costs");
         assertEquals(0, DataParallel.pieceSize(16, 2, 1_816_557_056L), "resnet18 at 16: pieces under 8 samples");
