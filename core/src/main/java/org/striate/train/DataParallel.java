@@ -123,7 +123,7 @@ public final class DataParallel {
         this.training = training;
         this.backward = false;
         piece = training ? 0 : pieceSize(batch, replicas.length, macsPerSample);
-        if (piece > 0 && cut < last) middle = Tensor.reuse(middle, batch, middleShape);
+        if (stopsAtCut()) middle = Tensor.reuse(middle, batch, middleShape);
         try {
             if (piece == 0) {
                 pool.run(replicas.length, slices);
@@ -134,8 +134,11 @@ public final class DataParallel {
         } finally {
             this.x = null;
         }
-        return piece > 0 && cut < last ? model.forward(middle, cut, last, false) : output;
+        return stopsAtCut() ? model.forward(middle, cut, last, false) : output;
     }
+
+    /** Whether this call's pieces stop at the cut ({@link #pieceCut}), the rest then running on the whole batch. */
+    private boolean stopsAtCut() { return piece > 0 && cut < last; }
 
     /**
      * Pieces a thread should have about, so a slower thread leaves the others at most a piece to wait
@@ -230,7 +233,7 @@ public final class DataParallel {
     }
 
     private void forwardSlice(int t, int lo, int hi) {
-        boolean cutShort = piece > 0 && cut < last;
+        boolean cutShort = stopsAtCut();
         int inSize = Shapes.size(sample), outSize = Shapes.size(cutShort ? middleShape : out);
         inputs[t] = Tensor.reuse(inputs[t], hi - lo, sample);
         System.arraycopy(x.data, lo * inSize, inputs[t].data, 0, (hi - lo) * inSize);

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.striate.StriateException;
 import org.striate.kernels.Parallel;
 import org.striate.nn.Graph;
 import org.striate.nn.LayerSpecs;
@@ -90,6 +91,6 @@ class DataParallelPiecesTest {
         float[] whole = fixed.forward(x, false).data.clone();
         Tensor mid = fixed.forward(x, 0, 5, false).copy();
         assertArrayEquals(whole, fixed.forward(mid, 5, fixed.nodes().size() - 1, false).data, "the two sides of the cut, one after the other");
-        assertThrows(org.striate.StriateException.class, () -> fixed.forward(x, 0, 1, false), "node 1 runs inside the convolution's pass");
+        assertThrows(StriateException.class, () -> fixed.forward(x, 0, 1, false), "node 1 runs inside the convolution's pass");
     }
 }
