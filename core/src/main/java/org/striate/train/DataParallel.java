@@ -146,7 +146,8 @@ public final class DataParallel {
      * sample, 1.6 MB for a piece of 16 and 0.8 MB for one of 8. Batch 256, two threads, Zen 5 (1 MB of L2 a
      * core), fresh JVMs taking turns: pieces of 8 against 16 faster in 6 pairs of 6 (4,605 / 4,490,
      * 3,966 / 3,842, 4,903 / 4,489, 4,545 / 4,263, 3,655 / 3,383 and 3,943 / 3,635 img/s); pieces of 4
-     * slower than 16 in 3 pairs of 3, pieces of 32 in 2 of 3.
+     * slower than 16 in 3 pairs of 3, pieces of 32 in 2 of 3. On a Zen 4 (also 1 MB of L2) the two were alike:
+     * 3,139, 3,064, 2,965 against 3,050, 3,004, 3,165 img/s (2026-12-07).
      */
     static final int PIECES_PER_THREAD = 16;
     /**
