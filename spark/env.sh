@@ -29,10 +29,10 @@ else
   done
 fi
 
-# what Spark passes to its own JVMs on Java 17+ (launcher JavaModuleOptions), plus the Vector API
+# what Spark passes to its own JVMs on Java 17+ (launcher JavaModuleOptions), plus the Vector API and the
+# JIT options (jit.options, read by the java launcher as an argument file)
 spark_jvm_opts=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
-  -XX:PerMethodTrapLimit=10000 -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=8000 -XX:LiveNodeCountInliningCutoff=120000
-  -XX:CompileThresholdScaling=0.2
+  "@$root/jit.options"
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED

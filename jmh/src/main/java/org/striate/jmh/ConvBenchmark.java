@@ -29,8 +29,8 @@ import org.striate.kernels.Kernels;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:PerMethodTrapLimit=10000", "-XX:MaxNodeLimit=240000",
-        "-XX:NodeLimitFudgeFactor=8000", "-XX:LiveNodeCountInliningCutoff=120000"})
+// the JIT options as an argument file, relative to where the benchmarks run: the project root (see jit.options)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "@jit.options"})
 public class ConvBenchmark {
     @Param({"conv1", "conv2"})
     public String layer;

@@ -27,8 +27,8 @@ import org.striate.kernels.Kernels;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:PerMethodTrapLimit=10000", "-XX:MaxNodeLimit=240000",
-        "-XX:NodeLimitFudgeFactor=8000", "-XX:LiveNodeCountInliningCutoff=120000"})
+// the JIT options as an argument file, relative to where the benchmarks run: the project root (see jit.options)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "@jit.options"})
 public class GemmBenchmark {
     @Param({"64,196,288", "64,128,3136", "256,256,256", "512,512,512"})
     public String shape;
