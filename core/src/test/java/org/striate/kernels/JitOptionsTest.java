@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The tests run with the JIT options of jit.options, the one list the launcher, Spark's JVMs and JMH's
  * forks read too: a kernel test that passes only without them (or only with them) would say nothing
- * about the JVM users run. The surefire argLine passes the file; this checks that each option took.
+ * about the JVM users run. The surefire argLine passes the file; this checks that each option took, and
+ * that README.md's copy of the list is the file's.
  */
 class JitOptionsTest {
 
@@ -50,5 +51,16 @@ class JitOptionsTest {
             if (value.contains(".")) assertEquals(Double.parseDouble(value), Double.parseDouble(actual), 1e-9, name);
             else assertEquals(value, actual, name);
         }
+    }
+
+    /** README.md writes the list out for those who cannot pass the file: it must be the file's. */
+    @Test
+    void theReadmeListsTheSameOptions() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String lead = "or copy them: `";
+        int at = readme.indexOf(lead);
+        assertTrue(at >= 0, "expected README.md to list the options after '" + lead + "'");
+        int from = at + lead.length(), to = readme.indexOf('`', from);
+        assertEquals(options(), List.of(readme.substring(from, to).trim().split("\\s+")));
     }
 }
